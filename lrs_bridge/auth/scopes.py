@@ -1,0 +1,62 @@
+"""xAPI scopes (Communication 4.2) and the permission each route needs: one table, one place.
+
+A route names a permission; ``SCOPES_GRANTING`` says which scopes grant it. ``all`` grants
+everything; ``all/read`` every read.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Permission(StrEnum):
+    STATEMENTS_WRITE = "statements:write"
+    STATEMENTS_READ = "statements:read"
+    STATE_READ = "state:read"
+    STATE_WRITE = "state:write"
+    PROFILE_READ = "profile:read"
+    PROFILE_WRITE = "profile:write"
+    DEFINITIONS_READ = "definitions:read"
+
+
+XAPI_SCOPES = (
+    "statements/write",
+    "statements/read",
+    "statements/read/mine",
+    "all/read",
+    "all",
+    "state",
+    "profile",
+    "define",
+)
+
+SCOPES_GRANTING: dict[Permission, frozenset[str]] = {
+    Permission.STATEMENTS_WRITE: frozenset({"statements/write", "all"}),
+    Permission.STATEMENTS_READ: frozenset(
+        {"statements/read", "statements/read/mine", "all/read", "all"}
+    ),
+    Permission.STATE_READ: frozenset({"state", "all/read", "all"}),
+    Permission.STATE_WRITE: frozenset({"state", "all"}),
+    Permission.PROFILE_READ: frozenset({"profile", "all/read", "all"}),
+    Permission.PROFILE_WRITE: frozenset({"profile", "all"}),
+    Permission.DEFINITIONS_READ: frozenset(
+        {"statements/read", "all/read", "all", "profile", "define", "state"}
+    ),
+}
+
+
+def only_own_statements(scopes: frozenset[str]) -> bool:
+    """True when the credential may read only the statements it stored itself."""
+    return "statements/read/mine" in scopes and not scopes & {"statements/read", "all/read", "all"}
+
+
+def may_define(scopes: frozenset[str]) -> bool:
+    """May statements from this credential update the LRS's canonical definitions?"""
+    return bool(scopes & {"define", "all"})
+
+
+def check_scopes(requested: list[str]) -> list[str]:
+    unknown = [scope for scope in requested if scope not in XAPI_SCOPES]
+    if unknown:
+        raise ValueError(f"unknown scope {unknown[0]!r}; known: {', '.join(XAPI_SCOPES)}")
+    return requested

@@ -1,0 +1,244 @@
+"""The ``lrs-bridge`` command: serve, and manage credentials.
+
+Errors print one line naming what is wrong and exit with status 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+from collections.abc import Awaitable, Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from lrs_bridge.auth.scopes import XAPI_SCOPES
+from lrs_bridge.config import Settings, SettingsError, load_settings
+from lrs_bridge.services import Services
+
+
+class CliError(Exception):
+    """A user error: printed as one line, exit status 2."""
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    overrides: dict[str, Any] = {}
+    if getattr(args, "database", None):
+        overrides["database_url"] = _database_url(args.database)
+    for name in ("host", "port"):
+        if getattr(args, name, None) is not None:
+            overrides[name] = getattr(args, name)
+    return load_settings(**overrides)
+
+
+def _database_url(value: str) -> str:
+    """``--database`` takes a URL or a plain SQLite file path."""
+    if "://" in value:
+        return value
+    return "sqlite:///" + str(Path(value))
+
+
+def _with_services(args: argparse.Namespace, action: Callable[[Services], Awaitable[int]]) -> int:
+    services = Services.build(_settings(args))
+
+    async def run() -> int:
+        await services.open()
+        try:
+            return await action(services)
+        finally:
+            await services.close()
+
+    return asyncio.run(run())
+
+
+# --- serve ---------------------------------------------------------------------------
+
+
+DEMO_FILE = "demo-credential.json"
+
+
+async def ensure_demo_credential(
+    services: Services, saved: dict[str, str] | None
+) -> dict[str, str]:
+    """The demo credential for `make run`: the saved one while it is active, else a new one."""
+    if saved is not None:
+        credential = await services.store.get_credential(saved["key"])
+        if credential is not None and credential.active:
+            return saved
+    created = await services.credentials.create("demo", ["all"])
+    return {"key": created.credential.key, "secret": created.secret}
+
+
+def _demo(args: argparse.Namespace, settings: Settings) -> None:
+    path = Path(args.demo_folder) / DEMO_FILE
+    saved = json.loads(path.read_text("utf-8")) if path.exists() else None
+
+    async def action(svc: Services) -> int:
+        credential = await ensure_demo_credential(svc, saved)
+        if credential != saved:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(json.dumps(credential), "utf-8")
+            path.chmod(0o600)
+        print(f"xAPI endpoint: {settings.base_url}/xapi/")
+        print(
+            f"demo credential (HTTP Basic): key {credential['key']}  secret {credential['secret']}"
+        )
+        return 0
+
+    _with_services(args, action)
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from lrs_bridge.http.app import create_app
+    from lrs_bridge.logs import configure_logging
+
+    settings = _settings(args)
+    configure_logging(settings.log_level)
+    services = Services.build(settings)
+    if args.demo:
+        _demo(args, settings)
+    else:
+        print(f"xAPI endpoint: {settings.base_url}/xapi/")
+    sys.stdout.flush()
+    app = create_app(settings, services)
+    uvicorn.run(
+        app,
+        host=settings.host,
+        port=settings.port,
+        log_level=settings.log_level,
+        access_log=False,  # request lines carry agents' e-mail addresses in query strings
+        loop="auto",
+        http="auto",
+        timeout_graceful_shutdown=5,
+    )
+    return 0
+
+
+# --- credentials -----------------------------------------------------------------------
+
+
+def cmd_credentials_create(args: argparse.Namespace) -> int:
+    async def action(services: Services) -> int:
+        try:
+            created = await services.credentials.create(args.label, args.scope)
+        except ValueError as error:
+            raise CliError(str(error)) from None
+        record = {
+            "key": created.credential.key,
+            "secret": created.secret,
+            "label": created.credential.label,
+            "scopes": list(created.credential.scopes),
+        }
+        if args.json:
+            print(json.dumps(record))
+        else:
+            print(f"key:    {record['key']}")
+            print(f"secret: {record['secret']}   (shown only now; store it safely)")
+            print(f"label:  {record['label']}")
+            print(f"scopes: {' '.join(created.credential.scopes)}")
+        return 0
+
+    return _with_services(args, action)
+
+
+def cmd_credentials_list(args: argparse.Namespace) -> int:
+    async def action(services: Services) -> int:
+        credentials = await services.store.list_credentials()
+        rows = [
+            {
+                "key": c.key,
+                "label": c.label,
+                "scopes": list(c.scopes),
+                "created_at": c.created_at.isoformat(),
+                "revoked_at": c.revoked_at.isoformat() if c.revoked_at else None,
+            }
+            for c in credentials
+        ]
+        if args.json:
+            print(json.dumps(rows))
+        else:
+            for c in credentials:
+                state = f"revoked {c.revoked_at.isoformat()}" if c.revoked_at else "active"
+                print(f"{c.key}  {c.label}  [{' '.join(c.scopes)}]  {state}")
+        return 0
+
+    return _with_services(args, action)
+
+
+def cmd_credentials_revoke(args: argparse.Namespace) -> int:
+    async def action(services: Services) -> int:
+        if not await services.credentials.revoke(args.key):
+            raise CliError(f"no active credential with key {args.key}")
+        print(f"revoked {args.key}")
+        return 0
+
+    return _with_services(args, action)
+
+
+# --- the parser ------------------------------------------------------------------------
+
+
+def _add_database(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--database", help="database URL or SQLite file (default: LRS_BRIDGE_DATABASE_URL)"
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="lrs-bridge", description="xAPI LRS and election-security readiness reports"
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    serve = commands.add_parser("serve", help="run the HTTP service")
+    _add_database(serve)
+    serve.add_argument("--host", help="interface to listen on (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, help="TCP port (default 8000)")
+    serve.add_argument("--demo", action="store_true", help="create and print a demo credential")
+    serve.add_argument("--demo-folder", default="data", help=argparse.SUPPRESS)
+    serve.set_defaults(func=cmd_serve)
+
+    credentials = commands.add_parser("credentials", help="xAPI client credentials")
+    cred_commands = credentials.add_subparsers(dest="credentials_command", required=True)
+    create = cred_commands.add_parser("create", help="create a key and secret")
+    _add_database(create)
+    create.add_argument("--label", required=True, help="who or what uses it")
+    create.add_argument(
+        "--scope",
+        nargs="+",
+        required=True,
+        choices=XAPI_SCOPES,
+        metavar="SCOPE",
+        help=f"one or more of: {', '.join(XAPI_SCOPES)}",
+    )
+    create.add_argument("--json", action="store_true", help="print JSON")
+    create.set_defaults(func=cmd_credentials_create)
+    listing = cred_commands.add_parser("list", help="list credentials (never secrets)")
+    _add_database(listing)
+    listing.add_argument("--json", action="store_true", help="print JSON")
+    listing.set_defaults(func=cmd_credentials_list)
+    revoke = cred_commands.add_parser("revoke", help="revoke a credential at once")
+    _add_database(revoke)
+    revoke.add_argument("key")
+    revoke.set_defaults(func=cmd_credentials_revoke)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        result: int = args.func(args)
+        return result
+    except (CliError, SettingsError) as error:
+        print(f"lrs-bridge: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,71 @@
+"""Settings from the environment (prefix ``LRS_BRIDGE_``), validated at start-up.
+
+Every setting is documented here, in its description; ``tests/test_docs.py`` checks the
+README lists each one.
+"""
+
+from __future__ import annotations
+
+from pydantic import Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class SettingsError(Exception):
+    """A setting is missing or invalid; the message names it."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="LRS_BRIDGE_", extra="ignore")
+
+    database_url: str = Field(
+        "sqlite:///data/lrs-bridge.sqlite3",
+        description="Where data is kept: sqlite:///PATH (default) or postgresql://…",
+    )
+    host: str = Field("127.0.0.1", description="Interface the HTTP server listens on.")
+    port: int = Field(8000, ge=1, le=65535, description="TCP port of the HTTP server.")
+    public_url: str = Field(
+        "",
+        description="The service's public base URL (for authority and links); "
+        "default http://HOST:PORT.",
+    )
+    max_statements_per_page: int = Field(
+        500, ge=1, le=10_000, description="Most statements one GET returns (limit=0)."
+    )
+    max_body_bytes: int = Field(
+        16 * 1024 * 1024, ge=1024, description="Largest request body accepted (413 beyond)."
+    )
+    max_attachment_bytes: int = Field(
+        8 * 1024 * 1024, ge=1024, description="Largest single attachment accepted (413)."
+    )
+    max_pending_writes: int = Field(
+        2000, ge=1, description="Writes waiting for the store before new ones get 503."
+    )
+    log_level: str = Field("info", description="Log level: debug, info, warning, error.")
+
+    @field_validator("database_url")
+    @classmethod
+    def _known_scheme(cls, value: str) -> str:
+        if not value.startswith(("sqlite:", "postgresql:", "postgres:")):
+            raise ValueError("must start with sqlite:/// or postgresql://")
+        return value
+
+    @field_validator("log_level")
+    @classmethod
+    def _level(cls, value: str) -> str:
+        if value.lower() not in ("debug", "info", "warning", "error"):
+            raise ValueError("must be one of debug, info, warning, error")
+        return value.lower()
+
+    @property
+    def base_url(self) -> str:
+        return (self.public_url or f"http://{self.host}:{self.port}").rstrip("/")
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Settings from the environment and ``overrides``; a bad one raises SettingsError."""
+    try:
+        return Settings(**{k: v for k, v in overrides.items() if v is not None})  # type: ignore[arg-type]
+    except ValidationError as error:
+        first = error.errors()[0]
+        name = "LRS_BRIDGE_" + str(first["loc"][0]).upper() if first["loc"] else "settings"
+        raise SettingsError(f"{name}: {first['msg']}") from None

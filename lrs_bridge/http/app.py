@@ -1,0 +1,102 @@
+"""The ASGI application: routes, middleware, error handlers and the services' life cycle."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from lrs_bridge.config import Settings
+from lrs_bridge.http.responses import JSONResponse, error_response
+from lrs_bridge.http.xapi.routes import xapi_routes
+from lrs_bridge.http.xapi.versions import AlternateSyntaxMiddleware, XapiVersionMiddleware
+from lrs_bridge.services import Services
+from statements.errors import XapiError
+
+log = logging.getLogger("lrs_bridge")
+
+CORS_HEADERS = [
+    "Authorization",
+    "Content-Type",
+    "X-Experience-API-Version",
+    "If-Match",
+    "If-None-Match",
+    "Accept-Language",
+]
+CORS_EXPOSED = [
+    "ETag",
+    "Last-Modified",
+    "X-Experience-API-Version",
+    "X-Experience-API-Consistent-Through",
+    "Location",
+    "Retry-After",
+]
+
+
+async def _xapi_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, XapiError)
+    headers = {"Retry-After": "1"} if exc.status == 503 else None
+    return error_response(exc.status, exc.message, exc.details, headers=headers)
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    return error_response(
+        exc.status_code,
+        str(exc.detail),
+        [{"path": request.url.path, "rule": "http", "message": str(exc.detail)}],
+        headers=dict(exc.headers) if exc.headers else None,
+    )
+
+
+async def _unexpected(request: Request, exc: Exception) -> Response:
+    log.exception("unexpected error on %s %s", request.method, request.url.path)
+    return error_response(500, "internal error; the request was not completed")
+
+
+async def healthz(request: Request) -> Response:
+    return JSONResponse({"status": "ok"})
+
+
+def create_app(settings: Settings, services: Services | None = None) -> Starlette:
+    svc = services or Services.build(settings)
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        await svc.open()
+        try:
+            yield
+        finally:
+            await svc.close()
+
+    app = Starlette(
+        routes=[Route("/healthz", healthz, methods=["GET", "HEAD"]), *xapi_routes()],
+        middleware=[
+            Middleware(
+                CORSMiddleware,
+                allow_origins=["*"],
+                allow_methods=["GET", "HEAD", "PUT", "POST", "DELETE", "OPTIONS"],
+                allow_headers=CORS_HEADERS,
+                expose_headers=CORS_EXPOSED,
+                max_age=600,
+            ),
+            Middleware(AlternateSyntaxMiddleware, max_body=settings.max_body_bytes),
+            Middleware(XapiVersionMiddleware),
+        ],
+        exception_handlers={
+            XapiError: _xapi_error,
+            HTTPException: _http_error,
+            Exception: _unexpected,
+        },
+        lifespan=lifespan,
+    )
+    app.state.services = svc
+    return app

@@ -1,0 +1,94 @@
+"""Reading request bodies within limits, and multipart/mixed (xAPI attachments)."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+from starlette.requests import Request
+
+from statements.errors import BadRequest, PayloadTooLarge
+
+
+def _too_large(limit: int) -> PayloadTooLarge:
+    message = f"the request body is larger than {limit} bytes"
+    return PayloadTooLarge(message, [{"path": "$", "rule": "max_body_bytes", "message": message}])
+
+
+async def read_body(request: Request, limit: int) -> bytes:
+    """The whole body, refusing (413) as soon as it exceeds ``limit`` bytes."""
+    cached: bytes | None = getattr(request, "_body", None)
+    if cached is not None:
+        if len(cached) > limit:
+            raise _too_large(limit)
+        return cached
+    length = request.headers.get("content-length")
+    if length is not None and length.isdigit() and int(length) > limit:
+        raise _too_large(limit)
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise _too_large(limit)
+        chunks.append(chunk)
+    body = b"".join(chunks)
+    request._body = body
+    return body
+
+
+@dataclass(frozen=True, slots=True)
+class Part:
+    headers: dict[str, str]
+    data: bytes
+
+    @property
+    def content_type(self) -> str:
+        return self.headers.get("content-type", "text/plain")
+
+
+def _bad(message: str) -> BadRequest:
+    return BadRequest(message, [{"path": "$", "rule": "multipart", "message": message}])
+
+
+def boundary_of(content_type: str) -> str:
+    for param in content_type.split(";")[1:]:
+        name, _, value = param.strip().partition("=")
+        if name.lower() == "boundary":
+            return value.strip().strip('"')
+    raise _bad("multipart/mixed needs a boundary parameter")
+
+
+def parse_multipart(body: bytes, content_type: str) -> list[Part]:
+    """Split a multipart/mixed body (RFC 2046) into parts, byte for byte."""
+    delimiter = b"--" + boundary_of(content_type).encode("latin-1")
+    sections = body.split(delimiter)
+    if len(sections) < 3:
+        raise _bad("the multipart body has no parts")
+    parts: list[Part] = []
+    for section in sections[1:]:
+        if section.startswith(b"--"):
+            break  # the closing delimiter
+        if section.startswith(b"\r\n"):
+            section = section[2:]
+        head, sep, data = section.partition(b"\r\n\r\n")
+        if not sep:
+            raise _bad("a multipart part has no header/body separator")
+        if data.endswith(b"\r\n"):
+            data = data[:-2]
+        headers: dict[str, str] = {}
+        for line in head.split(b"\r\n"):
+            if not line.strip():
+                continue
+            name, colon, value = line.decode("latin-1").partition(":")
+            if not colon:
+                raise _bad(f"bad multipart header line {line[:60]!r}")
+            headers[name.strip().lower()] = value.strip()
+        parts.append(Part(headers, data))
+    else:
+        raise _bad("the multipart body has no closing delimiter")
+    return parts
+
+
+def sha256_hex(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()

@@ -1,0 +1,1 @@
+"""The xAPI resources under /xapi/."""

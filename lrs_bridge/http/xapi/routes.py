@@ -1,0 +1,46 @@
+"""Every xAPI route with the permission each method needs: the table ``guarded`` enforces
+and ``tests/lrs_bridge/test_permissions.py`` walks."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from lrs_bridge.auth.credentials import Client
+from lrs_bridge.auth.scopes import Permission
+from lrs_bridge.http.guard import guarded
+from lrs_bridge.http.xapi import statements
+from lrs_bridge.http.xapi.about import about
+
+Handler = Callable[[Request, Client], Awaitable[Response]]
+
+
+def _by_method(handlers: dict[str, tuple[Handler, Permission]]) -> Handler:
+    async def dispatch(request: Request, client: Client) -> Response:
+        method = "GET" if request.method == "HEAD" else request.method
+        return await handlers[method][0](request, client)
+
+    return dispatch
+
+
+def _route(path: str, handlers: dict[str, tuple[Handler, Permission]]) -> Route:
+    permissions = {method: permission for method, (_, permission) in handlers.items()}
+    methods = list(handlers) + (["HEAD"] if "GET" in handlers else [])
+    return Route(path, guarded(_by_method(handlers), permissions), methods=methods)
+
+
+def xapi_routes() -> list[Route]:
+    return [
+        Route("/xapi/about", about, methods=["GET", "HEAD"]),
+        _route(
+            "/xapi/statements",
+            {
+                "GET": (statements.get_statements, Permission.STATEMENTS_READ),
+                "PUT": (statements.put_statement, Permission.STATEMENTS_WRITE),
+                "POST": (statements.post_statements, Permission.STATEMENTS_WRITE),
+            },
+        ),
+    ]

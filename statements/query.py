@@ -1,0 +1,182 @@
+"""Parameters of a Statement query (Communication 2.1.3), validated once, here.
+
+``parse_query`` turns the request's parameters into a ``StatementQuery``; the store turns
+that into SQL. A ``more`` link carries the same query plus a position, encoded as an
+opaque, URL-safe token, so paging needs no server-side state and survives restarts.
+"""
+
+from __future__ import annotations
+
+import base64
+import dataclasses
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import orjson
+from pydantic_core import PydanticCustomError
+
+from statements.errors import BadRequest
+from statements.identity import parse_agent_param
+from statements.models import parse_timestamp
+from statements.models.base import check_iri, check_uuid
+
+FORMATS = ("ids", "exact", "canonical")
+QUERY_PARAMS = frozenset(
+    {
+        "agent",
+        "verb",
+        "activity",
+        "registration",
+        "related_activities",
+        "related_agents",
+        "since",
+        "until",
+        "limit",
+        "format",
+        "attachments",
+        "ascending",
+    }
+)
+SINGLE_PARAMS = frozenset({"statementId", "voidedStatementId", "format", "attachments"})
+
+
+@dataclass(frozen=True, slots=True)
+class StatementQuery:
+    agent: str | None = None
+    verb: str | None = None
+    activity: str | None = None
+    registration: str | None = None
+    related_activities: bool = False
+    related_agents: bool = False
+    since: int | None = None
+    """Exclusive lower bound on stored, microseconds since the epoch."""
+    until: int | None = None
+    """Inclusive upper bound on stored, microseconds since the epoch."""
+    limit: int = 0
+    format: str = "exact"
+    attachments: bool = False
+    ascending: bool = False
+    credential: str | None = None
+    """Only statements stored with this credential (scope statements/read/mine)."""
+    after_seq: int | None = None
+    """Position for paging: continue after (ascending) or before (descending) this seq."""
+    through_seq: int | None = None
+    """Snapshot for paging: statements stored after the first page are not included."""
+
+
+def to_micros(moment: datetime) -> int:
+    delta = moment.astimezone(UTC) - datetime(1970, 1, 1, tzinfo=UTC)
+    return (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
+
+
+def from_micros(micros: int) -> datetime:
+    return datetime.fromtimestamp(micros // 1_000_000, UTC).replace(microsecond=micros % 1_000_000)
+
+
+def format_timestamp(micros: int) -> str:
+    """The LRS's own timestamps: UTC, microsecond precision, 'Z'."""
+    return from_micros(micros).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def _error(param: str, message: str) -> BadRequest:
+    return BadRequest(
+        f"invalid parameter '{param}': {message}",
+        [{"path": param, "rule": "parameter", "message": message}],
+    )
+
+
+def parse_bool(params: Mapping[str, str], name: str) -> bool:
+    value = params.get(name)
+    if value is None:
+        return False
+    if value not in ("true", "false"):
+        raise _error(name, "must be true or false")
+    return value == "true"
+
+
+def parse_format(params: Mapping[str, str]) -> str:
+    value = params.get("format", "exact")
+    if value not in FORMATS:
+        raise _error("format", "must be one of ids, exact, canonical")
+    return value
+
+
+def parse_time(params: Mapping[str, str], name: str) -> int | None:
+    value = params.get(name)
+    if value is None:
+        return None
+    try:
+        return to_micros(parse_timestamp(value))
+    except PydanticCustomError:
+        raise _error(name, "must be an ISO 8601 timestamp") from None
+
+
+def parse_uuid(params: Mapping[str, str], name: str) -> str | None:
+    value = params.get(name)
+    if value is None:
+        return None
+    try:
+        return check_uuid(value).lower()
+    except PydanticCustomError:
+        raise _error(name, "must be a UUID") from None
+
+
+def parse_iri(params: Mapping[str, str], name: str) -> str | None:
+    value = params.get(name)
+    if value is None:
+        return None
+    try:
+        return check_iri(value)
+    except PydanticCustomError:
+        raise _error(name, "must be an IRI") from None
+
+
+def parse_agent(params: Mapping[str, str], name: str = "agent") -> str | None:
+    value = params.get(name)
+    if value is None:
+        return None
+    try:
+        data = orjson.loads(value)
+    except orjson.JSONDecodeError:
+        raise _error(name, "must be a JSON Agent or Group object") from None
+    return parse_agent_param(data)
+
+
+def parse_query(params: Mapping[str, str], *, max_limit: int) -> StatementQuery:
+    unknown = sorted(set(params) - QUERY_PARAMS)
+    if unknown:
+        raise _error(unknown[0], "is not a parameter of the Statement resource")
+    limit_text = params.get("limit", "0")
+    if not limit_text.isdigit():
+        raise _error("limit", "must be a non-negative integer")
+    limit = int(limit_text)
+    return StatementQuery(
+        agent=parse_agent(params),
+        verb=parse_iri(params, "verb"),
+        activity=parse_iri(params, "activity"),
+        registration=parse_uuid(params, "registration"),
+        related_activities=parse_bool(params, "related_activities"),
+        related_agents=parse_bool(params, "related_agents"),
+        since=parse_time(params, "since"),
+        until=parse_time(params, "until"),
+        limit=max_limit if limit == 0 else min(limit, max_limit),
+        format=parse_format(params),
+        attachments=parse_bool(params, "attachments"),
+        ascending=parse_bool(params, "ascending"),
+    )
+
+
+def encode_cursor(query: StatementQuery) -> str:
+    data = {k: v for k, v in dataclasses.asdict(query).items() if v is not None}
+    return base64.urlsafe_b64encode(orjson.dumps(data)).decode().rstrip("=")
+
+
+def decode_cursor(token: str) -> StatementQuery:
+    try:
+        padded = token + "=" * (-len(token) % 4)
+        data: dict[str, Any] = orjson.loads(base64.urlsafe_b64decode(padded))
+        return StatementQuery(**data)
+    except (ValueError, TypeError, orjson.JSONDecodeError):
+        raise _error("cursor", "is not a valid 'more' position") from None

@@ -1,0 +1,117 @@
+"""The interface every storage engine implements (SQLite now, PostgreSQL for several
+instances). Callers depend on this, never on an engine: no ``if engine == …`` elsewhere."""
+
+from __future__ import annotations
+
+import abc
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from statements.prepare import PreparedStatement
+from statements.query import StatementQuery
+
+
+@dataclass(frozen=True, slots=True)
+class StoredStatement:
+    seq: int
+    id: str
+    body: bytes
+    """The statement's JSON as stored (``stored`` included): the ``exact`` format."""
+    stored: int
+    voided: bool
+    attachment_hashes: tuple[str, ...] = ()
+    credential: str | None = None
+    """Key of the credential that stored it (for the statements/read/mine scope)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Credential:
+    key: str
+    secret_hash: str
+    label: str
+    scopes: tuple[str, ...]
+    created_at: datetime
+    revoked_at: datetime | None = None
+
+    @property
+    def active(self) -> bool:
+        return self.revoked_at is None
+
+
+@dataclass(frozen=True, slots=True)
+class QueryPage:
+    statements: list[StoredStatement]
+    more: StatementQuery | None
+    """The query for the next page, or None when this page is the last."""
+    through_seq: int = 0
+
+
+@dataclass(slots=True)
+class AppendResult:
+    ids: list[str] = field(default_factory=list)
+    """Ids of the statements, in request order (new and already stored alike)."""
+    new: int = 0
+
+
+class Store(abc.ABC):
+    """A statement log with documents and credentials, durable when a call returns."""
+
+    url: str
+
+    @abc.abstractmethod
+    async def open(self) -> None:
+        """Connect and apply pending migrations."""
+
+    @abc.abstractmethod
+    async def close(self) -> None: ...
+
+    # --- statements -----------------------------------------------------------------
+
+    @abc.abstractmethod
+    async def append(self, batch: list[PreparedStatement]) -> AppendResult:
+        """Store a batch in one transaction: all or nothing.
+
+        An id already stored with the same content is accepted without change; with other
+        content the whole batch fails with ``Conflict``. Voiding statements void their
+        target, unless the target is itself a voiding statement.
+        """
+
+    @abc.abstractmethod
+    async def get_statement(self, statement_id: str) -> StoredStatement | None:
+        """One statement by (lower-cased) id, voided or not."""
+
+    @abc.abstractmethod
+    async def query(self, query: StatementQuery) -> QueryPage:
+        """Statements matching a query, voided ones left out, newest first unless
+        ``ascending``; StatementRef targets count as matches (Communication 2.1.3)."""
+
+    @abc.abstractmethod
+    async def attachment(self, sha2: str) -> tuple[str, bytes] | None:
+        """Content type and bytes of a stored attachment."""
+
+    @abc.abstractmethod
+    async def consistent_through(self) -> int:
+        """A stored time (µs) before which every statement is available for reading."""
+
+    @abc.abstractmethod
+    async def last_stored(self) -> int | None:
+        """The stored time (µs) of the newest statement, None when there is none."""
+
+    @abc.abstractmethod
+    async def statements_after(self, seq: int, limit: int) -> list[StoredStatement]:
+        """Statements (voided included) in log order after ``seq``: the projector's feed."""
+
+    # --- credentials ----------------------------------------------------------------
+
+    @abc.abstractmethod
+    async def create_credential(self, credential: Credential) -> None: ...
+
+    @abc.abstractmethod
+    async def get_credential(self, key: str) -> Credential | None: ...
+
+    @abc.abstractmethod
+    async def list_credentials(self) -> list[Credential]: ...
+
+    @abc.abstractmethod
+    async def revoke_credential(self, key: str, when: datetime) -> bool:
+        """Revoke an active credential; False when there is no such active credential."""

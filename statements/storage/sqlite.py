@@ -1,0 +1,576 @@
+"""The embedded SQLite engine: all SQL for SQLite lives in this module.
+
+Writes go through one writer thread that owns the only write connection. Callers queue
+jobs; the writer takes every job waiting, runs them in one transaction (each in a
+savepoint, so one failing job does not fail the others) and commits once: group commit.
+With ``synchronous=FULL`` in WAL mode the commit is on disk before any caller hears back,
+so an acknowledged statement survives a crash. The writer runs a whole transaction as one
+call on its thread, which costs one thread hop per group instead of one per SQL call.
+
+Readers use aiosqlite connections from a small pool; WAL lets them read while the writer
+writes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import sqlite3
+import time
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from pathlib import Path
+from typing import Any, TypeVar
+
+import aiosqlite
+import orjson
+
+from statements.compare import same_statement
+from statements.errors import Conflict, Unavailable
+from statements.prepare import IndexKind, PreparedStatement
+from statements.query import StatementQuery, format_timestamp
+from statements.storage.base import AppendResult, Credential, QueryPage, Store, StoredStatement
+from statements.storage.migrate import migrations_for
+
+T = TypeVar("T")
+
+READERS = 4
+MAX_GROUP = 512
+
+_PRAGMAS = (
+    "PRAGMA journal_mode=WAL",
+    "PRAGMA synchronous=FULL",
+    "PRAGMA busy_timeout=5000",
+    "PRAGMA foreign_keys=ON",
+)
+
+_STATEMENT_COLUMNS = "s.seq, s.id, s.body, s.stored, s.voided, s.attachments, s.credential"
+
+
+def path_from_url(url: str) -> str:
+    """``sqlite:///relative/path``, ``sqlite:////absolute/path`` or ``sqlite://:memory:``."""
+    if not url.startswith("sqlite://"):
+        raise ValueError(f"not a SQLite URL: {url!r}")
+    rest = url[len("sqlite://") :]
+    if rest.startswith("/"):
+        rest = rest[1:]
+    if not rest:
+        raise ValueError("the SQLite URL names no file: use sqlite:///data/lrs.sqlite3")
+    return rest
+
+
+def now_micros() -> int:
+    return time.time_ns() // 1000
+
+
+def _row_to_statement(row: Iterable[Any]) -> StoredStatement:
+    seq, sid, body, stored, voided, attachments, credential = row
+    hashes = tuple(attachments.split(",")) if attachments else ()
+    return StoredStatement(seq, sid, bytes(body), stored, bool(voided), hashes, credential)
+
+
+def _credential(row: Iterable[Any]) -> Credential:
+    key, secret_hash, label, scopes, created_at, revoked_at = row
+    return Credential(
+        key=key,
+        secret_hash=secret_hash,
+        label=label,
+        scopes=tuple(orjson.loads(scopes)),
+        created_at=datetime.fromisoformat(created_at),
+        revoked_at=datetime.fromisoformat(revoked_at) if revoked_at else None,
+    )
+
+
+@dataclass(slots=True)
+class _Job:
+    apply: Callable[[sqlite3.Connection], Any]
+    future: asyncio.Future[Any]
+
+
+@dataclass(slots=True)
+class _WriterState:
+    last_stored: int = 0
+    busy_since: int | None = None
+    committed_stored: int = 0
+    pending: int = 0
+    stats: dict[str, int] = field(default_factory=lambda: {"groups": 0, "jobs": 0})
+
+
+class SQLiteStore(Store):
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.path = path_from_url(url)
+        self._executor: ThreadPoolExecutor | None = None
+        self._conn: sqlite3.Connection | None = None
+        self._queue: asyncio.Queue[_Job] | None = None
+        self._writer_task: asyncio.Task[None] | None = None
+        self._readers: asyncio.Queue[aiosqlite.Connection] | None = None
+        self._all_readers: list[aiosqlite.Connection] = []
+        self._state = _WriterState()
+
+    # --- life cycle -----------------------------------------------------------------
+
+    async def open(self) -> None:
+        if self.path != ":memory:":
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sqlite-writer")
+        loop = asyncio.get_running_loop()
+        await loop.run_in_executor(self._executor, self._open_writer)
+        self._queue = asyncio.Queue()
+        self._writer_task = asyncio.create_task(self._writer_loop(), name="sqlite-writer")
+        self._readers = asyncio.Queue()
+        for _ in range(READERS):
+            reader = await aiosqlite.connect(self.path)
+            await reader.execute("PRAGMA busy_timeout=5000")
+            await reader.execute("PRAGMA query_only=ON")
+            self._all_readers.append(reader)
+            self._readers.put_nowait(reader)
+
+    def _open_writer(self) -> None:
+        conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+        for pragma in _PRAGMAS:
+            conn.execute(pragma)
+        self._conn = conn
+        self._migrate(conn)
+        row = conn.execute("SELECT MAX(stored) FROM statements").fetchone()
+        self._state.last_stored = row[0] or 0
+        self._state.committed_stored = self._state.last_stored
+
+    @staticmethod
+    def _migrate(conn: sqlite3.Connection) -> None:
+        conn.execute(
+            "CREATE TABLE IF NOT EXISTS schema_migrations ("
+            " number INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
+        )
+        applied = {row[0] for row in conn.execute("SELECT number FROM schema_migrations")}
+        for migration in migrations_for("sqlite"):
+            if migration.number in applied:
+                continue
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                for sql in _split_sql(migration.sql):
+                    conn.execute(sql)
+                conn.execute(
+                    "INSERT INTO schema_migrations (number, name, applied_at) VALUES (?, ?, ?)",
+                    (migration.number, migration.name, datetime.now().isoformat()),
+                )
+                conn.execute("COMMIT")
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+
+    async def close(self) -> None:
+        if self._writer_task is not None:
+            self._writer_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._writer_task
+            self._writer_task = None
+        for reader in self._all_readers:
+            await reader.close()
+        self._all_readers.clear()
+        if self._executor is not None:
+            conn = self._conn
+            if conn is not None:
+                await asyncio.get_running_loop().run_in_executor(self._executor, conn.close)
+            self._executor.shutdown(wait=True)
+            self._executor = None
+            self._conn = None
+
+    # --- the writer -----------------------------------------------------------------
+
+    async def write(self, apply: Callable[[sqlite3.Connection], T]) -> T:
+        """Run ``apply`` in the writer's next transaction; return once it is committed."""
+        if self._queue is None:
+            raise RuntimeError("the store is not open")
+        future: asyncio.Future[T] = asyncio.get_running_loop().create_future()
+        self._state.pending += 1
+        self._queue.put_nowait(_Job(apply, future))
+        return await future
+
+    async def _writer_loop(self) -> None:
+        assert self._queue is not None and self._executor is not None
+        loop = asyncio.get_running_loop()
+        while True:
+            jobs = [await self._queue.get()]
+            while len(jobs) < MAX_GROUP and not self._queue.empty():
+                jobs.append(self._queue.get_nowait())
+            try:
+                outcomes = await loop.run_in_executor(self._executor, self._run_group, jobs)
+            except BaseException as error:  # the commit itself failed: every job fails
+                failure = _unavailable(error)
+                outcomes = [(False, failure)] * len(jobs)
+                if isinstance(error, asyncio.CancelledError):
+                    for job in jobs:
+                        if not job.future.done():
+                            job.future.set_exception(failure)
+                    raise
+            self._state.pending -= len(jobs)
+            for job, (ok, value) in zip(jobs, outcomes, strict=True):
+                if job.future.done():
+                    continue
+                if ok:
+                    job.future.set_result(value)
+                else:
+                    job.future.set_exception(value)
+
+    def _run_group(self, jobs: list[_Job]) -> list[tuple[bool, Any]]:
+        conn = self._conn
+        assert conn is not None
+        self._state.busy_since = now_micros()
+        last_stored = self._state.last_stored
+        outcomes: list[tuple[bool, Any]] = []
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            for job in jobs:
+                conn.execute("SAVEPOINT job")
+                try:
+                    outcomes.append((True, job.apply(conn)))
+                    conn.execute("RELEASE job")
+                except Exception as error:
+                    conn.execute("ROLLBACK TO job")
+                    conn.execute("RELEASE job")
+                    if isinstance(error, sqlite3.Error):
+                        error = _unavailable(error)
+                    outcomes.append((False, error))
+            conn.execute("COMMIT")
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            self._state.last_stored = last_stored
+            self._state.busy_since = None
+            raise
+        self._state.committed_stored = self._state.last_stored
+        self._state.busy_since = None
+        self._state.stats["groups"] += 1
+        self._state.stats["jobs"] += len(jobs)
+        return outcomes
+
+    def _next_stored(self) -> int:
+        """The writer's clock: wall time, but never behind the last stored value."""
+        stored = max(now_micros(), self._state.last_stored)
+        self._state.last_stored = stored
+        return stored
+
+    # --- reading ----------------------------------------------------------------------
+
+    async def _read(self, sql: str, params: Iterable[Any] = ()) -> list[Any]:
+        assert self._readers is not None
+        reader = await self._readers.get()
+        try:
+            async with reader.execute(sql, tuple(params)) as cursor:
+                return list(await cursor.fetchall())
+        except sqlite3.OperationalError as error:
+            raise _unavailable(error) from error
+        finally:
+            self._readers.put_nowait(reader)
+
+    # --- statements -----------------------------------------------------------------
+
+    async def append(self, batch: list[PreparedStatement]) -> AppendResult:
+        return await self.write(lambda conn: self._append(conn, batch))
+
+    def _append(self, conn: sqlite3.Connection, batch: list[PreparedStatement]) -> AppendResult:
+        result = AppendResult(ids=[p.id for p in batch])
+        existing: dict[str, bytes] = {}
+        ids = result.ids
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            for sid, body in conn.execute(
+                f"SELECT id, body FROM statements WHERE id IN ({marks})", chunk
+            ):
+                existing[sid] = body
+        fresh: list[PreparedStatement] = []
+        for prepared in batch:
+            if prepared.id in existing:
+                if not same_statement(orjson.loads(existing[prepared.id]), prepared.body):
+                    raise Conflict(
+                        f"statement {prepared.id} is already stored with different content",
+                        [{"path": "id", "rule": "conflict", "message": prepared.id}],
+                    )
+                continue
+            fresh.append(prepared)
+        if not fresh:
+            return result
+        stored = self._next_stored()
+        stored_text = format_timestamp(stored)
+        (last_seq,) = conn.execute("SELECT COALESCE(MAX(seq), 0) FROM statements").fetchone()
+        rows = []
+        index_rows: list[tuple[int, str, int]] = []
+        attachment_rows = []
+        for offset, prepared in enumerate(fresh, start=1):
+            seq = last_seq + offset
+            body = dict(prepared.body)
+            body["stored"] = stored_text
+            hashes = ",".join(sha2 for sha2, _, _ in prepared.attachments) or None
+            rows.append(
+                (
+                    seq,
+                    prepared.id,
+                    stored,
+                    prepared.origin_stored,
+                    prepared.verb,
+                    prepared.registration,
+                    prepared.voids,
+                    prepared.ref,
+                    prepared.credential,
+                    prepared.source,
+                    hashes,
+                    orjson.dumps(body),
+                )
+            )
+            index_rows.extend((kind, value, seq) for kind, value in prepared.index)
+            attachment_rows.extend(prepared.attachments)
+        conn.executemany(
+            "INSERT INTO statements (seq, id, stored, origin_stored, verb, registration,"
+            " voids, ref, credential, source, attachments, body)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            rows,
+        )
+        conn.executemany(
+            "INSERT OR IGNORE INTO statement_index (kind, value, seq) VALUES (?, ?, ?)",
+            index_rows,
+        )
+        if attachment_rows:
+            conn.executemany(
+                "INSERT OR IGNORE INTO attachments (sha2, content_type, data) VALUES (?, ?, ?)",
+                attachment_rows,
+            )
+        for offset, prepared in enumerate(fresh, start=1):
+            self._link(conn, prepared, last_seq + offset)
+        result.new = len(fresh)
+        return result
+
+    @staticmethod
+    def _link(conn: sqlite3.Connection, prepared: PreparedStatement, seq: int) -> None:
+        """Voiding and StatementRef bookkeeping for one newly inserted statement."""
+        if prepared.voids is not None:
+            conn.execute(
+                "UPDATE statements SET voided = 1 WHERE id = ? AND voids IS NULL",
+                (prepared.voids,),
+            )
+        elif conn.execute(
+            "SELECT 1 FROM statements WHERE ref = ? AND voids IS NOT NULL LIMIT 1",
+            (prepared.id,),
+        ).fetchone():
+            conn.execute("UPDATE statements SET voided = 1 WHERE seq = ?", (seq,))
+        if prepared.ref is not None:
+            target = conn.execute(
+                "SELECT seq FROM statements WHERE id = ?", (prepared.ref,)
+            ).fetchone()
+            if target is not None:
+                _inherit(conn, source_seq=target[0], target_seq=seq)
+        # Statements stored earlier that reference this one now match its filters too.
+        pending = [(seq, prepared.id)]
+        seen = {seq}
+        while pending:
+            source_seq, source_id = pending.pop()
+            for referrer_seq, referrer_id in conn.execute(
+                "SELECT seq, id FROM statements WHERE ref = ?", (source_id,)
+            ).fetchall():
+                if referrer_seq in seen:
+                    continue
+                seen.add(referrer_seq)
+                _inherit(conn, source_seq=source_seq, target_seq=referrer_seq)
+                pending.append((referrer_seq, referrer_id))
+
+    async def get_statement(self, statement_id: str) -> StoredStatement | None:
+        rows = await self._read(
+            f"SELECT {_STATEMENT_COLUMNS} FROM statements s WHERE s.id = ?",
+            (statement_id.lower(),),
+        )
+        return _row_to_statement(rows[0]) if rows else None
+
+    async def query(self, query: StatementQuery) -> QueryPage:
+        bounds = await self._seq_bounds(query)
+        if bounds is None:
+            return QueryPage([], None)
+        low, high = bounds
+        sql, params = _query_sql(query, low, high)
+        rows = await self._read(sql, params)
+        statements = [_row_to_statement(row) for row in rows[: query.limit]]
+        more = None
+        if len(rows) > query.limit and statements:
+            more = replace(query, after_seq=statements[-1].seq, through_seq=high)
+        return QueryPage(statements, more, high)
+
+    async def _seq_bounds(self, query: StatementQuery) -> tuple[int, int] | None:
+        """Translate since/until/paging into an exclusive low and inclusive high seq."""
+        low, high = 0, query.through_seq
+        if high is None:
+            rows = await self._read("SELECT COALESCE(MAX(seq), 0) FROM statements")
+            high = rows[0][0]
+        if query.since is not None:
+            rows = await self._read(
+                "SELECT seq FROM statements WHERE stored <= ? ORDER BY stored DESC, seq DESC"
+                " LIMIT 1",
+                (query.since,),
+            )
+            low = rows[0][0] if rows else 0
+        if query.until is not None:
+            rows = await self._read(
+                "SELECT seq FROM statements WHERE stored <= ? ORDER BY stored DESC, seq DESC"
+                " LIMIT 1",
+                (query.until,),
+            )
+            high = min(high, rows[0][0] if rows else 0)
+        if query.after_seq is not None:
+            if query.ascending:
+                low = max(low, query.after_seq)
+            else:
+                high = min(high, query.after_seq - 1)
+        if high <= low:
+            return None
+        return low, high
+
+    async def attachment(self, sha2: str) -> tuple[str, bytes] | None:
+        rows = await self._read(
+            "SELECT content_type, data FROM attachments WHERE sha2 = ?", (sha2,)
+        )
+        return (rows[0][0], bytes(rows[0][1])) if rows else None
+
+    async def consistent_through(self) -> int:
+        if self._state.pending == 0:
+            return now_micros()
+        return self._state.committed_stored or now_micros()
+
+    async def last_stored(self) -> int | None:
+        rows = await self._read("SELECT MAX(stored) FROM statements")
+        value: int | None = rows[0][0]
+        return value
+
+    async def statements_after(self, seq: int, limit: int) -> list[StoredStatement]:
+        rows = await self._read(
+            f"SELECT {_STATEMENT_COLUMNS} FROM statements s WHERE s.seq > ? ORDER BY s.seq LIMIT ?",
+            (seq, limit),
+        )
+        return [_row_to_statement(row) for row in rows]
+
+    async def explain(self, query: StatementQuery) -> list[str]:
+        """SQLite's plan for a query: lets a test prove no query scans the whole log."""
+        sql, params = _query_sql(query, 0, 1 << 62)
+        rows = await self._read("EXPLAIN QUERY PLAN " + sql, params)
+        return [str(row[3]) for row in rows]
+
+    # --- credentials ----------------------------------------------------------------
+
+    async def create_credential(self, credential: Credential) -> None:
+        def apply(conn: sqlite3.Connection) -> None:
+            conn.execute(
+                "INSERT INTO credentials (key, secret_hash, label, scopes, created_at)"
+                " VALUES (?, ?, ?, ?, ?)",
+                (
+                    credential.key,
+                    credential.secret_hash,
+                    credential.label,
+                    orjson.dumps(list(credential.scopes)).decode(),
+                    credential.created_at.isoformat(),
+                ),
+            )
+
+        await self.write(apply)
+
+    async def get_credential(self, key: str) -> Credential | None:
+        rows = await self._read(
+            "SELECT key, secret_hash, label, scopes, created_at, revoked_at"
+            " FROM credentials WHERE key = ?",
+            (key,),
+        )
+        return _credential(rows[0]) if rows else None
+
+    async def list_credentials(self) -> list[Credential]:
+        rows = await self._read(
+            "SELECT key, secret_hash, label, scopes, created_at, revoked_at"
+            " FROM credentials ORDER BY created_at"
+        )
+        return [_credential(row) for row in rows]
+
+    async def revoke_credential(self, key: str, when: datetime) -> bool:
+        def apply(conn: sqlite3.Connection) -> bool:
+            cursor = conn.execute(
+                "UPDATE credentials SET revoked_at = ? WHERE key = ? AND revoked_at IS NULL",
+                (when.isoformat(), key),
+            )
+            return cursor.rowcount == 1
+
+        return await self.write(apply)
+
+
+def _inherit(conn: sqlite3.Connection, *, source_seq: int, target_seq: int) -> None:
+    conn.execute(
+        "INSERT OR IGNORE INTO statement_index (kind, value, seq)"
+        " SELECT kind, value, ? FROM statement_index WHERE seq = ?",
+        (target_seq, source_seq),
+    )
+
+
+def _filters(query: StatementQuery) -> list[tuple[int, str]]:
+    """Index filters, most selective first (the first one drives the scan)."""
+    filters: list[tuple[int, str]] = []
+    if query.registration is not None:
+        filters.append((IndexKind.REGISTRATION, query.registration))
+    if query.agent is not None:
+        kind = IndexKind.AGENT_RELATED if query.related_agents else IndexKind.AGENT
+        filters.append((kind, query.agent))
+    if query.activity is not None:
+        kind = IndexKind.ACTIVITY_RELATED if query.related_activities else IndexKind.ACTIVITY
+        filters.append((kind, query.activity))
+    if query.verb is not None:
+        filters.append((IndexKind.VERB, query.verb))
+    return filters
+
+
+def _query_sql(query: StatementQuery, low: int, high: int) -> tuple[str, list[Any]]:
+    order = "ASC" if query.ascending else "DESC"
+    filters = _filters(query)
+    params: list[Any] = []
+    if filters:
+        kind, value = filters[0]
+        sql = (
+            f"SELECT {_STATEMENT_COLUMNS} FROM statement_index i"
+            " JOIN statements s ON s.seq = i.seq"
+            " WHERE i.kind = ? AND i.value = ? AND i.seq > ? AND i.seq <= ? AND s.voided = 0"
+        )
+        params += [int(kind), value, low, high]
+        order_by = f" ORDER BY i.seq {order}"
+    else:
+        sql = (
+            f"SELECT {_STATEMENT_COLUMNS} FROM statements s"
+            " WHERE s.seq > ? AND s.seq <= ? AND s.voided = 0"
+        )
+        params += [low, high]
+        order_by = f" ORDER BY s.seq {order}"
+    for kind, value in filters[1:]:
+        sql += (
+            " AND EXISTS (SELECT 1 FROM statement_index j"
+            " WHERE j.kind = ? AND j.value = ? AND j.seq = s.seq)"
+        )
+        params += [int(kind), value]
+    if query.credential is not None:
+        sql += " AND s.credential = ?"
+        params.append(query.credential)
+    sql += order_by + " LIMIT ?"
+    params.append(query.limit + 1)
+    return sql, params
+
+
+def _split_sql(script: str) -> list[str]:
+    """Statements of a migration file (no semicolons inside literals in our migrations)."""
+    lines = [line for line in script.splitlines() if not line.strip().startswith("--")]
+    return [part.strip() for part in "\n".join(lines).split(";") if part.strip()]
+
+
+def _unavailable(error: BaseException) -> Unavailable:
+    text = str(error)
+    if "locked" in text or "busy" in text:
+        reason = "the database is busy; try again shortly"
+    elif "full" in text or isinstance(error, OSError):
+        reason = "the database cannot be written (disk full?); nothing was stored"
+    else:
+        reason = "the database cannot take this write now; nothing was stored"
+    return Unavailable(reason, [{"path": "$", "rule": "storage", "message": reason}])
+
+
+__all__ = ["SQLiteStore", "now_micros"]
