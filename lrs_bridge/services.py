@@ -19,7 +19,7 @@ class Services:
 
     @classmethod
     def build(cls, settings: Settings) -> Services:
-        store = open_store(settings.database_url)
+        store = open_store(settings.database_url, max_pending_writes=settings.max_pending_writes)
         return cls(
             settings=settings,
             store=store,

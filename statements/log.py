@@ -105,6 +105,7 @@ class StatementLog:
         parts: Sequence[AttachmentPart] = (),
         statement_id: str | None = None,
         origin_stored: Sequence[int | None] | None = None,
+        batch: bool = True,
     ) -> list[str]:
         """Validate and store statements, all or none; return their ids in order.
 
@@ -121,7 +122,7 @@ class StatementLog:
                 items = [{**items[0], "id": statement_id}]
         if not items:
             raise _bad("$", "empty", "no statements were sent")
-        validate_statements(items, version)
+        validate_statements(items, version, batch=batch and statement_id is None)
         bodies: list[dict[str, Any]] = items
         matched = _match_attachments(bodies, parts, self.check_signature)
         batch = []

@@ -62,13 +62,17 @@ def validate_statement(data: Any, version: str, path: str = "") -> Statement:
         ) from None
 
 
-def validate_statements(items: list[Any], version: str) -> list[Statement]:
-    """Validate a batch; every bad statement is reported, and none is accepted."""
+def validate_statements(items: list[Any], version: str, *, batch: bool = True) -> list[Statement]:
+    """Validate a batch; every bad statement is reported, and none is accepted.
+
+    Paths start with the statement's index (``[2].actor.mbox``) when the client sent a
+    JSON array (``batch``), and at the statement itself when it sent one object.
+    """
     models: list[Statement] = []
     details: list[dict[str, Any]] = []
     for index, item in enumerate(items):
         try:
-            models.append(validate_statement(item, version, f"[{index}]"))
+            models.append(validate_statement(item, version, f"[{index}]" if batch else ""))
         except BadRequest as error:
             details.extend(error.details)
     if details:

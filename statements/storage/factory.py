@@ -5,12 +5,17 @@ from __future__ import annotations
 from statements.storage.base import Store
 
 
-def open_store(url: str) -> Store:
-    """A store for ``url`` (not yet opened): ``sqlite:///path`` or ``postgresql://…``."""
+def open_store(url: str, *, max_pending_writes: int = 2000) -> Store:
+    """A store for ``url`` (not yet opened): ``sqlite:///path`` or ``postgresql://…``.
+
+    ``max_pending_writes`` bounds the writes waiting for the database; beyond it a write
+    fails at once with ``Unavailable`` (HTTP 503 + Retry-After) instead of queueing
+    until clients time out.
+    """
     if url.startswith("sqlite:"):
         from statements.storage.sqlite import SQLiteStore
 
-        return SQLiteStore(url)
+        return SQLiteStore(url, max_pending_writes=max_pending_writes)
     raise ValueError(
         f"unsupported database URL scheme in {url.split(':', 1)[0]!r}: use sqlite:///PATH"
     )

@@ -99,8 +99,9 @@ class _WriterState:
 
 
 class SQLiteStore(Store):
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, *, max_pending_writes: int = 2000) -> None:
         self.url = url
+        self.max_pending_writes = max_pending_writes
         self.path = path_from_url(url)
         self._executor: ThreadPoolExecutor | None = None
         self._conn: sqlite3.Connection | None = None
@@ -184,6 +185,9 @@ class SQLiteStore(Store):
         """Run ``apply`` in the writer's next transaction; return once it is committed."""
         if self._queue is None:
             raise RuntimeError("the store is not open")
+        if self._state.pending >= self.max_pending_writes:
+            reason = "the service is at capacity; try again shortly"
+            raise Unavailable(reason, [{"path": "$", "rule": "overload", "message": reason}])
         future: asyncio.Future[T] = asyncio.get_running_loop().create_future()
         self._state.pending += 1
         self._queue.put_nowait(_Job(apply, future))

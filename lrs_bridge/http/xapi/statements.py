@@ -134,7 +134,11 @@ async def post_statements(request: Request, client: Client) -> Response:
     data, parts = await _read_statements(request)
     items = data if isinstance(data, list) else [data]
     ids = await services(request).statements.store_statements(
-        items, version=_version(request), writer=_writer(client), parts=parts
+        items,
+        version=_version(request),
+        writer=_writer(client),
+        parts=parts,
+        batch=isinstance(data, list),
     )
     return JSONResponse(ids, headers=await _consistency_headers(request))
 
