@@ -125,7 +125,7 @@ class StatementLog:
         validate_statements(items, version, batch=batch and statement_id is None)
         bodies: list[dict[str, Any]] = items
         matched = _match_attachments(bodies, parts, self.check_signature)
-        batch = []
+        prepared_batch: list[PreparedStatement] = []
         seen: set[str] = set()
         for index, body in enumerate(bodies):
             prepared = prepare(
@@ -140,10 +140,10 @@ class StatementLog:
                 raise _bad(f"[{index}].id", "duplicate_id", "the batch has this id twice")
             seen.add(prepared.id)
             prepared.attachments = matched[index]
-            batch.append(prepared)
-        result = await self.store.append(batch)
+            prepared_batch.append(prepared)
+        result = await self.store.append(prepared_batch)
         for listener in self.on_stored:
-            listener(batch)
+            listener(prepared_batch)
         return result.ids
 
     async def get(
