@@ -111,6 +111,17 @@ def index_keys(body: dict[str, Any]) -> set[tuple[int, str]]:
     return keys
 
 
+def _arrays_of_context_activities(context: dict[str, Any]) -> dict[str, Any]:
+    """Data 2.4.6.2: every contextActivities value is returned as an array."""
+    activities = context.get("contextActivities")
+    if not isinstance(activities, dict) or not any(
+        isinstance(value, dict) for value in activities.values()
+    ):
+        return context
+    fixed = {k: [v] if isinstance(v, dict) else v for k, v in activities.items()}
+    return {**context, "contextActivities": fixed}
+
+
 def prepare(
     body: dict[str, Any],
     *,
@@ -134,6 +145,11 @@ def prepare(
         stored_body["authority"] = authority
     if "version" not in stored_body:
         stored_body["version"] = version
+    if isinstance(stored_body.get("context"), dict):
+        stored_body["context"] = _arrays_of_context_activities(stored_body["context"])
+    sub = stored_body["object"]
+    if _object_kind(sub) == "SubStatement" and isinstance(sub.get("context"), dict):
+        stored_body["object"] = {**sub, "context": _arrays_of_context_activities(sub["context"])}
     obj = stored_body["object"]
     ref = str(obj["id"]).lower() if _object_kind(obj) == "StatementRef" else None
     registration = (stored_body.get("context") or {}).get("registration")

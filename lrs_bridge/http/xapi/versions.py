@@ -123,7 +123,6 @@ class AlternateSyntaxMiddleware:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if (
             scope["type"] != "http"
-            or scope["method"] != "POST"
             or not scope["path"].startswith(self.prefix)
             or b"method=" not in scope.get("query_string", b"")
         ):
@@ -133,6 +132,15 @@ class AlternateSyntaxMiddleware:
         params = dict(query)
         if "method" not in params:
             await self.app(scope, receive, send)
+            return
+        if scope["method"] != "POST":
+            await _send_error(
+                send,
+                400,
+                "the alternate request syntax ('method' parameter) needs POST",
+                "alternate_syntax",
+                "method",
+            )
             return
 
         async def error(message: str, rule: str, path: str, status: int = 400) -> None:
