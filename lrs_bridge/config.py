@@ -40,6 +40,11 @@ class Settings(BaseSettings):
     max_pending_writes: int = Field(
         2000, ge=1, description="Writes waiting for the store before new ones get 503."
     )
+    default_xapi_version: str = Field(
+        "2.0.0",
+        description="xAPI version named in answers to requests that name none "
+        "(errors, /xapi/about): 2.0.0 or 1.0.3.",
+    )
     log_level: str = Field("info", description="Log level: debug, info, warning, error.")
 
     @field_validator("database_url")
@@ -47,6 +52,13 @@ class Settings(BaseSettings):
     def _known_scheme(cls, value: str) -> str:
         if not value.startswith(("sqlite:", "postgresql:", "postgres:")):
             raise ValueError("must start with sqlite:/// or postgresql://")
+        return value
+
+    @field_validator("default_xapi_version")
+    @classmethod
+    def _xapi_version(cls, value: str) -> str:
+        if value not in ("1.0.3", "2.0.0"):
+            raise ValueError("must be 1.0.3 or 2.0.0")
         return value
 
     @field_validator("log_level")

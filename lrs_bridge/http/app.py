@@ -89,7 +89,7 @@ def create_app(settings: Settings, services: Services | None = None) -> Starlett
                 max_age=600,
             ),
             Middleware(AlternateSyntaxMiddleware, max_body=settings.max_body_bytes),
-            Middleware(XapiVersionMiddleware),
+            Middleware(XapiVersionMiddleware, default=settings.default_xapi_version),
         ],
         exception_handlers={
             XapiError: _xapi_error,

@@ -26,7 +26,7 @@ def actor_tag(value: Any) -> str:
 def object_tag(value: Any) -> str | None:
     if isinstance(value, dict):
         kind = value.get("objectType", "Activity")
-        return kind if kind in OBJECT_TAGS else None
+        return kind if isinstance(kind, str) and kind in OBJECT_TAGS else None
     return "Activity"
 
 

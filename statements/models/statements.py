@@ -95,7 +95,9 @@ class Statement(XapiModel):
     @field_validator("authority")
     @classmethod
     def _authority(cls, value: Agent | Group | None) -> Agent | Group | None:
-        if isinstance(value, Group) and (value.member is None or len(value.member) != 2):
+        if isinstance(value, Group) and (
+            value.ifi_count() != 0 or value.member is None or len(value.member) != 2
+        ):
             raise PydanticCustomError(
                 "xapi_authority",
                 "a Group authority must be an anonymous Group of exactly two Agents (OAuth)",

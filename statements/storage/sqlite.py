@@ -308,6 +308,8 @@ class SQLiteStore(Store):
             seq = last_seq + offset
             body = dict(prepared.body)
             body["stored"] = stored_text
+            if "timestamp" not in body:
+                body["timestamp"] = stored_text  # Data 2.4.7: timestamp defaults to stored
             hashes = ",".join(sha2 for sha2, _, _ in prepared.attachments) or None
             rows.append(
                 (

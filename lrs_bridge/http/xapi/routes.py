@@ -16,6 +16,7 @@ from lrs_bridge.http.xapi import statements
 from lrs_bridge.http.xapi.about import about
 
 Handler = Callable[[Request, Client], Awaitable[Response]]
+Endpoint = Callable[[Request], Awaitable[Response]]
 
 
 def _by_method(handlers: dict[str, tuple[Handler, Permission]]) -> Handler:
@@ -26,10 +27,15 @@ def _by_method(handlers: dict[str, tuple[Handler, Permission]]) -> Handler:
     return dispatch
 
 
-def _route(path: str, handlers: dict[str, tuple[Handler, Permission]]) -> Route:
+def _route(
+    path: str,
+    handlers: dict[str, tuple[Handler, Permission]],
+    wrap: Callable[[Endpoint], Endpoint] | None = None,
+) -> Route:
     permissions = {method: permission for method, (_, permission) in handlers.items()}
     methods = list(handlers) + (["HEAD"] if "GET" in handlers else [])
-    return Route(path, guarded(_by_method(handlers), permissions), methods=methods)
+    endpoint = guarded(_by_method(handlers), permissions)
+    return Route(path, wrap(endpoint) if wrap else endpoint, methods=methods)
 
 
 def xapi_routes() -> list[Route]:
@@ -42,5 +48,6 @@ def xapi_routes() -> list[Route]:
                 "PUT": (statements.put_statement, Permission.STATEMENTS_WRITE),
                 "POST": (statements.post_statements, Permission.STATEMENTS_WRITE),
             },
+            wrap=statements.with_consistent_through,
         ),
     ]

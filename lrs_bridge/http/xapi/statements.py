@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 import uuid
+from collections.abc import Awaitable, Callable
+from email.utils import formatdate
 from typing import Any
 
 import orjson
@@ -14,8 +16,8 @@ from lrs_bridge.auth.credentials import Client
 from lrs_bridge.auth.scopes import only_own_statements
 from lrs_bridge.http.body import parse_multipart, read_body, sha256_hex
 from lrs_bridge.http.guard import services
-from lrs_bridge.http.responses import JSONResponse
-from statements.errors import BadRequest
+from lrs_bridge.http.responses import JSONResponse, error_response
+from statements.errors import BadRequest, PayloadTooLarge, XapiError
 from statements.formats import parse_accept_language
 from statements.log import AttachmentPart, Writer
 from statements.query import (
@@ -42,9 +44,22 @@ def _version(request: Request) -> str:
     return str(request.scope["state"]["xapi_version"])
 
 
-async def _consistency_headers(request: Request) -> dict[str, str]:
-    through = await services(request).store.consistent_through()
-    return {"X-Experience-API-Consistent-Through": format_timestamp(through)}
+def with_consistent_through(
+    endpoint: Callable[[Request], Awaitable[Response]],
+) -> Callable[[Request], Awaitable[Response]]:
+    """Every Statement resource response carries X-Experience-API-Consistent-Through,
+    errors included (Communication 2.1.3)."""
+
+    async def wrapped(request: Request) -> Response:
+        try:
+            response = await endpoint(request)
+        except XapiError as error:
+            response = error_response(error.status, error.message, error.details)
+        through = await services(request).store.consistent_through()
+        response.headers["X-Experience-API-Consistent-Through"] = format_timestamp(through)
+        return response
+
+    return wrapped
 
 
 def _parse_json(data: bytes, path: str = "$") -> Any:
@@ -75,8 +90,6 @@ async def _read_statements(request: Request) -> tuple[Any, list[AttachmentPart]]
                     f"part[{index}]", "multipart", "Content-Transfer-Encoding must be binary"
                 )
             if len(part.data) > settings.max_attachment_bytes:
-                from statements.errors import PayloadTooLarge
-
                 raise PayloadTooLarge(
                     "an attachment is larger than the limit",
                     [
@@ -124,7 +137,7 @@ async def put_statement(request: Request, client: Client) -> Response:
         parts=parts,
         statement_id=params["statementId"],
     )
-    return Response(status_code=204, headers=await _consistency_headers(request))
+    return Response(status_code=204)
 
 
 async def post_statements(request: Request, client: Client) -> Response:
@@ -140,7 +153,7 @@ async def post_statements(request: Request, client: Client) -> Response:
         parts=parts,
         batch=isinstance(data, list),
     )
-    return JSONResponse(ids, headers=await _consistency_headers(request))
+    return JSONResponse(ids)
 
 
 def _multipart_response(
@@ -188,7 +201,7 @@ async def get_statements(request: Request, client: Client) -> Response:
     params = request.query_params
     own_credential = client.key if only_own_statements(client.scopes) else None
     languages = parse_accept_language(request.headers.get("accept-language"))
-    headers = await _consistency_headers(request)
+    headers: dict[str, str] = {}
     if "statementId" in params or "voidedStatementId" in params:
         if "statementId" in params and "voidedStatementId" in params:
             raise _bad(
@@ -227,8 +240,6 @@ async def get_statements(request: Request, client: Client) -> Response:
 
 
 def _http_date(micros: int) -> str:
-    from email.utils import formatdate
-
     return formatdate(micros / 1_000_000, usegmt=True)
 
 

@@ -37,7 +37,9 @@ def resolve_version(value: str | None) -> str | None:
     return None
 
 
-async def _send_error(send: Send, status: int, message: str, rule: str, path: str) -> None:
+async def _send_error(
+    send: Send, status: int, message: str, rule: str, path: str, version: str = VERSION_2
+) -> None:
     body = orjson.dumps(
         {"error": message, "details": [{"path": path, "rule": rule, "message": message}]}
     )
@@ -48,7 +50,7 @@ async def _send_error(send: Send, status: int, message: str, rule: str, path: st
             "headers": [
                 (b"content-type", b"application/json"),
                 (b"content-length", str(len(body)).encode()),
-                (VERSION_HEADER, VERSION_2.encode()),
+                (VERSION_HEADER, version.encode()),
             ],
         }
     )
@@ -59,9 +61,10 @@ class XapiVersionMiddleware:
     """Requires a supported version on every /xapi request but /xapi/about, records it in
     ``scope["state"]["xapi_version"]`` and echoes it on the response."""
 
-    def __init__(self, app: ASGIApp, prefix: str = "/xapi") -> None:
+    def __init__(self, app: ASGIApp, prefix: str = "/xapi", default: str = VERSION_2) -> None:
         self.app = app
         self.prefix = prefix
+        self.default = default
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or not scope["path"].startswith(self.prefix):
@@ -82,6 +85,7 @@ class XapiVersionMiddleware:
                     "the X-Experience-API-Version header is required",
                     "version_missing",
                     "X-Experience-API-Version",
+                    self.default,
                 )
                 return
             if version is None:
@@ -91,9 +95,10 @@ class XapiVersionMiddleware:
                     f"xAPI version {header!r} is not supported; use 1.0.3 or 2.0.0",
                     "version_unsupported",
                     "X-Experience-API-Version",
+                    self.default,
                 )
                 return
-        spoken = version or VERSION_2
+        spoken = version or self.default
         scope.setdefault("state", {})["xapi_version"] = spoken
         encoded = spoken.encode()
 
@@ -179,17 +184,23 @@ class AlternateSyntaxMiddleware:
             )
             return
         form = dict(parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True))
+        # Real headers stay unless the form overrides them; the request's own
+        # Content-Type/Length describe the form, not the content, so they go.
+        form_headers = {
+            name.lower().encode("latin-1"): value.encode("latin-1", "replace")
+            for name, value in form.items()
+            if name.lower() in _FORM_HEADERS
+        }
         headers: list[tuple[bytes, bytes]] = [
             (name, value)
             for name, value in scope["headers"]
-            if name.decode("latin-1") not in _FORM_HEADERS
+            if name not in form_headers and name not in (b"content-type", b"content-length")
         ]
+        headers.extend(form_headers.items())
         new_params: dict[str, Any] = {}
         content = form.pop("content", "")
         for name, value in form.items():
-            if name.lower() in _FORM_HEADERS:
-                headers.append((name.lower().encode("latin-1"), value.encode("latin-1", "replace")))
-            else:
+            if name.lower() not in _FORM_HEADERS:
                 new_params[name] = value
         version = resolve_version(
             next((v.decode() for n, v in headers if n == VERSION_HEADER), None)
