@@ -71,11 +71,7 @@ def _ids_actor(actor: dict[str, Any]) -> dict[str, Any]:
 def _ids_object(obj: dict[str, Any]) -> dict[str, Any]:
     kind = obj.get("objectType", "Activity")
     if kind == "Activity":
-        return (
-            {"objectType": "Activity", "id": obj["id"]}
-            if "objectType" in obj
-            else {"id": obj["id"]}
-        )
+        return {"id": obj["id"]}
     if kind in ("Agent", "Group"):
         return _ids_actor(obj)
     if kind == "SubStatement":
