@@ -139,7 +139,7 @@ Extensions = Annotated[dict[str, Any], AfterValidator(check_extensions)]
 # --- Timestamps and durations (ISO 8601) ------------------------------------------------
 
 _TIMESTAMP = re.compile(
-    r"^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(\.\d+)?"
+    r"^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(\.\d+)?"
     r"([Zz]|[+-]\d{2}(?::?\d{2})?)?$"
 )
 
@@ -161,7 +161,7 @@ def parse_timestamp(value: str) -> datetime:
     offset = match.group(8)
     if offset is not None and offset.startswith("-") and set(offset[1:]) <= {"0", ":"}:
         raise _fail("xapi_timestamp", "must not use the offset -00:00, got '{value}'", value=value)
-    text = value.upper().replace("Z", "+00:00")
+    text = value.upper().replace("Z", "+00:00").replace(" ", "T")
     if offset is not None and len(offset) == 3:
         text += ":00"
     elif offset is not None and len(offset) == 5:
