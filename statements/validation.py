@@ -39,9 +39,10 @@ def _details(error: ValidationError, prefix: str) -> list[dict[str, Any]]:
             message = "is not a property the xAPI specification allows here"
         elif item["type"] == "union_tag_not_found" or item["type"] == "union_tag_invalid":
             message = "has an unknown or misplaced 'objectType'"
-        details.append(
-            {"path": format_path(item["loc"], prefix), "rule": item["type"], "message": message}
-        )
+        rule = item["type"]
+        if rule in ("union_tag_not_found", "union_tag_invalid"):
+            rule = "xapi_object_type"
+        details.append({"path": format_path(item["loc"], prefix), "rule": rule, "message": message})
     return details
 
 
