@@ -506,7 +506,7 @@ async def test_scopes_are_enforced(xapi: XapiClient) -> None:
 async def test_revoked_credential_stops_at_once(xapi: XapiClient) -> None:
     headers = await xapi.credential("all")
     assert (await xapi.http.get("/xapi/statements", headers=headers)).status_code == 200
-    key = [c for c in await xapi.services.store.list_credentials() if c.label == "test all"][0]
+    key = next(c for c in await xapi.services.store.list_credentials() if c.label == "test all")
     assert await xapi.services.credentials.revoke(key.key)
     assert (await xapi.http.get("/xapi/statements", headers=headers)).status_code == 401
 
