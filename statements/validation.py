@@ -22,8 +22,8 @@ def format_path(loc: tuple[int | str, ...], prefix: str = "") -> str:
     for part in loc:
         if isinstance(part, int):
             path += f"[{part}]"
-        elif part in _TAGS:
-            continue  # the union member pydantic tried; not part of the JSON path
+        elif part in _TAGS or part == "[key]":
+            continue  # the union member pydantic tried, or a bad map key: not JSON path
         else:
             path += f".{part}" if path else part
     return path or "$"
@@ -42,7 +42,13 @@ def _details(error: ValidationError, prefix: str) -> list[dict[str, Any]]:
         rule = item["type"]
         if rule in ("union_tag_not_found", "union_tag_invalid"):
             rule = "xapi_object_type"
-        details.append({"path": format_path(item["loc"], prefix), "rule": rule, "message": message})
+        loc = item["loc"]
+        # A model-level rule about one property says which one in its context ("at"),
+        # so the path points at the property (``actor.name``), not at its parent.
+        at = (item.get("ctx") or {}).get("at")
+        if isinstance(at, str):
+            loc = (*loc, *at.split("."))
+        details.append({"path": format_path(loc, prefix), "rule": rule, "message": message})
     return details
 
 

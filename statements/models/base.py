@@ -36,7 +36,9 @@ class XapiModel(BaseModel):
         if isinstance(data, dict):
             for key, value in data.items():
                 if value is None:
-                    raise PydanticCustomError("xapi_null", "'{key}' must not be null", {"key": key})
+                    raise PydanticCustomError(
+                        "xapi_null", "'{key}' must not be null", {"key": key, "at": key}
+                    )
         return data
 
 

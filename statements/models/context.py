@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from pydantic import BeforeValidator, ValidationInfo, field_validator
+from pydantic_core import PydanticCustomError
 
 from statements.models.activities import Activity
 from statements.models.agents import Agent, Group
@@ -64,7 +65,9 @@ class ContextGroup(XapiModel):
 
 def _only_in_2(value: Any, info: ValidationInfo) -> Any:
     if spec_version(info) != VERSION_2:
-        raise ValueError(f"'{info.field_name}' exists only in xAPI 2.0.0")
+        raise PydanticCustomError(
+            "xapi_version_2_only", "'{field}' exists only in xAPI 2.0.0", {"field": info.field_name}
+        )
     return value
 
 

@@ -31,7 +31,7 @@ def _object_rules(statement: Any) -> None:
                 raise PydanticCustomError(
                     "xapi_context",
                     "context '{key}' is allowed only when the object is an Activity",
-                    {"key": key},
+                    {"key": key, "at": f"context.{key}"},
                 )
 
 
@@ -109,6 +109,8 @@ class Statement(XapiModel):
         _object_rules(self)
         if self.verb.id == VOIDED and not isinstance(self.object, StatementRef):
             raise PydanticCustomError(
-                "xapi_voiding", "a voiding statement's object must be a StatementRef"
+                "xapi_voiding",
+                "a voiding statement's object must be a StatementRef",
+                {"at": "object"},
             )
         return self

@@ -130,7 +130,7 @@ async def test_lrs_sets_id_stored_authority_version_and_timestamp(xapi: XapiClie
         ({"timestamp": "2026-11-22T10:00:00-00:00"}, "timestamp", "xapi_timestamp"),
         ({"context": {"registration": "nope"}}, "context.registration", "xapi_uuid"),
         ({"context": {"language": "123"}}, "context.language", "xapi_language_tag"),
-        ({"result": None}, "$", "xapi_null"),
+        ({"result": None}, "result", "xapi_null"),
         ({"colour": "blue"}, "colour", "extra_forbidden"),
         ({"object": {"objectType": "Thing", "id": INTRO}}, "object", "xapi_object_type"),
         (
@@ -138,7 +138,7 @@ async def test_lrs_sets_id_stored_authority_version_and_timestamp(xapi: XapiClie
                 "object": {"objectType": "StatementRef", "id": str(uuid.uuid4())},
                 "context": {"platform": "Storyline"},
             },
-            "$",
+            "context.platform",
             "xapi_context",
         ),
     ],
