@@ -168,6 +168,22 @@ def _canonical_statement(
     return out
 
 
+def activity_ids(statement: dict[str, Any]) -> set[str]:
+    """Ids of the Activities a statement mentions (object, context, SubStatement)."""
+    found: set[str] = set()
+    obj = statement.get("object") or {}
+    kind = obj.get("objectType", "Activity")
+    if kind == "Activity" and "id" in obj:
+        found.add(obj["id"])
+    elif kind == "SubStatement":
+        found |= activity_ids(obj)
+    context_activities = (statement.get("context") or {}).get("contextActivities") or {}
+    for value in context_activities.values():
+        for activity in value if isinstance(value, list) else [value]:
+            found.add(activity["id"])
+    return found
+
+
 def render(
     body: bytes,
     fmt: str,

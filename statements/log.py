@@ -13,7 +13,7 @@ from typing import Any
 import orjson
 
 from statements.errors import BadRequest, NotFound
-from statements.formats import render
+from statements.formats import activity_ids, render
 from statements.models import SIGNATURE_USAGE, VERSION_2
 from statements.prepare import PreparedStatement, prepare
 from statements.query import StatementQuery
@@ -28,6 +28,8 @@ class Writer:
     authority: dict[str, Any] | None
     credential: str | None
     source: str | None = None
+    define: bool = False
+    """May its statements update the LRS's canonical activity definitions?"""
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,7 +95,6 @@ class StatementLog:
         self.store = store
         self.max_limit = max_limit
         self.check_signature: SignatureCheck | None = None
-        self.definitions: Callable[[str], dict[str, Any] | None] | None = None
         self.on_stored: list[Callable[[list[PreparedStatement]], Any]] = []
 
     async def store_statements(
@@ -140,6 +141,7 @@ class StatementLog:
                 raise _bad(f"[{index}].id", "duplicate_id", "the batch has this id twice")
             seen.add(prepared.id)
             prepared.attachments = matched[index]
+            prepared.define = writer.define
             prepared_batch.append(prepared)
         result = await self.store.append(prepared_batch)
         for listener in self.on_stored:
@@ -174,12 +176,25 @@ class StatementLog:
     async def query(self, query: StatementQuery) -> QueryPage:
         return await self.store.query(query)
 
-    def render(self, statement: StoredStatement, fmt: str, languages: list[str]) -> bytes:
-        return render(
-            statement.body, fmt, preferred_languages=languages, definitions=self.definitions
-        )
+    async def render(
+        self, statements: list[StoredStatement], fmt: str, languages: list[str]
+    ) -> list[bytes]:
+        """Statements in the requested format; ``canonical`` uses the LRS's canonical
+        activity definitions, fetched once for the whole page."""
+        definitions: dict[str, dict[str, Any]] = {}
+        if fmt == "canonical":
+            ids: set[str] = set()
+            for statement in statements:
+                ids.update(activity_ids(orjson.loads(statement.body)))
+            definitions = await self.store.activity_definitions(sorted(ids))
+        return [
+            render(s.body, fmt, preferred_languages=languages, definitions=definitions.get)
+            for s in statements
+        ]
 
-    def render_result(self, page: QueryPage, fmt: str, languages: list[str], more: str) -> bytes:
+    async def render_result(
+        self, page: QueryPage, fmt: str, languages: list[str], more: str
+    ) -> bytes:
         """A StatementResult object; statements are spliced in as stored, not re-encoded."""
-        parts = b",".join(self.render(s, fmt, languages) for s in page.statements)
+        parts = b",".join(await self.render(page.statements, fmt, languages))
         return b'{"statements":[' + parts + b'],"more":' + orjson.dumps(more) + b"}"

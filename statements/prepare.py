@@ -42,6 +42,8 @@ class PreparedStatement:
     credential: str | None = None
     source: str | None = None
     origin_stored: int | None = None
+    define: bool = False
+    """May this statement's activity definitions update the canonical ones (scope define)?"""
     attachments: list[tuple[str, str, bytes]] = field(default_factory=list)
     """(sha2, content type, bytes) of attachment parts sent with the statement."""
 

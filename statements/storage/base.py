@@ -6,7 +6,9 @@ from __future__ import annotations
 import abc
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
+from statements.documents import Decide, Document, DocumentScope
 from statements.prepare import PreparedStatement
 from statements.query import StatementQuery
 
@@ -100,6 +102,30 @@ class Store(abc.ABC):
     @abc.abstractmethod
     async def statements_after(self, seq: int, limit: int) -> list[StoredStatement]:
         """Statements (voided included) in log order after ``seq``: the projector's feed."""
+
+    # --- documents and activities -----------------------------------------------------
+
+    @abc.abstractmethod
+    async def get_document(self, scope: DocumentScope, doc_id: str) -> Document | None: ...
+
+    @abc.abstractmethod
+    async def list_document_ids(self, scope: DocumentScope, since: int | None) -> list[str]:
+        """Ids of the scope's documents, those written after ``since`` (µs) when given."""
+
+    @abc.abstractmethod
+    async def write_document(
+        self, scope: DocumentScope, doc_id: str, decide: Decide
+    ) -> Document | None:
+        """Read the document, let ``decide`` choose what to store (None deletes), and store
+        it, all in one transaction. Returns what was stored, with its update time."""
+
+    @abc.abstractmethod
+    async def delete_documents(self, scope: DocumentScope) -> int:
+        """Delete every document of the scope; the number deleted."""
+
+    @abc.abstractmethod
+    async def activity_definitions(self, ids: list[str]) -> dict[str, dict[str, Any]]:
+        """Canonical definitions of the activities with these ids that have one."""
 
     # --- credentials ----------------------------------------------------------------
 

@@ -16,7 +16,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import sqlite3
-import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
@@ -33,6 +32,8 @@ from statements.prepare import IndexKind, PreparedStatement
 from statements.query import StatementQuery, format_timestamp
 from statements.storage.base import AppendResult, Credential, QueryPage, Store, StoredStatement
 from statements.storage.migrate import migrations_for
+from statements.storage.sqlite_documents import SQLiteDocumentsMixin
+from statements.time import now_micros
 
 T = TypeVar("T")
 
@@ -59,10 +60,6 @@ def path_from_url(url: str) -> str:
     if not rest:
         raise ValueError("the SQLite URL names no file: use sqlite:///data/lrs.sqlite3")
     return rest
-
-
-def now_micros() -> int:
-    return time.time_ns() // 1000
 
 
 def _row_to_statement(row: Iterable[Any]) -> StoredStatement:
@@ -98,7 +95,7 @@ class _WriterState:
     stats: dict[str, int] = field(default_factory=lambda: {"groups": 0, "jobs": 0})
 
 
-class SQLiteStore(Store):
+class SQLiteStore(SQLiteDocumentsMixin, Store):
     def __init__(self, url: str, *, max_pending_writes: int = 2000) -> None:
         self.url = url
         self.max_pending_writes = max_pending_writes
@@ -346,6 +343,7 @@ class SQLiteStore(Store):
             )
         for offset, prepared in enumerate(fresh, start=1):
             self._link(conn, prepared, last_seq + offset)
+        self._define_activities(conn, fresh)
         result.new = len(fresh)
         return result
 

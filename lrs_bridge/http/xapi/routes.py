@@ -12,7 +12,7 @@ from starlette.routing import Route
 from lrs_bridge.auth.credentials import Client
 from lrs_bridge.auth.scopes import Permission
 from lrs_bridge.http.guard import guarded
-from lrs_bridge.http.xapi import statements
+from lrs_bridge.http.xapi import documents, statements
 from lrs_bridge.http.xapi.about import about
 
 Handler = Callable[[Request, Client], Awaitable[Response]]
@@ -50,4 +50,33 @@ def xapi_routes() -> list[Route]:
             },
             wrap=statements.with_consistent_through,
         ),
+        _route(
+            "/xapi/activities/state",
+            {
+                "GET": (documents.get_state, Permission.STATE_READ),
+                "PUT": (documents.put_state, Permission.STATE_WRITE),
+                "POST": (documents.post_state, Permission.STATE_WRITE),
+                "DELETE": (documents.delete_state, Permission.STATE_WRITE),
+            },
+        ),
+        _route(
+            "/xapi/activities/profile",
+            {
+                "GET": (documents.get_activity_profile, Permission.PROFILE_READ),
+                "PUT": (documents.put_activity_profile, Permission.PROFILE_WRITE),
+                "POST": (documents.post_activity_profile, Permission.PROFILE_WRITE),
+                "DELETE": (documents.delete_activity_profile, Permission.PROFILE_WRITE),
+            },
+        ),
+        _route(
+            "/xapi/agents/profile",
+            {
+                "GET": (documents.get_agent_profile, Permission.PROFILE_READ),
+                "PUT": (documents.put_agent_profile, Permission.PROFILE_WRITE),
+                "POST": (documents.post_agent_profile, Permission.PROFILE_WRITE),
+                "DELETE": (documents.delete_agent_profile, Permission.PROFILE_WRITE),
+            },
+        ),
+        _route("/xapi/activities", {"GET": (documents.get_activity, Permission.DEFINITIONS_READ)}),
+        _route("/xapi/agents", {"GET": (documents.get_agents, Permission.DEFINITIONS_READ)}),
     ]

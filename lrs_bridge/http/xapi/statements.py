@@ -13,7 +13,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from lrs_bridge.auth.credentials import Client
-from lrs_bridge.auth.scopes import only_own_statements
+from lrs_bridge.auth.scopes import may_define, only_own_statements
 from lrs_bridge.http.body import parse_multipart, read_body, sha256_hex
 from lrs_bridge.http.guard import services
 from lrs_bridge.http.responses import JSONResponse, error_response
@@ -119,7 +119,9 @@ async def _read_statements(request: Request) -> tuple[Any, list[AttachmentPart]]
 
 
 def _writer(client: Client) -> Writer:
-    return Writer(authority=client.authority, credential=client.key)
+    return Writer(
+        authority=client.authority, credential=client.key, define=may_define(client.scopes)
+    )
 
 
 async def put_statement(request: Request, client: Client) -> Response:
@@ -217,7 +219,7 @@ async def get_statements(request: Request, client: Client) -> Response:
         fmt = parse_format(params)
         attachments = parse_bool(params, "attachments")
         found = await svc.statements.get(statement_id, voided=voided, credential=own_credential)
-        body = svc.statements.render(found, fmt, languages)
+        (body,) = await svc.statements.render([found], fmt, languages)
         headers["Last-Modified"] = _http_date(found.stored)
         if attachments:
             return await _with_attachments(request, body, [found], headers)
@@ -231,7 +233,7 @@ async def get_statements(request: Request, client: Client) -> Response:
     query = dataclasses.replace(query, credential=own_credential)
     page = await svc.statements.query(query)
     more = f"{MORE_PATH}?cursor={encode_cursor(page.more)}" if page.more is not None else ""
-    body = svc.statements.render_result(page, query.format, languages, more)
+    body = await svc.statements.render_result(page, query.format, languages, more)
     if page.statements:
         headers["Last-Modified"] = _http_date(max(s.stored for s in page.statements))
     if query.attachments:

@@ -1,0 +1,255 @@
+"""State, Activity Profile and Agent Profile resources, and the Activities and Agents
+resources (Communication 2.3–2.7)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from email.utils import formatdate
+
+import orjson
+from starlette.requests import Request
+from starlette.responses import Response
+
+from lrs_bridge.auth.credentials import Client
+from lrs_bridge.http.body import read_body
+from lrs_bridge.http.guard import services
+from lrs_bridge.http.responses import JSONResponse
+from statements.documents import (
+    Document,
+    DocumentKind,
+    DocumentScope,
+    DocumentService,
+    Preconditions,
+)
+from statements.errors import BadRequest
+from statements.identity import agent_key
+from statements.query import parse_agent, parse_iri, parse_time, parse_uuid
+
+
+def _bad(path: str, rule: str, message: str) -> BadRequest:
+    return BadRequest(message, [{"path": path, "rule": rule, "message": message}])
+
+
+def _check_params(params: Mapping[str, str], allowed: set[str]) -> None:
+    unknown = sorted(set(params) - allowed)
+    if unknown:
+        raise _bad(unknown[0], "parameter", "is not a parameter of this resource")
+
+
+def _required(params: Mapping[str, str], name: str) -> str:
+    value = params.get(name)
+    if value is None or value == "":
+        raise _bad(name, "required", f"the '{name}' parameter is required")
+    return value
+
+
+def _required_iri(params: Mapping[str, str], name: str) -> str:
+    _required(params, name)
+    value = parse_iri(params, name)
+    assert value is not None
+    return value
+
+
+def _required_agent(params: Mapping[str, str]) -> str:
+    _required(params, "agent")
+    value = parse_agent(params)
+    assert value is not None
+    return value
+
+
+class _Resource:
+    """One document resource: which parameters make its scope and name its documents."""
+
+    def __init__(self, kind: DocumentKind, id_param: str, scope_params: tuple[str, ...]):
+        self.kind = kind
+        self.id_param = id_param
+        self.scope_params = scope_params
+        self.allowed = {*scope_params, id_param, "since"}
+
+    def scope(self, params: Mapping[str, str]) -> DocumentScope:
+        _check_params(params, self.allowed)
+        activity_id = (
+            _required_iri(params, "activityId") if "activityId" in self.scope_params else ""
+        )
+        agent = _required_agent(params) if "agent" in self.scope_params else ""
+        registration = ""
+        if "registration" in self.scope_params:
+            registration = parse_uuid(params, "registration") or ""
+        return DocumentScope(self.kind, activity_id, agent, registration)
+
+
+STATE = _Resource(DocumentKind.STATE, "stateId", ("activityId", "agent", "registration"))
+ACTIVITY_PROFILE = _Resource(DocumentKind.ACTIVITY_PROFILE, "profileId", ("activityId",))
+AGENT_PROFILE = _Resource(DocumentKind.AGENT_PROFILE, "profileId", ("agent",))
+
+
+def _documents(request: Request) -> DocumentService:
+    return DocumentService(services(request).store)
+
+
+def _preconditions(request: Request) -> Preconditions:
+    return Preconditions(
+        if_match=request.headers.get("if-match"),
+        if_none_match=request.headers.get("if-none-match"),
+    )
+
+
+def _version(request: Request) -> str:
+    return str(request.scope["state"]["xapi_version"])
+
+
+def _http_date(micros: int) -> str:
+    return formatdate(micros / 1_000_000, usegmt=True)
+
+
+def _document_response(document: Document) -> Response:
+    return Response(
+        document.content,
+        media_type=document.content_type,
+        headers={"ETag": document.etag, "Last-Modified": _http_date(document.updated)},
+    )
+
+
+def _written(document: Document | None) -> Response:
+    headers = {"ETag": document.etag} if document is not None else {}
+    return Response(status_code=204, headers=headers)
+
+
+async def _content(request: Request) -> tuple[bytes, str]:
+    body = await read_body(request, services(request).settings.max_body_bytes)
+    content_type = request.headers.get("content-type", "application/octet-stream")
+    return body, content_type
+
+
+async def _get(request: Request, resource: _Resource) -> Response:
+    params = request.query_params
+    scope = resource.scope(params)
+    doc_id = params.get(resource.id_param)
+    if doc_id is not None:
+        if "since" in params:
+            raise _bad("since", "parameter", f"'since' goes only without '{resource.id_param}'")
+        return _document_response(await _documents(request).get(scope, doc_id))
+    ids = await _documents(request).ids(scope, parse_time(params, "since"))
+    return JSONResponse(ids)
+
+
+async def _put(request: Request, resource: _Resource) -> Response:
+    params = request.query_params
+    scope = resource.scope(params)
+    doc_id = _required(params, resource.id_param)
+    _no_since(params)
+    content, content_type = await _content(request)
+    stored = await _documents(request).put(
+        scope, doc_id, content, content_type, _preconditions(request), _version(request)
+    )
+    return _written(stored)
+
+
+async def _post(request: Request, resource: _Resource) -> Response:
+    params = request.query_params
+    scope = resource.scope(params)
+    doc_id = _required(params, resource.id_param)
+    _no_since(params)
+    content, content_type = await _content(request)
+    stored = await _documents(request).post(
+        scope, doc_id, content, content_type, _preconditions(request)
+    )
+    return _written(stored)
+
+
+async def _delete(request: Request, resource: _Resource) -> Response:
+    params = request.query_params
+    scope = resource.scope(params)
+    _no_since(params)
+    doc_id = params.get(resource.id_param)
+    if doc_id is None and resource.kind != DocumentKind.STATE:
+        raise _bad(
+            resource.id_param, "required", f"the '{resource.id_param}' parameter is required"
+        )
+    await _documents(request).delete(scope, doc_id, _preconditions(request))
+    return Response(status_code=204)
+
+
+def _no_since(params: Mapping[str, str]) -> None:
+    if "since" in params:
+        raise _bad("since", "parameter", "'since' is only for listing documents")
+
+
+# --- one handler per method and resource, for the route table -------------------------------
+
+
+async def get_state(request: Request, client: Client) -> Response:
+    return await _get(request, STATE)
+
+
+async def put_state(request: Request, client: Client) -> Response:
+    return await _put(request, STATE)
+
+
+async def post_state(request: Request, client: Client) -> Response:
+    return await _post(request, STATE)
+
+
+async def delete_state(request: Request, client: Client) -> Response:
+    return await _delete(request, STATE)
+
+
+async def get_activity_profile(request: Request, client: Client) -> Response:
+    return await _get(request, ACTIVITY_PROFILE)
+
+
+async def put_activity_profile(request: Request, client: Client) -> Response:
+    return await _put(request, ACTIVITY_PROFILE)
+
+
+async def post_activity_profile(request: Request, client: Client) -> Response:
+    return await _post(request, ACTIVITY_PROFILE)
+
+
+async def delete_activity_profile(request: Request, client: Client) -> Response:
+    return await _delete(request, ACTIVITY_PROFILE)
+
+
+async def get_agent_profile(request: Request, client: Client) -> Response:
+    return await _get(request, AGENT_PROFILE)
+
+
+async def put_agent_profile(request: Request, client: Client) -> Response:
+    return await _put(request, AGENT_PROFILE)
+
+
+async def post_agent_profile(request: Request, client: Client) -> Response:
+    return await _post(request, AGENT_PROFILE)
+
+
+async def delete_agent_profile(request: Request, client: Client) -> Response:
+    return await _delete(request, AGENT_PROFILE)
+
+
+async def get_activity(request: Request, client: Client) -> Response:
+    """The canonical Activity (Communication 2.5): what the LRS learned, or just its id."""
+    params = request.query_params
+    _check_params(params, {"activityId"})
+    activity_id = _required_iri(params, "activityId")
+    definitions = await services(request).store.activity_definitions([activity_id])
+    activity: dict[str, object] = {"objectType": "Activity", "id": activity_id}
+    if activity_id in definitions:
+        activity["definition"] = definitions[activity_id]
+    return JSONResponse(activity)
+
+
+async def get_agents(request: Request, client: Client) -> Response:
+    """The Person object for an agent (Communication 2.4). The LRS links no agents into
+    persons, so the Person holds this agent's own identifier and name."""
+    params = request.query_params
+    _check_params(params, {"agent"})
+    _required_agent(params)
+    agent = orjson.loads(params["agent"])
+    assert agent_key(agent) is not None
+    person: dict[str, object] = {"objectType": "Person"}
+    if isinstance(agent.get("name"), str):
+        person["name"] = [agent["name"]]
+    for key in ("mbox", "mbox_sha1sum", "openid", "account"):
+        if key in agent:
+            person[key] = [agent[key]]
+    return JSONResponse(person)
