@@ -106,6 +106,7 @@ class SQLiteStore(SQLiteDocumentsMixin, Store):
         self._writer_task: asyncio.Task[None] | None = None
         self._readers: asyncio.Queue[aiosqlite.Connection] | None = None
         self._all_readers: list[aiosqlite.Connection] = []
+        self._point_reader: sqlite3.Connection | None = None
         self._state = _WriterState()
 
     # --- life cycle -----------------------------------------------------------------
@@ -125,6 +126,12 @@ class SQLiteStore(SQLiteDocumentsMixin, Store):
             await reader.execute("PRAGMA query_only=ON")
             self._all_readers.append(reader)
             self._readers.put_nowait(reader)
+        self._point_reader = sqlite3.connect(
+            f"file:{self.path}?mode=ro" if self.path != ":memory:" else self.path,
+            uri=self.path != ":memory:",
+            isolation_level=None,
+        )
+        self._point_reader.execute("PRAGMA busy_timeout=100")
 
     def _open_writer(self) -> None:
         conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
@@ -168,6 +175,9 @@ class SQLiteStore(SQLiteDocumentsMixin, Store):
         for reader in self._all_readers:
             await reader.close()
         self._all_readers.clear()
+        if self._point_reader is not None:
+            self._point_reader.close()
+            self._point_reader = None
         if self._executor is not None:
             conn = self._conn
             if conn is not None:
@@ -477,12 +487,22 @@ class SQLiteStore(SQLiteDocumentsMixin, Store):
         await self.write(apply)
 
     async def get_credential(self, key: str) -> Credential | None:
-        rows = await self._read(
-            "SELECT key, secret_hash, label, scopes, created_at, revoked_at"
-            " FROM credentials WHERE key = ?",
-            (key,),
-        )
-        return _credential(rows[0]) if rows else None
+        # Read on every request (so a revocation by another process counts at once), and
+        # so a primary-key look-up on the event loop's own read-only connection: a few
+        # microseconds, where a hop to a reader thread and back costs far more. WAL
+        # readers never wait for the writer.
+        conn = self._point_reader
+        if conn is None:
+            raise RuntimeError("the store is not open")
+        try:
+            row = conn.execute(
+                "SELECT key, secret_hash, label, scopes, created_at, revoked_at"
+                " FROM credentials WHERE key = ?",
+                (key,),
+            ).fetchone()
+        except sqlite3.OperationalError as error:
+            raise _unavailable(error) from error
+        return _credential(row) if row else None
 
     async def list_credentials(self) -> list[Credential]:
         rows = await self._read(
