@@ -63,7 +63,23 @@ async def _unexpected(request: Request, exc: Exception) -> Response:
 
 
 async def healthz(request: Request) -> Response:
+    """Liveness: the process answers HTTP."""
     return JSONResponse({"status": "ok"})
+
+
+async def readyz(request: Request) -> Response:
+    """Readiness: the database answers too (load balancers send traffic only then)."""
+    services: Services = request.app.state.services
+    try:
+        await services.store.ping()
+    except Exception:
+        log.warning("readiness check failed", exc_info=True)
+        return error_response(
+            503,
+            "the database does not answer",
+            [{"path": "database", "rule": "ready", "message": "not reachable"}],
+        )
+    return JSONResponse({"status": "ready"})
 
 
 def create_app(settings: Settings, services: Services | None = None) -> Starlette:
@@ -78,7 +94,11 @@ def create_app(settings: Settings, services: Services | None = None) -> Starlett
             await svc.close()
 
     app = Starlette(
-        routes=[Route("/healthz", healthz, methods=["GET", "HEAD"]), *xapi_routes()],
+        routes=[
+            Route("/healthz", healthz, methods=["GET", "HEAD"]),
+            Route("/readyz", readyz, methods=["GET", "HEAD"]),
+            *xapi_routes(),
+        ],
         middleware=[
             Middleware(
                 CORSMiddleware,

@@ -67,6 +67,10 @@ class Store(abc.ABC):
     @abc.abstractmethod
     async def close(self) -> None: ...
 
+    @abc.abstractmethod
+    async def ping(self) -> None:
+        """Raise ``Unavailable`` unless the database answers a read now (for /readyz)."""
+
     # --- statements -----------------------------------------------------------------
 
     @abc.abstractmethod

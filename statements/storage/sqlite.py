@@ -450,6 +450,9 @@ class SQLiteStore(SQLiteDocumentsMixin, Store):
             return now_micros()
         return self._state.committed_stored or now_micros()
 
+    async def ping(self) -> None:
+        await self._read("SELECT 1 FROM schema_migrations LIMIT 1")
+
     async def last_stored(self) -> int | None:
         rows = await self._read("SELECT MAX(stored) FROM statements")
         value: int | None = rows[0][0]
