@@ -126,6 +126,9 @@ def _writer(client: Client) -> Writer:
 
 async def put_statement(request: Request, client: Client) -> Response:
     params = request.query_params
+    extra = sorted(set(params) - {"statementId"})
+    if extra:  # Communication 3.2: unknown parameters are a 400
+        raise _bad(extra[0], "parameter", "PUT to the Statement resource takes only statementId")
     statement_id = parse_uuid(params, "statementId")
     if statement_id is None:
         raise _bad("statementId", "required", "PUT needs the statementId parameter")
