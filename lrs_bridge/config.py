@@ -45,6 +45,25 @@ class Settings(BaseSettings):
         description="xAPI version named in answers to requests that name none "
         "(errors, /xapi/about): 2.0.0 or 1.0.3.",
     )
+    smtp_host: str = Field("localhost", description="SMTP server for reminder e-mails.")
+    smtp_port: int = Field(25, ge=1, le=65535, description="SMTP server port.")
+    smtp_security: str = Field(
+        "none", description="SMTP transport security: none, starttls or tls (implicit TLS)."
+    )
+    smtp_user: str = Field("", description="SMTP login name; empty for no login.")
+    smtp_password: str = Field("", description="SMTP password.")
+    mail_from: str = Field("noreply@localhost", description="Sender address of reminder e-mails.")
+    mail_from_name: str = Field(
+        "Valsäkerhetsutbildningen", description="Sender name of reminder e-mails."
+    )
+    reminder_window_hours: int = Field(
+        72, ge=1, description="No one is reminded again within this many hours."
+    )
+    reminder_offsets_days: str = Field(
+        "7,2",
+        description="Automatic reminders this many days before a workshop's deadline "
+        "(comma-separated; empty for none).",
+    )
     log_level: str = Field("info", description="Log level: debug, info, warning, error.")
 
     @field_validator("database_url")
@@ -60,6 +79,21 @@ class Settings(BaseSettings):
         if value not in ("1.0.3", "2.0.0"):
             raise ValueError("must be 1.0.3 or 2.0.0")
         return value
+
+    @field_validator("smtp_security")
+    @classmethod
+    def _smtp_security(cls, value: str) -> str:
+        if value not in ("none", "starttls", "tls"):
+            raise ValueError("must be none, starttls or tls")
+        return value
+
+    @field_validator("reminder_offsets_days")
+    @classmethod
+    def _offsets(cls, value: str) -> str:
+        parts = [part.strip() for part in value.split(",") if part.strip()]
+        if not all(part.isdigit() and int(part) > 0 for part in parts):
+            raise ValueError("must be whole numbers of days, e.g. 7,2")
+        return ",".join(parts)
 
     @field_validator("log_level")
     @classmethod

@@ -1,0 +1,341 @@
+"""Reminder e-mails for participants who have not finished a required course.
+
+Who is a candidate comes from the readiness report (participants not completed); this
+module decides who is reminded now, writes one e-mail per person from the Swedish template,
+sends it, and keeps a log that makes two rules hold:
+
+- no one is reminded twice within the repeat window (manual and automatic alike);
+- an automatic reminder (e.g. 7 and 2 days before the deadline) goes out at most once per
+  participant, even across restarts and several instances: a row is claimed in the log
+  *before* sending, and a claim left 'pending' by a crash is never resent.
+
+Failed deliveries are retried with backoff, then logged as failed and reported; a later
+automatic run tries a failed one again.
+"""
+
+from __future__ import annotations
+
+import abc
+import asyncio
+import contextlib
+import logging
+import uuid
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from typing import Protocol
+from zoneinfo import ZoneInfo
+
+from reports.texts import long_date, long_datetime, text
+
+log = logging.getLogger(__name__)
+
+STOCKHOLM = ZoneInfo("Europe/Stockholm")
+
+
+@dataclass(frozen=True, slots=True)
+class Recipient:
+    """A participant who has not finished a required course of a workshop."""
+
+    workshop_id: str
+    participant_id: str
+    name: str
+    email: str
+    course: str
+    course_url: str
+    deadline: datetime
+    workshop: str
+    workshop_date: date
+
+
+@dataclass(frozen=True, slots=True)
+class Skipped:
+    recipient: Recipient
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    send: list[Recipient]
+    skipped: list[Skipped]
+
+
+@dataclass(frozen=True, slots=True)
+class Email:
+    to: str
+    subject: str
+    body: str
+
+
+@dataclass(slots=True)
+class Outcome:
+    sent: list[Recipient] = field(default_factory=list)
+    failed: list[tuple[Recipient, str]] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class LogEntry:
+    workshop_id: str
+    participant_id: str
+    trigger: str
+    status: str
+    """'pending', 'sent', 'failed', 'skipped' or 'unknown' (a crash between claim and send)."""
+    attempts: int
+    last_error: str | None
+    created_at: datetime
+    sent_at: datetime | None
+    sent_by: str | None
+
+
+class MailError(Exception):
+    """The mail server did not take the message; the text says why."""
+
+
+class Mailer(Protocol):
+    async def send(self, email: Email) -> None:
+        """Deliver one e-mail to the SMTP server or raise MailError."""
+
+
+class ReminderLog(abc.ABC):
+    """Where reminders are recorded (one implementation per storage engine)."""
+
+    @abc.abstractmethod
+    async def last_sent(self, pairs: Sequence[tuple[str, str]]) -> dict[tuple[str, str], datetime]:
+        """When each (workshop, participant) was last sent a reminder, if ever."""
+
+    @abc.abstractmethod
+    async def claim(
+        self,
+        workshop_id: str,
+        participant_id: str,
+        trigger: str,
+        now: datetime,
+        sent_by: str | None,
+        max_attempts: int,
+    ) -> bool:
+        """Record an attempt about to be made; False if this trigger already went out
+        (or is in flight, or was lost in a crash) for this participant."""
+
+    @abc.abstractmethod
+    async def finish(
+        self,
+        workshop_id: str,
+        participant_id: str,
+        trigger: str,
+        *,
+        status: str,
+        error: str | None,
+        now: datetime,
+    ) -> None:
+        """Record how the claimed attempt ended ('sent', 'failed' or 'skipped')."""
+
+    @abc.abstractmethod
+    async def abandon_pending(self, before: datetime) -> int:
+        """Mark claims older than ``before`` still 'pending' (a crash) as 'unknown'."""
+
+    @abc.abstractmethod
+    async def entries(self, workshop_id: str) -> list[LogEntry]: ...
+
+
+class ReminderService:
+    def __init__(
+        self,
+        reminder_log: ReminderLog,
+        mailer: Mailer,
+        *,
+        window: timedelta,
+        sender: str,
+        attempts: int = 3,
+        backoff: float = 1.0,
+        language: str = "sv",
+    ) -> None:
+        self.log = reminder_log
+        self.mailer = mailer
+        self.window = window
+        self.sender = sender
+        self.attempts = attempts
+        self.backoff = backoff
+        self.language = language
+
+    async def plan(self, recipients: Sequence[Recipient], now: datetime) -> Plan:
+        """Who would be reminded now: everyone but those reminded within the window."""
+        last = await self.log.last_sent([(r.workshop_id, r.participant_id) for r in recipients])
+        send: list[Recipient] = []
+        skipped: list[Skipped] = []
+        seen: set[tuple[str, str]] = set()
+        for recipient in recipients:
+            key = (recipient.workshop_id, recipient.participant_id)
+            if key in seen:
+                continue  # one e-mail per person, even with two unfinished courses
+            seen.add(key)
+            if not recipient.email:
+                skipped.append(Skipped(recipient, text("reminder.skipped.no_email", self.language)))
+                continue
+            when = last.get(key)
+            if when is not None and now - when < self.window:
+                reason = text(
+                    "reminder.skipped.recent",
+                    self.language,
+                    when=long_datetime(when.astimezone(STOCKHOLM), self.language),
+                    hours=int(self.window.total_seconds() // 3600),
+                )
+                skipped.append(Skipped(recipient, reason))
+                continue
+            send.append(recipient)
+        return Plan(send, skipped)
+
+    def compose(self, recipient: Recipient) -> Email:
+        """The e-mail one participant gets (the preview shows exactly this)."""
+        deadline = long_datetime(recipient.deadline.astimezone(STOCKHOLM), self.language)
+        values = {
+            "name": recipient.name,
+            "course": recipient.course,
+            "course_url": recipient.course_url,
+            "deadline": deadline,
+            "workshop": recipient.workshop,
+            "workshop_date": long_date(recipient.workshop_date, self.language),
+            "sender": self.sender,
+        }
+        return Email(
+            to=recipient.email,
+            subject=text("reminder.subject", self.language, **values),
+            body=text("reminder.body", self.language, **values),
+        )
+
+    async def send(
+        self,
+        recipients: Sequence[Recipient],
+        *,
+        now: datetime,
+        trigger: str | None = None,
+        sent_by: str | None = None,
+    ) -> Outcome:
+        """Plan, then send one e-mail per person. ``trigger`` names an automatic run
+        ('auto:7d'); a manual send gets a trigger of its own."""
+        trigger = trigger or f"manual:{uuid.uuid4()}"
+        plan = await self.plan(recipients, now)
+        outcome = Outcome(skipped=list(plan.skipped))
+        for recipient in plan.send:
+            claimed = await self.log.claim(
+                recipient.workshop_id,
+                recipient.participant_id,
+                trigger,
+                now,
+                sent_by,
+                self.attempts,
+            )
+            if not claimed:
+                continue  # this trigger already went out to this person
+            error = await self._deliver(self.compose(recipient))
+            status = "sent" if error is None else "failed"
+            await self.log.finish(
+                recipient.workshop_id,
+                recipient.participant_id,
+                trigger,
+                status=status,
+                error=error,
+                now=now,
+            )
+            if error is None:
+                outcome.sent.append(recipient)
+            else:
+                outcome.failed.append((recipient, error))
+                log.warning(
+                    "reminder to participant %s of workshop %s failed: %s",
+                    recipient.participant_id,
+                    recipient.workshop_id,
+                    error,
+                )
+        log.info(
+            "reminders %s: %d sent, %d failed, %d skipped",
+            trigger,
+            len(outcome.sent),
+            len(outcome.failed),
+            len(outcome.skipped),
+        )
+        return outcome
+
+    async def _deliver(self, email: Email) -> str | None:
+        """Send with retries; None on success, else the last error."""
+        error = "not attempted"
+        for attempt in range(self.attempts):
+            try:
+                await self.mailer.send(email)
+                return None
+            except MailError as failure:
+                error = str(failure)
+                if attempt + 1 < self.attempts:
+                    await asyncio.sleep(self.backoff * 2**attempt)
+        return error
+
+
+def due_triggers(deadline: datetime, now: datetime, offsets: Sequence[timedelta]) -> list[str]:
+    """Automatic triggers due at ``now``: each offset before the deadline that has passed,
+    while the deadline has not. Only the latest due offset is returned, so a service that
+    was down for a week sends one reminder, not two."""
+    if now >= deadline:
+        return []
+    due = [offset for offset in offsets if now >= deadline - offset]
+    if not due:
+        return []
+    latest = min(due)
+    return [f"auto:{_offset_name(latest)}"]
+
+
+def _offset_name(offset: timedelta) -> str:
+    if offset.total_seconds() % 86400 == 0:
+        return f"{int(offset.total_seconds() // 86400)}d"
+    return f"{int(offset.total_seconds() // 3600)}h"
+
+
+RecipientSource = Callable[[], Awaitable[list[tuple[datetime, list[Recipient]]]]]
+"""Every workshop whose deadline is ahead: its deadline and its unfinished participants."""
+
+
+class ReminderScheduler:
+    """Automatic reminders inside the service: every ``interval`` it asks the readiness
+    report for unfinished participants and sends the triggers that are due."""
+
+    def __init__(
+        self,
+        service: ReminderService,
+        source: RecipientSource,
+        offsets: Sequence[timedelta],
+        interval: float = 300.0,
+    ) -> None:
+        self.service = service
+        self.source = source
+        self.offsets = list(offsets)
+        self.interval = interval
+        self._task: asyncio.Task[None] | None = None
+
+    async def run_once(self, now: datetime) -> Outcome:
+        total = Outcome()
+        # Claims left pending by a crash an hour ago are not resent: "never twice".
+        await self.service.log.abandon_pending(now - timedelta(hours=1))
+        for deadline, recipients in await self.source():
+            for trigger in due_triggers(deadline, now, self.offsets):
+                outcome = await self.service.send(recipients, now=now, trigger=trigger)
+                total.sent += outcome.sent
+                total.failed += outcome.failed
+                total.skipped += outcome.skipped
+        return total
+
+    def start(self) -> None:
+        self._task = asyncio.create_task(self._loop(), name="reminder-scheduler")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+
+    async def _loop(self) -> None:
+        while True:
+            try:
+                await self.run_once(datetime.now(UTC))
+            except Exception:
+                log.exception("automatic reminders failed; trying again next round")
+            await asyncio.sleep(self.interval)

@@ -1,0 +1,99 @@
+"""Every text a person reads — e-mails now, web pages too — in one catalogue, Swedish
+first and English second, so that it can be reviewed and translated in one place.
+
+Texts are ``str.format`` templates; ``text(key, language, **values)`` fills one in.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+LANGUAGES = ("sv", "en")
+DEFAULT_LANGUAGE = "sv"
+
+CATALOGUE: dict[str, dict[str, str]] = {
+    "reminder.subject": {
+        "sv": "Påminnelse: genomför {course} före {deadline}",
+        "en": "Reminder: complete {course} before {deadline}",
+    },
+    "reminder.body": {
+        "sv": (
+            "Hej {name}!\n\n"
+            "Du är anmäld till {workshop} den {workshop_date}. Innan workshoppen behöver du "
+            "genomföra utbildningen {course}. Vi har ännu inte sett att du har slutfört den.\n\n"
+            "Genomför utbildningen senast {deadline}:\n{course_url}\n\n"
+            "Har du redan slutfört den med en annan e-postadress? Kontakta då din "
+            "samordnare på länsstyrelsen.\n\n"
+            "Vänliga hälsningar\n{sender}\n"
+        ),
+        "en": (
+            "Hello {name},\n\n"
+            "You are registered for {workshop} on {workshop_date}. Before the workshop you "
+            "need to complete the course {course}. We have not yet seen that you finished "
+            "it.\n\n"
+            "Please complete the course by {deadline}:\n{course_url}\n\n"
+            "Did you already complete it with another e-mail address? Then contact your "
+            "coordinator at the county administrative board.\n\n"
+            "Kind regards\n{sender}\n"
+        ),
+    },
+    "reminder.skipped.recent": {
+        "sv": "påmind {when}, inom {hours} timmar",
+        "en": "reminded {when}, within {hours} hours",
+    },
+    "reminder.skipped.no_email": {
+        "sv": "saknar e-postadress",
+        "en": "has no e-mail address",
+    },
+    "reminder.default_sender": {
+        "sv": "Valsäkerhetsutbildningen",
+        "en": "The election-security training",
+    },
+}
+
+_MONTHS_SV = (
+    "januari",
+    "februari",
+    "mars",
+    "april",
+    "maj",
+    "juni",
+    "juli",
+    "augusti",
+    "september",
+    "oktober",
+    "november",
+    "december",
+)
+_MONTHS_EN = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+
+def text(key: str, language: str = DEFAULT_LANGUAGE, **values: Any) -> str:
+    entry = CATALOGUE[key]
+    template = entry.get(language) or entry[DEFAULT_LANGUAGE]
+    return template.format(**values)
+
+
+def long_date(day: Any, language: str = DEFAULT_LANGUAGE) -> str:
+    """'18 januari 2026' / '18 January 2026' (a date or a datetime)."""
+    months = _MONTHS_SV if language == "sv" else _MONTHS_EN
+    return f"{day.day} {months[day.month - 1]} {day.year}"
+
+
+def long_datetime(moment: Any, language: str = DEFAULT_LANGUAGE) -> str:
+    """'17 januari 2026 kl. 23:59' / '17 January 2026 at 23:59' (local time given)."""
+    joiner = "kl." if language == "sv" else "at"
+    return f"{long_date(moment, language)} {joiner} {moment:%H:%M}"

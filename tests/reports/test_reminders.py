@@ -1,0 +1,231 @@
+"""Reminder e-mails against a real SMTP server (aiosmtpd on a random loopback port)."""
+
+from __future__ import annotations
+
+import email
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from email.message import Message
+from email.policy import default as default_policy
+from typing import Any
+
+import pytest
+from aiosmtpd.controller import Controller
+
+from lrs_bridge.services import Services
+from reports.mailer import SmtpMailer, SmtpSettings
+from reports.reminders import Recipient, ReminderScheduler, ReminderService, due_triggers
+from reports.reminders_sqlite import SQLiteReminderLog
+from statements.storage.sqlite import SQLiteStore
+from tests.conftest import free_port
+
+DEADLINE = datetime(2026, 1, 17, 22, 59, tzinfo=UTC)  # 23:59 in Stockholm (UTC+1)
+
+
+@dataclass
+class MailCatcher:
+    """An SMTP handler that keeps what it receives and can refuse the first deliveries."""
+
+    messages: list[tuple[list[str], Message]] = field(default_factory=list)
+    refuse: int = 0
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        if self.refuse > 0:
+            self.refuse -= 1
+            return "451 4.3.0 Try again later"
+        message = email.message_from_bytes(envelope.content, policy=default_policy)
+        self.messages.append((list(envelope.rcpt_tos), message))
+        return "250 OK"
+
+
+@pytest.fixture
+def smtp() -> Iterator[tuple[MailCatcher, int]]:
+    catcher = MailCatcher()
+    port = free_port()
+    controller = Controller(catcher, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        yield catcher, port
+    finally:
+        controller.stop()
+
+
+@pytest.fixture
+async def reminder_service(
+    services: Services, smtp: tuple[MailCatcher, int]
+) -> AsyncIterator[ReminderService]:
+    _, port = smtp
+    assert isinstance(services.store, SQLiteStore)
+    mailer = SmtpMailer(
+        SmtpSettings(
+            host="127.0.0.1",
+            port=port,
+            security="none",
+            user=None,
+            password=None,
+            sender_address="valsakerhet@lansstyrelsen.se",
+            sender_name="Länsstyrelsen",
+        )
+    )
+    yield ReminderService(
+        SQLiteReminderLog(services.store),
+        mailer,
+        window=timedelta(hours=72),
+        sender="Länsstyrelsen i Västernorrlands län",
+        attempts=3,
+        backoff=0.01,
+    )
+
+
+def recipient(number: int, email_address: str | None = None) -> Recipient:
+    return Recipient(
+        workshop_id="w1",
+        participant_id=f"p{number}",
+        name=f"Deltagare {number}",
+        email=email_address if email_address is not None else f"deltagare{number}@kommun.se",
+        course="Introduktionsutbildning i valsäkerhet",
+        course_url="https://utbildning.val.se/intro",
+        deadline=DEADLINE,
+        workshop="Workshop i valsäkerhet, Härnösand",
+        workshop_date=date(2026, 1, 18),
+    )
+
+
+async def test_one_swedish_email_per_person(
+    reminder_service: ReminderService, smtp: tuple[MailCatcher, int]
+) -> None:
+    catcher, _ = smtp
+    now = datetime(2026, 1, 10, 9, 0, tzinfo=UTC)
+    outcome = await reminder_service.send(
+        [recipient(1), recipient(2), recipient(3, email_address="")], now=now, sent_by="u1"
+    )
+    assert [r.participant_id for r in outcome.sent] == ["p1", "p2"]
+    assert [s.recipient.participant_id for s in outcome.skipped] == ["p3"]
+    assert [rcpts for rcpts, _ in catcher.messages] == [
+        ["deltagare1@kommun.se"],
+        ["deltagare2@kommun.se"],
+    ]
+    _, first = catcher.messages[0]
+    assert first["Subject"] == (
+        "Påminnelse: genomför Introduktionsutbildning i valsäkerhet före 17 januari 2026 kl. 23:59"
+    )
+    assert first["From"] == "Länsstyrelsen <valsakerhet@lansstyrelsen.se>"
+    assert first["To"] == "deltagare1@kommun.se"
+    body = first.get_content()
+    assert body.startswith("Hej Deltagare 1!")
+    assert "Workshop i valsäkerhet, Härnösand den 18 januari 2026" in body
+    assert "https://utbildning.val.se/intro" in body
+    assert "deltagare2@kommun.se" not in body  # no one sees another's address
+
+
+async def test_preview_is_what_is_sent(
+    reminder_service: ReminderService, smtp: tuple[MailCatcher, int]
+) -> None:
+    catcher, _ = smtp
+    preview = reminder_service.compose(recipient(1))
+    await reminder_service.send([recipient(1)], now=datetime(2026, 1, 10, tzinfo=UTC))
+    _, sent = catcher.messages[0]
+    assert sent["Subject"] == preview.subject
+    assert sent.get_content().replace("\r\n", "\n").strip() == preview.body.strip()
+
+
+async def test_no_one_is_reminded_twice_within_the_window(
+    reminder_service: ReminderService, smtp: tuple[MailCatcher, int]
+) -> None:
+    catcher, _ = smtp
+    now = datetime(2026, 1, 10, 9, 0, tzinfo=UTC)
+    await reminder_service.send([recipient(1)], now=now)
+    soon = await reminder_service.send([recipient(1), recipient(2)], now=now + timedelta(hours=71))
+    assert [r.participant_id for r in soon.sent] == ["p2"]
+    assert [s.recipient.participant_id for s in soon.skipped] == ["p1"]
+    assert "inom 72 timmar" in soon.skipped[0].reason
+    later = await reminder_service.send([recipient(1)], now=now + timedelta(hours=73))
+    assert [r.participant_id for r in later.sent] == ["p1"]
+    assert [rcpts[0] for rcpts, _ in catcher.messages] == [
+        "deltagare1@kommun.se",
+        "deltagare2@kommun.se",
+        "deltagare1@kommun.se",
+    ]
+
+
+async def test_a_refused_delivery_is_retried_and_logged(
+    reminder_service: ReminderService, smtp: tuple[MailCatcher, int]
+) -> None:
+    catcher, _ = smtp
+    catcher.refuse = 2  # two 451s, then the server takes it
+    outcome = await reminder_service.send([recipient(1)], now=datetime(2026, 1, 10, tzinfo=UTC))
+    assert [r.participant_id for r in outcome.sent] == ["p1"]
+    assert len(catcher.messages) == 1
+    (entry,) = await reminder_service.log.entries("w1")
+    assert (entry.status, entry.last_error) == ("sent", None)
+
+    catcher.refuse = 10  # down for longer than the retries
+    failed = await reminder_service.send([recipient(2)], now=datetime(2026, 1, 10, tzinfo=UTC))
+    assert [r.participant_id for r, _ in failed.failed] == ["p2"]
+    assert "451" in failed.failed[0][1]
+    entries = {e.participant_id: e for e in await reminder_service.log.entries("w1")}
+    assert entries["p2"].status == "failed"
+    assert "451" in (entries["p2"].last_error or "")
+
+
+async def test_automatic_reminders_go_out_once_even_after_a_restart(
+    services: Services, reminder_service: ReminderService, smtp: tuple[MailCatcher, int]
+) -> None:
+    catcher, _ = smtp
+
+    async def source() -> list[tuple[datetime, list[Recipient]]]:
+        return [(DEADLINE, [recipient(1), recipient(2)])]
+
+    offsets = [timedelta(days=7), timedelta(days=2)]
+    scheduler = ReminderScheduler(reminder_service, source, offsets)
+    before = await scheduler.run_once(DEADLINE - timedelta(days=8))
+    assert before.sent == []
+    seven = await scheduler.run_once(DEADLINE - timedelta(days=6, hours=23))
+    assert [r.participant_id for r in seven.sent] == ["p1", "p2"]
+    # A second instance (or the same one after a restart) at the same moment sends nothing.
+    assert isinstance(services.store, SQLiteStore)
+    again = ReminderScheduler(
+        ReminderService(
+            SQLiteReminderLog(services.store),
+            reminder_service.mailer,
+            window=timedelta(hours=1),
+            sender="x",
+            backoff=0.01,
+        ),
+        source,
+        offsets,
+    )
+    repeat = await again.run_once(DEADLINE - timedelta(days=6, hours=22))
+    assert repeat.sent == []
+    two = await scheduler.run_once(DEADLINE - timedelta(days=1, hours=23))
+    assert [r.participant_id for r in two.sent] == ["p1", "p2"]
+    after = await scheduler.run_once(DEADLINE + timedelta(hours=1))
+    assert after.sent == []
+    assert len(catcher.messages) == 4
+    triggers = sorted({e.trigger for e in await reminder_service.log.entries("w1")})
+    assert triggers == ["auto:2d", "auto:7d"]
+
+
+async def test_a_claim_lost_in_a_crash_is_not_resent(
+    reminder_service: ReminderService, smtp: tuple[MailCatcher, int]
+) -> None:
+    catcher, _ = smtp
+    claimed_at = datetime(2026, 1, 10, 9, 0, tzinfo=UTC)
+    assert await reminder_service.log.claim("w1", "p1", "auto:7d", claimed_at, None, 3)
+    # ...the process died here, before the e-mail's fate was recorded.
+    assert await reminder_service.log.abandon_pending(claimed_at + timedelta(hours=2)) == 1
+    outcome = await reminder_service.send(
+        [recipient(1)], now=claimed_at + timedelta(hours=3), trigger="auto:7d"
+    )
+    assert outcome.sent == [] and catcher.messages == []
+    (entry,) = await reminder_service.log.entries("w1")
+    assert entry.status == "unknown"
+
+
+def test_due_triggers() -> None:
+    offsets = [timedelta(days=7), timedelta(days=2)]
+    assert due_triggers(DEADLINE, DEADLINE - timedelta(days=8), offsets) == []
+    assert due_triggers(DEADLINE, DEADLINE - timedelta(days=5), offsets) == ["auto:7d"]
+    assert due_triggers(DEADLINE, DEADLINE - timedelta(days=1), offsets) == ["auto:2d"]
+    assert due_triggers(DEADLINE, DEADLINE + timedelta(minutes=1), offsets) == []
