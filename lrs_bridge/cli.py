@@ -8,10 +8,11 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import sqlite3
 import sys
 from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from lrs_bridge.auth.scopes import XAPI_SCOPES
 from lrs_bridge.config import Settings, SettingsError, load_settings
@@ -20,6 +21,13 @@ from lrs_bridge.services import Services
 
 class CliError(Exception):
     """A user error: printed as one line, exit status 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line like every other error (no usage dump)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"lrs-bridge: {message} (see '{self.prog} --help')\n")
 
 
 def _settings(args: argparse.Namespace) -> Settings:
@@ -40,10 +48,18 @@ def _database_url(value: str) -> str:
 
 
 def _with_services(args: argparse.Namespace, action: Callable[[Services], Awaitable[int]]) -> int:
-    services = Services.build(_settings(args))
+    settings = _settings(args)
+    services = Services.build(settings)
 
     async def run() -> int:
-        await services.open()
+        try:
+            await services.open()
+        except (OSError, sqlite3.Error) as error:
+            await services.close()
+            raise CliError(
+                f"LRS_BRIDGE_DATABASE_URL (--database) {settings.database_url}: "
+                f"cannot open the database: {error}"
+            ) from None
         try:
             return await action(services)
         finally:
@@ -89,6 +105,10 @@ def _demo(args: argparse.Namespace, settings: Settings) -> None:
     _with_services(args, action)
 
 
+async def _database_ready(services: Services) -> int:
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
@@ -97,6 +117,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     settings = _settings(args)
     configure_logging(settings.log_level)
+    _with_services(args, _database_ready)  # a database that cannot be opened stops here
     services = Services.build(settings)
     if args.demo:
         _demo(args, settings)
@@ -188,7 +209,7 @@ def _add_database(parser: argparse.ArgumentParser) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="lrs-bridge", description="xAPI LRS and election-security readiness reports"
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")

@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import run_cli
 
 
@@ -96,3 +98,68 @@ def test_bad_setting_stops_start_up_naming_it(tmp_path: Path) -> None:
     )
     assert result.returncode == 2
     assert "LRS_BRIDGE_DATABASE_URL" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("argv", "env", "named"),
+    [
+        (
+            ["credentials", "create", "--label", "x", "--scope", "nope"],
+            {},
+            "invalid choice: 'nope'",
+        ),
+        (["credentials", "create", "--label", "x"], {}, "--scope"),
+        (["credentials", "create", "--label", " ", "--scope", "all"], {}, "label"),
+        (["credentials", "revoke", "nokey"], {}, "no active credential with key nokey"),
+        (["credentials", "revoke"], {}, "key"),
+        ([], {}, "COMMAND"),
+        (["serve", "--port", "abc"], {}, "--port"),
+        (["serve"], {"LRS_BRIDGE_PORT": "abc"}, "LRS_BRIDGE_PORT"),
+        (["serve"], {"LRS_BRIDGE_PORT": "70000"}, "LRS_BRIDGE_PORT"),
+        (["serve"], {"LRS_BRIDGE_LOG_LEVEL": "loud"}, "LRS_BRIDGE_LOG_LEVEL"),
+        (["serve"], {"LRS_BRIDGE_DEFAULT_XAPI_VERSION": "1.1"}, "LRS_BRIDGE_DEFAULT_XAPI_VERSION"),
+        (
+            ["serve"],
+            {"LRS_BRIDGE_MAX_STATEMENTS_PER_PAGE": "0"},
+            "LRS_BRIDGE_MAX_STATEMENTS_PER_PAGE",
+        ),
+        (["serve", "--database", "{dir}"], {}, "LRS_BRIDGE_DATABASE_URL"),
+        (
+            ["credentials", "list"],
+            {"LRS_BRIDGE_DATABASE_URL": "mysql://x"},
+            "LRS_BRIDGE_DATABASE_URL",
+        ),
+    ],
+)
+def test_user_errors_are_one_line_naming_the_problem(
+    tmp_path: Path, argv: list[str], env: dict[str, str], named: str
+) -> None:
+    database = tmp_path / "cli.sqlite3"
+    argv = [arg.replace("{dir}", str(tmp_path)) for arg in argv]
+    if argv[:1] == ["credentials"] and "LRS_BRIDGE_DATABASE_URL" not in env:
+        argv = [*argv[:2], "--database", str(database), *argv[2:]]
+    result = run_cli(*argv, env={"LRS_BRIDGE_DATABASE_URL": f"sqlite:///{database}", **env})
+    assert result.returncode == 2, result.stderr
+    assert result.stdout == ""
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("lrs-bridge: ")
+    assert named in lines[0]
+
+
+def test_secret_is_printed_once_and_never_listed(tmp_path: Path) -> None:
+    database = str(tmp_path / "cli.sqlite3")
+    created = run_cli(
+        "credentials", "create", "--database", database, "--label", "SKR kurs", "--scope", "all"
+    )
+    assert created.returncode == 0, created.stderr
+    fields = dict(line.split(":", 1) for line in created.stdout.splitlines())
+    key, secret = fields["key"].strip(), fields["secret"].split()[0]
+    assert fields["label"].strip() == "SKR kurs" and fields["scopes"].strip() == "all"
+    listed = run_cli("credentials", "list", "--database", database)
+    assert listed.returncode == 0
+    assert listed.stdout.strip() == f"{key}  SKR kurs  [all]  active"
+    assert secret not in listed.stdout + listed.stderr
+    assert run_cli("credentials", "revoke", "--database", database, key).returncode == 0
+    relisted = run_cli("credentials", "list", "--database", database).stdout
+    assert relisted.startswith(f"{key}  SKR kurs  [all]  revoked ")
