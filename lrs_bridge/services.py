@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from lrs_bridge.auth.credentials import CredentialService
 from lrs_bridge.config import Settings
 from statements.log import StatementLog
+from statements.signature import check_signature
 from statements.storage import Store, open_store
 
 
@@ -23,7 +24,9 @@ class Services:
         return cls(
             settings=settings,
             store=store,
-            statements=StatementLog(store, max_limit=settings.max_statements_per_page),
+            statements=StatementLog(
+                store, max_limit=settings.max_statements_per_page, check_signature=check_signature
+            ),
             credentials=CredentialService(store, settings.base_url),
         )
 

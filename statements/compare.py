@@ -8,11 +8,18 @@ addresses and ids.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from statements.models import parse_timestamp
 
 _ASSIGNED = ("id", "authority", "stored", "version")
+_SECONDS = re.compile(r"(\d+)\.(\d+)S$")
+
+
+def _hundredths(duration: str) -> str:
+    """Durations compare to 0.01 s (xAPI 2.0.0, 4.2.7): finer digits are cut, not rounded."""
+    return _SECONDS.sub(lambda m: f"{m.group(1)}.{m.group(2)[:2].ljust(2, '0')}S", duration)
 
 
 def _activity(value: Any) -> Any:
@@ -30,6 +37,8 @@ def _normalise(value: Any, key: str | None = None) -> Any:
     if not isinstance(value, dict):
         if key in ("timestamp",) and isinstance(value, str):
             return parse_timestamp(value)
+        if key == "duration" and isinstance(value, str):
+            return _hundredths(value)
         if key == "mbox" and isinstance(value, str):
             return value.lower()
         if key in ("registration",) and isinstance(value, str):

@@ -91,10 +91,16 @@ def _match_attachments(
 
 
 class StatementLog:
-    def __init__(self, store: Store, *, max_limit: int = 500) -> None:
+    def __init__(
+        self,
+        store: Store,
+        *,
+        max_limit: int = 500,
+        check_signature: SignatureCheck | None = None,
+    ) -> None:
         self.store = store
         self.max_limit = max_limit
-        self.check_signature: SignatureCheck | None = None
+        self.check_signature = check_signature
         self.on_stored: list[Callable[[list[PreparedStatement]], Any]] = []
 
     async def store_statements(
