@@ -23,6 +23,20 @@ from lrs_bridge.services import Services
 ROOT = Path(__file__).resolve().parent.parent
 
 
+@pytest.fixture(autouse=True)
+def cheap_argon2(monkeypatch: pytest.MonkeyPatch) -> None:
+    """In-process tests hash secrets with the cheapest Argon2id parameters: still Argon2id
+    (tests read the database to check that), without 0.2 s per hash and per verification,
+    which made credential set-up most of the suite's time. Server processes started by
+    tests (``live_server``, ``run_cli``) keep the real parameters."""
+    from argon2 import PasswordHasher
+
+    from lrs_bridge.auth import credentials
+
+    cheap = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    monkeypatch.setattr(credentials, "_hasher", cheap)
+
+
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
     return load_settings(
