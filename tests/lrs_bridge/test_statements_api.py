@@ -7,6 +7,7 @@ request syntax and /xapi/about.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import uuid
 from datetime import UTC, datetime, timedelta, timezone
@@ -854,3 +855,37 @@ async def test_about_needs_no_credentials_and_ignores_the_version(xapi: XapiClie
         assert "1.0.3" in body["version"] and "2.0.0" in body["version"]
         for key in body.get("extensions", {}):
             assert key.startswith(("http://", "https://"))
+
+
+async def test_parameters_in_the_wrong_case_are_400(xapi: XapiClient) -> None:
+    """Communication 3.2: parameters that match the spec's in all but case are refused."""
+    sid = str(uuid.uuid4())
+    answers = [
+        await xapi.http.get("/xapi/statements", params={"Verb": COMPLETED}),
+        await xapi.http.get("/xapi/statements", params={"StatementId": sid}),
+        await xapi.http.put("/xapi/statements", params={"statementID": sid}, json=statement()),
+    ]
+    assert [a.status_code for a in answers] == [400, 400, 400]
+    assert [a.json()["details"][0]["path"] for a in answers] == [
+        "Verb",
+        "StatementId",
+        "statementID",
+    ]
+    assert await ids_of(xapi) == []
+
+
+async def test_concurrent_puts_of_one_id_store_it_once(xapi: XapiClient) -> None:
+    sid = str(uuid.uuid4())
+
+    async def put(body: dict[str, Any]) -> int:
+        response = await xapi.http.put("/xapi/statements", params={"statementId": sid}, json=body)
+        return response.status_code
+
+    same = await asyncio.gather(*(put(statement()) for _ in range(5)))
+    assert same == [204] * 5
+    different = await asyncio.gather(
+        put(statement(verb=ATTEMPTED)), put(statement(actor=BO)), put(statement())
+    )
+    assert sorted(different) == [204, 409, 409]
+    assert await ids_of(xapi) == [sid]
+    assert (await get_one(xapi, sid)).json()["verb"]["id"] == COMPLETED
