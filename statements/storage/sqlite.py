@@ -351,8 +351,10 @@ class SQLiteStore(SQLiteDocumentsMixin, Store):
                 "INSERT OR IGNORE INTO attachments (sha2, content_type, data) VALUES (?, ?, ?)",
                 attachment_rows,
             )
+        referenced = _referenced(conn, [p.id for p in fresh])
         for offset, prepared in enumerate(fresh, start=1):
-            self._link(conn, prepared, last_seq + offset)
+            if prepared.voids or prepared.ref or prepared.id in referenced:
+                self._link(conn, prepared, last_seq + offset)
         self._define_activities(conn, fresh)
         result.new = len(fresh)
         return result
@@ -523,6 +525,22 @@ class SQLiteStore(SQLiteDocumentsMixin, Store):
             return cursor.rowcount == 1
 
         return await self.write(apply)
+
+
+def _referenced(conn: sqlite3.Connection, ids: list[str]) -> set[str]:
+    """Which of these statement ids some stored statement targets with a StatementRef (one
+    query for the batch, so the common case costs no per-statement look-ups)."""
+    found: set[str] = set()
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        marks = ",".join("?" * len(chunk))
+        found.update(
+            row[0]
+            for row in conn.execute(
+                f"SELECT DISTINCT ref FROM statements WHERE ref IN ({marks})", chunk
+            )
+        )
+    return found
 
 
 def _inherit(conn: sqlite3.Connection, *, source_seq: int, target_seq: int) -> None:
