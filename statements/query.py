@@ -91,9 +91,11 @@ def parse_bool(params: Mapping[str, str], name: str) -> bool:
     value = params.get(name)
     if value is None:
         return False
-    if value not in ("true", "false"):
+    # JSON spells booleans true/false; the Python tincan client sends True/False, so the
+    # case is not held against a client.
+    if value.lower() not in ("true", "false"):
         raise _error(name, "must be true or false")
-    return value == "true"
+    return value.lower() == "true"
 
 
 def parse_format(params: Mapping[str, str]) -> str:

@@ -283,9 +283,10 @@ class SQLiteStore(SQLiteDocumentsMixin, Store):
         return await self.write(lambda conn: self._append(conn, batch))
 
     def _append(self, conn: sqlite3.Connection, batch: list[PreparedStatement]) -> AppendResult:
-        result = AppendResult(ids=[p.id for p in batch])
+        # Answer with each id as the client spelled it; look up by the lower-cased key.
+        result = AppendResult(ids=[str(p.body["id"]) for p in batch])
         existing: dict[str, bytes] = {}
-        ids = result.ids
+        ids = [p.id for p in batch]
         for start in range(0, len(ids), 500):
             chunk = ids[start : start + 500]
             marks = ",".join("?" * len(chunk))
@@ -355,7 +356,7 @@ class SQLiteStore(SQLiteDocumentsMixin, Store):
         for offset, prepared in enumerate(fresh, start=1):
             if prepared.voids or prepared.ref or prepared.id in referenced:
                 self._link(conn, prepared, last_seq + offset)
-        self._define_activities(conn, fresh)
+        self._learn_definitions(conn, fresh)
         result.new = len(fresh)
         return result
 
