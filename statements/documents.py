@@ -28,7 +28,8 @@ class DocumentKind(StrEnum):
 @dataclass(frozen=True, slots=True)
 class DocumentScope:
     """The documents of one owner: state of (activity, agent, registration), profiles of
-    an activity or of an agent. Unused parts are empty strings."""
+    an activity or of an agent. Unused parts are empty strings; for listing and deleting
+    state, an empty registration means every registration."""
 
     kind: DocumentKind
     activity_id: str = ""
@@ -43,6 +44,13 @@ class Document:
     etag: str
     updated: int
     """When it was last written, microseconds since the epoch."""
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentIds:
+    ids: list[str]
+    last_modified: int | None
+    """When the most recently written of them was written (µs), None when there is none."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,9 +119,12 @@ class DocumentService:
             )
         return found
 
-    async def ids(self, scope: DocumentScope, since: int | None) -> list[str]:
-        ids: list[str] = await self.store.list_document_ids(scope, since)
-        return ids
+    async def ids(self, scope: DocumentScope, since: int | None) -> DocumentIds:
+        """The scope's document ids (written after ``since``, µs, when given)."""
+        found: list[tuple[str, int]] = await self.store.list_document_ids(scope, since)
+        return DocumentIds(
+            [doc_id for doc_id, _ in found], max((updated for _, updated in found), default=None)
+        )
 
     async def put(
         self,

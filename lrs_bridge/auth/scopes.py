@@ -50,6 +50,11 @@ def only_own_statements(scopes: frozenset[str]) -> bool:
     return "statements/read/mine" in scopes and not scopes & {"statements/read", "all/read", "all"}
 
 
+def may_read_all_statements(scopes: frozenset[str]) -> bool:
+    """True when the credential may read every statement, and so the names in them."""
+    return bool(scopes & {"statements/read", "all/read", "all"})
+
+
 def may_define(scopes: frozenset[str]) -> bool:
     """May statements from this credential update the LRS's canonical definitions?"""
     return bool(scopes & {"define", "all"})

@@ -113,8 +113,11 @@ class Store(abc.ABC):
     async def get_document(self, scope: DocumentScope, doc_id: str) -> Document | None: ...
 
     @abc.abstractmethod
-    async def list_document_ids(self, scope: DocumentScope, since: int | None) -> list[str]:
-        """Ids of the scope's documents, those written after ``since`` (µs) when given."""
+    async def list_document_ids(
+        self, scope: DocumentScope, since: int | None
+    ) -> list[tuple[str, int]]:
+        """(id, last update in µs) of the scope's documents, sorted by id; only those written
+        after ``since`` (µs) when given. State without a registration: every registration."""
 
     @abc.abstractmethod
     async def write_document(
@@ -125,11 +128,16 @@ class Store(abc.ABC):
 
     @abc.abstractmethod
     async def delete_documents(self, scope: DocumentScope) -> int:
-        """Delete every document of the scope; the number deleted."""
+        """Delete every document of the scope (state without a registration: of every
+        registration); the number deleted."""
 
     @abc.abstractmethod
     async def activity_definitions(self, ids: list[str]) -> dict[str, dict[str, Any]]:
         """Canonical definitions of the activities with these ids that have one."""
+
+    @abc.abstractmethod
+    async def agent_names(self, key: str) -> list[str]:
+        """Names seen for this agent key in statements of credentials with 'define'."""
 
     # --- credentials ----------------------------------------------------------------
 

@@ -9,7 +9,8 @@ from typing import Any, TypeVar
 
 import orjson
 
-from statements.documents import Decide, Document, DocumentScope
+from statements.documents import Decide, Document, DocumentKind, DocumentScope
+from statements.identity import agent_key
 from statements.prepare import PreparedStatement
 from statements.time import now_micros
 
@@ -18,6 +19,19 @@ T = TypeVar("T")
 
 def _key(scope: DocumentScope) -> tuple[str, str, str, str]:
     return (str(scope.kind), scope.activity_id, scope.agent, scope.registration)
+
+
+def _scope_filter(scope: DocumentScope) -> tuple[str, list[Any]]:
+    """WHERE clause of a multiple-document GET or DELETE. State without a registration
+    covers every registration (Communication 2.3: "Activity + Agent [+ registration if
+    specified]"), as the ADL reference LRS does."""
+    if scope.kind == DocumentKind.STATE and not scope.registration:
+        return "kind = ? AND activity_id = ? AND agent = ?", [
+            str(scope.kind),
+            scope.activity_id,
+            scope.agent,
+        ]
+    return "kind = ? AND activity_id = ? AND agent = ? AND registration = ?", list(_key(scope))
 
 
 def merge_definition(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
@@ -47,6 +61,33 @@ def _activities_with_definitions(body: dict[str, Any]) -> Iterable[dict[str, Any
     return (a for a in activities(body) if a.get("definition"))
 
 
+def _named_agents(statement: dict[str, Any]) -> Iterable[tuple[str, str]]:
+    """(key, name) of every identified Agent or Group a statement names, members included."""
+
+    def agents(actor: Any) -> Iterable[dict[str, Any]]:
+        if isinstance(actor, dict):
+            yield actor
+            yield from actor.get("member") or ()
+
+    found: list[dict[str, Any]] = [*agents(statement.get("actor"))]
+    obj = statement.get("object") or {}
+    if obj.get("objectType") in ("Agent", "Group"):
+        found.extend(agents(obj))
+    context = statement.get("context") or {}
+    found.extend(agents(context.get("instructor")))
+    found.extend(agents(context.get("team")))
+    for item in context.get("contextAgents") or ():
+        found.extend(agents(item.get("agent")))
+    for item in context.get("contextGroups") or ():
+        found.extend(agents(item.get("group")))
+    for agent in found:
+        key = agent_key(agent)
+        if key is not None and isinstance(agent.get("name"), str):
+            yield key, agent["name"]
+    if obj.get("objectType") == "SubStatement":
+        yield from _named_agents(obj)
+
+
 class SQLiteDocumentsMixin:
     write: Callable[..., Any]
     _read: Callable[..., Any]
@@ -63,17 +104,18 @@ class SQLiteDocumentsMixin:
         content_type, content, etag, updated = rows[0]
         return Document(content_type, bytes(content), etag, updated)
 
-    async def list_document_ids(self, scope: DocumentScope, since: int | None) -> list[str]:
-        sql = (
-            "SELECT doc_id FROM documents"
-            " WHERE kind = ? AND activity_id = ? AND agent = ? AND registration = ?"
-        )
-        params: list[Any] = list(_key(scope))
+    async def list_document_ids(
+        self, scope: DocumentScope, since: int | None
+    ) -> list[tuple[str, int]]:
+        where, params = _scope_filter(scope)
         if since is not None:
-            sql += " AND updated > ?"
+            where += " AND updated > ?"
             params.append(since)
-        rows = await self._read(sql + " ORDER BY doc_id", params)
-        return [row[0] for row in rows]
+        rows = await self._read("SELECT doc_id, updated FROM documents WHERE " + where, params)
+        newest: dict[str, int] = {}
+        for doc_id, updated in rows:
+            newest[doc_id] = max(updated, newest.get(doc_id, updated))
+        return sorted(newest.items())
 
     async def write_document(
         self, scope: DocumentScope, doc_id: str, decide: Decide
@@ -110,12 +152,10 @@ class SQLiteDocumentsMixin:
         return result
 
     async def delete_documents(self, scope: DocumentScope) -> int:
+        where, params = _scope_filter(scope)
+
         def apply(conn: sqlite3.Connection) -> int:
-            cursor = conn.execute(
-                "DELETE FROM documents"
-                " WHERE kind = ? AND activity_id = ? AND agent = ? AND registration = ?",
-                _key(scope),
-            )
+            cursor = conn.execute("DELETE FROM documents WHERE " + where, params)
             return cursor.rowcount
 
         deleted: int = await self.write(apply)
@@ -131,6 +171,26 @@ class SQLiteDocumentsMixin:
             )
             found.update((row[0], orjson.loads(row[1])) for row in rows)
         return found
+
+    async def agent_names(self, key: str) -> list[str]:
+        rows = await self._read(
+            "SELECT name FROM agent_names WHERE agent = ? ORDER BY name", (key,)
+        )
+        return [row[0] for row in rows]
+
+    @classmethod
+    def _learn_definitions(cls, conn: sqlite3.Connection, fresh: list[PreparedStatement]) -> None:
+        """Update the canonical Activities and Agents (names) from statements of credentials
+        with the define scope, in the transaction that stores them (Communication 4.2)."""
+        defining = [prepared for prepared in fresh if prepared.define]
+        if not defining:
+            return
+        cls._define_activities(conn, defining)
+        names = {pair for prepared in defining for pair in _named_agents(prepared.body)}
+        if names:
+            conn.executemany(
+                "INSERT OR IGNORE INTO agent_names (agent, name) VALUES (?, ?)", sorted(names)
+            )
 
     @staticmethod
     def _define_activities(conn: sqlite3.Connection, fresh: list[PreparedStatement]) -> None:

@@ -11,6 +11,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from lrs_bridge.auth.credentials import Client
+from lrs_bridge.auth.scopes import may_read_all_statements
 from lrs_bridge.http.body import read_body
 from lrs_bridge.http.guard import services
 from lrs_bridge.http.responses import JSONResponse
@@ -22,7 +23,6 @@ from statements.documents import (
     Preconditions,
 )
 from statements.errors import BadRequest
-from statements.identity import agent_key
 from statements.query import parse_agent, parse_iri, parse_time, parse_uuid
 
 
@@ -129,8 +129,11 @@ async def _get(request: Request, resource: _Resource) -> Response:
         if "since" in params:
             raise _bad("since", "parameter", f"'since' goes only without '{resource.id_param}'")
         return _document_response(await _documents(request).get(scope, doc_id))
-    ids = await _documents(request).ids(scope, parse_time(params, "since"))
-    return JSONResponse(ids)
+    found = await _documents(request).ids(scope, parse_time(params, "since"))
+    headers: dict[str, str] = {}
+    if found.last_modified is not None:  # the newest of them (Communication 2.2)
+        headers["Last-Modified"] = _http_date(found.last_modified)
+    return JSONResponse(found.ids, headers=headers)
 
 
 async def _put(request: Request, resource: _Resource) -> Response:
@@ -239,17 +242,22 @@ async def get_activity(request: Request, client: Client) -> Response:
 
 
 async def get_agents(request: Request, client: Client) -> Response:
-    """The Person object for an agent (Communication 2.4). The LRS links no agents into
-    persons, so the Person holds this agent's own identifier and name."""
+    """The Person object for an agent (Communication 2.4): the agent's own identifier, and
+    every name known for it: the one asked with and, for credentials that may read every
+    statement, those that statements of 'define' credentials gave it. The LRS links no
+    identifiers into persons, so the Person has one identifying property."""
     params = request.query_params
     _check_params(params, {"agent"})
-    _required_agent(params)
+    key = _required_agent(params)
     agent = orjson.loads(params["agent"])
-    assert agent_key(agent) is not None
+    names: list[str] = [agent["name"]] if isinstance(agent.get("name"), str) else []
+    if may_read_all_statements(client.scopes):
+        known = await services(request).store.agent_names(key)
+        names.extend(name for name in known if name not in names)
     person: dict[str, object] = {"objectType": "Person"}
-    if isinstance(agent.get("name"), str):
-        person["name"] = [agent["name"]]
-    for key in ("mbox", "mbox_sha1sum", "openid", "account"):
-        if key in agent:
-            person[key] = [agent[key]]
+    if names:
+        person["name"] = names
+    for prop in ("mbox", "mbox_sha1sum", "openid", "account"):
+        if prop in agent:
+            person[prop] = [agent[prop]]
     return JSONResponse(person)
