@@ -11,7 +11,7 @@ from statements.models.base import IRI, IRL, Extensions, LanguageMap, XapiModel
 
 VOIDED = "http://adlnet.gov/expapi/verbs/voided"
 
-INTERACTION_TYPES = (
+InteractionType = Literal[
     "true-false",
     "choice",
     "fill-in",
@@ -22,7 +22,7 @@ INTERACTION_TYPES = (
     "likert",
     "numeric",
     "other",
-)
+]
 # Which component lists each interaction type may carry (Data 2.4.4.1, Interaction Components).
 _COMPONENTS_ALLOWED: dict[str, frozenset[str]] = {
     "choice": frozenset({"choices"}),
@@ -56,21 +56,7 @@ class ActivityDefinition(XapiModel):
     type: IRI | None = None
     moreInfo: IRL | None = None
     extensions: Extensions | None = None
-    interactionType: (
-        Literal[
-            "true-false",
-            "choice",
-            "fill-in",
-            "long-fill-in",
-            "matching",
-            "performance",
-            "sequencing",
-            "likert",
-            "numeric",
-            "other",
-        ]
-        | None
-    ) = None
+    interactionType: InteractionType | None = None
     correctResponsesPattern: list[str] | None = None
     choices: list[InteractionComponent] | None = None
     scale: list[InteractionComponent] | None = None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BeforeValidator, ValidationInfo, field_validator
+from pydantic import AfterValidator, BeforeValidator, ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
 
 from statements.models.activities import Activity
@@ -37,30 +37,25 @@ class ContextActivities(XapiModel):
     other: ActivityList | None = None
 
 
+def _not_empty(value: list[str]) -> list[str]:
+    if not value:
+        raise ValueError("'relevantTypes' must not be empty")
+    return value
+
+
+RelevantTypes = Annotated[list[IRI], AfterValidator(_not_empty)]
+
+
 class ContextAgent(XapiModel):
     objectType: Literal["contextAgent"]
     agent: Agent
-    relevantTypes: list[IRI] | None = None
-
-    @field_validator("relevantTypes")
-    @classmethod
-    def _not_empty(cls, value: list[str] | None) -> list[str] | None:
-        if value is not None and not value:
-            raise ValueError("'relevantTypes' must not be empty")
-        return value
+    relevantTypes: RelevantTypes | None = None
 
 
 class ContextGroup(XapiModel):
     objectType: Literal["contextGroup"]
     group: Group
-    relevantTypes: list[IRI] | None = None
-
-    @field_validator("relevantTypes")
-    @classmethod
-    def _not_empty(cls, value: list[str] | None) -> list[str] | None:
-        if value is not None and not value:
-            raise ValueError("'relevantTypes' must not be empty")
-        return value
+    relevantTypes: RelevantTypes | None = None
 
 
 def _only_in_2(value: Any, info: ValidationInfo) -> Any:
