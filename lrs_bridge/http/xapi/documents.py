@@ -117,7 +117,7 @@ def _written(document: Document | None) -> Response:
 
 async def _content(request: Request) -> tuple[bytes, str]:
     body = await read_body(request, services(request).settings.max_body_bytes)
-    content_type = request.headers.get("content-type", "application/octet-stream")
+    content_type = request.headers.get("content-type") or "application/octet-stream"
     return body, content_type
 
 
