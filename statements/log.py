@@ -56,12 +56,13 @@ def _match_attachments(
     parts: Sequence[AttachmentPart],
     check_signature: SignatureCheck | None,
 ) -> list[list[tuple[str, str, bytes]]]:
-    """Pair every attachment that has no fileUrl with a part by sha2 (Data 2.4.11).
+    """Pair every attachment that has no fileUrl with a part by sha2 (Data 2.4.11), hex
+    digits in either case.
 
     A missing part or a part no statement declares is a 400; signed statements have their
-    signature checked.
+    signature checked, so a signature needs its part even when it has a fileUrl.
     """
-    by_hash = {part.sha2: part for part in parts}
+    by_hash = {part.sha2.lower(): part for part in parts}
     used: set[str] = set()
     matched: list[list[tuple[str, str, bytes]]] = []
     for index, body in enumerate(bodies):
@@ -72,12 +73,14 @@ def _match_attachments(
                 if len(bodies) > 1
                 else (f"attachments[{position}]")
             )
-            part = by_hash.get(attachment["sha2"])
+            part = by_hash.get(attachment["sha2"].lower())
             if part is None:
+                if attachment["usageType"] == SIGNATURE_USAGE:
+                    raise _bad(path, "signature", "a signature must be sent as a part (Data 2.6)")
                 if "fileUrl" in attachment:
                     continue
                 raise _bad(path, "attachment_missing", "no part with this sha2 was sent")
-            used.add(part.sha2)
+            used.add(part.sha2.lower())
             own.append((part.sha2, part.content_type, part.data))
             if attachment["usageType"] == SIGNATURE_USAGE:
                 if check_signature is None:

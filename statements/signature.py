@@ -65,7 +65,7 @@ def check_signature(statement: dict[str, Any], part: AttachmentPart) -> None:
     declared = [
         a
         for a in statement.get("attachments") or ()
-        if a.get("usageType") == SIGNATURE_USAGE and a.get("sha2") == part.sha2
+        if a.get("usageType") == SIGNATURE_USAGE and str(a.get("sha2")).lower() == part.sha2.lower()
     ]
     if any(a.get("contentType") != "application/octet-stream" for a in declared):
         raise _bad("a signature attachment's contentType must be application/octet-stream")

@@ -90,5 +90,10 @@ def parse_multipart(body: bytes, content_type: str) -> list[Part]:
     return parts
 
 
-def sha256_hex(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
+_SHA2_BY_LENGTH = {64: "sha256", 96: "sha384", 128: "sha512"}
+
+
+def sha2_hex(data: bytes, like: str) -> str:
+    """The digest of ``data`` in the SHA-2 variant of the hex digest ``like``, told by its
+    length: SHA-256, SHA-384 or SHA-512 (Communication 1.5.2); SHA-256 for any other."""
+    return hashlib.new(_SHA2_BY_LENGTH.get(len(like), "sha256"), data).hexdigest()

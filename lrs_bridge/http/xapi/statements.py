@@ -14,7 +14,7 @@ from starlette.responses import Response
 
 from lrs_bridge.auth.credentials import Client
 from lrs_bridge.auth.scopes import may_define, only_own_statements
-from lrs_bridge.http.body import parse_multipart, read_body, sha256_hex
+from lrs_bridge.http.body import parse_multipart, read_body, sha2_hex
 from lrs_bridge.http.guard import services
 from lrs_bridge.http.responses import JSONResponse, error_response
 from statements.errors import BadRequest, PayloadTooLarge, XapiError
@@ -100,12 +100,12 @@ async def _read_statements(request: Request) -> tuple[Any, list[AttachmentPart]]
                         }
                     ],
                 )
-            actual = sha256_hex(part.data)
+            actual = sha2_hex(part.data, declared)
             if declared.lower() != actual:
                 raise _bad(
                     f"part[{index}]",
                     "attachment_hash",
-                    "the part's SHA-256 differs from X-Experience-API-Hash",
+                    "the part's SHA-2 hash differs from X-Experience-API-Hash",
                 )
             attachments.append(AttachmentPart(actual, part.content_type, part.data))
         return _parse_json(first.data), attachments
