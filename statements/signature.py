@@ -87,6 +87,11 @@ def check_signature(statement: dict[str, Any], part: AttachmentPart) -> None:
     algorithm = header.get("alg")
     if algorithm not in _HASHES:
         raise _bad("the JWS algorithm must be RS256, RS384 or RS512")
+    if "crit" in header:  # RFC 7515, 4.1.11: extensions the LRS does not know must fail
+        raise _bad("the JWS header names critical extensions ('crit') the LRS does not support")
+    signed_id, own_id = payload.get("id"), statement.get("id")
+    if signed_id is not None and own_id is not None and str(signed_id).lower() != own_id.lower():
+        raise _bad("the signed payload is a statement with another id")
     if not same_statement(_unsigned(payload), _unsigned(statement)):
         raise _bad("the signed payload differs from the statement")
     chain = header.get("x5c")

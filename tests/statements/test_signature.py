@@ -48,8 +48,10 @@ def sign(
     alg: str = "RS256",
     key: rsa.RSAPrivateKey = KEY,
     cert_key: rsa.RSAPrivateKey = KEY,
+    extra_header: dict[str, Any] | None = None,
 ) -> bytes:
-    header = _b64(json.dumps({"alg": alg, "x5c": [_certificate(cert_key)]}).encode())
+    fields = {"alg": alg, "x5c": [_certificate(cert_key)], **(extra_header or {})}
+    header = _b64(json.dumps(fields).encode())
     payload = _b64(json.dumps(statement).encode())
     digest = {"RS256": hashes.SHA256(), "RS384": hashes.SHA384(), "RS512": hashes.SHA512()}
     signature = key.sign(
@@ -104,6 +106,9 @@ def test_duration_compares_to_hundredths() -> None:
         (sign(STATEMENT, key=OTHER_KEY), "does not verify"),
         (sign(STATEMENT, alg="HS256"), "RS256, RS384 or RS512"),
         (b"not-a-jws", "compact serialization"),
+        (sign({**STATEMENT, "id": "0d3c1b8a-7f65-4d7e-9a3e-1c2b3a4d5e6f"}), "another id"),
+        (sign(STATEMENT, extra_header={"crit": ["exp"], "exp": 1}), "critical extensions"),
+        (b"e30.e30.e30", "RS256, RS384 or RS512"),  # {} as header: no algorithm at all
     ],
 )
 def test_bad_signatures_are_rejected(jws: bytes, message: str) -> None:
@@ -111,6 +116,26 @@ def test_bad_signatures_are_rejected(jws: bytes, message: str) -> None:
         check_signature(*received(jws))
     assert message in raised.value.message
     assert raised.value.details[0]["rule"] == "signature"
+
+
+def test_a_payload_without_id_or_x5c_is_accepted() -> None:
+    """A statement signed before the LRS gave it an id, by a key without a certificate: the
+    LRS can check the payload but not the signature (Data 2.6 makes x5c a SHOULD)."""
+    header = _b64(json.dumps({"alg": "RS256"}).encode())
+    unsigned = {k: v for k, v in STATEMENT.items() if k != "id"}
+    payload = _b64(json.dumps(unsigned).encode())
+    signature = KEY.sign(f"{header}.{payload}".encode(), padding.PKCS1v15(), hashes.SHA256())
+    check_signature(*received(f"{header}.{payload}.{_b64(signature)}".encode()))
+
+
+def test_equivalent_payload_serialisations_are_accepted() -> None:
+    """The payload is compared as the spec compares statements, not byte for byte."""
+    signed = {
+        **STATEMENT,
+        "actor": {"objectType": "Agent", "mbox": "mailto:ANNA@kommun.se"},
+        "verb": {"id": STATEMENT["verb"]["id"], "display": {"sv-SE": "slutförde"}},
+    }
+    check_signature(*received(sign(signed)))
 
 
 def test_tampered_payload_bytes_fail_verification() -> None:
