@@ -153,6 +153,8 @@ async def test_content_types_come_back_as_stored(xapi: XapiClient) -> None:
         "json": ("application/json; charset=utf-8", '{"sida": "Introduktion – steg 2"}'.encode()),
         "text": ("text/plain; charset=iso-8859-1", "Västerås".encode("latin-1")),
         "xml": ("application/xml", b"<suspend><page>3</page></suspend>"),
+        "plain": ("text/plain", b"no charset given, none added"),
+        "csv": ("text/csv;header=present", b"a,b\r\n1,2\r\n"),
     }
     for doc_id, (content_type, content) in kinds.items():
         assert (await docs.put(doc_id, content, content_type)).status_code == 204

@@ -103,10 +103,15 @@ def _http_date(micros: int) -> str:
 
 
 def _document_response(document: Document) -> Response:
+    # Content-Type goes in as a header: as media_type, Starlette would add "; charset=utf-8"
+    # to text/* types, and the document's type must come back exactly as it was stored.
     return Response(
         document.content,
-        media_type=document.content_type,
-        headers={"ETag": document.etag, "Last-Modified": _http_date(document.updated)},
+        headers={
+            "Content-Type": document.content_type,
+            "ETag": document.etag,
+            "Last-Modified": _http_date(document.updated),
+        },
     )
 
 
