@@ -28,7 +28,7 @@ import orjson
 
 from statements.compare import same_statement
 from statements.errors import Conflict, Unavailable
-from statements.prepare import IndexKind, PreparedStatement
+from statements.prepare import IndexKind, PreparedStatement, index_keys
 from statements.query import StatementQuery, format_timestamp
 from statements.storage.base import AppendResult, Credential, QueryPage, Store, StoredStatement
 from statements.storage.migrate import migrations_for
@@ -80,6 +80,75 @@ def _credential(row: Iterable[Any]) -> Credential:
     )
 
 
+class _InternedValues:
+    """Index values (agent keys, IRIs, registrations) as integer ids, cached in memory.
+
+    The writer thread alone uses it. An id inserted in the current transaction is cached
+    only once that transaction commits; a job rolled back to its savepoint forgets its own.
+    """
+
+    LIMIT = 200_000  # cached values; the cache starts over beyond this
+
+    def __init__(self) -> None:
+        self.committed: dict[str, int] = {}
+        self.group: dict[str, int] = {}
+        self.job_new: list[str] = []
+
+    def start_job(self) -> None:
+        self.job_new = []
+
+    def job_rolled_back(self) -> None:
+        for value in self.job_new:
+            self.group.pop(value, None)
+        self.job_new = []
+
+    def group_rolled_back(self) -> None:
+        self.group.clear()
+        self.job_new = []
+
+    def group_committed(self) -> None:
+        if len(self.committed) + len(self.group) > self.LIMIT:
+            self.committed.clear()
+        self.committed.update(self.group)
+        self.group.clear()
+        self.job_new = []
+
+    def ids(self, conn: sqlite3.Connection, values: Iterable[str]) -> dict[str, int]:
+        found: dict[str, int] = {}
+        missing: list[str] = []
+        for value in set(values):
+            known = self.committed.get(value) or self.group.get(value)
+            if known is None:
+                missing.append(value)
+            else:
+                found[value] = known
+        for start in range(0, len(missing), 500):
+            chunk = missing[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            for value_id, value in conn.execute(
+                f"SELECT id, value FROM index_values WHERE value IN ({marks})", chunk
+            ):
+                found[value] = value_id
+                self.committed[value] = value_id  # stored before this transaction began
+        for value in missing:
+            if value not in found:
+                value_id = conn.execute(
+                    "INSERT INTO index_values (value) VALUES (?)", (value,)
+                ).lastrowid
+                assert value_id is not None
+                found[value] = value_id
+                self.group[value] = value_id
+                self.job_new.append(value)
+        return found
+
+    def insert_index_rows(self, conn: sqlite3.Connection, rows: list[tuple[int, str, int]]) -> None:
+        ids = self.ids(conn, (value for _, value, _ in rows))
+        conn.executemany(
+            "INSERT OR IGNORE INTO statement_index (kind, value_id, seq) VALUES (?, ?, ?)",
+            [(kind, ids[value], seq) for kind, value, seq in rows],
+        )
+
+
 @dataclass(slots=True)
 class _Job:
     apply: Callable[[sqlite3.Connection], Any]
@@ -107,6 +176,7 @@ class SQLiteStore(SQLiteDocumentsMixin, Store):
         self._readers: asyncio.Queue[aiosqlite.Connection] | None = None
         self._all_readers: list[aiosqlite.Connection] = []
         self._point_reader: sqlite3.Connection | None = None
+        self._values = _InternedValues()
         self._state = _WriterState()
 
     # --- life cycle -----------------------------------------------------------------
@@ -236,12 +306,14 @@ class SQLiteStore(SQLiteDocumentsMixin, Store):
             conn.execute("BEGIN IMMEDIATE")
             for job in jobs:
                 conn.execute("SAVEPOINT job")
+                self._values.start_job()
                 try:
                     outcomes.append((True, job.apply(conn)))
                     conn.execute("RELEASE job")
                 except Exception as error:
                     conn.execute("ROLLBACK TO job")
                     conn.execute("RELEASE job")
+                    self._values.job_rolled_back()
                     if isinstance(error, sqlite3.Error):
                         error = _unavailable(error)
                     outcomes.append((False, error))
@@ -249,9 +321,11 @@ class SQLiteStore(SQLiteDocumentsMixin, Store):
         except BaseException:
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
+            self._values.group_rolled_back()
             self._state.last_stored = last_stored
             self._state.busy_since = None
             raise
+        self._values.group_committed()
         self._state.committed_stored = self._state.last_stored
         self._state.busy_since = None
         self._state.stats["groups"] += 1
@@ -343,10 +417,7 @@ class SQLiteStore(SQLiteDocumentsMixin, Store):
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             rows,
         )
-        conn.executemany(
-            "INSERT OR IGNORE INTO statement_index (kind, value, seq) VALUES (?, ?, ?)",
-            index_rows,
-        )
+        self._values.insert_index_rows(conn, index_rows)
         if attachment_rows:
             conn.executemany(
                 "INSERT OR IGNORE INTO attachments (sha2, content_type, data) VALUES (?, ?, ?)",
@@ -360,8 +431,29 @@ class SQLiteStore(SQLiteDocumentsMixin, Store):
         result.new = len(fresh)
         return result
 
-    @staticmethod
-    def _link(conn: sqlite3.Connection, prepared: PreparedStatement, seq: int) -> None:
+    def _inherit(self, conn: sqlite3.Connection, *, source_seq: int, target_seq: int) -> None:
+        """A statement that targets another matches the target's filters too (Communication
+        2.1.3), recursively: give it the index rows of the target's chain of references."""
+        keys: set[tuple[int, str]] = set()
+        current: int | None = source_seq
+        seen: set[int] = set()
+        while current is not None and current not in seen:
+            seen.add(current)
+            row = conn.execute(
+                "SELECT body, ref FROM statements WHERE seq = ?", (current,)
+            ).fetchone()
+            if row is None:
+                break
+            keys |= index_keys(orjson.loads(row[0]))
+            target = (
+                conn.execute("SELECT seq FROM statements WHERE id = ?", (row[1],)).fetchone()
+                if row[1]
+                else None
+            )
+            current = target[0] if target else None
+        self._values.insert_index_rows(conn, [(kind, value, target_seq) for kind, value in keys])
+
+    def _link(self, conn: sqlite3.Connection, prepared: PreparedStatement, seq: int) -> None:
         """Voiding and StatementRef bookkeeping for one newly inserted statement."""
         if prepared.voids is not None:
             conn.execute(
@@ -378,7 +470,7 @@ class SQLiteStore(SQLiteDocumentsMixin, Store):
                 "SELECT seq FROM statements WHERE id = ?", (prepared.ref,)
             ).fetchone()
             if target is not None:
-                _inherit(conn, source_seq=target[0], target_seq=seq)
+                self._inherit(conn, source_seq=target[0], target_seq=seq)
         # Statements stored earlier that reference this one now match its filters too.
         pending = [(seq, prepared.id)]
         seen = {seq}
@@ -390,7 +482,7 @@ class SQLiteStore(SQLiteDocumentsMixin, Store):
                 if referrer_seq in seen:
                     continue
                 seen.add(referrer_seq)
-                _inherit(conn, source_seq=source_seq, target_seq=referrer_seq)
+                self._inherit(conn, source_seq=source_seq, target_seq=referrer_seq)
                 pending.append((referrer_seq, referrer_id))
 
     async def get_statement(self, statement_id: str) -> StoredStatement | None:
@@ -544,14 +636,6 @@ def _referenced(conn: sqlite3.Connection, ids: list[str]) -> set[str]:
     return found
 
 
-def _inherit(conn: sqlite3.Connection, *, source_seq: int, target_seq: int) -> None:
-    conn.execute(
-        "INSERT OR IGNORE INTO statement_index (kind, value, seq)"
-        " SELECT kind, value, ? FROM statement_index WHERE seq = ?",
-        (target_seq, source_seq),
-    )
-
-
 def _filters(query: StatementQuery) -> list[tuple[int, str]]:
     """Index filters, most selective first (the first one drives the scan)."""
     filters: list[tuple[int, str]] = []
@@ -577,7 +661,8 @@ def _query_sql(query: StatementQuery, low: int, high: int) -> tuple[str, list[An
         sql = (
             f"SELECT {_STATEMENT_COLUMNS} FROM statement_index i"
             " JOIN statements s ON s.seq = i.seq"
-            " WHERE i.kind = ? AND i.value = ? AND i.seq > ? AND i.seq <= ? AND s.voided = 0"
+            " WHERE i.kind = ? AND i.value_id = (SELECT id FROM index_values WHERE value = ?)"
+            " AND i.seq > ? AND i.seq <= ? AND s.voided = 0"
         )
         params += [int(kind), value, low, high]
         order_by = f" ORDER BY i.seq {order}"
@@ -591,7 +676,8 @@ def _query_sql(query: StatementQuery, low: int, high: int) -> tuple[str, list[An
     for kind, value in filters[1:]:
         sql += (
             " AND EXISTS (SELECT 1 FROM statement_index j"
-            " WHERE j.kind = ? AND j.value = ? AND j.seq = s.seq)"
+            " WHERE j.kind = ? AND j.value_id = (SELECT id FROM index_values WHERE value = ?)"
+            " AND j.seq = s.seq)"
         )
         params += [int(kind), value]
     if query.credential is not None:
