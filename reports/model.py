@@ -1,0 +1,281 @@
+"""The readiness domain's values: what the service returns and the exports read.
+
+Every value is a frozen dataclass of plain types (str, int, float, date, aware datetime in
+Europe/Stockholm, tuples/lists of these); ``reports.exports.to_json`` turns any of them
+into JSON-able dicts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Literal
+from zoneinfo import ZoneInfo
+
+STOCKHOLM = ZoneInfo("Europe/Stockholm")
+
+ROLES = ("valsamordnare", "valnämnd", "säkerhetssamordnare", "kommunikatör", "other")
+"""A participant's role; import also accepts these case-insensitively."""
+
+STATUSES = ("completed_on_time", "completed_late", "in_progress", "not_started")
+Status = Literal["completed_on_time", "completed_late", "in_progress", "not_started"]
+Rule = Literal["any_of", "all_of"]
+
+
+# --- reference data ------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class County:
+    code: str
+    """Two digits, e.g. ``01`` Stockholms län."""
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class Municipality:
+    code: str
+    """Four digits; the first two are the county's code."""
+    name: str
+
+    @property
+    def county(self) -> str:
+        return self.code[:2]
+
+
+# --- courses ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Course:
+    id: str
+    """A short slug (``[a-z0-9-]``), chosen when the course is added; never changes."""
+    name: str
+    rule: Rule
+    """``any_of``: a completion on any listed activity completes the course; ``all_of``:
+    every listed activity (a step) must be completed; progress is steps done / steps."""
+    activities: tuple[str, ...]
+    url: str = ""
+    """Where a learner starts the course (used in reminder e-mails)."""
+    description: str = ""
+
+    @property
+    def steps(self) -> int:
+        return len(self.activities) if self.rule == "all_of" else 1
+
+
+# --- workshops and participants ------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Workshop:
+    id: str
+    county: str
+    """Two-digit SCB county code."""
+    county_name: str
+    title: str
+    date: date
+    deadline: datetime
+    """Aware, Europe/Stockholm; default 23:59 the day before ``date``."""
+    courses: tuple[str, ...]
+    """Ids of the required courses."""
+    participants: int = 0
+    """How many participants are on the list."""
+
+
+@dataclass(frozen=True, slots=True)
+class Participant:
+    id: str
+    workshop_id: str
+    name: str
+    email: str
+    """As imported (trimmed); matching uses it lower-cased."""
+    municipality: str
+    """Four-digit SCB municipality code."""
+    municipality_name: str
+    role: str
+    account_home_page: str | None = None
+    account_name: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ParticipantChange:
+    """A participant whose row in an import differs from the one on the list."""
+
+    before: Participant
+    after: Participant
+    fields: tuple[str, ...]
+    """Names of the fields that change (name, municipality, role, account_home_page, …)."""
+
+
+@dataclass(frozen=True, slots=True)
+class RowProblem:
+    """One bad row of an import file."""
+
+    line: int
+    """Line number in the file as a spreadsheet shows it (the header is line 1)."""
+    field: str
+    """The column at fault: name, email, municipality, role, account_home_page, …"""
+    rule: str
+    """bad_email, unknown_municipality, municipality_outside_county, duplicate,
+    missing, unknown_role, bad_account."""
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class ImportResult:
+    """What an import changed (or, in a dry run, would change). Participants are matched to
+    the existing list by e-mail address (case-insensitive), so ids stay stable."""
+
+    workshop_id: str
+    dry_run: bool
+    added: list[Participant]
+    changed: list[ParticipantChange]
+    removed: list[Participant]
+    unchanged: int
+    rows: int
+    """Participant rows read from the file."""
+
+
+# --- progress ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class RebuildResult:
+    statements: int
+    """Statements read from the log."""
+    rows: int
+    """Progress rows (learner, course) in the rebuilt ledger."""
+    through_seq: int
+
+
+# --- readiness ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Freshness:
+    """How fresh a report is: everything in the log up to ``through_seq`` is included."""
+
+    through_seq: int
+    last_stored: datetime | None
+    """Stored time of the newest statement included; None when the log is empty."""
+    computed_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class CourseProgress:
+    course_id: str
+    status: Status
+    completed_at: datetime | None
+    """First qualifying completion (LRS stored time; the origin LRS's for bridged ones)."""
+    progress: float
+    """0.0–1.0: steps done / steps (1.0 once completed)."""
+    steps_done: int
+    steps: int
+    last_activity: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class ParticipantReadiness:
+    participant: Participant
+    status: Status
+    """Over every required course: completed (on time only if every course was) when all
+    are completed, in progress when any activity is seen, else not started."""
+    completed_at: datetime | None
+    """When the last required course was completed; None until all are."""
+    progress: float
+    """Mean progress over the required courses."""
+    last_activity: datetime | None
+    courses: tuple[CourseProgress, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class StatusTotals:
+    completed_on_time: int = 0
+    completed_late: int = 0
+    in_progress: int = 0
+    not_started: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.completed_on_time + self.completed_late + self.in_progress + self.not_started
+
+
+@dataclass(frozen=True, slots=True)
+class MunicipalityTotals:
+    municipality: str
+    municipality_name: str
+    totals: StatusTotals
+
+
+@dataclass(frozen=True, slots=True)
+class WorkshopReadiness:
+    workshop: Workshop
+    courses: tuple[Course, ...]
+    participants: list[ParticipantReadiness]
+    totals: StatusTotals
+    municipalities: list[MunicipalityTotals]
+    """Sorted by municipality code; only municipalities with participants."""
+    freshness: Freshness
+    municipality_filter: str | None = None
+    """Set when the report was restricted to one municipality."""
+
+
+@dataclass(frozen=True, slots=True)
+class WorkshopSummary:
+    workshop: Workshop
+    totals: StatusTotals
+
+
+@dataclass(frozen=True, slots=True)
+class CountyReadiness:
+    county: str
+    county_name: str
+    workshops: list[WorkshopSummary]
+    """Sorted by date, then title."""
+    totals: StatusTotals
+    municipalities: list[MunicipalityTotals]
+    freshness: Freshness
+    municipality_filter: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CountySummary:
+    county: str
+    county_name: str
+    workshops: int
+    totals: StatusTotals
+
+
+@dataclass(frozen=True, slots=True)
+class NationalReadiness:
+    counties: list[CountySummary]
+    """All 21 counties in code order, those without workshops too."""
+    totals: StatusTotals
+    freshness: Freshness
+
+
+@dataclass(frozen=True, slots=True)
+class UnmatchedLearner:
+    """A learner seen in statements about a course whom no participant matches."""
+
+    identity: str
+    """The normalised key: ``mbox:…``, ``mbox_sha1sum:…``, ``account:HOMEPAGE NAME``…"""
+    display: str
+    """The e-mail address, account name or hash, for a person to read."""
+    courses: tuple[str, ...]
+    completed: tuple[str, ...]
+    """Ids of the courses this learner completed."""
+    last_activity: datetime | None
+    nearest_email: str | None = None
+    """The most similar registered e-mail address (a likely typo), if any is close."""
+    nearest_participant: str | None = None
+    nearest_workshop: str | None = None
+    similarity: float = 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class Export:
+    content: bytes
+    media_type: str
+    filename: str
