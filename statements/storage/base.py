@@ -22,6 +22,8 @@ class StoredStatement:
     stored: int
     voided: bool
     attachment_hashes: tuple[str, ...] = ()
+    origin_stored: int | None = None
+    """For a statement pulled from another LRS, the origin's stored time (µs)."""
     credential: str | None = None
     """Key of the credential that stored it (for the statements/read/mine scope)."""
 

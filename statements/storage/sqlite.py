@@ -47,7 +47,9 @@ _PRAGMAS = (
     "PRAGMA foreign_keys=ON",
 )
 
-_STATEMENT_COLUMNS = "s.seq, s.id, s.body, s.stored, s.voided, s.attachments, s.credential"
+_STATEMENT_COLUMNS = (
+    "s.seq, s.id, s.body, s.stored, s.voided, s.attachments, s.origin_stored, s.credential"
+)
 
 
 def path_from_url(url: str) -> str:
@@ -63,9 +65,11 @@ def path_from_url(url: str) -> str:
 
 
 def _row_to_statement(row: Iterable[Any]) -> StoredStatement:
-    seq, sid, body, stored, voided, attachments, credential = row
+    seq, sid, body, stored, voided, attachments, origin_stored, credential = row
     hashes = tuple(attachments.split(",")) if attachments else ()
-    return StoredStatement(seq, sid, bytes(body), stored, bool(voided), hashes, credential)
+    return StoredStatement(
+        seq, sid, bytes(body), stored, bool(voided), hashes, origin_stored, credential
+    )
 
 
 def _credential(row: Iterable[Any]) -> Credential:
