@@ -1,0 +1,181 @@
+"""Readiness: each participant's status for the required courses against the workshop's
+deadline, and totals per status, municipality, workshop, county and nation.
+
+A course is ``completed_on_time`` when its first qualifying completion (every step's, for
+an all-of course) was stored at or before the deadline, ``completed_late`` when after,
+``in_progress`` when the learner has done anything in it, else ``not_started``. Several
+identities of one participant (an e-mail address in one course, a cmi5 account in
+another) count together: each step's earliest completion, the latest activity.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+
+from reports import places
+from reports.model import (
+    STOCKHOLM,
+    Course,
+    CourseProgress,
+    MunicipalityTotals,
+    Participant,
+    ParticipantReadiness,
+    Status,
+    StatusTotals,
+)
+from reports.storage import ProgressRow
+from statements.query import from_micros
+
+
+def moment(micros: int | None) -> datetime | None:
+    return from_micros(micros).astimezone(STOCKHOLM) if micros is not None else None
+
+
+def _merge_steps(rows: Sequence[ProgressRow], steps: int) -> tuple[list[int | None], int | None]:
+    times: list[int | None] = [None] * steps
+    last: int | None = None
+    for row in rows:
+        if row.last_activity is not None:
+            last = row.last_activity if last is None else max(last, row.last_activity)
+        for step, value in enumerate((row.step_times or ())[:steps]):
+            if value is not None:
+                current = times[step]
+                times[step] = value if current is None else min(current, value)
+    return times, last
+
+
+def _status(completed_at: int | None, last: int | None, deadline: int) -> Status:
+    if completed_at is not None:
+        return "completed_on_time" if completed_at <= deadline else "completed_late"
+    return "in_progress" if last is not None else "not_started"
+
+
+def course_status(
+    course: Course, rows: Sequence[ProgressRow], deadline: int
+) -> tuple[Status, int | None, int | None, int]:
+    """(status, completion µs, last activity µs, steps done) of one participant."""
+    steps = course.steps
+    if len(rows) == 1:  # the common case: one identity, the ledger's own numbers
+        row = rows[0]
+        times = list(row.step_times or ())[:steps]
+        times += [None] * (steps - len(times))
+        last = row.last_activity
+    else:
+        times, last = _merge_steps(rows, steps)
+    done = [value for value in times if value is not None]
+    completed = max(done) if steps and len(done) == steps else None
+    return _status(completed, last, deadline), completed, last, len(done)
+
+
+def overall(statuses: Sequence[Status]) -> Status:
+    """Completed (late if any course was late) when every course is; in progress when any
+    is started; else not started."""
+    if statuses and all(s in ("completed_on_time", "completed_late") for s in statuses):
+        return "completed_late" if "completed_late" in statuses else "completed_on_time"
+    if any(s != "not_started" for s in statuses):
+        return "in_progress"
+    return "not_started"
+
+
+def group_rows(rows: Iterable[ProgressRow]) -> dict[str, dict[str, list[ProgressRow]]]:
+    """participant id → course id → the ledger rows of the participant's identities."""
+    grouped: dict[str, dict[str, list[ProgressRow]]] = defaultdict(lambda: defaultdict(list))
+    for row in rows:
+        bucket = grouped[row.participant_id][row.course_id]
+        if row.last_activity is not None or not bucket:
+            if bucket and bucket[0].last_activity is None:
+                bucket.clear()
+            bucket.append(row)
+    return grouped
+
+
+def participant_readiness(
+    participant: Participant,
+    courses: Sequence[Course],
+    rows: dict[str, list[ProgressRow]],
+    deadline: int,
+) -> ParticipantReadiness:
+    progress: list[CourseProgress] = []
+    for course in courses:
+        status, completed, last, done = course_status(course, rows.get(course.id, []), deadline)
+        progress.append(
+            CourseProgress(
+                course_id=course.id,
+                status=status,
+                completed_at=moment(completed),
+                progress=1.0 if completed is not None else done / course.steps,
+                steps_done=done,
+                steps=course.steps,
+                last_activity=moment(last),
+            )
+        )
+    status = overall([p.status for p in progress])
+    completions = [p.completed_at for p in progress]
+    activities = [p.last_activity for p in progress if p.last_activity is not None]
+    return ParticipantReadiness(
+        participant=participant,
+        status=status,
+        completed_at=max(c for c in completions if c is not None)
+        if completions and all(c is not None for c in completions)
+        else None,
+        progress=round(sum(p.progress for p in progress) / len(progress), 4) if progress else 0.0,
+        last_activity=max(activities) if activities else None,
+        courses=tuple(progress),
+    )
+
+
+def summary_statuses(
+    rows: Iterable[ProgressRow],
+    deadlines: dict[str, int],
+    courses: dict[str, Course],
+) -> list[tuple[str, str, Status]]:
+    """(workshop id, municipality, status) of every participant in ``rows``, without
+    building a full report (county and national summaries)."""
+    grouped: dict[str, tuple[str, str, dict[str, list[ProgressRow]]]] = {}
+    for row in rows:
+        entry = grouped.get(row.participant_id)
+        if entry is None:
+            entry = (row.workshop_id, row.municipality, {})
+            grouped[row.participant_id] = entry
+        bucket = entry[2].setdefault(row.course_id, [])
+        if row.last_activity is not None:
+            if bucket and bucket[0].last_activity is None:
+                bucket.clear()
+            bucket.append(row)
+        elif not bucket:
+            bucket.append(row)
+    result: list[tuple[str, str, Status]] = []
+    for workshop_id, municipality, by_course in grouped.values():
+        deadline = deadlines[workshop_id]
+        statuses = [
+            course_status(courses[course_id], found, deadline)[0]
+            for course_id, found in by_course.items()
+            if course_id in courses
+        ]
+        result.append((workshop_id, municipality, overall(statuses)))
+    return result
+
+
+def totals(statuses: Iterable[Status]) -> StatusTotals:
+    counted = Counter(statuses)
+    return StatusTotals(
+        completed_on_time=counted["completed_on_time"],
+        completed_late=counted["completed_late"],
+        in_progress=counted["in_progress"],
+        not_started=counted["not_started"],
+    )
+
+
+def municipality_totals(pairs: Iterable[tuple[str, Status]]) -> list[MunicipalityTotals]:
+    by_place: dict[str, list[Status]] = defaultdict(list)
+    for code, status in pairs:
+        by_place[code].append(status)
+    result = []
+    for code in sorted(by_place):
+        place = places.municipality(code)
+        result.append(
+            MunicipalityTotals(code, place.name if place else code, totals(by_place[code]))
+        )
+    return result

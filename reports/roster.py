@@ -1,0 +1,485 @@
+"""Workshops and their participant lists: input checks, deadlines, and imports from the
+CSV and XLSX files county boards keep their lists in."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import unicodedata
+import uuid
+import zipfile
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any, cast
+
+from reports import places
+from reports.fields import bad, require_object, string_list, text_field
+from reports.model import (
+    ROLES,
+    STOCKHOLM,
+    Participant,
+    ParticipantChange,
+    RowProblem,
+)
+from reports.storage import ParticipantDiff
+from statements.errors import BadRequest
+from statements.models.base import check_iri
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+MAX_ROWS = 20_000
+_EMAIL = re.compile(r"^[^@\s<>(),;:\"\[\]\\]+@[^@\s<>(),;:\"\[\]\\.]+(\.[^@\s<>(),;:\"\[\]\\.]+)+$")
+
+
+class ImportRejected(BadRequest):
+    """A participant list with bad rows: nothing was imported. ``problems`` lists every
+    bad row (``details`` says the same, with ``line``, for the HTTP answer)."""
+
+    def __init__(self, problems: list[RowProblem]) -> None:
+        lines = sorted({problem.line for problem in problems})
+        message = (
+            f"the list was not imported: {len(lines)} bad row"
+            f"{'s' if len(lines) != 1 else ''} (line{'s' if len(lines) != 1 else ''} "
+            f"{', '.join(str(line) for line in lines[:20])}{', …' if len(lines) > 20 else ''})"
+        )
+        super().__init__(
+            message,
+            [
+                {
+                    "path": f"line {problem.line}: {problem.field}",
+                    "rule": problem.rule,
+                    "message": problem.message,
+                    "line": problem.line,
+                    "field": problem.field,
+                }
+                for problem in problems
+            ],
+        )
+        self.problems = problems
+
+
+# --- workshops -----------------------------------------------------------------------------
+
+
+def default_deadline(day: date) -> datetime:
+    """23:59 Europe/Stockholm the day before the workshop."""
+    return datetime.combine(day - timedelta(days=1), time(23, 59), tzinfo=STOCKHOLM)
+
+
+def parse_date(data: Mapping[str, Any], name: str) -> date | None:
+    value = text_field(data, name, required=False, max_length=10)
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise bad(name, "date", "must be a date YYYY-MM-DD") from None
+
+
+def parse_deadline(data: Mapping[str, Any]) -> datetime | None:
+    """An ISO 8601 date-time; without an offset it is Stockholm time."""
+    value = text_field(data, "deadline", required=False, max_length=40)
+    if value is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise bad("deadline", "datetime", "must be an ISO 8601 date-time") from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=STOCKHOLM)
+    return moment.astimezone(STOCKHOLM)
+
+
+def parse_county(data: Mapping[str, Any]) -> str:
+    value = data.get("county")
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)
+    if not isinstance(value, str) or not value.strip():
+        raise bad("county", "required", "is required: a two-digit county code such as '21'")
+    found = places.county(value)
+    if found is None:
+        raise bad("county", "county", f"{value!r} is not a county code (01, 03 … 25)")
+    return found.code
+
+
+def parse_courses(data: Mapping[str, Any], known: set[str], *, required: bool) -> list[str] | None:
+    courses = string_list(data, "courses", required=required)
+    if courses is None:
+        return None
+    if not courses:
+        raise bad("courses", "min_items", "must name at least one course")
+    for position, course in enumerate(courses):
+        if course not in known:
+            raise bad(
+                f"courses[{position}]",
+                "unknown_course",
+                f"no course {course!r} (courses: {', '.join(sorted(known))})",
+            )
+        if course in courses[:position]:
+            raise bad(f"courses[{position}]", "duplicate", "is listed twice")
+    return courses
+
+
+WORKSHOP_FIELDS = frozenset({"county", "title", "date", "deadline", "courses"})
+
+
+def title_of(data: Mapping[str, Any], *, required: bool) -> str | None:
+    return text_field(data, "title", required=required, max_length=200)
+
+
+# --- participants --------------------------------------------------------------------------
+
+PARTICIPANT_FIELDS = frozenset(
+    {"name", "email", "municipality", "role", "account_home_page", "account_name"}
+)
+
+
+def _ascii_fold(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(ch for ch in text if ch.isalnum())
+
+
+_ROLE_NAMES = {_ascii_fold(role): role for role in ROLES} | {
+    _ascii_fold(alias): "other" for alias in ("annan", "övrig", "övriga", "annat")
+}
+
+
+@dataclass(frozen=True, slots=True)
+class ParticipantInput:
+    """A participant as checked, before it has an id."""
+
+    name: str
+    email: str
+    municipality: str
+    role: str
+    account_home_page: str | None
+    account_name: str | None
+
+    def as_participant(self, workshop_id: str, participant_id: str) -> Participant:
+        place = places.municipality(self.municipality)
+        return Participant(
+            id=participant_id,
+            workshop_id=workshop_id,
+            name=self.name,
+            email=self.email,
+            municipality=self.municipality,
+            municipality_name=place.name if place else self.municipality,
+            role=self.role,
+            account_home_page=self.account_home_page,
+            account_name=self.account_name,
+        )
+
+
+def check_participant(
+    values: Mapping[str, str | None], county: str
+) -> tuple[ParticipantInput | None, list[tuple[str, str, str]]]:
+    """Check one participant's fields (strings, as a file has them): the participant, or
+    the problems as (field, rule, message)."""
+    problems: list[tuple[str, str, str]] = []
+    name = (values.get("name") or "").strip()
+    if not name:
+        problems.append(("name", "missing", "the name is missing"))
+    elif len(name) > 200:
+        problems.append(("name", "max_length", "the name is longer than 200 characters"))
+    email = (values.get("email") or "").strip()
+    if email.lower().startswith("mailto:"):
+        email = email[len("mailto:") :]
+    if not email:
+        problems.append(("email", "bad_email", "the e-mail address is missing"))
+    elif not _EMAIL.match(email) or len(email) > 254:
+        problems.append(("email", "bad_email", f"{email!r} is not an e-mail address"))
+    municipality_text = (values.get("municipality") or "").strip()
+    municipality = places.find_municipality(municipality_text) if municipality_text else None
+    if not municipality_text:
+        problems.append(("municipality", "unknown_municipality", "the municipality is missing"))
+    elif municipality is None:
+        problems.append(
+            (
+                "municipality",
+                "unknown_municipality",
+                f"{municipality_text!r} is not a Swedish municipality (name or four-digit code)",
+            )
+        )
+    elif municipality.county != county:
+        county_name = places.county(county)
+        problems.append(
+            (
+                "municipality",
+                "municipality_outside_county",
+                f"{municipality.name} ({municipality.code}) is not in "
+                f"{county_name.name if county_name else county} ({county})",
+            )
+        )
+    role_text = (values.get("role") or "").strip()
+    role = _ROLE_NAMES.get(_ascii_fold(role_text)) if role_text else "other"
+    if role is None:
+        problems.append(
+            ("role", "unknown_role", f"{role_text!r} is not a role ({', '.join(ROLES)})")
+        )
+    home_page = (values.get("account_home_page") or "").strip() or None
+    account_name = (values.get("account_name") or "").strip() or None
+    if (home_page is None) != (account_name is None):
+        field = "account_name" if account_name is None else "account_home_page"
+        problems.append((field, "bad_account", "an account needs both a home page and a name"))
+    elif home_page is not None:
+        try:
+            check_iri(home_page)
+        except ValueError:
+            problems.append(
+                ("account_home_page", "bad_account", f"{home_page!r} is not an IRI (URL)")
+            )
+    if problems or municipality is None or role is None:
+        return None, problems
+    return (
+        ParticipantInput(name, email, municipality.code, role, home_page, account_name),
+        [],
+    )
+
+
+def participant_from_json(
+    data: Any, county: str, *, base: Participant | None = None
+) -> ParticipantInput:
+    """A participant from API input: all fields (add), or some over ``base`` (change)."""
+    fields = require_object(data, PARTICIPANT_FIELDS)
+    values: dict[str, str | None] = {}
+    for name in PARTICIPANT_FIELDS:
+        if name in fields:
+            value = fields[name]
+            if isinstance(value, int) and not isinstance(value, bool) and name == "municipality":
+                value = str(value).zfill(4)
+            if value is not None and not isinstance(value, str):
+                raise bad(name, "type", "must be a string")
+            values[name] = value
+        elif base is not None:
+            values[name] = cast(str | None, getattr(base, name))
+    checked, problems = check_participant(values, county)
+    if checked is None:
+        field, _, message = problems[0]
+        raise BadRequest(
+            f"{field}: {message}",
+            [{"path": f, "rule": r, "message": m} for f, r, m in problems],
+        )
+    return checked
+
+
+# --- files -------------------------------------------------------------------------------------
+
+_HEADERS = {
+    "name": ("namn", "name", "fullstandigtnamn", "deltagare", "fullname"),
+    "first_name": ("fornamn", "firstname", "givenname"),
+    "last_name": ("efternamn", "lastname", "surname", "familyname"),
+    "email": (
+        "epost",
+        "epostadress",
+        "email",
+        "emailadress",
+        "emailaddress",
+        "mail",
+        "mailadress",
+        "mejl",
+        "mejladress",
+    ),
+    "municipality": ("kommun", "kommunkod", "kommunnamn", "municipality", "municipalitycode"),
+    "role": ("roll", "role", "funktion"),
+    "account_home_page": (
+        "accounthomepage",
+        "kontohemsida",
+        "kontohomepage",
+        "homepage",
+    ),
+    "account_name": ("accountname", "kontonamn", "konto"),
+}
+_HEADER_NAMES = {alias: field for field, aliases in _HEADERS.items() for alias in aliases}
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def _file_error(message: str) -> BadRequest:
+    return bad("file", "format", message)
+
+
+def _format_of(content: bytes, media_type: str | None, filename: str | None) -> str:
+    kind = (media_type or "").split(";")[0].strip().lower()
+    if kind == XLSX_TYPE or (filename or "").lower().endswith(".xlsx"):
+        return "xlsx"
+    if kind in ("text/csv", "text/plain", "application/csv") or (filename or "").lower().endswith(
+        (".csv", ".txt")
+    ):
+        return "csv"
+    return "xlsx" if content.startswith(b"PK\x03\x04") else "csv"
+
+
+def _csv_rows(content: bytes) -> list[tuple[int, list[str]]]:
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        # Excel's plain "CSV (semikolonavgränsad)" is Windows-1252, not UTF-8.
+        text = content.decode("cp1252", errors="replace")
+    first = text.split("\n", 1)[0]
+    delimiter = max((";", ",", "\t"), key=first.count)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    rows: list[tuple[int, list[str]]] = []
+    try:
+        for row in reader:
+            rows.append((reader.line_num, [cell.strip() for cell in row]))
+            if len(rows) > MAX_ROWS + 1:
+                raise _file_error(f"the list has more than {MAX_ROWS} rows")
+    except csv.Error as error:
+        raise _file_error(f"line {reader.line_num}: not valid CSV ({error})") from None
+    return rows
+
+
+def _xlsx_rows(content: bytes) -> list[tuple[int, list[str]]]:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
+        raise _file_error(f"not a readable XLSX workbook ({error})") from None
+    try:
+        sheet = workbook.worksheets[0]
+        rows: list[tuple[int, list[str]]] = []
+        for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
+            rows.append((number, [_cell(value) for value in row]))
+            if len(rows) > MAX_ROWS + 1:
+                raise _file_error(f"the list has more than {MAX_ROWS} rows")
+    finally:
+        workbook.close()
+    return rows
+
+
+def read_list(
+    content: bytes, *, media_type: str | None = None, filename: str | None = None
+) -> list[tuple[int, dict[str, str]]]:
+    """The rows of a participant list as (line, {field: text}), blank rows left out.
+
+    The header row (the first row that is not blank) names the columns; Swedish and
+    English names are understood, in any case ("E-post", "Kommun", "Roll" …)."""
+    kind = _format_of(content, media_type, filename)
+    rows = _xlsx_rows(content) if kind == "xlsx" else _csv_rows(content)
+    rows = [(line, cells) for line, cells in rows if any(cells)]
+    if not rows:
+        raise ImportRejected([RowProblem(1, "header", "missing_column", "the file is empty")])
+    header_line, header = rows[0]
+    columns: dict[int, str] = {}
+    for position, title in enumerate(header):
+        field = _HEADER_NAMES.get(_ascii_fold(title))
+        if field is not None and field not in columns.values():
+            columns[position] = field
+    found = set(columns.values())
+    missing = [field for field in ("email", "municipality") if field not in found]
+    if "name" not in found and not {"first_name", "last_name"} <= found:
+        missing.insert(0, "name")
+    if missing:
+        raise ImportRejected(
+            [
+                RowProblem(
+                    header_line,
+                    field,
+                    "missing_column",
+                    f"no column {field!r} in the header row (e.g. "
+                    f"{', '.join(repr(alias) for alias in _HEADERS[field][:2])})",
+                )
+                for field in missing
+            ]
+        )
+    result: list[tuple[int, dict[str, str]]] = []
+    for line, cells in rows[1:]:
+        values = {
+            field: cells[position] if position < len(cells) else ""
+            for position, field in columns.items()
+        }
+        if "name" not in values:
+            values["name"] = f"{values.pop('first_name', '')} {values.pop('last_name', '')}".strip()
+        result.append((line, values))
+    return result
+
+
+def check_list(rows: list[tuple[int, dict[str, str]]], county: str) -> list[ParticipantInput]:
+    """Every row checked: the participants, or ``ImportRejected`` listing every problem of
+    every bad row (duplicates name the line they repeat)."""
+    problems: list[RowProblem] = []
+    checked: list[ParticipantInput] = []
+    emails: dict[str, int] = {}
+    accounts: dict[tuple[str, str], int] = {}
+    for line, values in rows:
+        participant, found = check_participant(values, county)
+        problems.extend(RowProblem(line, field, rule, message) for field, rule, message in found)
+        email = (values.get("email") or "").strip().lower().removeprefix("mailto:")
+        if email and email in emails:
+            problems.append(
+                RowProblem(
+                    line,
+                    "email",
+                    "duplicate",
+                    f"{email} is already on line {emails[email]}",
+                )
+            )
+        elif email:
+            emails[email] = line
+        if participant is not None and participant.account_name is not None:
+            account = (participant.account_home_page or "", participant.account_name)
+            if account in accounts:
+                problems.append(
+                    RowProblem(
+                        line,
+                        "account_name",
+                        "duplicate",
+                        f"the account is already on line {accounts[account]}",
+                    )
+                )
+            else:
+                accounts[account] = line
+        if participant is not None:
+            checked.append(participant)
+    if problems:
+        raise ImportRejected(problems)
+    return checked
+
+
+_COMPARED = ("name", "email", "municipality", "role", "account_home_page", "account_name")
+
+
+def plan_import(
+    workshop_id: str, current: list[Participant], incoming: list[ParticipantInput]
+) -> ParticipantDiff:
+    """What replacing ``current`` with ``incoming`` changes; people are the same person
+    when their e-mail addresses are (case-insensitively), and keep their ids."""
+    by_email = {participant.email.lower(): participant for participant in current}
+    added: list[Participant] = []
+    changed: list[tuple[Participant, Participant]] = []
+    unchanged = 0
+    seen: set[str] = set()
+    for row in incoming:
+        key = row.email.lower()
+        seen.add(key)
+        before = by_email.get(key)
+        if before is None:
+            added.append(row.as_participant(workshop_id, str(uuid.uuid4())))
+            continue
+        after = row.as_participant(workshop_id, before.id)
+        if after == before:
+            unchanged += 1
+        else:
+            changed.append((before, after))
+    removed = [p for p in current if p.email.lower() not in seen]
+    return ParticipantDiff(added, changed, removed, unchanged)
+
+
+def change_of(before: Participant, after: Participant) -> ParticipantChange:
+    return ParticipantChange(
+        before=before,
+        after=after,
+        fields=tuple(name for name in _COMPARED if getattr(before, name) != getattr(after, name)),
+    )
