@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from lrs_bridge.auth.credentials import CredentialService
 from lrs_bridge.config import Settings
+from reports.service import ReportsService
 from statements.log import StatementLog
 from statements.signature import check_signature
 from statements.storage import Store, open_store
@@ -17,21 +18,28 @@ class Services:
     store: Store
     statements: StatementLog
     credentials: CredentialService
+    reports: ReportsService
 
     @classmethod
     def build(cls, settings: Settings) -> Services:
         store = open_store(settings.database_url, max_pending_writes=settings.max_pending_writes)
+        reports = ReportsService(store)  # before open(): registers the reports migrations
+        statements = StatementLog(
+            store, max_limit=settings.max_statements_per_page, check_signature=check_signature
+        )
+        statements.on_stored.append(reports.nudge)  # the projector wakes for new statements
         return cls(
             settings=settings,
             store=store,
-            statements=StatementLog(
-                store, max_limit=settings.max_statements_per_page, check_signature=check_signature
-            ),
+            statements=statements,
             credentials=CredentialService(store, settings.base_url),
+            reports=reports,
         )
 
     async def open(self) -> None:
         await self.store.open()
+        await self.reports.start()
 
     async def close(self) -> None:
+        await self.reports.stop()
         await self.store.close()

@@ -54,6 +54,9 @@ DEFAULT_COURSES: tuple[Course, ...] = (
     ),
 )
 
+DEFAULT_REQUIRED = "valmyndigheten-introduktion"
+"""The course a workshop requires when it names none: the mandatory introduction."""
+
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 COURSE_FIELDS = frozenset({"id", "name", "rule", "activities", "url", "description"})
 

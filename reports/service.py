@@ -24,32 +24,84 @@ it includes every statement stored before it was asked for, and says so in ``fre
 
 from __future__ import annotations
 
+import uuid
+from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
-from datetime import datetime
-from typing import Any
+from dataclasses import replace
+from datetime import UTC, datetime
+from typing import Any, cast
 
+from reports import exports, places
+from reports.courses import DEFAULT_REQUIRED, parse_course
+from reports.fields import bad, require_object
+from reports.matching import NearestEmail, display_of, email_of
 from reports.model import (
     STATUSES,
+    STOCKHOLM,
     County,
     CountyReadiness,
+    CountySummary,
     Course,
     Export,
+    Freshness,
     ImportResult,
     Municipality,
     NationalReadiness,
     Participant,
+    ParticipantReadiness,
     RebuildResult,
+    Status,
     UnmatchedLearner,
     Workshop,
     WorkshopReadiness,
+    WorkshopSummary,
+)
+from reports.progress import Projector
+from reports.readiness import (
+    group_rows,
+    moment,
+    municipality_totals,
+    participant_readiness,
+    summary_statuses,
+    totals,
 )
 from reports.reminders import Recipient
+from reports.roster import (
+    WORKSHOP_FIELDS,
+    change_of,
+    check_list,
+    default_deadline,
+    parse_county,
+    parse_courses,
+    parse_date,
+    parse_deadline,
+    participant_from_json,
+    plan_import,
+    read_list,
+    title_of,
+)
+from reports.storage import Checkpoint, LedgerRow, WorkshopRow, open_readiness_storage
+from statements.errors import Conflict, NotFound
 from statements.prepare import PreparedStatement
+from statements.query import to_micros
 from statements.storage.base import Store
 
 __all__ = ["STATUSES", "ReportsService"]
 
 Report = WorkshopReadiness | CountyReadiness | NationalReadiness
+
+
+def _not_found(kind: str, path: str, value: str) -> NotFound:
+    return NotFound(
+        f"no {kind} {value}", [{"path": path, "rule": "not_found", "message": f"no such {kind}"}]
+    )
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
 
 
 class ReportsService:
@@ -64,77 +116,189 @@ class ReportsService:
     ) -> None:
         """``clock`` gives "now" (aware) for statuses of open deadlines and ``computed_at``;
         ``batch_size`` is how many statements the projector reads per step."""
-        raise NotImplementedError
+        self.store = store
+        self.storage = open_readiness_storage(store)
+        self.clock = clock or _utc_now
+        self.projector = Projector(store, self.storage, batch_size=batch_size)
 
     # --- life cycle ----------------------------------------------------------------------
 
     async def start(self) -> None:
         """Configure the default courses on first start, catch up with the log, and start
         the projector in the background. Call after the store is open."""
+        # The default courses come with the tables (migration 0100); catching up runs in
+        # the background, so that a CLI command never waits for a long projection.
+        self.projector.start()
 
     async def stop(self) -> None:
         """Stop the background projector (the ledger's checkpoint is always consistent)."""
+        await self.projector.stop()
 
     def nudge(self, batch: Sequence[PreparedStatement] = ()) -> None:
         """Tell the projector new statements are stored (a ``StatementLog.on_stored``
         listener); it wakes up and projects them soon after. Never blocks or raises."""
+        self.projector.nudge()
 
     # --- reference data ------------------------------------------------------------------
 
     def counties(self) -> list[County]:
         """The 21 counties in code order."""
-        raise NotImplementedError
+        return list(places.COUNTIES)
 
     def municipalities(self, county: str | None = None) -> list[Municipality]:
         """The 290 municipalities (or one county's) in code order."""
-        raise NotImplementedError
+        if county is None:
+            return list(places.MUNICIPALITIES)
+        return places.municipalities_of(county)
 
     # --- courses -------------------------------------------------------------------------
 
     async def list_courses(self) -> list[Course]:
-        """Every course, by id."""
-        raise NotImplementedError
+        """Every course, in the order they were added (the two defaults first)."""
+        return await self.storage.courses()
 
     async def get_course(self, course_id: str) -> Course:
         """NotFound when there is no such course."""
-        raise NotImplementedError
+        for course in await self.storage.courses():
+            if course.id == course_id:
+                return course
+        raise _not_found("course", "id", course_id)
 
     async def add_course(self, data: Mapping[str, Any]) -> Course:
         """Add a course: ``{"id": "slug" (optional, else from the name), "name": "…",
         "rule": "any_of"|"all_of", "activities": ["IRI", …], "url": "…" (optional),
         "description": "…" (optional)}``. Conflict when the id is taken."""
-        raise NotImplementedError
+        course = parse_course(data)
+        async with self.projector.lock:
+            if not await self.storage.add_course(course):
+                raise Conflict(
+                    f"a course {course.id!r} exists",
+                    [{"path": "id", "rule": "conflict", "message": "this course id is taken"}],
+                )
+            # A new course's history is already in the log: fold it in now.
+            await self.projector.invalidate()
+            await self.projector.project_course(course)
+        return course
 
     async def change_course(self, course_id: str, data: Mapping[str, Any]) -> Course:
         """Replace a course's name, rule, activities, url and description (as PUT: fields
         left out take their defaults; ``id``, if given, must equal ``course_id``). Progress
         for the course is recomputed from the log before this returns."""
-        raise NotImplementedError
+        await self.get_course(course_id)
+        course = parse_course(data, course_id=course_id)
+        async with self.projector.lock:
+            if not await self.storage.replace_course(course):
+                raise _not_found("course", "id", course_id)
+            await self.projector.invalidate()
+            await self.projector.project_course(course)
+        return course
 
     # --- workshops -----------------------------------------------------------------------
 
+    def _workshop(self, row: WorkshopRow) -> Workshop:
+        county = places.county(row.county)
+        deadline = moment(row.deadline)
+        assert deadline is not None
+        return Workshop(
+            id=row.id,
+            county=row.county,
+            county_name=county.name if county else row.county,
+            title=row.title,
+            date=row.date,
+            deadline=deadline,
+            courses=row.courses,
+            participants=row.participants,
+        )
+
+    async def _workshop_row(self, workshop_id: str) -> WorkshopRow:
+        rows = await self.storage.workshops(workshop_id=workshop_id)
+        if not rows:
+            raise _not_found("workshop", "id", workshop_id)
+        return rows[0]
+
     async def list_workshops(self, county: str | None = None) -> list[Workshop]:
         """Workshops (of one county when given), by date then title."""
-        raise NotImplementedError
+        return [self._workshop(row) for row in await self.storage.workshops(county=county)]
 
     async def get_workshop(self, workshop_id: str) -> Workshop:
         """NotFound when there is no such workshop."""
-        raise NotImplementedError
+        return self._workshop(await self._workshop_row(workshop_id))
+
+    async def _course_ids(self) -> set[str]:
+        return {course.id for course in await self.storage.courses()}
 
     async def create_workshop(self, data: Mapping[str, Any]) -> Workshop:
         """``{"county": "21", "title": "…", "date": "2022-01-18", "deadline": "ISO 8601"
         (optional; default 23:59 Europe/Stockholm the day before; no offset means Stockholm
-        time), "courses": ["course id", …] (optional; default every course)}``."""
-        raise NotImplementedError
+        time), "courses": ["course id", …] (optional; default Valmyndigheten's introduction,
+        ``valmyndigheten-introduktion``)}``."""
+        fields = require_object(data, WORKSHOP_FIELDS)
+        county = parse_county(fields)
+        title = cast(str, title_of(fields, required=True))
+        day = parse_date(fields, "date")
+        if day is None:
+            raise bad("date", "required", "is required (YYYY-MM-DD)")
+        deadline = parse_deadline(fields)
+        known = await self._course_ids()
+        courses = parse_courses(fields, known, required=False)
+        if courses is None:
+            if DEFAULT_REQUIRED not in known:
+                raise bad("courses", "required", "is required: the ids of the required courses")
+            courses = [DEFAULT_REQUIRED]
+        row = WorkshopRow(
+            id=str(uuid.uuid4()),
+            county=county,
+            title=title,
+            date=day,
+            deadline=to_micros(deadline or default_deadline(day)),
+            deadline_is_default=deadline is None,
+            courses=tuple(courses),
+            participants=0,
+        )
+        await self.storage.add_workshop(row, to_micros(self.clock()))
+        return self._workshop(row)
 
     async def change_workshop(self, workshop_id: str, data: Mapping[str, Any]) -> Workshop:
         """Change some of title, date, deadline, courses (PATCH). The county cannot change
         (BadRequest). Changing the date without a deadline moves a default deadline along."""
-        raise NotImplementedError
+        fields = require_object(data, WORKSHOP_FIELDS)
+        row = await self._workshop_row(workshop_id)
+        if "county" in fields and parse_county(fields) != row.county:
+            raise bad("county", "immutable", "a workshop's county cannot change")
+        title = title_of(fields, required=False)
+        if "title" in fields and title is None:
+            raise bad("title", "required", "must not be empty")
+        day = parse_date(fields, "date")
+        if "date" in fields and day is None:
+            raise bad("date", "required", "must be a date YYYY-MM-DD")
+        deadline = parse_deadline(fields)
+        courses = parse_courses(fields, await self._course_ids(), required=False)
+        new_day = day or row.date
+        if deadline is not None:
+            new_deadline, is_default = to_micros(deadline), False
+        elif "deadline" in fields or row.deadline_is_default:
+            # "deadline": null goes back to the default, which follows the date.
+            new_deadline, is_default = to_micros(default_deadline(new_day)), True
+        else:
+            new_deadline, is_default = row.deadline, False
+        changed = replace(
+            row,
+            title=title or row.title,
+            date=new_day,
+            deadline=new_deadline,
+            deadline_is_default=is_default,
+            courses=tuple(courses) if courses is not None else row.courses,
+        )
+        if not await self.storage.update_workshop(changed, to_micros(self.clock())):
+            raise _not_found("workshop", "id", workshop_id)
+        return self._workshop(changed)
 
     async def delete_workshop(self, workshop_id: str) -> Workshop:
         """Delete a workshop and its participants; returns what was deleted."""
-        raise NotImplementedError
+        workshop = await self.get_workshop(workshop_id)
+        if not await self.storage.delete_workshop(workshop_id):
+            raise _not_found("workshop", "id", workshop_id)
+        return workshop
 
     # --- participants --------------------------------------------------------------------
 
@@ -143,27 +307,64 @@ class ReportsService:
     ) -> list[Participant]:
         """A workshop's participants (of one municipality when given), by municipality,
         then name."""
-        raise NotImplementedError
+        await self._workshop_row(workshop_id)
+        return await self.storage.participants(workshop_id=workshop_id, municipality=municipality)
 
     async def get_participant(self, workshop_id: str, participant_id: str) -> Participant:
         """NotFound unless the participant is on this workshop's list."""
-        raise NotImplementedError
+        found = await self.storage.participants(
+            workshop_id=workshop_id, participant_id=participant_id
+        )
+        if not found:
+            raise _not_found("participant", "participant", participant_id)
+        return found[0]
+
+    @staticmethod
+    def _clash(field: str) -> Conflict:
+        path = "email" if field == "email" else "account_name"
+        what = "e-mail address" if field == "email" else "account"
+        return Conflict(
+            f"someone on the list has this {what}",
+            [
+                {
+                    "path": path,
+                    "rule": "duplicate",
+                    "message": f"someone on the list has this {what}",
+                }
+            ],
+        )
 
     async def add_participant(self, workshop_id: str, data: Mapping[str, Any]) -> Participant:
         """``{"name", "email", "municipality" (name or code), "role", "account_home_page",
         "account_name" (both or neither)}``. Conflict when the e-mail (or account) is
         already on the list; BadRequest for a municipality outside the workshop's county."""
-        raise NotImplementedError
+        row = await self._workshop_row(workshop_id)
+        checked = participant_from_json(data, row.county)
+        participant = checked.as_participant(workshop_id, str(uuid.uuid4()))
+        clash = await self.storage.add_participant(participant)
+        if clash is not None:
+            raise self._clash(clash)
+        return participant
 
     async def change_participant(
         self, workshop_id: str, participant_id: str, data: Mapping[str, Any]
     ) -> Participant:
         """Change some fields (PATCH); the same rules as ``add_participant``."""
-        raise NotImplementedError
+        row = await self._workshop_row(workshop_id)
+        before = await self.get_participant(workshop_id, participant_id)
+        checked = participant_from_json(data, row.county, base=before)
+        after = checked.as_participant(workshop_id, participant_id)
+        clash = await self.storage.update_participant(after)
+        if clash is not None:
+            raise self._clash(clash)
+        return after
 
     async def remove_participant(self, workshop_id: str, participant_id: str) -> Participant:
         """Remove one participant; returns who was removed."""
-        raise NotImplementedError
+        participant = await self.get_participant(workshop_id, participant_id)
+        if not await self.storage.remove_participant(workshop_id, participant_id):
+            raise _not_found("participant", "participant", participant_id)
+        return participant
 
     async def import_participants(
         self,
@@ -183,36 +384,142 @@ class ReportsService:
         All or nothing: any bad row raises ``ImportRejected`` listing every bad row with
         its line number and reason, and nothing changes. With ``dry_run`` nothing changes
         either; the result says what would."""
-        raise NotImplementedError
+        row = await self._workshop_row(workshop_id)
+        rows = read_list(content, media_type=media_type, filename=filename)
+        incoming = check_list(rows, row.county)
+        diff = await self.storage.replace_participants(
+            workshop_id,
+            lambda current: plan_import(workshop_id, current, incoming),
+            apply=not dry_run,
+        )
+        return ImportResult(
+            workshop_id=workshop_id,
+            dry_run=dry_run,
+            added=diff.added,
+            changed=[change_of(before, after) for before, after in diff.changed],
+            removed=diff.removed,
+            unchanged=diff.unchanged,
+            rows=len(incoming),
+        )
 
     # --- progress ------------------------------------------------------------------------
 
     async def catch_up(self) -> int:
         """Project every statement stored so far; the log position reached."""
-        raise NotImplementedError
+        progress = await self.projector.catch_up()
+        return progress.seq
 
     async def rebuild_progress(self) -> RebuildResult:
         """Throw the ledger away and project the whole log again, in order."""
-        raise NotImplementedError
+        progress = await self.projector.rebuild()
+        rows = await self.storage.ledger()
+        return RebuildResult(
+            statements=progress.statements, rows=len(rows), through_seq=progress.seq
+        )
+
+    async def _fresh(self) -> Freshness:
+        await self.projector.catch_up()
+        checkpoint: Checkpoint = await self.storage.checkpoint()
+        return Freshness(
+            through_seq=checkpoint.seq,
+            last_stored=moment(checkpoint.last_stored),
+            computed_at=self.clock().astimezone(STOCKHOLM),
+        )
 
     # --- readiness -----------------------------------------------------------------------
+
+    async def _courses_by_id(self) -> dict[str, Course]:
+        return {course.id: course for course in await self.storage.courses()}
 
     async def workshop_readiness(
         self, workshop_id: str, *, municipality: str | None = None
     ) -> WorkshopReadiness:
         """Every participant's status for the workshop's required courses, totals per
         status and per municipality (restricted to one municipality when given)."""
-        raise NotImplementedError
+        freshness = await self._fresh()
+        row = await self._workshop_row(workshop_id)
+        workshop = self._workshop(row)
+        courses_by_id = await self._courses_by_id()
+        courses = [courses_by_id[course] for course in row.courses if course in courses_by_id]
+        people = await self.storage.participants(workshop_id=workshop_id, municipality=municipality)
+        grouped = group_rows(
+            await self.storage.progress_rows(workshop_ids=[workshop_id], municipality=municipality)
+        )
+        entries: list[ParticipantReadiness] = [
+            participant_readiness(person, courses, grouped.get(person.id, {}), row.deadline)
+            for person in people
+        ]
+        return WorkshopReadiness(
+            workshop=workshop,
+            courses=tuple(courses),
+            participants=entries,
+            totals=totals(entry.status for entry in entries),
+            municipalities=municipality_totals(
+                (entry.participant.municipality, entry.status) for entry in entries
+            ),
+            freshness=freshness,
+            municipality_filter=municipality,
+        )
+
+    async def _statuses(
+        self, rows: list[WorkshopRow], municipality: str | None, county: str | None
+    ) -> list[tuple[str, str, Status]]:
+        progress = await self.storage.progress_rows(county=county, municipality=municipality)
+        return summary_statuses(
+            progress, {row.id: row.deadline for row in rows}, await self._courses_by_id()
+        )
 
     async def county_readiness(
         self, county: str, *, municipality: str | None = None
     ) -> CountyReadiness:
         """All of a county's workshops with totals, and totals per municipality."""
-        raise NotImplementedError
+        found = places.county(county)
+        if found is None:
+            raise bad("county", "county", f"{county!r} is not a county code (01, 03 … 25)")
+        freshness = await self._fresh()
+        rows = await self.storage.workshops(county=found.code)
+        statuses = await self._statuses(rows, municipality, found.code)
+        by_workshop: dict[str, list[Status]] = defaultdict(list)
+        for workshop_id, _, status in statuses:
+            by_workshop[workshop_id].append(status)
+        return CountyReadiness(
+            county=found.code,
+            county_name=found.name,
+            workshops=[
+                WorkshopSummary(self._workshop(row), totals(by_workshop.get(row.id, [])))
+                for row in rows
+            ],
+            totals=totals(status for _, _, status in statuses),
+            municipalities=municipality_totals((code, status) for _, code, status in statuses),
+            freshness=freshness,
+            municipality_filter=municipality,
+        )
 
     async def national_readiness(self) -> NationalReadiness:
         """Every county's totals side by side."""
-        raise NotImplementedError
+        freshness = await self._fresh()
+        rows = await self.storage.workshops()
+        statuses = await self._statuses(rows, None, None)
+        county_of = {row.id: row.county for row in rows}
+        by_county: dict[str, list[Status]] = defaultdict(list)
+        for workshop_id, _, status in statuses:
+            by_county[county_of[workshop_id]].append(status)
+        workshop_counts: dict[str, int] = defaultdict(int)
+        for row in rows:
+            workshop_counts[row.county] += 1
+        return NationalReadiness(
+            counties=[
+                CountySummary(
+                    county.code,
+                    county.name,
+                    workshop_counts[county.code],
+                    totals(by_county.get(county.code, [])),
+                )
+                for county in places.COUNTIES
+            ],
+            totals=totals(status for _, _, status in statuses),
+            freshness=freshness,
+        )
 
     async def unmatched_learners(
         self, county: str | None = None, *, limit: int = 1000
@@ -221,13 +528,42 @@ class ReportsService:
         nearest registered e-mail address. With ``county``, only learners whose nearest
         registered address belongs to one of that county's participants (so a county
         sees nothing unrelated to it); without, every unmatched learner."""
-        raise NotImplementedError
+        await self._fresh()
+        rows = await self.storage.unmatched(limit * 4)
+        by_learner: dict[str, list[LedgerRow]] = defaultdict(list)
+        for row in rows:
+            by_learner[row.learner].append(row)
+        nearest = NearestEmail(await self.storage.registered_emails())
+        result: list[UnmatchedLearner] = []
+        for learner, found in by_learner.items():
+            email = email_of(learner)
+            suggestion = nearest.nearest(email) if email else None
+            if county is not None and (suggestion is None or suggestion.county != county):
+                continue
+            last = max(row.last_activity for row in found)
+            result.append(
+                UnmatchedLearner(
+                    identity=learner,
+                    display=display_of(learner),
+                    courses=tuple(sorted(row.course_id for row in found)),
+                    completed=tuple(
+                        sorted(row.course_id for row in found if row.completed_at is not None)
+                    ),
+                    last_activity=moment(last),
+                    nearest_email=suggestion.email if suggestion else None,
+                    nearest_participant=suggestion.participant_id if suggestion else None,
+                    nearest_workshop=suggestion.workshop_id if suggestion else None,
+                    similarity=round(suggestion.similarity, 3) if suggestion else 0.0,
+                )
+            )
+        result.sort(key=lambda learner: learner.last_activity or _EPOCH, reverse=True)
+        return result[:limit]
 
     def export(self, report: Report, fmt: str) -> Export:
         """A report as ``json``, ``csv`` (UTF-8 with BOM, ';', CRLF: opens in Swedish
         Excel) or ``xlsx`` bytes, with media type and a file name. BadRequest for another
         format."""
-        raise NotImplementedError
+        return exports.export(report, fmt)
 
     # --- reminders -----------------------------------------------------------------------
 
@@ -236,9 +572,41 @@ class ReportsService:
     ) -> list[Recipient]:
         """Participants of a workshop who have not completed a required course (one entry
         per participant and unfinished course) for ``reports.reminders``."""
-        raise NotImplementedError
+        report = await self.workshop_readiness(workshop_id, municipality=municipality)
+        return self._recipients(report)
+
+    @staticmethod
+    def _recipients(report: WorkshopReadiness) -> list[Recipient]:
+        courses = {course.id: course for course in report.courses}
+        recipients: list[Recipient] = []
+        for entry in report.participants:
+            for done in entry.courses:
+                if done.completed_at is not None:
+                    continue
+                course = courses[done.course_id]
+                recipients.append(
+                    Recipient(
+                        workshop_id=report.workshop.id,
+                        participant_id=entry.participant.id,
+                        name=entry.participant.name,
+                        email=entry.participant.email,
+                        course=course.name,
+                        course_url=course.url,
+                        deadline=report.workshop.deadline,
+                        workshop=report.workshop.title,
+                        workshop_date=report.workshop.date,
+                    )
+                )
+        return recipients
 
     async def upcoming_reminders(self) -> list[tuple[datetime, list[Recipient]]]:
         """For the reminder scheduler: every workshop whose deadline is ahead, with its
         deadline and unfinished participants."""
-        raise NotImplementedError
+        now = self.clock()
+        upcoming: list[tuple[datetime, list[Recipient]]] = []
+        for workshop in await self.list_workshops():
+            if workshop.deadline <= now:
+                continue
+            report = await self.workshop_readiness(workshop.id)
+            upcoming.append((workshop.deadline, self._recipients(report)))
+        return upcoming

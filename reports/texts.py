@@ -49,6 +49,142 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "sv": "Valsäkerhetsutbildningen",
         "en": "The election-security training",
     },
+    "export.status.completed_on_time": {
+        "sv": "Klar i tid",
+        "en": "Completed on time",
+    },
+    "export.status.completed_late": {
+        "sv": "Klar efter deadline",
+        "en": "Completed late",
+    },
+    "export.status.in_progress": {
+        "sv": "Påbörjad",
+        "en": "In progress",
+    },
+    "export.status.not_started": {
+        "sv": "Ej påbörjad",
+        "en": "Not started",
+    },
+    "export.role.other": {
+        "sv": "övrig",
+        "en": "other",
+    },
+    "export.column.name": {
+        "sv": "Namn",
+        "en": "Name",
+    },
+    "export.column.email": {
+        "sv": "E-post",
+        "en": "E-mail",
+    },
+    "export.column.municipality_code": {
+        "sv": "Kommunkod",
+        "en": "Municipality code",
+    },
+    "export.column.municipality": {
+        "sv": "Kommun",
+        "en": "Municipality",
+    },
+    "export.column.role": {
+        "sv": "Roll",
+        "en": "Role",
+    },
+    "export.column.status": {
+        "sv": "Status",
+        "en": "Status",
+    },
+    "export.column.completed_at": {
+        "sv": "Klar",
+        "en": "Completed",
+    },
+    "export.column.progress": {
+        "sv": "Framsteg (%)",
+        "en": "Progress (%)",
+    },
+    "export.column.last_activity": {
+        "sv": "Senaste aktivitet",
+        "en": "Last activity",
+    },
+    "export.column.course_status": {
+        "sv": "{course}: status",
+        "en": "{course}: status",
+    },
+    "export.column.course_completed_at": {
+        "sv": "{course}: klar",
+        "en": "{course}: completed",
+    },
+    "export.column.course_steps": {
+        "sv": "{course}: steg klara",
+        "en": "{course}: steps done",
+    },
+    "export.column.through": {
+        "sv": "Underlag t.o.m.",
+        "en": "Data through",
+    },
+    "export.column.workshop": {
+        "sv": "Workshop",
+        "en": "Workshop",
+    },
+    "export.column.date": {
+        "sv": "Datum",
+        "en": "Date",
+    },
+    "export.column.deadline": {
+        "sv": "Deadline",
+        "en": "Deadline",
+    },
+    "export.column.participants": {
+        "sv": "Deltagare",
+        "en": "Participants",
+    },
+    "export.column.county_code": {
+        "sv": "Länskod",
+        "en": "County code",
+    },
+    "export.column.county": {
+        "sv": "Län",
+        "en": "County",
+    },
+    "export.column.workshops": {
+        "sv": "Workshoppar",
+        "en": "Workshops",
+    },
+    "export.sheet.participants": {
+        "sv": "Deltagare",
+        "en": "Participants",
+    },
+    "export.sheet.summary": {
+        "sv": "Sammanfattning",
+        "en": "Summary",
+    },
+    "export.sheet.workshops": {
+        "sv": "Workshoppar",
+        "en": "Workshops",
+    },
+    "export.sheet.municipalities": {
+        "sv": "Kommuner",
+        "en": "Municipalities",
+    },
+    "export.sheet.counties": {
+        "sv": "Län",
+        "en": "Counties",
+    },
+    "export.summary.computed_at": {
+        "sv": "Sammanställd",
+        "en": "Computed",
+    },
+    "export.summary.total": {
+        "sv": "Totalt",
+        "en": "Total",
+    },
+    "export.summary.nation": {
+        "sv": "Hela landet",
+        "en": "The whole country",
+    },
+    "export.summary.no_statements": {
+        "sv": "inga utbildningsdata ännu",
+        "en": "no learning data yet",
+    },
 }
 
 _MONTHS_SV = (
