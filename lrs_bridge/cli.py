@@ -17,6 +17,8 @@ from typing import Any, NoReturn
 from lrs_bridge.auth.scopes import XAPI_SCOPES
 from lrs_bridge.config import Settings, SettingsError, load_settings
 from lrs_bridge.services import Services
+from reports.exports import FORMATS, to_json
+from statements.errors import XapiError
 
 
 class CliError(Exception):
@@ -199,6 +201,124 @@ def cmd_credentials_revoke(args: argparse.Namespace) -> int:
     return _with_services(args, action)
 
 
+# --- readiness: reports, progress, courses ------------------------------------------------
+
+
+def _user_error(error: XapiError) -> CliError:
+    """A service error as one line (its message names the field or the object)."""
+    more = f" (and {len(error.details) - 1} more)" if len(error.details) > 1 else ""
+    return CliError(error.message + more)
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    chosen = [bool(args.workshop), bool(args.county), bool(args.national)]
+    if sum(chosen) != 1:
+        raise CliError("name one WORKSHOP id, or --county CODE, or --national")
+
+    async def action(services: Services) -> int:
+        reports = services.reports
+        try:
+            if args.workshop:
+                report: Any = await reports.workshop_readiness(
+                    args.workshop, municipality=args.municipality
+                )
+            elif args.county:
+                report = await reports.county_readiness(args.county, municipality=args.municipality)
+            else:
+                report = await reports.national_readiness()
+            exported = reports.export(report, args.format)
+        except XapiError as error:
+            raise _user_error(error) from None
+        if args.output:
+            try:
+                await asyncio.to_thread(Path(args.output).write_bytes, exported.content)
+            except OSError as error:
+                raise CliError(f"--output {args.output}: {error.strerror}") from None
+            print(f"wrote {args.output} ({len(exported.content)} bytes)")
+        else:
+            sys.stdout.buffer.write(exported.content)
+            if args.format == "json":
+                sys.stdout.buffer.write(b"\n")
+            sys.stdout.flush()
+        return 0
+
+    return _with_services(args, action)
+
+
+def cmd_progress_rebuild(args: argparse.Namespace) -> int:
+    async def action(services: Services) -> int:
+        result = await services.reports.rebuild_progress()
+        if args.json:
+            print(json.dumps(to_json(result)))
+        else:
+            print(
+                f"progress rebuilt: {result.statements} statements read, "
+                f"{result.rows} progress rows, log position {result.through_seq}"
+            )
+        return 0
+
+    return _with_services(args, action)
+
+
+def _course_line(course: Any) -> str:
+    return f"{course.id}  {course.rule}  {course.name}  ({len(course.activities)} activities)"
+
+
+def cmd_courses_list(args: argparse.Namespace) -> int:
+    async def action(services: Services) -> int:
+        courses = await services.reports.list_courses()
+        if args.json:
+            print(json.dumps(to_json(courses)))
+            return 0
+        for course in courses:
+            print(_course_line(course))
+            for activity in course.activities:
+                print(f"    {activity}")
+        return 0
+
+    return _with_services(args, action)
+
+
+def _course_data(args: argparse.Namespace, base: dict[str, Any]) -> dict[str, Any]:
+    data = dict(base)
+    for flag, name in (("name", "name"), ("rule", "rule"), ("url", "url")):
+        if getattr(args, flag) is not None:
+            data[name] = getattr(args, flag)
+    if args.description is not None:
+        data["description"] = args.description
+    if args.activity:
+        data["activities"] = list(args.activity)
+    return data
+
+
+def cmd_courses_add(args: argparse.Namespace) -> int:
+    async def action(services: Services) -> int:
+        data = _course_data(args, {"id": args.id} if args.id else {})
+        try:
+            course = await services.reports.add_course(data)
+        except XapiError as error:
+            raise _user_error(error) from None
+        print(json.dumps(to_json(course)) if args.json else f"added {_course_line(course)}")
+        return 0
+
+    return _with_services(args, action)
+
+
+def cmd_courses_change(args: argparse.Namespace) -> int:
+    async def action(services: Services) -> int:
+        reports = services.reports
+        try:
+            current = to_json(await reports.get_course(args.course))
+            del current["id"]
+            course = await reports.change_course(args.course, _course_data(args, current))
+        except XapiError as error:
+            raise _user_error(error) from None
+        print(json.dumps(to_json(course)) if args.json else f"changed {_course_line(course)}")
+        return 0
+
+    return _with_services(args, action)
+
+
 # --- the parser ------------------------------------------------------------------------
 
 
@@ -245,7 +365,90 @@ def build_parser() -> argparse.ArgumentParser:
     _add_database(revoke)
     revoke.add_argument("key")
     revoke.set_defaults(func=cmd_credentials_revoke)
+    _add_reports(commands)
     return parser
+
+
+def _course_flags(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--activity",
+        action="append",
+        metavar="IRI",
+        help="an activity IRI of the course; repeat for several (all_of: in step order)",
+    )
+    parser.add_argument(
+        "--rule",
+        choices=["any_of", "all_of"],
+        help="any_of: a completion of any activity completes the course; "
+        "all_of: every activity (step) must be completed",
+    )
+    parser.add_argument("--url", help="where learners start the course (for reminder e-mails)")
+    parser.add_argument("--description", help="a line about the course")
+    parser.add_argument("--json", action="store_true", help="print JSON")
+
+
+def _add_reports(commands: Any) -> None:
+    report = commands.add_parser(
+        "report",
+        help="readiness report of a workshop (or a county, or the nation)",
+        description="Which participants have completed the required courses before the "
+        "deadline. The progress ledger is caught up with the statement log first.",
+    )
+    _add_database(report)
+    report.add_argument("workshop", nargs="?", metavar="WORKSHOP", help="the workshop's id")
+    report.add_argument("--county", metavar="CODE", help="all workshops of a county, e.g. 21")
+    report.add_argument("--national", action="store_true", help="every county side by side")
+    report.add_argument(
+        "--municipality", metavar="CODE", help="only participants of one municipality, e.g. 2180"
+    )
+    report.add_argument(
+        "--format",
+        choices=FORMATS,
+        default="json",
+        help="json (default), csv (for Swedish Excel: UTF-8 BOM, ';', CRLF) or xlsx",
+    )
+    report.add_argument("--output", metavar="FILE", help="write to FILE instead of stdout")
+    report.set_defaults(func=cmd_report)
+
+    progress = commands.add_parser("progress", help="the progress ledger")
+    progress_commands = progress.add_subparsers(dest="progress_command", required=True)
+    rebuild = progress_commands.add_parser(
+        "rebuild",
+        help="rebuild the progress ledger from the statement log",
+        description="Empty the progress ledger and project the whole statement log again, "
+        "in order. Safe while the server runs: its projector continues from the rebuilt one.",
+    )
+    _add_database(rebuild)
+    rebuild.add_argument("--json", action="store_true", help="print JSON")
+    rebuild.set_defaults(func=cmd_progress_rebuild)
+
+    courses = commands.add_parser("courses", help="courses and their completion rules")
+    course_commands = courses.add_subparsers(dest="courses_command", required=True)
+    listing = course_commands.add_parser("list", help="list courses and their activities")
+    _add_database(listing)
+    listing.add_argument("--json", action="store_true", help="print JSON")
+    listing.set_defaults(func=cmd_courses_list)
+    add = course_commands.add_parser(
+        "add",
+        help="add a course",
+        description="Add a course; its history in the statement log counts at once.",
+    )
+    _add_database(add)
+    add.add_argument("--id", help="short id, a-z 0-9 and '-' (default: from the name)")
+    add.add_argument("--name", required=True, help="the course's name")
+    _course_flags(add)
+    add.set_defaults(func=cmd_courses_add)
+    change = course_commands.add_parser(
+        "change",
+        help="change a course",
+        description="Change the flags given and keep the rest (--activity replaces the "
+        "whole list). Progress for the course is recomputed from the statement log.",
+    )
+    _add_database(change)
+    change.add_argument("course", metavar="COURSE", help="the course's id")
+    change.add_argument("--name", help="a new name")
+    _course_flags(change)
+    change.set_defaults(func=cmd_courses_change)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
