@@ -202,7 +202,13 @@ class DocumentService:
                 )
             merged = _json_object(current.content, "the stored document")
             merged.update(_json_object(content, "the posted document"))
-            data = orjson.dumps(merged)
+            try:
+                data = orjson.dumps(merged)
+            except orjson.JSONEncodeError:  # nested deeper than orjson writes (254 levels)
+                message = "the merged document is nested too deeply to store"
+                raise BadRequest(
+                    message, [{"path": "$", "rule": "max_depth", "message": message}]
+                ) from None
             return Document("application/json", data, etag_of(data), 0)
 
         stored: Document = await self.store.write_document(scope, doc_id, decide)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from typing import Any
 
 from starlette.requests import Request
 
@@ -35,6 +36,35 @@ async def read_body(request: Request, limit: int) -> bytes:
     body = b"".join(chunks)
     request._body = body
     return body
+
+
+MAX_JSON_DEPTH = 100
+"""Deepest nesting of arrays and objects a JSON body may have. orjson parses up to 1024
+levels but serialises only up to 254, so a deeper statement would be accepted and then
+fail when stored; xAPI content never comes near this."""
+
+
+def check_depth(value: Any, limit: int = MAX_JSON_DEPTH) -> None:
+    """Refuse (400, naming the path) JSON nested deeper than ``limit`` levels."""
+    stack: list[tuple[Any, int, tuple[str | int, ...]]] = [(value, 1, ())]
+    while stack:
+        item, depth, path = stack.pop()
+        if depth > limit:
+            where = "$" + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in path)
+            message = f"the JSON is nested more than {limit} levels deep"
+            raise BadRequest(message, [{"path": where, "rule": "max_depth", "message": message}])
+        if isinstance(item, dict):
+            stack.extend(
+                (child, depth + 1, (*path, key))
+                for key, child in item.items()
+                if isinstance(child, dict | list)
+            )
+        elif isinstance(item, list):
+            stack.extend(
+                (child, depth + 1, (*path, index))
+                for index, child in enumerate(item)
+                if isinstance(child, dict | list)
+            )
 
 
 @dataclass(frozen=True, slots=True)

@@ -315,6 +315,10 @@ class SQLiteStore(SQLiteDocumentsMixin, Store):
                     outcomes.append((True, job.apply(conn)))
                     conn.execute("RELEASE job")
                 except Exception as error:
+                    if not conn.in_transaction:
+                        # SQLITE_FULL and I/O errors may roll back the whole transaction,
+                        # savepoints and all: the group fails with the original error.
+                        raise
                     conn.execute("ROLLBACK TO job")
                     conn.execute("RELEASE job")
                     self._values.job_rolled_back()

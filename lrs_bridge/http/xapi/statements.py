@@ -14,7 +14,7 @@ from starlette.responses import Response
 
 from lrs_bridge.auth.credentials import Client
 from lrs_bridge.auth.scopes import may_define, only_own_statements
-from lrs_bridge.http.body import parse_multipart, read_body, sha2_hex
+from lrs_bridge.http.body import check_depth, parse_multipart, read_body, sha2_hex
 from lrs_bridge.http.guard import services
 from lrs_bridge.http.responses import JSONResponse, error_response
 from statements.errors import BadRequest, PayloadTooLarge, XapiError
@@ -54,7 +54,8 @@ def with_consistent_through(
         try:
             response = await endpoint(request)
         except XapiError as error:
-            response = error_response(error.status, error.message, error.details)
+            retry = {"Retry-After": "1"} if error.status == 503 else None  # as app.py does
+            response = error_response(error.status, error.message, error.details, headers=retry)
         through = await services(request).store.consistent_through()
         response.headers["X-Experience-API-Consistent-Through"] = format_timestamp(through)
         return response
@@ -64,9 +65,11 @@ def with_consistent_through(
 
 def _parse_json(data: bytes, path: str = "$") -> Any:
     try:
-        return orjson.loads(data)
+        value = orjson.loads(data)
     except orjson.JSONDecodeError as error:
         raise _bad(path, "json", f"the body is not valid JSON: {error}") from None
+    check_depth(value)
+    return value
 
 
 async def _read_statements(request: Request) -> tuple[Any, list[AttachmentPart]]:
