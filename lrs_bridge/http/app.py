@@ -15,6 +15,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from lrs_bridge.config import Settings
+from lrs_bridge.http.openapi import openapi_json
 from lrs_bridge.http.responses import JSONResponse, error_response
 from lrs_bridge.http.xapi.routes import xapi_routes
 from lrs_bridge.http.xapi.versions import AlternateSyntaxMiddleware, XapiVersionMiddleware
@@ -97,6 +98,7 @@ def create_app(settings: Settings, services: Services | None = None) -> Starlett
         routes=[
             Route("/healthz", healthz, methods=["GET", "HEAD"]),
             Route("/readyz", readyz, methods=["GET", "HEAD"]),
+            Route("/openapi.json", openapi_json, methods=["GET", "HEAD"]),
             *xapi_routes(),
         ],
         middleware=[
