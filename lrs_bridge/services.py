@@ -6,6 +6,9 @@ from dataclasses import dataclass
 
 from lrs_bridge.auth.credentials import CredentialService
 from lrs_bridge.config import Settings
+from lrs_bridge.people.audit import AuditLog
+from lrs_bridge.people.service import PeopleService
+from lrs_bridge.people.storage import people_storage
 from reports.service import ReportsService
 from statements.log import StatementLog
 from statements.signature import check_signature
@@ -19,6 +22,8 @@ class Services:
     statements: StatementLog
     credentials: CredentialService
     reports: ReportsService
+    people: PeopleService
+    audit: AuditLog
 
     @classmethod
     def build(cls, settings: Settings) -> Services:
@@ -28,12 +33,16 @@ class Services:
             store, max_limit=settings.max_statements_per_page, check_signature=check_signature
         )
         statements.on_stored.append(reports.nudge)  # the projector wakes for new statements
+        people = people_storage(store)  # before open(): registers the people migrations
+        audit = AuditLog(people)
         return cls(
             settings=settings,
             store=store,
             statements=statements,
             credentials=CredentialService(store, settings.base_url),
             reports=reports,
+            people=PeopleService(people, audit),
+            audit=audit,
         )
 
     async def open(self) -> None:

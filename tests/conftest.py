@@ -32,9 +32,11 @@ def cheap_argon2(monkeypatch: pytest.MonkeyPatch) -> None:
     from argon2 import PasswordHasher
 
     from lrs_bridge.auth import credentials
+    from lrs_bridge.people import service as people
 
     cheap = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
     monkeypatch.setattr(credentials, "_hasher", cheap)
+    monkeypatch.setattr(people, "_hasher", cheap)
 
 
 @pytest.fixture

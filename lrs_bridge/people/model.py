@@ -1,0 +1,144 @@
+"""People, their API tokens and the audit log: the records, and what storage must do."""
+
+from __future__ import annotations
+
+import abc
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from lrs_bridge.auth.access import Principal, Role
+
+TOKEN_PREFIX = "lrsb"
+
+
+@dataclass(frozen=True, slots=True)
+class User:
+    id: int
+    email: str
+    role: Role
+    county: str | None
+    municipality: str | None
+    created_at: datetime
+    disabled_at: datetime | None = None
+    has_password: bool = False
+
+    @property
+    def active(self) -> bool:
+        return self.disabled_at is None
+
+    def principal(self) -> Principal:
+        return Principal(self.id, self.role, self.county, self.municipality)
+
+
+@dataclass(frozen=True, slots=True)
+class NewUser:
+    email: str
+    role: Role
+    county: str | None
+    municipality: str | None
+    password_hash: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class TokenInfo:
+    id: str
+    user_id: int
+    created_at: datetime
+    revoked_at: datetime | None
+
+    @property
+    def active(self) -> bool:
+        return self.revoked_at is None
+
+
+@dataclass(frozen=True, slots=True)
+class TokenCheck:
+    """What one request needs to accept a token: its hash, and whether it and its owner
+    are still active (read afresh on every request)."""
+
+    secret_hash: str
+    active: bool
+    user: User
+
+
+@dataclass(frozen=True, slots=True)
+class AuditEntry:
+    id: int
+    at: datetime
+    actor_id: int | None
+    action: str
+    object_type: str
+    object_id: str | None
+    county: str | None
+    details: dict[str, Any]
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "at": self.at.isoformat().replace("+00:00", "Z"),
+            "actor": self.actor_id,
+            "action": self.action,
+            "object_type": self.object_type,
+            "object_id": self.object_id,
+            "county": self.county,
+            "details": self.details,
+        }
+
+
+class PeopleStorage(abc.ABC):
+    @abc.abstractmethod
+    async def create_user(self, user: NewUser, now: datetime) -> User:
+        """Insert a person; ``ValueError`` when the e-mail is taken (case-insensitively)."""
+
+    @abc.abstractmethod
+    async def user_by_id(self, user_id: int) -> User | None: ...
+
+    @abc.abstractmethod
+    async def user_by_email(self, email: str) -> User | None: ...
+
+    @abc.abstractmethod
+    async def password_hash(self, user_id: int) -> str | None: ...
+
+    @abc.abstractmethod
+    async def set_password_hash(self, user_id: int, password_hash: str) -> None: ...
+
+    @abc.abstractmethod
+    async def list_users(self) -> list[User]: ...
+
+    @abc.abstractmethod
+    async def disable_user(self, user_id: int, now: datetime) -> bool:
+        """Disable a person and revoke their tokens; False if already disabled."""
+
+    @abc.abstractmethod
+    async def add_token(self, token_id: str, user_id: int, secret_hash: str, now: datetime) -> None:
+        """Store a token's hash."""
+
+    @abc.abstractmethod
+    async def token_check(self, token_id: str) -> TokenCheck | None: ...
+
+    @abc.abstractmethod
+    async def tokens_of(self, user_id: int) -> list[TokenInfo]: ...
+
+    @abc.abstractmethod
+    async def revoke_token(self, token_id: str, now: datetime) -> TokenInfo | None:
+        """Revoke an active token; None when there is no such active token."""
+
+    @abc.abstractmethod
+    async def add_audit(
+        self,
+        at: datetime,
+        actor_id: int | None,
+        action: str,
+        object_type: str,
+        object_id: str | None,
+        county: str | None,
+        details: dict[str, Any],
+    ) -> int:
+        """Append one audit entry; its id."""
+
+    @abc.abstractmethod
+    async def audit_entries(
+        self, county: str | None, before: int | None, limit: int
+    ) -> list[AuditEntry]:
+        """Newest first; only ``county``'s entries when it is given."""
