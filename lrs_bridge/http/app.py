@@ -15,6 +15,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from lrs_bridge.config import Settings
+from lrs_bridge.http.api.routes import api_routes
 from lrs_bridge.http.openapi import openapi_json
 from lrs_bridge.http.responses import JSONResponse, error_response
 from lrs_bridge.http.xapi.routes import xapi_routes
@@ -100,12 +101,13 @@ def create_app(settings: Settings, services: Services | None = None) -> Starlett
             Route("/readyz", readyz, methods=["GET", "HEAD"]),
             Route("/openapi.json", openapi_json, methods=["GET", "HEAD"]),
             *xapi_routes(),
+            *api_routes(),
         ],
         middleware=[
             Middleware(
                 CORSMiddleware,
                 allow_origins=["*"],
-                allow_methods=["GET", "HEAD", "PUT", "POST", "DELETE", "OPTIONS"],
+                allow_methods=["GET", "HEAD", "PUT", "POST", "PATCH", "DELETE", "OPTIONS"],
                 allow_headers=CORS_HEADERS,
                 expose_headers=CORS_EXPOSED,
                 max_age=600,

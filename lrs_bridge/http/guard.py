@@ -1,23 +1,52 @@
-"""The one permission check every xAPI route goes through.
+"""The one permission check every route goes through.
 
-Each route is declared with the permission each of its methods needs (see
-``lrs_bridge.http.xapi.routes``); ``guarded`` authenticates the caller and checks that
-permission before the handler runs, and hands the handler the authenticated client.
+xAPI routes: each is declared with the permission each of its methods needs (see
+``lrs_bridge.http.xapi.routes``); ``guarded`` authenticates the client (HTTP Basic) and
+checks that permission before the handler runs, and hands the handler the client.
+
+``/api/v1`` routes: each is declared with the ``Action`` each method needs and, when its
+path names an object, a ``Locator`` that finds the county (and municipality) the object
+belongs to (see ``lrs_bridge.http.api.routes``). ``people_guarded`` authenticates the
+person (``Authorization: Bearer TOKEN``), checks their role may take the action (403
+otherwise, whatever the object), then that the object exists *and* lies in their scope
+(``lrs_bridge.auth.access.may_see``): one and the same 404 otherwise, so nobody learns
+whether another county's object exists.
 """
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
 
 from starlette.requests import Request
 from starlette.responses import Response
 
+from lrs_bridge.auth.access import Action, Principal, may, may_see
 from lrs_bridge.auth.credentials import Client, parse_basic
 from lrs_bridge.auth.scopes import SCOPES_GRANTING, Permission
 from lrs_bridge.http.responses import error_response
 from lrs_bridge.services import Services
 
 Handler = Callable[[Request, Client], Awaitable[Response]]
+PeopleHandler = Callable[[Request, Principal], Awaitable[Response]]
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """Where an object named in a request's path belongs."""
+
+    county: str
+    municipality: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Locator:
+    """Finds the place of the object a path names (None: no such object); ``noun`` names
+    the object in the 404 answer."""
+
+    noun: str
+    find: Callable[[Request], Awaitable[Place | None]]
+
 
 UNAUTHORIZED_HEADERS = {"WWW-Authenticate": 'Basic realm="xAPI", charset="UTF-8"'}
 
@@ -70,4 +99,74 @@ def guarded(
 
     endpoint.__name__ = handler.__name__
     endpoint.permissions = dict(permissions)  # type: ignore[attr-defined]
+    return endpoint
+
+
+BEARER_CHALLENGE = {"WWW-Authenticate": 'Bearer realm="lrs-bridge"'}
+
+
+def parse_bearer(header: str | None) -> str | None:
+    if not header or header[:7].lower() != "bearer ":
+        return None
+    token = header[7:].strip()
+    return token or None
+
+
+async def authenticate_person(request: Request) -> Principal | None:
+    token = parse_bearer(request.headers.get("authorization"))
+    if token is None:
+        return None
+    return await services(request).people.authenticate(token)
+
+
+def not_found(noun: str, path: str) -> Response:
+    """The one answer for an object that does not exist or lies outside one's scope."""
+    return error_response(
+        404, f"no such {noun}", [{"path": path, "rule": "exists", "message": f"no such {noun}"}]
+    )
+
+
+def people_guarded(
+    handler: PeopleHandler,
+    actions: Mapping[str, Action],
+    locator: Locator | None = None,
+) -> Callable[[Request], Awaitable[Response]]:
+    async def endpoint(request: Request) -> Response:
+        method = "GET" if request.method == "HEAD" else request.method
+        action = actions.get(method)
+        if action is None:
+            return error_response(
+                405,
+                f"{request.method} is not allowed here",
+                [{"path": "method", "rule": "method", "message": request.method}],
+            )
+        principal = await authenticate_person(request)
+        if principal is None:
+            return error_response(
+                401,
+                "authentication required: Authorization: Bearer with a personal API token",
+                [
+                    {
+                        "path": "Authorization",
+                        "rule": "authentication",
+                        "message": "missing, wrong, revoked or of a disabled person",
+                    }
+                ],
+                headers=BEARER_CHALLENGE,
+            )
+        if not may(principal, action):
+            return error_response(
+                403,
+                f"a {principal.role.value} may not do {action.value}",
+                [{"path": "Authorization", "rule": "role", "message": action.value}],
+            )
+        if locator is not None:
+            place = await locator.find(request)
+            if place is None or not may_see(principal, place.county, place.municipality):
+                return not_found(locator.noun, request.url.path)
+        return await handler(request, principal)
+
+    endpoint.__name__ = handler.__name__
+    endpoint.actions = dict(actions)  # type: ignore[attr-defined]
+    endpoint.locator = locator  # type: ignore[attr-defined]
     return endpoint

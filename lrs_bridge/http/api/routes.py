@@ -1,0 +1,138 @@
+"""Every ``/api/v1`` route with the action each method needs and the locator of the object
+its path names: the table ``people_guarded`` enforces and
+``tests/lrs_bridge/test_api_access.py`` walks with every kind of person."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from lrs_bridge.auth.access import Action, Principal
+from lrs_bridge.http.api import audit, courses, readiness, workshops
+from lrs_bridge.http.api.common import reports
+from lrs_bridge.http.guard import Locator, Place, people_guarded
+from reports import places
+from statements.errors import NotFound
+
+Handler = Callable[[Request, Principal], Awaitable[Response]]
+
+PREFIX = "/api/v1"
+
+
+async def _workshop_place(request: Request) -> Place | None:
+    try:
+        workshop = await reports(request).get_workshop(request.path_params["workshop_id"])
+    except NotFound:
+        return None
+    return Place(workshop.county)
+
+
+async def _participant_place(request: Request) -> Place | None:
+    service = reports(request)
+    try:
+        workshop = await service.get_workshop(request.path_params["workshop_id"])
+        participant = await service.get_participant(
+            workshop.id, request.path_params["participant_id"]
+        )
+    except NotFound:
+        return None
+    return Place(workshop.county, participant.municipality)
+
+
+async def _county_place(request: Request) -> Place | None:
+    found = places.county(request.path_params["county"])
+    return Place(found.code) if found else None
+
+
+WORKSHOP = Locator("workshop", _workshop_place)
+PARTICIPANT = Locator("participant", _participant_place)
+COUNTY = Locator("county", _county_place)
+
+
+def _by_method(handlers: dict[str, tuple[Handler, Action]]) -> Handler:
+    async def dispatch(request: Request, principal: Principal) -> Response:
+        method = "GET" if request.method == "HEAD" else request.method
+        return await handlers[method][0](request, principal)
+
+    return dispatch
+
+
+def _route(
+    path: str, handlers: dict[str, tuple[Handler, Action]], locator: Locator | None = None
+) -> Route:
+    actions = {method: action for method, (_, action) in handlers.items()}
+    methods = list(handlers) + (["HEAD"] if "GET" in handlers else [])
+    return Route(
+        PREFIX + path, people_guarded(_by_method(handlers), actions, locator), methods=methods
+    )
+
+
+def api_routes() -> list[Route]:
+    return [
+        _route(
+            "/workshops",
+            {
+                "GET": (workshops.list_workshops, Action.WORKSHOPS_READ),
+                "POST": (workshops.create_workshop, Action.WORKSHOPS_WRITE),
+            },
+        ),
+        _route(
+            "/workshops/{workshop_id}",
+            {
+                "GET": (workshops.get_workshop, Action.WORKSHOPS_READ),
+                "PATCH": (workshops.change_workshop, Action.WORKSHOPS_WRITE),
+                "DELETE": (workshops.delete_workshop, Action.WORKSHOPS_WRITE),
+            },
+            WORKSHOP,
+        ),
+        _route(
+            "/workshops/{workshop_id}/participants",
+            {
+                "GET": (workshops.list_participants, Action.PARTICIPANTS_READ),
+                "PUT": (workshops.import_participants, Action.PARTICIPANTS_WRITE),
+                "POST": (workshops.add_participant, Action.PARTICIPANTS_WRITE),
+            },
+            WORKSHOP,
+        ),
+        _route(
+            "/workshops/{workshop_id}/participants/{participant_id}",
+            {
+                "GET": (workshops.get_participant, Action.PARTICIPANTS_READ),
+                "PATCH": (workshops.change_participant, Action.PARTICIPANTS_WRITE),
+                "DELETE": (workshops.remove_participant, Action.PARTICIPANTS_WRITE),
+            },
+            PARTICIPANT,
+        ),
+        _route(
+            "/workshops/{workshop_id}/readiness",
+            {"GET": (readiness.workshop_readiness, Action.REPORTS_READ)},
+            WORKSHOP,
+        ),
+        _route("/readiness", {"GET": (readiness.readiness, Action.REPORTS_READ)}),
+        _route(
+            "/readiness/{county}",
+            {"GET": (readiness.county_readiness, Action.REPORTS_READ)},
+            COUNTY,
+        ),
+        _route(
+            "/courses",
+            {
+                "GET": (courses.list_courses, Action.COURSES_READ),
+                "POST": (courses.add_course, Action.COURSES_WRITE),
+            },
+        ),
+        _route(
+            "/courses/{course_id}",
+            {
+                "GET": (courses.get_course, Action.COURSES_READ),
+                "PUT": (courses.change_course, Action.COURSES_WRITE),
+            },
+        ),
+        _route(
+            "/learners/unmatched", {"GET": (readiness.unmatched_learners, Action.LEARNERS_READ)}
+        ),
+        _route("/audit", {"GET": (audit.audit_entries, Action.AUDIT_READ)}),
+    ]

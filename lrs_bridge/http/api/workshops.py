@@ -1,0 +1,204 @@
+"""Workshops and their participant lists."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from lrs_bridge.auth.access import OutOfScope, Principal, county_filter, may_see
+from lrs_bridge.auth.access import municipality_filter as own_municipality
+from lrs_bridge.http.api.common import audit, county_param, flag, json_object, reports
+from lrs_bridge.http.body import read_body
+from lrs_bridge.http.guard import services
+from lrs_bridge.http.responses import JSONResponse, error_response
+from reports.exports import to_json
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+LIST_TYPES = ("text/csv", "application/csv", XLSX, "application/octet-stream", "")
+
+
+def _workshop_id(request: Request) -> str:
+    value: str = request.path_params["workshop_id"]
+    return value
+
+
+def _participant_id(request: Request) -> str:
+    value: str = request.path_params["participant_id"]
+    return value
+
+
+# --- workshops -------------------------------------------------------------------------
+
+
+async def list_workshops(request: Request, principal: Principal) -> Response:
+    try:
+        county = county_filter(principal, county_param(request))
+    except OutOfScope:
+        return JSONResponse({"workshops": []})
+    workshops = await reports(request).list_workshops(county)
+    return JSONResponse({"workshops": to_json(workshops)})
+
+
+async def create_workshop(request: Request, principal: Principal) -> Response:
+    data = await json_object(request)
+    county = data.get("county")
+    if isinstance(county, str) and not may_see(principal, county):
+        return error_response(
+            403,
+            "you may create workshops only in your own county",
+            [{"path": "county", "rule": "scope", "message": f"your county is {principal.county}"}],
+        )
+    workshop = await reports(request).create_workshop(data)
+    await audit(request, principal, "workshop.create", "workshop", workshop.id, workshop.county)
+    return JSONResponse(
+        to_json(workshop), 201, headers={"Location": f"/api/v1/workshops/{workshop.id}"}
+    )
+
+
+async def get_workshop(request: Request, principal: Principal) -> Response:
+    workshop = await reports(request).get_workshop(_workshop_id(request))
+    return JSONResponse(to_json(workshop))
+
+
+async def change_workshop(request: Request, principal: Principal) -> Response:
+    data = await json_object(request)
+    workshop = await reports(request).change_workshop(_workshop_id(request), data)
+    await audit(
+        request,
+        principal,
+        "workshop.change",
+        "workshop",
+        workshop.id,
+        workshop.county,
+        fields=sorted(data),
+    )
+    return JSONResponse(to_json(workshop))
+
+
+async def delete_workshop(request: Request, principal: Principal) -> Response:
+    workshop = await reports(request).delete_workshop(_workshop_id(request))
+    await audit(
+        request,
+        principal,
+        "workshop.delete",
+        "workshop",
+        workshop.id,
+        workshop.county,
+        participants=workshop.participants,
+    )
+    return JSONResponse(to_json(workshop))
+
+
+# --- participants ------------------------------------------------------------------------
+
+
+async def list_participants(request: Request, principal: Principal) -> Response:
+    participants = await reports(request).list_participants(
+        _workshop_id(request), municipality=own_municipality(principal)
+    )
+    return JSONResponse({"participants": to_json(participants)})
+
+
+async def import_participants(request: Request, principal: Principal) -> Response:
+    """Replace the list with a CSV or XLSX file (``?dry_run=true``: only say what would)."""
+    media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if media_type not in LIST_TYPES:
+        return error_response(
+            415,
+            "send the list as text/csv or as an XLSX file",
+            [
+                {
+                    "path": "Content-Type",
+                    "rule": "media_type",
+                    "message": f"{media_type} is neither text/csv nor {XLSX}",
+                }
+            ],
+        )
+    dry_run = flag(request, "dry_run")
+    content = await read_body(request, services(request).settings.max_body_bytes)
+    workshop_id = _workshop_id(request)
+    result = await reports(request).import_participants(
+        workshop_id,
+        content,
+        media_type=media_type if media_type not in ("", "application/octet-stream") else None,
+        dry_run=dry_run,
+    )
+    if not dry_run:
+        workshop = await reports(request).get_workshop(workshop_id)
+        await audit(
+            request,
+            principal,
+            "participants.import",
+            "workshop",
+            workshop_id,
+            workshop.county,
+            rows=result.rows,
+            added=len(result.added),
+            changed=len(result.changed),
+            removed=len(result.removed),
+        )
+    return JSONResponse(to_json(result))
+
+
+async def add_participant(request: Request, principal: Principal) -> Response:
+    data = await json_object(request)
+    workshop_id = _workshop_id(request)
+    participant = await reports(request).add_participant(workshop_id, data)
+    workshop = await reports(request).get_workshop(workshop_id)
+    await audit(
+        request,
+        principal,
+        "participant.add",
+        "participant",
+        participant.id,
+        workshop.county,
+        workshop=workshop_id,
+    )
+    return JSONResponse(
+        to_json(participant),
+        201,
+        headers={"Location": f"/api/v1/workshops/{workshop_id}/participants/{participant.id}"},
+    )
+
+
+async def get_participant(request: Request, principal: Principal) -> Response:
+    participant = await reports(request).get_participant(
+        _workshop_id(request), _participant_id(request)
+    )
+    return JSONResponse(to_json(participant))
+
+
+async def change_participant(request: Request, principal: Principal) -> Response:
+    data = await json_object(request)
+    workshop_id = _workshop_id(request)
+    participant = await reports(request).change_participant(
+        workshop_id, _participant_id(request), data
+    )
+    workshop = await reports(request).get_workshop(workshop_id)
+    await audit(
+        request,
+        principal,
+        "participant.change",
+        "participant",
+        participant.id,
+        workshop.county,
+        workshop=workshop_id,
+        fields=sorted(data),
+    )
+    return JSONResponse(to_json(participant))
+
+
+async def remove_participant(request: Request, principal: Principal) -> Response:
+    workshop_id = _workshop_id(request)
+    participant = await reports(request).remove_participant(workshop_id, _participant_id(request))
+    workshop = await reports(request).get_workshop(workshop_id)
+    await audit(
+        request,
+        principal,
+        "participant.remove",
+        "participant",
+        participant.id,
+        workshop.county,
+        workshop=workshop_id,
+    )
+    return JSONResponse(to_json(participant))

@@ -1,0 +1,420 @@
+"""Every ``/api/v1`` route, walked with every kind of person.
+
+The walk enumerates the app's route table: a route without a declared permission, or one
+this test does not know how to exercise, fails here. For each method and each person it
+asserts the exact outcome (401 without a valid token, 403 for an action the role never
+has, 404 for an object that does not exist *or* lies outside the person's scope, with
+the very same body, else success), and that no answer carries anything of a county (or,
+for a municipality coordinator, a municipality) the person may not see.
+"""
+
+from __future__ import annotations
+
+import io
+import uuid
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+import openpyxl
+import pytest
+from starlette.applications import Starlette
+from starlette.routing import Route
+
+from lrs_bridge.config import Settings
+from lrs_bridge.http.app import create_app
+from lrs_bridge.services import Services
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+# Who is asking. Each person's county (None: national), and what they may see.
+KINDS = (
+    "nobody",
+    "bad token",
+    "national",
+    "admin 21",
+    "admin 14",
+    "coordinator 2180",
+    "coordinator 21",
+    "coordinator 14",
+)
+ACCOUNTS: dict[str, tuple[str, str | None, str | None]] = {
+    "national": ("national-admin", None, None),
+    "admin 21": ("county-admin", "21", None),
+    "admin 14": ("county-admin", "14", None),
+    "coordinator 2180": ("coordinator", None, "2180"),
+    "coordinator 21": ("coordinator", "21", None),
+    "coordinator 14": ("coordinator", "14", None),
+}
+# The targets a request can name: Gävleborg's workshop (and its participant in Gävle
+# 2180), the same workshop's participant in Sandviken 2181, Västra Götaland's workshop
+# (participant in Göteborg 1480), and an id that exists nowhere.
+SEES: dict[str, set[str]] = {
+    "national": {"21", "21-2181", "14"},
+    "admin 21": {"21", "21-2181"},
+    "admin 14": {"14"},
+    "coordinator 2180": {"21"},
+    "coordinator 21": {"21", "21-2181"},
+    "coordinator 14": {"14"},
+}
+# What each role may do at all: admins change their county's workshops and lists, read its
+# unmatched learners and audit log; only national admins change courses; coordinators read.
+ADMINS = {"national", "admin 21", "admin 14"}
+COURSE_WRITERS = {"national"}
+ADMIN_ONLY = {("/api/v1/learners/unmatched", "GET"), ("/api/v1/audit", "GET")}
+
+
+@dataclass
+class Seed:
+    """One fresh set of objects per request, so that writes never disturb the next case."""
+
+    workshops: dict[str, str]  # "21" / "14" → workshop id
+    participants: dict[str, str]  # "21" / "21-2181" / "14" → participant id
+    course: str
+    secrets: dict[str, set[str]] = field(default_factory=dict)  # scope → strings
+
+
+@dataclass
+class World:
+    app: Starlette
+    http: httpx.AsyncClient
+    services: Services
+    headers: dict[str, dict[str, str]]
+    secrets: dict[str, set[str]] = field(default_factory=dict)
+
+    async def seed(self) -> Seed:
+        reports = self.services.reports
+        tag = uuid.uuid4().hex[:8]
+        workshops: dict[str, str] = {}
+        participants: dict[str, str] = {}
+        rows = {
+            "21": [("Gävle", "2180", "21"), ("Sandviken", "2181", "21-2181")],
+            "14": [("Göteborg", "1480", "14")],
+        }
+        for county, people in rows.items():
+            title = f"Workshop {county} {tag}"
+            workshop = await reports.create_workshop(
+                {"county": county, "title": title, "date": "2030-01-18"}
+            )
+            workshops[county] = workshop.id
+            self.secrets.setdefault(county, set()).update({workshop.id, title})
+            for town, code, scope in people:
+                name = f"Person {town} {tag}"
+                email = f"person.{tag}@{code}.example.se"
+                participant = await reports.add_participant(
+                    workshop.id,
+                    {"name": name, "email": email, "municipality": code, "role": "valnämnd"},
+                )
+                participants[scope] = participant.id
+                self.secrets.setdefault(scope, set()).update({participant.id, name, email})
+        course = await reports.add_course(
+            {"name": f"Kurs {tag}", "activities": [f"https://example.se/xapi/{tag}"]}
+        )
+        return Seed(workshops, participants, course.id)
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+@pytest.fixture
+async def world(services: Services, settings: Settings) -> AsyncIterator[World]:
+    headers: dict[str, dict[str, str]] = {
+        "nobody": {},
+        "bad token": bearer("lrsb_0123456789abcdef_" + "x" * 43),
+    }
+    for kind, (role, county, municipality) in ACCOUNTS.items():
+        user = await services.people.create_user(
+            f"{kind.replace(' ', '.')}@example.se", role, county, municipality
+        )
+        headers[kind] = bearer((await services.people.issue_token(str(user.id))).token)
+    app = create_app(settings, services)
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://lrs.test") as http:
+        yield World(app, http, services, headers)
+
+
+# --- how each operation is exercised --------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Call:
+    url: str
+    json: dict[str, Any] | None = None
+    content: bytes | None = None
+    content_type: str | None = None
+
+
+def _csv(seed: Seed, target: str) -> bytes:
+    town = {"21": "2180", "14": "1480"}.get(target, "2180")
+    return (
+        f"namn;e-post;kommun;roll\nNy Import;ny.import@{town}.example.se;{town};valnämnd\n".encode()
+    )
+
+
+def _workshop(seed: Seed, target: str) -> str:
+    return seed.workshops.get(target[:2], "nosuchworkshop")
+
+
+def _participant(seed: Seed, target: str) -> str:
+    return seed.participants.get(target, "nosuchparticipant")
+
+
+Target = str
+Build = Callable[[Seed, Target], Call]
+
+W = "/api/v1/workshops/{workshop_id}"
+P = W + "/participants/{participant_id}"
+
+# (path, method) → (targets to try, how to build the request, success status)
+OPERATIONS: dict[tuple[str, str], tuple[tuple[str, ...], Build, int]] = {
+    ("/api/v1/workshops", "GET"): (
+        ("", "21", "14"),
+        lambda s, t: Call(f"/api/v1/workshops?county={t}" if t else "/api/v1/workshops"),
+        200,
+    ),
+    ("/api/v1/workshops", "POST"): (
+        ("21", "14"),
+        lambda s, t: Call(
+            "/api/v1/workshops",
+            json={"county": t, "title": "Ny workshop", "date": "2030-03-01"},
+        ),
+        201,
+    ),
+    (W, "GET"): (
+        ("21", "14", "missing"),
+        lambda s, t: Call(f"/api/v1/workshops/{_workshop(s, t)}"),
+        200,
+    ),
+    (W, "PATCH"): (
+        ("21", "14", "missing"),
+        lambda s, t: Call(f"/api/v1/workshops/{_workshop(s, t)}", json={"title": "Ändrad"}),
+        200,
+    ),
+    (W, "DELETE"): (
+        ("21", "14", "missing"),
+        lambda s, t: Call(f"/api/v1/workshops/{_workshop(s, t)}"),
+        200,
+    ),
+    (W + "/participants", "GET"): (
+        ("21", "14", "missing"),
+        lambda s, t: Call(f"/api/v1/workshops/{_workshop(s, t)}/participants"),
+        200,
+    ),
+    (W + "/participants", "PUT"): (
+        ("21", "14", "missing"),
+        lambda s, t: Call(
+            f"/api/v1/workshops/{_workshop(s, t)}/participants",
+            content=_csv(s, t),
+            content_type="text/csv",
+        ),
+        200,
+    ),
+    (W + "/participants", "POST"): (
+        ("21", "14", "missing"),
+        lambda s, t: Call(
+            f"/api/v1/workshops/{_workshop(s, t)}/participants",
+            json={
+                "name": "Ny Person",
+                "email": "ny.person@example.se",
+                "municipality": {"14": "1480"}.get(t, "2180"),
+                "role": "valnämnd",
+            },
+        ),
+        201,
+    ),
+    (P, "GET"): (
+        ("21", "21-2181", "14", "missing"),
+        lambda s, t: Call(f"/api/v1/workshops/{_workshop(s, t)}/participants/{_participant(s, t)}"),
+        200,
+    ),
+    (P, "PATCH"): (
+        ("21", "21-2181", "14", "missing"),
+        lambda s, t: Call(
+            f"/api/v1/workshops/{_workshop(s, t)}/participants/{_participant(s, t)}",
+            json={"role": "kommunikatör"},
+        ),
+        200,
+    ),
+    (P, "DELETE"): (
+        ("21", "21-2181", "14", "missing"),
+        lambda s, t: Call(f"/api/v1/workshops/{_workshop(s, t)}/participants/{_participant(s, t)}"),
+        200,
+    ),
+    (W + "/readiness", "GET"): (
+        ("21", "14", "missing", "21 csv", "14 csv", "21 xlsx", "14 xlsx"),
+        lambda s, t: Call(
+            f"/api/v1/workshops/{_workshop(s, t)}/readiness"
+            + (f"?format={t.split()[1]}" if " " in t else "")
+        ),
+        200,
+    ),
+    ("/api/v1/readiness", "GET"): (
+        ("", "csv", "xlsx"),
+        lambda s, t: Call("/api/v1/readiness" + (f"?format={t}" if t else "")),
+        200,
+    ),
+    ("/api/v1/readiness/{county}", "GET"): (
+        ("21", "14", "missing", "21 xlsx"),
+        lambda s, t: Call(
+            "/api/v1/readiness/"
+            + {"missing": "99"}.get(t, t[:2])
+            + (f"?format={t.split()[1]}" if " " in t else "")
+        ),
+        200,
+    ),
+    ("/api/v1/courses", "GET"): (("",), lambda s, t: Call("/api/v1/courses"), 200),
+    ("/api/v1/courses", "POST"): (
+        ("",),
+        lambda s, t: Call(
+            "/api/v1/courses",
+            json={"name": f"Ny kurs {uuid.uuid4().hex}", "activities": ["https://example.se/k"]},
+        ),
+        201,
+    ),
+    ("/api/v1/courses/{course_id}", "GET"): (
+        ("",),
+        lambda s, t: Call(f"/api/v1/courses/{s.course}"),
+        200,
+    ),
+    ("/api/v1/courses/{course_id}", "PUT"): (
+        ("",),
+        lambda s, t: Call(
+            f"/api/v1/courses/{s.course}",
+            json={"name": "Ändrad kurs", "activities": ["https://example.se/k2"]},
+        ),
+        200,
+    ),
+    ("/api/v1/learners/unmatched", "GET"): (
+        ("", "21", "14"),
+        lambda s, t: Call("/api/v1/learners/unmatched" + (f"?county={t}" if t else "")),
+        200,
+    ),
+    ("/api/v1/audit", "GET"): (
+        ("", "21", "14"),
+        lambda s, t: Call("/api/v1/audit" + (f"?county={t}" if t else "")),
+        200,
+    ),
+}
+
+
+def expected(kind: str, path: str, method: str, target: str, success: int) -> int:
+    if kind in ("nobody", "bad token"):
+        return 401
+    writes = method != "GET"
+    if path.startswith("/api/v1/courses") and writes and kind not in COURSE_WRITERS:
+        return 403
+    if (writes or (path, method) in ADMIN_ONLY) and kind not in ADMINS:
+        return 403
+    scope = target.split()[0] if target else ""
+    if "{" in path:  # the path names an object: 404 unless it exists and is in scope
+        if path.startswith("/api/v1/courses"):
+            return success
+        return success if scope in SEES[kind] else 404
+    if (path, method) == ("/api/v1/workshops", "POST") and scope not in SEES[kind]:
+        return 403  # a new workshop only in one's own county
+    return success
+
+
+def text_of(response: httpx.Response) -> str:
+    if response.headers.get("content-type", "").startswith(XLSX):
+        book = openpyxl.load_workbook(io.BytesIO(response.content), read_only=True)
+        return "\n".join(
+            str(value)
+            for sheet in book.worksheets
+            for row in sheet.iter_rows(values_only=True)
+            for value in row
+            if value is not None
+        )
+    return response.content.decode("utf-8-sig")
+
+
+def leaks(world: World, kind: str, url: str, text: str) -> list[str]:
+    """Strings of scopes ``kind`` may not see found in an answer (ids the request itself
+    named are echoed in 404 details and do not count)."""
+    hidden = {"21", "21-2181", "14"} - SEES.get(kind, set())
+    return sorted(
+        secret
+        for scope in hidden
+        for secret in world.secrets.get(scope, ())
+        if secret in text and secret not in url
+    )
+
+
+async def test_every_route_answers_every_kind_of_person_exactly(world: World) -> None:
+    served: set[tuple[str, str]] = set()
+    for route in world.app.routes:
+        if not isinstance(route, Route) or not route.path.startswith("/api/"):
+            continue
+        path = route.path
+        actions = getattr(route.endpoint, "actions", None)
+        assert actions, f"{path} is served without declared permissions"
+        for method in (route.methods or set()) - {"HEAD"}:
+            assert method in actions, f"{method} {path} has no declared permission"
+            served.add((path, method))
+    assert served == set(OPERATIONS), "routes this walk does not know (or no longer exist)"
+
+    outcomes: list[tuple[str, str, str, str, int, int]] = []
+    leaked: list[tuple[str, str, str, list[str]]] = []
+    for (path, method), (targets, build, success) in sorted(OPERATIONS.items()):
+        for target in targets:
+            for kind in KINDS:
+                seed = await world.seed()
+                call = build(seed, target)
+                headers = dict(world.headers[kind])
+                if call.content_type:
+                    headers["Content-Type"] = call.content_type
+                response = await world.http.request(
+                    method, call.url, json=call.json, content=call.content, headers=headers
+                )
+                want = expected(kind, path, method, target, success)
+                outcomes.append((method, path, target, kind, want, response.status_code))
+                if response.status_code == 401:
+                    assert response.headers["WWW-Authenticate"] == 'Bearer realm="lrs-bridge"'
+                if response.status_code in (401, 403, 404):
+                    body = response.json()
+                    assert set(body) == {"error", "details"} and body["details"], body
+                found = leaks(world, kind, call.url, text_of(response))
+                if found:
+                    leaked.append((method, call.url, kind, found))
+    wrong = [o for o in outcomes if o[4] != o[5]]
+    assert wrong == [], "\n".join(
+        f"{m} {p} [{t}] as {k}: expected {w}, got {g}" for m, p, t, k, w, g in wrong
+    )
+    assert leaked == []
+
+
+async def test_out_of_scope_and_missing_objects_answer_the_same(world: World) -> None:
+    """A county admin cannot tell another county's workshop from one that does not exist."""
+    seed = await world.seed()
+    foreign = seed.workshops["14"]
+    pairs = [
+        (f"/api/v1/workshops/{foreign}", "/api/v1/workshops/0000000000"),
+        (
+            f"/api/v1/workshops/{foreign}/participants/{seed.participants['14']}",
+            "/api/v1/workshops/0000000000/participants/0000000000",
+        ),
+        (
+            f"/api/v1/workshops/{foreign}/readiness?format=csv",
+            "/api/v1/workshops/0000000000/readiness?format=csv",
+        ),
+    ]
+    for kind in ("admin 21", "coordinator 2180", "coordinator 21"):
+        for there, nowhere in pairs:
+            a = await world.http.get(there, headers=world.headers[kind])
+            b = await world.http.get(nowhere, headers=world.headers[kind])
+            assert (a.status_code, b.status_code) == (404, 404)
+            assert a.headers["content-type"] == b.headers["content-type"]
+            assert a.text.replace(there.split("?")[0], "PATH") == b.text.replace(
+                nowhere.split("?")[0], "PATH"
+            )
+    # Writes too: the county admin of 21 cannot change or remove what 14 has.
+    headers = world.headers["admin 21"]
+    changed = await world.http.patch(
+        f"/api/v1/workshops/{foreign}", json={"title": "x"}, headers=headers
+    )
+    removed = await world.http.delete(f"/api/v1/workshops/{foreign}", headers=headers)
+    assert (changed.status_code, removed.status_code) == (404, 404)
+    still = await world.services.reports.get_workshop(foreign)
+    assert still.title.startswith("Workshop 14 ")
