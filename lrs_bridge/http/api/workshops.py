@@ -11,6 +11,7 @@ from lrs_bridge.http.api.common import audit, county_param, flag, json_object, r
 from lrs_bridge.http.body import read_body
 from lrs_bridge.http.guard import services
 from lrs_bridge.http.responses import JSONResponse, error_response
+from reports import places
 from reports.exports import to_json
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -41,8 +42,9 @@ async def list_workshops(request: Request, principal: Principal) -> Response:
 
 async def create_workshop(request: Request, principal: Principal) -> Response:
     data = await json_object(request)
-    county = data.get("county")
-    if isinstance(county, str) and not may_see(principal, county):
+    given = data.get("county")
+    found = places.county(given) if isinstance(given, str) else None
+    if found is not None and not may_see(principal, found.code):
         return error_response(
             403,
             "you may create workshops only in your own county",
