@@ -109,14 +109,17 @@ class Projector:
         self._generation = -1
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
+        self._stopping = False
 
     # --- background ---------------------------------------------------------------------
 
     def start(self) -> None:
         if self._task is None:
+            self._stopping = False
             self._task = asyncio.create_task(self._loop(), name="progress-projector")
 
     async def stop(self) -> None:
+        self._stopping = True
         if self._task is not None:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -127,15 +130,17 @@ class Projector:
         self._wake.set()
 
     async def _loop(self) -> None:
-        while True:
+        while not self._stopping:
             try:
                 await self.catch_up()
             except Exception:
                 log.exception("progress projection failed; trying again shortly")
             # Statements written by another process (a CLI import, another instance) are
-            # picked up within idle_seconds even without a nudge.
+            # picked up within idle_seconds even without a nudge. (asyncio.timeout, not
+            # wait_for: on 3.11 wait_for can swallow a cancellation that meets a wake-up.)
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), self.idle_seconds)
+                async with asyncio.timeout(self.idle_seconds):
+                    await self._wake.wait()
             self._wake.clear()
 
     # --- projecting -------------------------------------------------------------------------
