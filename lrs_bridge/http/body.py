@@ -44,27 +44,39 @@ levels but serialises only up to 254, so a deeper statement would be accepted an
 fail when stored; xAPI content never comes near this."""
 
 
-def check_depth(value: Any, limit: int = MAX_JSON_DEPTH) -> None:
-    """Refuse (400, naming the path) JSON nested deeper than ``limit`` levels."""
-    stack: list[tuple[Any, int, tuple[str | int, ...]]] = [(value, 1, ())]
+def _too_deep(value: Any, limit: int) -> bool:
+    stack: list[tuple[Any, int]] = [(value, 1)]
+    pop, push = stack.pop, stack.append
+    while stack:
+        item, depth = pop()
+        if depth > limit:
+            return True
+        for child in item.values() if type(item) is dict else item:
+            if type(child) is dict or type(child) is list:
+                push((child, depth + 1))
+    return False
+
+
+def _deep_path(value: Any, limit: int) -> str:
+    """Where the JSON first goes deeper than ``limit`` (for the error only: slower)."""
+    stack: list[tuple[Any, int, str]] = [(value, 1, "$")]
     while stack:
         item, depth, path = stack.pop()
         if depth > limit:
-            where = "$" + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in path)
-            message = f"the JSON is nested more than {limit} levels deep"
-            raise BadRequest(message, [{"path": where, "rule": "max_depth", "message": message}])
+            return path
         if isinstance(item, dict):
-            stack.extend(
-                (child, depth + 1, (*path, key))
-                for key, child in item.items()
-                if isinstance(child, dict | list)
-            )
+            stack.extend((v, depth + 1, f"{path}.{k}") for k, v in item.items())
         elif isinstance(item, list):
-            stack.extend(
-                (child, depth + 1, (*path, index))
-                for index, child in enumerate(item)
-                if isinstance(child, dict | list)
-            )
+            stack.extend((v, depth + 1, f"{path}[{i}]") for i, v in enumerate(item))
+    return "$"
+
+
+def check_depth(value: Any, limit: int = MAX_JSON_DEPTH) -> None:
+    """Refuse (400, naming the path) JSON nested deeper than ``limit`` levels."""
+    if (type(value) is dict or type(value) is list) and _too_deep(value, limit):
+        message = f"the JSON is nested more than {limit} levels deep"
+        where = _deep_path(value, limit)
+        raise BadRequest(message, [{"path": where, "rule": "max_depth", "message": message}])
 
 
 @dataclass(frozen=True, slots=True)
