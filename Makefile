@@ -20,11 +20,21 @@ run: $(STAMP)
 test: lint unit
 
 lint: $(STAMP)
-	$(BIN)/ruff check lrs_bridge statements reports tests
+	$(BIN)/ruff check lrs_bridge statements reports tests benchmarks
 	$(BIN)/mypy
 
 unit: $(STAMP)
 	$(BIN)/pytest -q
+
+## Benchmarks (never part of `make test`): ingest, queries and memory against ceilings;
+## at most 14 minutes (--budget 840). BENCH_ARGS="--quick" for a short run, or
+## BENCH_ARGS="--endpoint URL --user KEY --password SECRET" for another LRS.
+bench: $(STAMP)
+	@command -v wrk >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get install -y wrk || { apt-get update && apt-get install -y wrk; }; \
+	  else echo "wrk is missing and we are not root: the Python generator will be used"; fi; }
+	$(BIN)/python -m benchmarks.run $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

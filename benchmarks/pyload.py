@@ -1,0 +1,182 @@
+"""The fallback load generator when ``wrk`` is missing: several processes, each with a few
+threads holding keep-alive ``http.client`` connections.
+
+It sends the same statements and queries as ``wrk/xapi.lua`` and returns the same
+figures, but tops out far lower (a few hundred to a few thousand requests/s here), so the
+benchmark says so and its generator-ceiling row shows the limit.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import math
+import multiprocessing
+import os
+import random
+import re
+import time
+import urllib.parse
+from dataclasses import dataclass
+from typing import Any
+
+from benchmarks.statements import COURSE, MODULES, VERBS, iso, learner_mbox, statement
+
+MORE = re.compile(rb'"more":"([^"]+)"')
+
+
+@dataclass(frozen=True)
+class Job:
+    host: str
+    port: int
+    path: str
+    auth: str
+    mode: str  # "post" or "get"
+    batch: int = 1
+    kind: str = "agent"
+    window: tuple[float, float] = (0.0, 0.0)
+    limit: int = 100
+    learners: int = 20_000
+    deadline: float = 0.0
+    max_requests: int = 0  # per connection; 0 = until the deadline
+
+
+def _query(job: Job, rng: random.Random, more: str | None) -> str:
+    quote = urllib.parse.quote
+    if job.kind == "agent":
+        agent = json.dumps({"mbox": learner_mbox(rng.randint(1, job.learners))})
+        return f"{job.path}?agent={quote(agent)}&limit={job.limit}"
+    if job.kind == "activity":
+        activity = f"{COURSE}/modul/{rng.randint(1, len(MODULES))}"
+        return f"{job.path}?activity={quote(activity, safe='')}&limit={job.limit}"
+    if job.kind == "verb" or (job.kind == "more" and more is None):
+        return f"{job.path}?verb={quote(rng.choice(VERBS)[0], safe='')}&limit={job.limit}"
+    if job.kind == "more":
+        assert more is not None
+        return more
+    start = job.window[0] + rng.random() * max(job.window[1] - job.window[0] - 60, 1)
+    return f"{job.path}?since={quote(iso(start))}&until={quote(iso(start + 60))}&limit={job.limit}"
+
+
+def _connection(job: Job, seed: int) -> dict[str, Any]:
+    rng = random.Random(seed)
+    conn = http.client.HTTPConnection(job.host, job.port, timeout=30)
+    headers = {"X-Experience-API-Version": "1.0.3", "Content-Type": "application/json"}
+    if job.auth:
+        headers["Authorization"] = job.auth
+    latencies: list[int] = []
+    statuses: dict[str, int] = {}
+    errors = 0
+    more: str | None = None
+    pages = 0
+    count = 0
+    while time.time() < job.deadline and (not job.max_requests or count < job.max_requests):
+        count += 1
+        if job.mode == "post":
+            now = iso(time.time())
+            items = [statement(rng, job.learners, now) for _ in range(job.batch)]
+            body: bytes | None = json.dumps(items if job.batch > 1 else items[0]).encode()
+            method, target = "POST", job.path
+        else:
+            body, method = None, "GET"
+            target = _query(job, rng, more if pages < 50 else None)
+        started = time.perf_counter_ns()
+        try:
+            conn.request(method, target, body=body, headers=headers)
+            response = conn.getresponse()
+            data = response.read()
+        except (OSError, http.client.HTTPException):
+            errors += 1
+            conn.close()
+            conn = http.client.HTTPConnection(job.host, job.port, timeout=30)
+            continue
+        latencies.append((time.perf_counter_ns() - started) // 1000)
+        statuses[str(response.status)] = statuses.get(str(response.status), 0) + 1
+        if job.kind == "more" and job.mode == "get":
+            found = MORE.search(data)
+            more, pages = (found.group(1).decode(), pages + 1) if found else (None, 0)
+            if pages >= 50:
+                more, pages = None, 0
+    conn.close()
+    return {"latencies": latencies, "statuses": statuses, "errors": errors}
+
+
+def _process(job: Job, threads: int, seed: int, queue: Any) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(threads) as pool:
+        results = list(pool.map(lambda i: _connection(job, seed * 1000 + i), range(threads)))
+    queue.put(results)
+
+
+def run(
+    url: str,
+    *,
+    auth: str,
+    connections: int,
+    duration: float,
+    mode: str,
+    batch: int = 1,
+    kind: str = "agent",
+    window: tuple[float, float] = (0.0, 0.0),
+    limit: int = 100,
+    stop_after: int = 0,
+) -> dict[str, Any]:
+    """Run like ``wrk``; return the figures ``wrk/xapi.lua`` prints as BENCH_JSON."""
+    parsed = urllib.parse.urlsplit(url)
+    processes = max(1, min(connections, (os.cpu_count() or 1) * 2))
+    per_process = math.ceil(connections / processes)
+    job = Job(
+        host=parsed.hostname or "127.0.0.1",
+        port=parsed.port or 80,
+        path=parsed.path or "/xapi/statements",
+        auth=auth,
+        mode=mode,
+        batch=batch,
+        kind=kind,
+        window=window,
+        limit=limit,
+        deadline=time.time() + duration,
+        max_requests=math.ceil(stop_after / (processes * per_process)) if stop_after else 0,
+    )
+    context = multiprocessing.get_context("fork")
+    queue = context.Queue()
+    started = time.perf_counter()
+    workers = [
+        context.Process(target=_process, args=(job, per_process, seed, queue))
+        for seed in range(1, processes + 1)
+    ]
+    for worker in workers:
+        worker.start()
+    results = [r for _ in workers for r in queue.get()]
+    for worker in workers:
+        worker.join()
+    elapsed = time.perf_counter() - started
+    latencies = sorted(x for r in results for x in r["latencies"])
+    statuses: dict[str, int] = {}
+    for r in results:
+        for status, count in r["statuses"].items():
+            statuses[status] = statuses.get(status, 0) + count
+
+    def pct(p: float) -> int:
+        return latencies[min(len(latencies) - 1, int(len(latencies) * p / 100))] if latencies else 0
+
+    return {
+        "requests": len(latencies),
+        "duration_us": int(elapsed * 1_000_000),
+        "bytes": 0,
+        "statuses": statuses,
+        "errors": {
+            "connect": 0,
+            "read": sum(r["errors"] for r in results),
+            "write": 0,
+            "timeout": 0,
+        },
+        "latency_us": {
+            "p50": pct(50),
+            "p90": pct(90),
+            "p99": pct(99),
+            "max": latencies[-1] if latencies else 0,
+            "mean": sum(latencies) / len(latencies) if latencies else 0.0,
+        },
+    }
