@@ -59,7 +59,7 @@ def _query(job: Job, rng: random.Random, more: str | None) -> str:
 
 
 def _connection(job: Job, seed: int) -> dict[str, Any]:
-    rng = random.Random(seed)
+    rng = random.Random(f"{seed}-{os.getpid()}-{time.time_ns()}")  # fresh ids every run
     conn = http.client.HTTPConnection(job.host, job.port, timeout=30)
     headers = {"X-Experience-API-Version": "1.0.3", "Content-Type": "application/json"}
     if job.auth:
