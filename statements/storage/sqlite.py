@@ -37,6 +37,8 @@ from statements.time import now_micros
 
 T = TypeVar("T")
 
+AppendHook = Callable[[sqlite3.Connection, list[tuple[int, PreparedStatement]]], None]
+
 READERS = 4
 MAX_GROUP = 512
 
@@ -182,6 +184,10 @@ class SQLiteStore(SQLiteDocumentsMixin, Store):
         self._point_reader: sqlite3.Connection | None = None
         self._values = _InternedValues()
         self._state = _WriterState()
+        self.after_append: list[AppendHook] = []
+        """Called by the writer, inside the transaction that stores statements, with each new
+        (seq, statement): rows other packages keep about new statements (the bridge's
+        outbox) commit or roll back with them."""
 
     # --- life cycle -----------------------------------------------------------------
 
@@ -436,6 +442,10 @@ class SQLiteStore(SQLiteDocumentsMixin, Store):
             if prepared.voids or prepared.ref or prepared.id in referenced:
                 self._link(conn, prepared, last_seq + offset)
         self._learn_definitions(conn, fresh)
+        if self.after_append:
+            inserted = [(last_seq + offset, p) for offset, p in enumerate(fresh, start=1)]
+            for hook in self.after_append:
+                hook(conn, inserted)
         result.new = len(fresh)
         return result
 
