@@ -503,6 +503,9 @@ def build_parser() -> argparse.ArgumentParser:
     revoke.set_defaults(func=cmd_credentials_revoke)
     _add_reports(commands)
     _add_users(commands)
+    from lrs_bridge.bridge.commands import add_bridge_commands  # uses this module's helpers
+
+    add_bridge_commands(commands)
     return parser
 
 
@@ -644,4 +647,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    # Run the module as imported by its name, so that modules importing its helpers
+    # (lrs_bridge.bridge.commands) raise the very CliError that main() catches.
+    from lrs_bridge.cli import main as _main
+
+    raise SystemExit(_main())

@@ -64,6 +64,24 @@ class Settings(BaseSettings):
         description="Automatic reminders this many days before a workshop's deadline "
         "(comma-separated; empty for none).",
     )
+    remote_timeout_seconds: float = Field(
+        30.0,
+        gt=0,
+        le=600,
+        description="Bridge: seconds to wait for an upstream or target LRS before a retry.",
+    )
+    remote_retry_first_seconds: float = Field(
+        1.0, gt=0, description="Bridge: the first wait before a retry; it doubles each time."
+    )
+    remote_retry_max_seconds: float = Field(
+        300.0, gt=0, description="Bridge: the longest wait between retries."
+    )
+    remote_pull_attempts: int = Field(
+        6,
+        ge=1,
+        le=100,
+        description="Bridge: tries of one upstream request before a pull stops with an error.",
+    )
     log_level: str = Field("info", description="Log level: debug, info, warning, error.")
 
     @field_validator("database_url")

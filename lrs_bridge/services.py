@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from lrs_bridge.auth.credentials import CredentialService
+from lrs_bridge.bridge.service import BridgeService
 from lrs_bridge.config import Settings
 from lrs_bridge.people.audit import AuditLog
 from lrs_bridge.people.service import PeopleService
@@ -24,6 +25,7 @@ class Services:
     reports: ReportsService
     people: PeopleService
     audit: AuditLog
+    bridge: BridgeService
 
     @classmethod
     def build(cls, settings: Settings) -> Services:
@@ -35,6 +37,9 @@ class Services:
         statements.on_stored.append(reports.nudge)  # the projector wakes for new statements
         people = people_storage(store)  # before open(): registers the people migrations
         audit = AuditLog(people)
+        # Before open(): registers the bridge's migrations and its outbox hook.
+        bridge = BridgeService(store, statements, audit, settings)
+        statements.on_stored.append(bridge.nudge)  # forwarders wake for new statements
         return cls(
             settings=settings,
             store=store,
@@ -43,12 +48,18 @@ class Services:
             reports=reports,
             people=PeopleService(people, audit),
             audit=audit,
+            bridge=bridge,
         )
 
-    async def open(self) -> None:
+    async def open(self, *, background: bool = False) -> None:
+        """Open the store and start the projector; with ``background`` (the HTTP service,
+        not a CLI command) also the bridge's scheduled pulls and forwarders."""
         await self.store.open()
         await self.reports.start()
+        if background:
+            await self.bridge.start()
 
     async def close(self) -> None:
+        await self.bridge.stop()
         await self.reports.stop()
         await self.store.close()

@@ -1,0 +1,1 @@
+"""SQL migrations of the bridge (numbers 0300-0399)."""

@@ -1,0 +1,404 @@
+"""SQLite SQL of the bridge: sources, checkpoints, targets and the outbox (all of it here).
+
+Writes go through the store's one writer (``store.write``), reads through its reader pool.
+The outbox rows of newly stored statements are written by ``_outbox_rows``, which the
+store calls inside the very transaction that inserts the statements
+(``SQLiteStore.after_append``): a statement is stored with its outbox rows or not at all.
+"""
+
+from __future__ import annotations
+
+import secrets
+import sqlite3
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+
+from lrs_bridge.bridge.model import Filters, PullProblem, Remote, Source, Target
+from statements.errors import Conflict
+from statements.prepare import PreparedStatement
+from statements.storage.base import Store
+from statements.storage.migrate import register
+from statements.storage.sqlite import SQLiteStore
+
+register("lrs_bridge.bridge.migrations")
+
+_SOURCE_COLUMNS = (
+    "name, endpoint, key, secret, version, activity, verb, related_activities,"
+    " interval_seconds, created_at, checkpoint, last_pull_at, last_success_at, last_error,"
+    " last_error_at, pulled_total, bad_total"
+)
+_TARGET_COLUMNS = (
+    "name, endpoint, key, secret, version, activity, verb, related_activities, batch_size,"
+    " peer_credential, created_at, last_sent_at, last_error, last_error_at, sent_total,"
+    " rejected_total"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxItem:
+    """A statement waiting for a target, as stored here."""
+
+    seq: int
+    id: str
+    body: bytes
+    attachment_hashes: tuple[str, ...]
+
+
+def _source(row: Sequence[Any]) -> Source:
+    (name, endpoint, key, secret, version, activity, verb, related, interval, created_at) = row[:10]
+    checkpoint, pull_at, success_at, error, error_at, pulled, bad = row[10:]
+    return Source(
+        name=name,
+        remote=Remote(endpoint, key, secret, version),
+        filters=Filters(activity, verb, bool(related)),
+        interval_seconds=interval,
+        created_at=created_at,
+        checkpoint=checkpoint,
+        last_pull_at=pull_at,
+        last_success_at=success_at,
+        last_error=error,
+        last_error_at=error_at,
+        pulled_total=pulled,
+        bad_total=bad,
+    )
+
+
+def _target(row: Sequence[Any], queue: int = 0) -> Target:
+    (name, endpoint, key, secret, version, activity, verb, related, batch, peer) = row[:10]
+    created_at, sent_at, error, error_at, sent, rejected = row[10:]
+    return Target(
+        name=name,
+        remote=Remote(endpoint, key, secret, version),
+        filters=Filters(activity, verb, bool(related)),
+        batch_size=batch,
+        peer_credential=peer,
+        created_at=created_at,
+        last_sent_at=sent_at,
+        last_error=error,
+        last_error_at=error_at,
+        sent_total=sent,
+        rejected_total=rejected,
+        queue=queue,
+    )
+
+
+def _bump_generation(conn: sqlite3.Connection) -> None:
+    conn.execute("UPDATE bridge_generation SET value = ? WHERE id = 1", (secrets.randbits(62),))
+
+
+class SQLiteBridgeStorage:
+    def __init__(self, store: SQLiteStore) -> None:
+        self.store = store
+        # The writer thread alone touches these two: the targets as of a generation.
+        self._generation: int | None = None
+        self._targets: list[Target] = []
+        store.after_append.append(self._outbox_rows)
+
+    # --- the outbox, inside the statements' transaction ------------------------------------
+
+    def _outbox_rows(
+        self, conn: sqlite3.Connection, inserted: list[tuple[int, PreparedStatement]]
+    ) -> None:
+        (generation,) = conn.execute("SELECT value FROM bridge_generation WHERE id = 1").fetchone()
+        if generation != self._generation:
+            rows = conn.execute(f"SELECT {_TARGET_COLUMNS} FROM bridge_targets").fetchall()
+            self._targets = [_target(row) for row in rows]
+            self._generation = generation
+        if not self._targets:
+            return
+        conn.executemany(
+            "INSERT OR IGNORE INTO bridge_outbox (target, seq) VALUES (?, ?)",
+            [
+                (target.name, seq)
+                for seq, statement in inserted
+                for target in self._targets
+                if target.wants(statement)
+            ],
+        )
+
+    # --- sources ------------------------------------------------------------------------
+
+    async def add_source(self, source: Source) -> None:
+        def apply(conn: sqlite3.Connection) -> None:
+            try:
+                conn.execute(
+                    "INSERT INTO bridge_sources (name, endpoint, key, secret, version, activity,"
+                    " verb, related_activities, interval_seconds, created_at)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        source.name,
+                        source.remote.endpoint,
+                        source.remote.key,
+                        source.remote.secret,
+                        source.remote.version,
+                        source.filters.activity,
+                        source.filters.verb,
+                        int(source.filters.related_activities),
+                        source.interval_seconds,
+                        source.created_at,
+                    ),
+                )
+            except sqlite3.IntegrityError:
+                raise _exists("source", source.name) from None
+
+        await self.store.write(apply)
+
+    async def list_sources(self) -> list[Source]:
+        rows = await self.store._read(f"SELECT {_SOURCE_COLUMNS} FROM bridge_sources ORDER BY name")
+        return [_source(row) for row in rows]
+
+    async def get_source(self, name: str) -> Source | None:
+        rows = await self.store._read(
+            f"SELECT {_SOURCE_COLUMNS} FROM bridge_sources WHERE name = ?", (name,)
+        )
+        return _source(rows[0]) if rows else None
+
+    async def remove_source(self, name: str) -> bool:
+        def apply(conn: sqlite3.Connection) -> bool:
+            conn.execute("DELETE FROM bridge_pull_problems WHERE source = ?", (name,))
+            return conn.execute("DELETE FROM bridge_sources WHERE name = ?", (name,)).rowcount == 1
+
+        removed: bool = await self.store.write(apply)
+        return removed
+
+    async def advance(
+        self, name: str, checkpoint: int | None, stored: int, problems: Sequence[PullProblem]
+    ) -> None:
+        """After a page is stored: move the checkpoint (never back: another pull of the same
+        source may be ahead), count what was stored, and record the bad statements."""
+
+        def apply(conn: sqlite3.Connection) -> None:
+            conn.execute(
+                "UPDATE bridge_sources SET checkpoint = CASE WHEN ?1 IS NULL THEN checkpoint"
+                " ELSE MAX(COALESCE(checkpoint, ?1), ?1) END,"
+                " pulled_total = pulled_total + ?2, bad_total = bad_total + ?3 WHERE name = ?4",
+                (checkpoint, stored, len(problems), name),
+            )
+            conn.executemany(
+                "INSERT INTO bridge_pull_problems (source, statement_id, origin_stored,"
+                " message, details, seen_at) VALUES (?, ?, ?, ?, ?, ?)"
+                " ON CONFLICT (source, statement_id) DO UPDATE SET message = excluded.message,"
+                " details = excluded.details, seen_at = excluded.seen_at",
+                [
+                    (
+                        name,
+                        p.statement_id,
+                        p.origin_stored,
+                        p.message,
+                        orjson.dumps(p.details).decode(),
+                        p.seen_at,
+                    )
+                    for p in problems
+                ],
+            )
+
+        await self.store.write(apply)
+
+    async def finish_pull(self, name: str, now: int, error: str | None) -> None:
+        def apply(conn: sqlite3.Connection) -> None:
+            if error is None:
+                conn.execute(
+                    "UPDATE bridge_sources SET last_pull_at = ?, last_success_at = ?"
+                    " WHERE name = ?",
+                    (now, now, name),
+                )
+            else:
+                conn.execute(
+                    "UPDATE bridge_sources SET last_pull_at = ?, last_error = ?,"
+                    " last_error_at = ? WHERE name = ?",
+                    (now, error, now, name),
+                )
+
+        await self.store.write(apply)
+
+    async def problems(self, name: str, limit: int = 100) -> list[PullProblem]:
+        rows = await self.store._read(
+            "SELECT source, statement_id, origin_stored, message, details, seen_at"
+            " FROM bridge_pull_problems WHERE source = ? ORDER BY seen_at DESC, statement_id"
+            " LIMIT ?",
+            (name, limit),
+        )
+        return [
+            PullProblem(source, sid, origin, message, orjson.loads(details), seen)
+            for source, sid, origin, message, details, seen in rows
+        ]
+
+    # --- targets ------------------------------------------------------------------------
+
+    async def add_target(self, target: Target) -> None:
+        def apply(conn: sqlite3.Connection) -> None:
+            try:
+                conn.execute(
+                    "INSERT INTO bridge_targets (name, endpoint, key, secret, version, activity,"
+                    " verb, related_activities, batch_size, peer_credential, created_at)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        target.name,
+                        target.remote.endpoint,
+                        target.remote.key,
+                        target.remote.secret,
+                        target.remote.version,
+                        target.filters.activity,
+                        target.filters.verb,
+                        int(target.filters.related_activities),
+                        target.batch_size,
+                        target.peer_credential,
+                        target.created_at,
+                    ),
+                )
+            except sqlite3.IntegrityError:
+                raise _exists("target", target.name) from None
+            _bump_generation(conn)
+
+        await self.store.write(apply)
+
+    async def list_targets(self) -> list[Target]:
+        queues = await self.queue_lengths()
+        rows = await self.store._read(f"SELECT {_TARGET_COLUMNS} FROM bridge_targets ORDER BY name")
+        return [_target(row, queues.get(row[0], 0)) for row in rows]
+
+    async def get_target(self, name: str, *, count: bool = True) -> Target | None:
+        """A target; with ``count``, with the length of its queue (a count of its rows)."""
+        rows = await self.store._read(
+            f"SELECT {_TARGET_COLUMNS} FROM bridge_targets WHERE name = ?", (name,)
+        )
+        if not rows:
+            return None
+        if not count:
+            return _target(rows[0])
+        (queue,) = (
+            await self.store._read("SELECT COUNT(*) FROM bridge_outbox WHERE target = ?", (name,))
+        )[0]
+        return _target(rows[0], queue)
+
+    async def remove_target(self, name: str) -> bool:
+        """Remove a target with its outbox: what it had not received, it never will."""
+
+        def apply(conn: sqlite3.Connection) -> bool:
+            conn.execute("DELETE FROM bridge_outbox WHERE target = ?", (name,))
+            conn.execute("DELETE FROM bridge_rejected WHERE target = ?", (name,))
+            removed = conn.execute("DELETE FROM bridge_targets WHERE name = ?", (name,)).rowcount
+            _bump_generation(conn)
+            return removed == 1
+
+        removed: bool = await self.store.write(apply)
+        return removed
+
+    async def queue_lengths(self) -> dict[str, int]:
+        rows = await self.store._read("SELECT target, COUNT(*) FROM bridge_outbox GROUP BY target")
+        return {name: count for name, count in rows}
+
+    async def outbox(self, name: str, limit: int) -> list[OutboxItem]:
+        """The oldest statements waiting for a target, in log order."""
+        rows = await self.store._read(
+            "SELECT o.seq, s.id, s.body, s.attachments FROM bridge_outbox o"
+            " LEFT JOIN statements s ON s.seq = o.seq WHERE o.target = ? ORDER BY o.seq LIMIT ?",
+            (name, limit),
+        )
+        items = [
+            OutboxItem(seq, sid, bytes(body), tuple(hashes.split(",")) if hashes else ())
+            for seq, sid, body, hashes in rows
+            if body is not None
+        ]
+        gone = [row[0] for row in rows if row[2] is None]  # statements purged meanwhile
+        if gone:
+            await self.acknowledge(name, gone, None, count=False)
+        return items
+
+    async def acknowledge(
+        self, name: str, seqs: Iterable[int], now: int | None, *, count: bool = True
+    ) -> None:
+        """The target has these statements: out of the outbox."""
+        done = list(seqs)
+
+        def apply(conn: sqlite3.Connection) -> None:
+            conn.executemany(
+                "DELETE FROM bridge_outbox WHERE target = ? AND seq = ?",
+                [(name, seq) for seq in done],
+            )
+            if count:
+                conn.execute(
+                    "UPDATE bridge_targets SET sent_total = sent_total + ?, last_sent_at = ?"
+                    " WHERE name = ?",
+                    (len(done), now, name),
+                )
+
+        await self.store.write(apply)
+
+    async def reject(
+        self, name: str, item: OutboxItem, status: int, message: str, now: int
+    ) -> None:
+        """The target refused this statement for good: recorded, out of the outbox."""
+
+        def apply(conn: sqlite3.Connection) -> None:
+            conn.execute("DELETE FROM bridge_outbox WHERE target = ? AND seq = ?", (name, item.seq))
+            conn.execute(
+                "INSERT OR REPLACE INTO bridge_rejected (target, seq, statement_id, status,"
+                " message, rejected_at) VALUES (?, ?, ?, ?, ?, ?)",
+                (name, item.seq, item.id, status, message, now),
+            )
+            conn.execute(
+                "UPDATE bridge_targets SET rejected_total = rejected_total + 1, last_error = ?,"
+                " last_error_at = ? WHERE name = ?",
+                (f"statement {item.id} refused: {message}", now, name),
+            )
+
+        await self.store.write(apply)
+
+    async def rejected(self, name: str, limit: int = 100) -> list[dict[str, Any]]:
+        rows = await self.store._read(
+            "SELECT seq, statement_id, status, message, rejected_at FROM bridge_rejected"
+            " WHERE target = ? ORDER BY seq DESC LIMIT ?",
+            (name, limit),
+        )
+        return [
+            {"seq": seq, "statement_id": sid, "status": status, "message": msg, "at": at}
+            for seq, sid, status, msg, at in rows
+        ]
+
+    async def record_target_error(self, name: str, message: str, now: int) -> None:
+        def apply(conn: sqlite3.Connection) -> None:
+            conn.execute(
+                "UPDATE bridge_targets SET last_error = ?, last_error_at = ? WHERE name = ?",
+                (message, now, name),
+            )
+
+        await self.store.write(apply)
+
+    async def target_names(self) -> list[str]:
+        rows = await self.store._read("SELECT name FROM bridge_targets ORDER BY name")
+        return [row[0] for row in rows]
+
+    # --- statements -----------------------------------------------------------------------
+
+    async def known_ids(self, ids: Sequence[str]) -> set[str]:
+        """Which of these (lower-cased) statement ids are stored here already."""
+        found: set[str] = set()
+        for start in range(0, len(ids), 500):
+            chunk = list(ids[start : start + 500])
+            marks = ",".join("?" * len(chunk))
+            rows = await self.store._read(f"SELECT id FROM statements WHERE id IN ({marks})", chunk)
+            found.update(row[0] for row in rows)
+        return found
+
+    # --- metrics ------------------------------------------------------------------------
+
+    async def log_position(self) -> int:
+        rows = await self.store._read("SELECT COALESCE(MAX(seq), 0) FROM statements")
+        position: int = rows[0][0]
+        return position
+
+
+def _exists(kind: str, name: str) -> Conflict:
+    message = f"a {kind} named {name!r} exists already"
+    return Conflict(message, [{"path": "name", "rule": "unique", "message": message}])
+
+
+def bridge_storage(store: Store) -> SQLiteBridgeStorage:
+    """The bridge's storage on a store's engine."""
+    if isinstance(store, SQLiteStore):
+        return SQLiteBridgeStorage(store)
+    raise ValueError(f"no bridge storage for {type(store).__name__}")
