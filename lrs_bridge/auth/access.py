@@ -33,6 +33,9 @@ class Action(StrEnum):
     COURSES_WRITE = "courses:write"
     LEARNERS_READ = "learners:read"
     AUDIT_READ = "audit:read"
+    BRIDGE_MANAGE = "bridge:manage"
+    """Sources, targets, pulls and the outbox of the bridge to other LRSs: national admins
+    only (they hold other LRSs' credentials and move every county's statements)."""
 
 
 _READ = frozenset(

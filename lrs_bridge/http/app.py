@@ -16,6 +16,7 @@ from starlette.routing import Route
 
 from lrs_bridge.config import Settings
 from lrs_bridge.http.api.routes import api_routes
+from lrs_bridge.http.metrics import metrics
 from lrs_bridge.http.openapi import openapi_json
 from lrs_bridge.http.responses import JSONResponse, error_response
 from lrs_bridge.http.xapi.routes import xapi_routes
@@ -89,7 +90,7 @@ def create_app(settings: Settings, services: Services | None = None) -> Starlett
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        await svc.open()
+        await svc.open(background=True)  # the bridge's scheduled pulls and forwarders too
         try:
             yield
         finally:
@@ -99,6 +100,7 @@ def create_app(settings: Settings, services: Services | None = None) -> Starlett
         routes=[
             Route("/healthz", healthz, methods=["GET", "HEAD"]),
             Route("/readyz", readyz, methods=["GET", "HEAD"]),
+            Route("/metrics", metrics, methods=["GET", "HEAD"]),
             Route("/openapi.json", openapi_json, methods=["GET", "HEAD"]),
             *xapi_routes(),
             *api_routes(),

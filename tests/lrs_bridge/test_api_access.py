@@ -111,6 +111,12 @@ class World:
         course = await reports.add_course(
             {"name": f"Kurs {tag}", "activities": [f"https://example.se/xapi/{tag}"]}
         )
+        bridge = self.services.bridge
+        remote = {"endpoint": "http://127.0.0.1:9/xapi/", "key": "k", "secret": "s"}
+        if await bridge.storage.get_source("src") is None:  # one of each, put back if deleted
+            await bridge.add_source({"name": "src", **remote})
+        if await bridge.storage.get_target("tgt") is None:
+            await bridge.add_target({"name": "tgt", **remote})
         return Seed(workshops, participants, course.id)
 
 
@@ -162,6 +168,7 @@ def _participant(seed: Seed, target: str) -> str:
 
 
 Target = str
+BRIDGE_REMOTE = {"endpoint": "http://127.0.0.1:9/xapi/", "key": "k", "secret": "s"}
 Build = Callable[[Seed, Target], Call]
 
 W = "/api/v1/workshops/{workshop_id}"
@@ -296,12 +303,53 @@ OPERATIONS: dict[tuple[str, str], tuple[tuple[str, ...], Build, int]] = {
         lambda s, t: Call("/api/v1/audit" + (f"?county={t}" if t else "")),
         200,
     ),
+    **{
+        (f"/api/v1/bridge/{kind}s", "POST"): (
+            ("",),
+            lambda s, t, kind=kind: Call(
+                f"/api/v1/bridge/{kind}s",
+                json={"name": f"new-{uuid.uuid4().hex[:8]}", **BRIDGE_REMOTE},
+            ),
+            201,
+        )
+        for kind in ("source", "target")
+    },
+    ("/api/v1/bridge/sources", "GET"): (("",), lambda s, t: Call("/api/v1/bridge/sources"), 200),
+    ("/api/v1/bridge/sources/{name}", "GET"): (
+        ("",),
+        lambda s, t: Call("/api/v1/bridge/sources/src"),
+        200,
+    ),
+    ("/api/v1/bridge/sources/{name}", "DELETE"): (
+        ("",),
+        lambda s, t: Call("/api/v1/bridge/sources/src"),
+        200,
+    ),
+    ("/api/v1/bridge/sources/{name}/pull", "POST"): (
+        ("",),
+        lambda s, t: Call("/api/v1/bridge/sources/src/pull"),
+        202,
+    ),
+    ("/api/v1/bridge/targets", "GET"): (("",), lambda s, t: Call("/api/v1/bridge/targets"), 200),
+    ("/api/v1/bridge/targets/{name}", "GET"): (
+        ("",),
+        lambda s, t: Call("/api/v1/bridge/targets/tgt"),
+        200,
+    ),
+    ("/api/v1/bridge/targets/{name}", "DELETE"): (
+        ("",),
+        lambda s, t: Call("/api/v1/bridge/targets/tgt"),
+        200,
+    ),
+    ("/api/v1/bridge/outbox", "GET"): (("",), lambda s, t: Call("/api/v1/bridge/outbox"), 200),
 }
 
 
 def expected(kind: str, path: str, method: str, target: str, success: int) -> int:
     if kind in ("nobody", "bad token"):
         return 401
+    if path.startswith("/api/v1/bridge/"):  # other LRSs' credentials: national admins only
+        return success if kind == "national" else 403
     writes = method != "GET"
     if path.startswith("/api/v1/courses") and writes and kind not in COURSE_WRITERS:
         return 403

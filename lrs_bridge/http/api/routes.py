@@ -11,7 +11,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from lrs_bridge.auth.access import Action, Principal
-from lrs_bridge.http.api import audit, courses, readiness, workshops
+from lrs_bridge.http.api import audit, bridge, courses, readiness, workshops
 from lrs_bridge.http.api.common import reports
 from lrs_bridge.http.guard import Locator, Place, people_guarded
 from reports import places
@@ -135,4 +135,29 @@ def api_routes() -> list[Route]:
             "/learners/unmatched", {"GET": (readiness.unmatched_learners, Action.LEARNERS_READ)}
         ),
         _route("/audit", {"GET": (audit.audit_entries, Action.AUDIT_READ)}),
+        *_bridge_routes(),
+    ]
+
+
+def _bridge_routes() -> list[Route]:
+    manage = Action.BRIDGE_MANAGE
+    return [
+        _route(
+            "/bridge/sources",
+            {"GET": (bridge.list_sources, manage), "POST": (bridge.add_source, manage)},
+        ),
+        _route(
+            "/bridge/sources/{name}",
+            {"GET": (bridge.get_source, manage), "DELETE": (bridge.remove_source, manage)},
+        ),
+        _route("/bridge/sources/{name}/pull", {"POST": (bridge.pull_source, manage)}),
+        _route(
+            "/bridge/targets",
+            {"GET": (bridge.list_targets, manage), "POST": (bridge.add_target, manage)},
+        ),
+        _route(
+            "/bridge/targets/{name}",
+            {"GET": (bridge.get_target, manage), "DELETE": (bridge.remove_target, manage)},
+        ),
+        _route("/bridge/outbox", {"GET": (bridge.outbox, manage)}),
     ]
