@@ -128,9 +128,15 @@ def run_cli(*args: str, env: dict[str, str] | None = None) -> subprocess.Complet
 
 
 def start_server(
-    database: str, log: Path, key: str = "", secret: str = "", env: dict[str, str] | None = None
+    database: str,
+    log: Path,
+    key: str = "",
+    secret: str = "",
+    env: dict[str, str] | None = None,
+    port: int | None = None,
 ) -> LiveServer:
-    """Start ``lrs-bridge serve`` as a real process and wait until it answers."""
+    """Start ``lrs-bridge serve`` as a real process and wait until it answers (on ``port``,
+    or on a free one)."""
     if not key:
         created = run_cli(
             "credentials",
@@ -148,7 +154,7 @@ def start_server(
 
         record = json.loads(created.stdout)
         key, secret = record["key"], record["secret"]
-    port = free_port()
+    port = port or free_port()
     handle = log.open("ab")
     process = subprocess.Popen(
         [
