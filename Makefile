@@ -27,7 +27,7 @@ unit: $(STAMP)
 	$(BIN)/pytest -q
 
 ## Benchmarks (never part of `make test`): ingest, queries and memory against ceilings;
-## at most 14 minutes (--budget 840). BENCH_ARGS="--quick" for a short run, or
+## at most 12 minutes (--budget 720). BENCH_ARGS="--quick" for a short run, or
 ## BENCH_ARGS="--endpoint URL --user KEY --password SECRET" for another LRS.
 bench: $(STAMP)
 	@command -v wrk >/dev/null || { \
