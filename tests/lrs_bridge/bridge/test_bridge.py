@@ -3,6 +3,7 @@ own transaction), refused statements, the JSON API and its checks, /metrics, the
 
 from __future__ import annotations
 
+import asyncio
 import json
 import subprocess
 import sys
@@ -328,3 +329,37 @@ def test_cli_sources_and_targets(tmp_path: Path) -> None:
     assert (pull.returncode, pull.stderr) == (2, "lrs-bridge: no bridge source named 'nowhere'\n")
     removed = run_cli("targets", "remove", "central", "--database", database)
     assert removed.stdout == "removed target central and its outbox\n"
+
+
+async def test_the_service_pulls_a_scheduled_source_and_forwards_in_the_background(
+    services: Services, live_server: LiveServer
+) -> None:
+    """The background work the HTTP service starts: a source with an interval is pulled at
+    once (it never was), and what it brings is forwarded to a target, but not back."""
+    activity = course("scheduled")
+    upstream = [statement(i, activity) for i in range(12)]
+    with client(live_server) as http:
+        assert http.post("/xapi/statements", json=upstream).status_code == 200
+    remote = {
+        "endpoint": live_server.url + "/xapi/",
+        "key": live_server.key,
+        "secret": live_server.secret,
+    }
+    await services.bridge.add_source({"name": "county", **remote, "interval_seconds": 3600})
+    await services.bridge.add_target({"name": "county", **remote})  # the same LRS: no loop
+    ours = statement(99, activity)
+    await services.statements.store_statements([ours], version="1.0.3", writer=writer())
+    await services.bridge.start()
+    try:
+        for _ in range(300):
+            source = await services.bridge.get_source("county")
+            target = await services.bridge.get_target("county")
+            if source.last_success_at and target.queue == 0:
+                break
+            await asyncio.sleep(0.05)
+    finally:
+        await services.bridge.stop()
+    assert (source.pulled_total, source.checkpoint is not None) == (12, True)
+    assert (target.queue, target.sent_total) == (0, 1)  # only our own went there
+    there = [s["id"] for s in fetch_all(live_server, activity=activity)]
+    assert there == [s["id"] for s in upstream] + [ours["id"]]
