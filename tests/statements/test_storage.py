@@ -173,7 +173,9 @@ async def test_explain_reports_the_plan_of_a_query(services: Services) -> None:
     plan = await sqlite_store(services).explain(parse_query({"agent": AGENT}, max_limit=10))
     assert plan and full_scans(plan) == []
     # The agent filter is a search of the statement_index primary key (alias i).
-    assert any(line.startswith("SEARCH i USING PRIMARY KEY (kind=? AND value_id=?") for line in plan)
+    assert any(
+        line.startswith("SEARCH i USING PRIMARY KEY (kind=? AND value_id=?") for line in plan
+    )
 
 
 # --- migrations ---------------------------------------------------------------------------------
