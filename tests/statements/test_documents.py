@@ -411,7 +411,9 @@ async def test_document_sql_uses_indexes(services: Services, documents: Document
     statements_sql = [
         sql
         for sql in recorder.selects()
-        if "documents" in sql or "activities" in sql or "agent_names" in sql
+        # The tables of this module (the reports projector reads "courses", whose
+        # column named "activities" must not pull its small table scan in here).
+        if any(f"FROM {table}" in sql for table in ("documents", "activities", "agent_names"))
     ]
     assert len(statements_sql) >= 8
     for sql in statements_sql:
