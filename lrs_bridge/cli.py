@@ -21,6 +21,7 @@ from lrs_bridge.people.model import TokenInfo, User
 from lrs_bridge.people.service import NewToken, PeopleError
 from lrs_bridge.services import Services
 from reports.exports import FORMATS, to_json
+from reports.reminding import outcome_json, person_json
 from statements.errors import XapiError
 
 
@@ -381,6 +382,78 @@ def cmd_report(args: argparse.Namespace) -> int:
     return _with_services(args, action)
 
 
+def cmd_remind(args: argparse.Namespace) -> int:
+    """Who would be reminded of a workshop, and the e-mail; with --send, send it."""
+
+    async def action(services: Services) -> int:
+        desk = services.reminders
+        try:
+            if args.send:
+                outcome = await desk.send(args.workshop, municipality=args.municipality)
+                workshop = await services.reports.get_workshop(args.workshop)
+                await services.audit.record(
+                    None,
+                    "reminders.send",
+                    "workshop",
+                    workshop.id,
+                    workshop.county,
+                    sent=len(outcome.sent),
+                    failed=len(outcome.failed),
+                    skipped=len(outcome.skipped),
+                )
+            else:
+                preview = await desk.preview(args.workshop, municipality=args.municipality)
+        except XapiError as error:
+            raise _user_error(error) from None
+        if args.send:
+            if args.json:
+                print(json.dumps(outcome_json(outcome), ensure_ascii=False))
+            else:
+                for recipient in outcome.sent:
+                    print(f"sent     {recipient.name} <{recipient.email}>")
+                for recipient, failure in outcome.failed:
+                    print(f"FAILED   {recipient.name} <{recipient.email}>: {failure}")
+                for skipped in outcome.skipped:
+                    who = skipped.recipient
+                    print(f"skipped  {who.name} <{who.email}>: {skipped.reason}")
+                print(
+                    f"{len(outcome.sent)} sent, {len(outcome.failed)} failed, "
+                    f"{len(outcome.skipped)} skipped"
+                )
+            return 1 if outcome.failed else 0
+        plan = preview.plan
+        if args.json:
+            print(
+                json.dumps(
+                    {
+                        "send": [person_json(r) for r in plan.send],
+                        "skipped": [
+                            {**person_json(s.recipient), "reason": s.reason} for s in plan.skipped
+                        ],
+                        "example": to_json(preview.example),
+                    },
+                    ensure_ascii=False,
+                )
+            )
+            return 0
+        for recipient in plan.send:
+            print(f"would remind  {recipient.name} <{recipient.email}>  ({recipient.course})")
+        for skipped in plan.skipped:
+            who = skipped.recipient
+            print(f"would skip    {who.name} <{who.email}>: {skipped.reason}")
+        if preview.example is not None:
+            print(f"\n--- the e-mail to {preview.example.to} ---")
+            print(f"Subject: {preview.example.subject}\n")
+            print(preview.example.body)
+        print(
+            f"{len(plan.send)} to remind, {len(plan.skipped)} skipped; "
+            "nothing was sent (add --send to send)"
+        )
+        return 0
+
+    return _with_services(args, action)
+
+
 def cmd_progress_rebuild(args: argparse.Namespace) -> int:
     async def action(services: Services) -> int:
         result = await services.reports.rebuild_progress()
@@ -591,6 +664,22 @@ def _add_reports(commands: Any) -> None:
     )
     report.add_argument("--output", metavar="FILE", help="write to FILE instead of stdout")
     report.set_defaults(func=cmd_report)
+
+    remind = commands.add_parser(
+        "remind",
+        help="remind a workshop's participants who have not finished",
+        description="Show who would be reminded by e-mail (not completed, not reminded "
+        "within LRS_BRIDGE_REMINDER_WINDOW_HOURS) and the e-mail itself; --send sends "
+        "one e-mail per person over SMTP (LRS_BRIDGE_SMTP_*). Exits 1 if a delivery failed.",
+    )
+    _add_database(remind)
+    remind.add_argument("workshop", metavar="WORKSHOP", help="the workshop's id")
+    remind.add_argument(
+        "--municipality", metavar="CODE", help="only participants of one municipality"
+    )
+    remind.add_argument("--send", action="store_true", help="send the e-mails")
+    remind.add_argument("--json", action="store_true", help="print JSON")
+    remind.set_defaults(func=cmd_remind)
 
     progress = commands.add_parser("progress", help="the progress ledger")
     progress_commands = progress.add_subparsers(dest="progress_command", required=True)

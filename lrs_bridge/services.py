@@ -10,6 +10,9 @@ from lrs_bridge.config import Settings
 from lrs_bridge.people.audit import AuditLog
 from lrs_bridge.people.service import PeopleService
 from lrs_bridge.people.storage import people_storage
+from reports.mailer import SmtpSettings
+from reports.reminders import ReminderScheduler
+from reports.reminding import WorkshopReminders, build_reminders
 from reports.service import ReportsService
 from statements.log import StatementLog
 from statements.signature import check_signature
@@ -26,6 +29,8 @@ class Services:
     people: PeopleService
     audit: AuditLog
     bridge: BridgeService
+    reminders: WorkshopReminders
+    reminder_scheduler: ReminderScheduler | None
 
     @classmethod
     def build(cls, settings: Settings) -> Services:
@@ -40,6 +45,14 @@ class Services:
         # Before open(): registers the bridge's migrations and its outbox hook.
         bridge = BridgeService(store, statements, audit, settings)
         statements.on_stored.append(bridge.nudge)  # forwarders wake for new statements
+        reminders, scheduler = build_reminders(
+            store,
+            reports,
+            smtp_settings(settings),
+            window_hours=settings.reminder_window_hours,
+            offset_days=settings.reminder_offsets_days,
+            sender=settings.mail_from_name,
+        )
         return cls(
             settings=settings,
             store=store,
@@ -49,17 +62,36 @@ class Services:
             people=PeopleService(people, audit),
             audit=audit,
             bridge=bridge,
+            reminders=reminders,
+            reminder_scheduler=scheduler,
         )
 
     async def open(self, *, background: bool = False) -> None:
         """Open the store and start the projector; with ``background`` (the HTTP service,
-        not a CLI command) also the bridge's scheduled pulls and forwarders."""
+        not a CLI command) also the bridge's scheduled pulls and forwarders and the
+        automatic reminders."""
         await self.store.open()
         await self.reports.start()
         if background:
             await self.bridge.start()
+            if self.reminder_scheduler is not None:
+                self.reminder_scheduler.start()
 
     async def close(self) -> None:
+        if self.reminder_scheduler is not None:
+            await self.reminder_scheduler.stop()
         await self.bridge.stop()
         await self.reports.stop()
         await self.store.close()
+
+
+def smtp_settings(settings: Settings) -> SmtpSettings:
+    return SmtpSettings(
+        host=settings.smtp_host,
+        port=settings.smtp_port,
+        security=settings.smtp_security,
+        user=settings.smtp_user or None,
+        password=settings.smtp_password or None,
+        sender_address=settings.mail_from,
+        sender_name=settings.mail_from_name,
+    )

@@ -216,6 +216,19 @@ class ReminderService:
         trigger = trigger or f"manual:{uuid.uuid4()}"
         plan = await self.plan(recipients, now)
         outcome = Outcome(skipped=list(plan.skipped))
+        for skipped in plan.skipped:  # logged too, once per trigger and person
+            who = skipped.recipient
+            if await self.log.claim(
+                who.workshop_id, who.participant_id, trigger, now, sent_by, self.attempts
+            ):
+                await self.log.finish(
+                    who.workshop_id,
+                    who.participant_id,
+                    trigger,
+                    status="skipped",
+                    error=skipped.reason,
+                    now=now,
+                )
         for recipient in plan.send:
             claimed = await self.log.claim(
                 recipient.workshop_id,

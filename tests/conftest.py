@@ -19,6 +19,7 @@ import pytest
 from lrs_bridge.config import Settings, load_settings
 from lrs_bridge.http.app import create_app
 from lrs_bridge.services import Services
+from tests.mail import MailCatcher, mail_server
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -44,6 +45,13 @@ def settings(tmp_path: Path) -> Settings:
     return load_settings(
         database_url=f"sqlite:///{tmp_path / 'lrs.sqlite3'}", public_url="http://lrs.test"
     )
+
+
+@pytest.fixture
+def smtp() -> Iterator[tuple[MailCatcher, int]]:
+    """A real SMTP server (aiosmtpd) on a random loopback port: its catcher and port."""
+    with mail_server() as running:
+        yield running
 
 
 @pytest.fixture

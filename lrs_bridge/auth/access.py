@@ -33,13 +33,22 @@ class Action(StrEnum):
     COURSES_WRITE = "courses:write"
     LEARNERS_READ = "learners:read"
     AUDIT_READ = "audit:read"
+    REMINDERS_SEND = "reminders:send"
+    """See who would be reminded of a workshop and send the e-mails: coordinators too
+    (following up who has not finished is their work), within their scope."""
     BRIDGE_MANAGE = "bridge:manage"
     """Sources, targets, pulls and the outbox of the bridge to other LRSs: national admins
     only (they hold other LRSs' credentials and move every county's statements)."""
 
 
-_READ = frozenset(
-    {Action.WORKSHOPS_READ, Action.PARTICIPANTS_READ, Action.REPORTS_READ, Action.COURSES_READ}
+_FOLLOW_UP = frozenset(
+    {
+        Action.WORKSHOPS_READ,
+        Action.PARTICIPANTS_READ,
+        Action.REPORTS_READ,
+        Action.COURSES_READ,
+        Action.REMINDERS_SEND,
+    }
 )
 
 ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
@@ -47,10 +56,11 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
     # Workshops, lists, the learners who match none of their participants (likely typos
     # in the list they keep) and the audit log of their own county; courses are
     # configured centrally.
-    Role.COUNTY_ADMIN: _READ
+    Role.COUNTY_ADMIN: _FOLLOW_UP
     | {Action.WORKSHOPS_WRITE, Action.PARTICIPANTS_WRITE, Action.LEARNERS_READ, Action.AUDIT_READ},
-    # Coordinators follow up who has not finished: they read, they change nothing.
-    Role.COORDINATOR: _READ,
+    # Coordinators follow up who has not finished: they read and remind, they change
+    # nothing.
+    Role.COORDINATOR: _FOLLOW_UP,
 }
 
 

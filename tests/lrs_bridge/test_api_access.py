@@ -14,6 +14,7 @@ import io
 import uuid
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -22,9 +23,10 @@ import pytest
 from starlette.applications import Starlette
 from starlette.routing import Route
 
-from lrs_bridge.config import Settings
+from lrs_bridge.config import Settings, load_settings
 from lrs_bridge.http.app import create_app
 from lrs_bridge.services import Services
+from tests.mail import MailCatcher
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -63,6 +65,8 @@ SEES: dict[str, set[str]] = {
 ADMINS = {"national", "admin 21", "admin 14"}
 COURSE_WRITERS = {"national"}
 ADMIN_ONLY = {("/api/v1/learners/unmatched", "GET"), ("/api/v1/audit", "GET")}
+# Reminding is following up, not changing: coordinators send them too (within scope).
+EVERYONE_SENDS = {("/api/v1/workshops/{workshop_id}/reminders", "POST")}
 
 
 @dataclass
@@ -122,6 +126,17 @@ class World:
 
 def bearer(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
+
+
+@pytest.fixture
+def settings(tmp_path: Path, smtp: tuple[MailCatcher, int]) -> Settings:
+    """Reminders go to a real SMTP server (aiosmtpd), so sending them answers at once."""
+    return load_settings(
+        database_url=f"sqlite:///{tmp_path / 'lrs.sqlite3'}",
+        public_url="http://lrs.test",
+        smtp_host="127.0.0.1",
+        smtp_port=smtp[1],
+    )
 
 
 @pytest.fixture
@@ -257,6 +272,16 @@ OPERATIONS: dict[tuple[str, str], tuple[tuple[str, ...], Build, int]] = {
         ),
         200,
     ),
+    (W + "/reminders", "GET"): (
+        ("21", "14", "missing"),
+        lambda s, t: Call(f"/api/v1/workshops/{_workshop(s, t)}/reminders"),
+        200,
+    ),
+    (W + "/reminders", "POST"): (
+        ("21", "14", "missing"),
+        lambda s, t: Call(f"/api/v1/workshops/{_workshop(s, t)}/reminders"),
+        200,
+    ),
     ("/api/v1/readiness", "GET"): (
         ("", "csv", "xlsx"),
         lambda s, t: Call("/api/v1/readiness" + (f"?format={t}" if t else "")),
@@ -350,7 +375,7 @@ def expected(kind: str, path: str, method: str, target: str, success: int) -> in
         return 401
     if path.startswith("/api/v1/bridge/"):  # other LRSs' credentials: national admins only
         return success if kind == "national" else 403
-    writes = method != "GET"
+    writes = method != "GET" and (path, method) not in EVERYONE_SENDS
     if path.startswith("/api/v1/courses") and writes and kind not in COURSE_WRITERS:
         return 403
     if (writes or (path, method) in ADMIN_ONLY) and kind not in ADMINS:

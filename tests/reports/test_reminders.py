@@ -2,53 +2,19 @@
 
 from __future__ import annotations
 
-import email
-from collections.abc import AsyncIterator, Iterator
-from dataclasses import dataclass, field
+from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime, timedelta
-from email.message import Message
-from email.policy import default as default_policy
-from typing import Any
 
 import pytest
-from aiosmtpd.controller import Controller
 
 from lrs_bridge.services import Services
 from reports.mailer import SmtpMailer, SmtpSettings
 from reports.reminders import Recipient, ReminderScheduler, ReminderService, due_triggers
 from reports.reminders_sqlite import SQLiteReminderLog
 from statements.storage.sqlite import SQLiteStore
-from tests.conftest import free_port
+from tests.mail import MailCatcher
 
 DEADLINE = datetime(2026, 1, 17, 22, 59, tzinfo=UTC)  # 23:59 in Stockholm (UTC+1)
-
-
-@dataclass
-class MailCatcher:
-    """An SMTP handler that keeps what it receives and can refuse the first deliveries."""
-
-    messages: list[tuple[list[str], Message]] = field(default_factory=list)
-    refuse: int = 0
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        if self.refuse > 0:
-            self.refuse -= 1
-            return "451 4.3.0 Try again later"
-        message = email.message_from_bytes(envelope.content, policy=default_policy)
-        self.messages.append((list(envelope.rcpt_tos), message))
-        return "250 OK"
-
-
-@pytest.fixture
-def smtp() -> Iterator[tuple[MailCatcher, int]]:
-    catcher = MailCatcher()
-    port = free_port()
-    controller = Controller(catcher, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        yield catcher, port
-    finally:
-        controller.stop()
 
 
 @pytest.fixture

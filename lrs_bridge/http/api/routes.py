@@ -11,7 +11,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from lrs_bridge.auth.access import Action, Principal
-from lrs_bridge.http.api import audit, bridge, courses, readiness, workshops
+from lrs_bridge.http.api import audit, bridge, courses, readiness, reminders, workshops
 from lrs_bridge.http.api.common import reports
 from lrs_bridge.http.guard import Locator, Place, people_guarded
 from reports import places
@@ -109,6 +109,14 @@ def api_routes() -> list[Route]:
         _route(
             "/workshops/{workshop_id}/readiness",
             {"GET": (readiness.workshop_readiness, Action.REPORTS_READ)},
+            WORKSHOP,
+        ),
+        _route(
+            "/workshops/{workshop_id}/reminders",
+            {
+                "GET": (reminders.preview_reminders, Action.REMINDERS_SEND),
+                "POST": (reminders.send_reminders, Action.REMINDERS_SEND),
+            },
             WORKSHOP,
         ),
         _route("/readiness", {"GET": (readiness.readiness, Action.REPORTS_READ)}),

@@ -1,0 +1,125 @@
+"""Reminders of one workshop, as the reminder page, the API and ``lrs-bridge remind`` use
+them: who would be reminded now and why others would not, the e-mail they would get, the
+send itself, and the log of what was sent, failed or skipped.
+
+``reports.reminders`` holds the rules (repeat window, one e-mail per person, claims before
+sending, retries); this module joins them to the readiness report, which says who has not
+finished, and builds the service's reminder parts from its settings.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from reports.mailer import SmtpMailer, SmtpSettings
+from reports.reminders import (
+    Email,
+    LogEntry,
+    Mailer,
+    Outcome,
+    Plan,
+    Recipient,
+    ReminderLog,
+    ReminderScheduler,
+    ReminderService,
+)
+from reports.service import ReportsService
+from statements.storage.base import Store
+
+
+def reminder_log(store: Store) -> ReminderLog:
+    """The reminder log for the store's engine (the one place that chooses it)."""
+    from statements.storage.sqlite import SQLiteStore
+
+    if isinstance(store, SQLiteStore):
+        from reports.reminders_sqlite import SQLiteReminderLog
+
+        return SQLiteReminderLog(store)
+    raise ValueError(f"no reminder log for {type(store).__name__}")
+
+
+@dataclass(frozen=True, slots=True)
+class Preview:
+    plan: Plan
+    example: Email | None
+    """The e-mail the first person to be reminded would get (each gets their own)."""
+
+
+class WorkshopReminders:
+    def __init__(
+        self,
+        reports: ReportsService,
+        service: ReminderService,
+        clock: Callable[[], datetime] | None = None,
+    ) -> None:
+        self.reports = reports
+        self.service = service
+        self.clock = clock or (lambda: datetime.now(UTC))
+
+    async def preview(self, workshop_id: str, *, municipality: str | None = None) -> Preview:
+        """Who would be reminded now (and who not, with the reason); nothing is sent."""
+        recipients = await self.reports.reminder_recipients(workshop_id, municipality=municipality)
+        plan = await self.service.plan(recipients, self.clock())
+        example = self.service.compose(plan.send[0]) if plan.send else None
+        return Preview(plan, example)
+
+    async def send(
+        self, workshop_id: str, *, municipality: str | None = None, sent_by: str | None = None
+    ) -> Outcome:
+        """Send the reminders ``preview`` shows, one e-mail per person."""
+        recipients = await self.reports.reminder_recipients(workshop_id, municipality=municipality)
+        return await self.service.send(recipients, now=self.clock(), sent_by=sent_by)
+
+    async def entries(self, workshop_id: str) -> list[LogEntry]:
+        return await self.service.log.entries(workshop_id)
+
+
+def person_json(recipient: Recipient) -> dict[str, Any]:
+    return {
+        "participant_id": recipient.participant_id,
+        "name": recipient.name,
+        "email": recipient.email,
+        "course": recipient.course,
+    }
+
+
+def outcome_json(outcome: Outcome) -> dict[str, Any]:
+    """What a send did, person by person (for the API and the CLI)."""
+    return {
+        "sent": [person_json(r) for r in outcome.sent],
+        "failed": [{**person_json(r), "error": error} for r, error in outcome.failed],
+        "skipped": [{**person_json(s.recipient), "reason": s.reason} for s in outcome.skipped],
+    }
+
+
+def offsets(days: str) -> list[timedelta]:
+    """``"7,2"`` (the setting) as offsets before the deadline."""
+    return [timedelta(days=int(part)) for part in days.split(",") if part.strip()]
+
+
+def build_reminders(
+    store: Store,
+    reports: ReportsService,
+    smtp: SmtpSettings,
+    *,
+    window_hours: int,
+    offset_days: str,
+    sender: str,
+    mailer: Mailer | None = None,
+) -> tuple[WorkshopReminders, ReminderScheduler | None]:
+    """The service's reminder parts: the workshop desk and, when offsets are set, the
+    scheduler of automatic reminders (started by the HTTP service, not by CLI commands)."""
+    service = ReminderService(
+        reminder_log(store),
+        mailer or SmtpMailer(smtp),
+        window=timedelta(hours=window_hours),
+        sender=sender,
+    )
+    automatic: Sequence[timedelta] = offsets(offset_days)
+    scheduler = (
+        ReminderScheduler(service, reports.upcoming_reminders, automatic) if automatic else None
+    )
+    return WorkshopReminders(reports, service, reports.clock), scheduler
