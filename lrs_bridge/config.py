@@ -82,6 +82,25 @@ class Settings(BaseSettings):
         le=100,
         description="Bridge: tries of one upstream request before a pull stops with an error.",
     )
+    session_secret: str = Field(
+        "",
+        description="Key that signs the web pages' session cookies; set the same long "
+        "random value on every instance (empty: a new key at each start, which logs "
+        "everyone out on restart).",
+    )
+    session_hours: int = Field(
+        8, ge=1, le=24 * 30, description="Hours a web log-in lasts without activity."
+    )
+    secure_cookies: bool = Field(
+        False,
+        description="Mark session cookies Secure (true when the service is reached over "
+        "HTTPS, as behind a TLS-terminating proxy).",
+    )
+    contact_email: str = Field(
+        "",
+        description="Where people report accessibility problems with the web pages "
+        "(shown on the accessibility statement page).",
+    )
     log_level: str = Field("info", description="Log level: debug, info, warning, error.")
 
     @field_validator("database_url")

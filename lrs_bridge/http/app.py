@@ -22,6 +22,7 @@ from lrs_bridge.http.responses import JSONResponse, error_response
 from lrs_bridge.http.xapi.routes import xapi_routes
 from lrs_bridge.http.xapi.versions import AlternateSyntaxMiddleware, XapiVersionMiddleware
 from lrs_bridge.services import Services
+from lrs_bridge.web.pages import Web, web_routes
 from statements.errors import XapiError
 
 log = logging.getLogger("lrs_bridge")
@@ -104,6 +105,7 @@ def create_app(settings: Settings, services: Services | None = None) -> Starlett
             Route("/openapi.json", openapi_json, methods=["GET", "HEAD"]),
             *xapi_routes(),
             *api_routes(),
+            *web_routes(),
         ],
         middleware=[
             Middleware(
@@ -125,4 +127,5 @@ def create_app(settings: Settings, services: Services | None = None) -> Starlett
         lifespan=lifespan,
     )
     app.state.services = svc
+    app.state.web = Web(settings)
     return app

@@ -11,6 +11,9 @@ person (``Authorization: Bearer TOKEN``), checks their role may take the action 
 otherwise, whatever the object), then that the object exists *and* lies in their scope
 (``lrs_bridge.auth.access.may_see``): one and the same 404 otherwise, so nobody learns
 whether another county's object exists.
+
+Web pages: ``lrs_bridge.web.pages`` declares each page the same way and asks the same
+``refusal`` (the person comes from the signed session cookie instead of a token).
 """
 
 from __future__ import annotations
@@ -126,6 +129,21 @@ def not_found(noun: str, path: str) -> Response:
     )
 
 
+async def refusal(
+    request: Request, principal: Principal, action: Action, locator: Locator | None
+) -> int | None:
+    """The permission check for people, the API's and the web pages' alike: 403 when the
+    role never takes ``action``, 404 when the object the path names does not exist or lies
+    outside the person's scope, None when the request may go on."""
+    if not may(principal, action):
+        return 403
+    if locator is not None:
+        place = await locator.find(request)
+        if place is None or not may_see(principal, place.county, place.municipality):
+            return 404
+    return None
+
+
 def people_guarded(
     handler: PeopleHandler,
     actions: Mapping[str, Action],
@@ -154,16 +172,16 @@ def people_guarded(
                 ],
                 headers=BEARER_CHALLENGE,
             )
-        if not may(principal, action):
+        refused = await refusal(request, principal, action, locator)
+        if refused == 403:
             return error_response(
                 403,
                 f"a {principal.role.value} may not do {action.value}",
                 [{"path": "Authorization", "rule": "role", "message": action.value}],
             )
-        if locator is not None:
-            place = await locator.find(request)
-            if place is None or not may_see(principal, place.county, place.municipality):
-                return not_found(locator.noun, request.url.path)
+        if refused == 404:
+            assert locator is not None
+            return not_found(locator.noun, request.url.path)
         return await handler(request, principal)
 
     endpoint.__name__ = handler.__name__

@@ -1,0 +1,671 @@
+"""The web pages: routes, the one gate every page goes through, and the page handlers.
+
+Every page is declared with the ``Action`` each method needs and, when its path names an
+object, the same ``Locator`` the API uses; ``Gate`` loads the signed session, checks the
+CSRF token of every POST, finds the person, and asks ``lrs_bridge.http.guard.refusal``
+(the API's permission check) before the handler runs. An object outside the person's
+scope gets the same "not found" page as one that does not exist.
+
+Texts come from the catalogue (``reports.texts``, keys ``web.*``) in the session's
+language; templates are Jinja2 with autoescaping.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import logging
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
+
+from jinja2 import Environment, PackageLoader, select_autoescape
+from starlette.datastructures import FormData, UploadFile
+from starlette.requests import Request
+from starlette.responses import FileResponse, HTMLResponse, RedirectResponse, Response
+from starlette.routing import Route
+
+from lrs_bridge.auth.access import Action, OutOfScope, Principal, Role, county_filter, may
+from lrs_bridge.auth.access import municipality_filter as own_municipality
+from lrs_bridge.config import Settings
+from lrs_bridge.http.api.readiness import content_disposition
+from lrs_bridge.http.api.routes import COUNTY, WORKSHOP
+from lrs_bridge.http.guard import Locator, refusal, services
+from lrs_bridge.services import Services
+from lrs_bridge.web import charts
+from lrs_bridge.web.session import Session, Sessions, check_csrf
+from lrs_bridge.web.throttle import LoginThrottle
+from reports.model import ParticipantReadiness, StatusTotals
+from reports.roster import ImportRejected
+from reports.texts import CATALOGUE, LANGUAGES, long_date, text
+from statements.errors import XapiError
+
+log = logging.getLogger(__name__)
+
+STOCKHOLM = ZoneInfo("Europe/Stockholm")
+STATIC = Path(__file__).parent / "static"
+STATUSES = charts.STATUSES
+SORTS = ("municipality", "name", "status", "completed")
+
+SECURITY_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
+        "frame-ancestors 'none'; base-uri 'none'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "X-Frame-Options": "DENY",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
+    "Cache-Control": "no-store",
+}
+
+
+class Web:
+    """What the pages share: templates, sessions, the login throttle."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.sessions = Sessions(
+            settings.session_secret, settings.session_hours, settings.secure_cookies
+        )
+        self.throttle = LoginThrottle()
+        self.templates = Environment(
+            loader=PackageLoader("lrs_bridge.web", "templates"),
+            autoescape=select_autoescape(["html"]),
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+
+
+def web(request: Request) -> Web:
+    found: Web = request.app.state.web
+    return found
+
+
+# --- the page context --------------------------------------------------------------------
+
+
+@dataclass
+class Ctx:
+    request: Request
+    session: Session
+    principal: Principal | None
+    form: FormData | None = None
+
+    @property
+    def services(self) -> Services:
+        return services(self.request)
+
+    @property
+    def language(self) -> str:
+        return self.session.language
+
+    def t(self, key: str, **values: Any) -> str:
+        return text(key, self.language, **values)
+
+    def may(self, action: Action) -> bool:
+        return self.principal is not None and may(self.principal, action)
+
+    def value(self, name: str) -> str:
+        value = self.form.get(name) if self.form is not None else None
+        return value.strip() if isinstance(value, str) else ""
+
+    def when(self, moment: datetime | None) -> str:
+        if moment is None:
+            return "–"
+        return moment.astimezone(STOCKHOLM).strftime("%Y-%m-%d %H:%M")
+
+    def day(self, value: date | datetime | None) -> str:
+        return long_date(value, self.language) if value is not None else "–"
+
+    def render(self, template: str, status: int = 200, **values: Any) -> Response:
+        page = web(self.request).templates.get_template(template)
+        html = page.render(
+            t=self.t,
+            has=CATALOGUE.__contains__,
+            ctx=self,
+            Action=Action,
+            statuses=STATUSES,
+            csrf=self.session.csrf,
+            language=self.language,
+            languages=LANGUAGES,
+            path=self.request.url.path,
+            **values,
+        )
+        response = HTMLResponse(html, status_code=status)
+        return finish(self.request, response, self.session)
+
+    def redirect(self, url: str) -> Response:
+        return finish(self.request, RedirectResponse(url, status_code=303), self.session)
+
+
+def finish(request: Request, response: Response, session: Session) -> Response:
+    response.headers.update(SECURITY_HEADERS)
+    web(request).sessions.save(response, session)
+    return response
+
+
+def _safe_next(value: str | None) -> str:
+    """Only a path of this site (never another site, never //host)."""
+    if value and value.startswith("/") and not value.startswith("//") and "\\" not in value:
+        return value
+    return "/"
+
+
+# --- the gate ----------------------------------------------------------------------------
+
+PageHandler = Callable[[Ctx], Awaitable[Response]]
+
+
+def page(
+    handler: PageHandler,
+    actions: Mapping[str, Action | None],
+    locator: Locator | None = None,
+    *,
+    public: bool = False,
+) -> Callable[[Request], Awaitable[Response]]:
+    """A page behind the one permission check: ``actions`` maps each method to the
+    action it needs (None: any logged-in person; with ``public``, anyone)."""
+
+    async def endpoint(request: Request) -> Response:
+        method = "GET" if request.method == "HEAD" else request.method
+        session = web(request).sessions.load(request)
+        ctx = Ctx(request, session, None)
+        if method not in actions:
+            return ctx.render("error.html", 405, title=ctx.t("web.error.method"))
+        if method == "POST":
+            try:
+                ctx.form = await request.form(
+                    max_files=1,
+                    max_fields=50,
+                    max_part_size=services(request).settings.max_body_bytes,
+                )
+            except Exception:
+                return ctx.render("error.html", 400, title=ctx.t("web.error.bad_form"))
+            if not check_csrf(session, ctx.form.get("csrf")):
+                return ctx.render(
+                    "error.html",
+                    403,
+                    title=ctx.t("web.error.csrf"),
+                    message=ctx.t("web.error.csrf_help"),
+                )
+        if session.user_id is not None:
+            user = await services(request).people.find_user(str(session.user_id))
+            if user is not None and user.active:
+                ctx.principal = user.principal()
+            else:
+                ctx.session = session.logged_out()
+        if not public:
+            if ctx.principal is None:
+                target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+                return ctx.redirect("/login?" + urlencode({"next": target}))
+            action = actions[method]
+            if action is not None:
+                refused = await refusal(request, ctx.principal, action, locator)
+                if refused == 403:
+                    return ctx.render("error.html", 403, title=ctx.t("web.error.forbidden"))
+                if refused == 404:
+                    return not_found(ctx)
+        try:
+            return await handler(ctx)
+        except XapiError as error:
+            if error.status == 404:
+                return not_found(ctx)
+            return ctx.render("error.html", error.status, title=error.message)
+
+    endpoint.__name__ = handler.__name__
+    endpoint.actions = dict(actions)  # type: ignore[attr-defined]
+    endpoint.locator = locator  # type: ignore[attr-defined]
+    endpoint.public = public  # type: ignore[attr-defined]
+    return endpoint
+
+
+def not_found(ctx: Ctx) -> Response:
+    return ctx.render("error.html", 404, title=ctx.t("web.error.not_found"))
+
+
+# --- log-in, log-out, language --------------------------------------------------------------
+
+
+def _client(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+async def login(ctx: Ctx) -> Response:
+    next_url = _safe_next(ctx.request.query_params.get("next") or ctx.value("next"))
+    if ctx.request.method != "POST":
+        if ctx.principal is not None:
+            return ctx.redirect(next_url)
+        return ctx.render("login.html", next_url=next_url, email="", error=None)
+    email = ctx.value("email").lower()
+    password = ctx.form.get("password") if ctx.form is not None else None
+    throttle = web(ctx.request).throttle
+    keys = ("email:" + email, "client:" + _client(ctx.request))
+    wait = throttle.wait(*keys)
+    if wait > 0:
+        minutes = max(1, round(wait / 60))
+        return ctx.render(
+            "login.html",
+            429,
+            next_url=next_url,
+            email=email,
+            error=ctx.t("web.login.throttled", minutes=minutes),
+        )
+    principal = None
+    if email and isinstance(password, str) and password:
+        principal = await ctx.services.people.verify_password(email, password)
+    if principal is None:
+        throttle.failed(*keys)
+        log.info("failed web log-in")  # neither the address tried nor the client's IP
+        return ctx.render(
+            "login.html", 401, next_url=next_url, email=email, error=ctx.t("web.login.failed")
+        )
+    throttle.succeeded(keys[0])
+    ctx.session = ctx.session.logged_in(principal.user_id)
+    log.info("web log-in of user %d", principal.user_id)
+    return ctx.redirect(next_url)
+
+
+async def logout(ctx: Ctx) -> Response:
+    ctx.session = ctx.session.logged_out()
+    return ctx.redirect("/login?" + urlencode({"bye": "1"}))
+
+
+async def language(ctx: Ctx) -> Response:
+    chosen = ctx.value("language")
+    if chosen in LANGUAGES:
+        ctx.session = Session(ctx.session.csrf, chosen, ctx.session.user_id)
+    return ctx.redirect(_safe_next(ctx.value("next")))
+
+
+async def home(ctx: Ctx) -> Response:
+    assert ctx.principal is not None
+    if ctx.principal.role is Role.NATIONAL_ADMIN:
+        return ctx.redirect("/nation")
+    return ctx.redirect(f"/counties/{ctx.principal.county}")
+
+
+async def accessibility(ctx: Ctx) -> Response:
+    return ctx.render("accessibility.html", contact=ctx.services.settings.contact_email)
+
+
+# --- overviews --------------------------------------------------------------------------
+
+
+def _done(totals: StatusTotals) -> int:
+    return totals.completed_on_time + totals.completed_late
+
+
+async def nation(ctx: Ctx) -> Response:
+    assert ctx.principal is not None
+    if ctx.principal.role is not Role.NATIONAL_ADMIN:
+        return ctx.redirect(f"/counties/{ctx.principal.county}")
+    report = await ctx.services.reports.national_readiness()
+    bars = [charts.Bar(c.county_name, c.totals) for c in report.counties]
+    chart = charts.readiness_bars(bars, ctx.t("web.nation.chart_title"), ctx.t)
+    return ctx.render("nation.html", report=report, chart=chart, done=_done)
+
+
+async def county(ctx: Ctx) -> Response:
+    assert ctx.principal is not None
+    code: str = ctx.request.path_params["county"]
+    reports = ctx.services.reports
+    report = await reports.county_readiness(code, municipality=own_municipality(ctx.principal))
+    bars = [charts.Bar(m.municipality_name, m.totals) for m in report.municipalities]
+    chart = charts.readiness_bars(
+        bars, ctx.t("web.county.chart_title", county=report.county_name), ctx.t
+    )
+    courses = await reports.list_courses()
+    return ctx.render(
+        "county.html",
+        report=report,
+        chart=chart,
+        done=_done,
+        courses=courses,
+        errors={},
+        values={},
+    )
+
+
+async def create_workshop(ctx: Ctx) -> Response:
+    code: str = ctx.request.path_params["county"]
+    reports = ctx.services.reports
+    values = {name: ctx.value(name) for name in ("title", "date", "deadline")}
+    chosen = [v for v in ctx.form.getlist("courses") if isinstance(v, str)] if ctx.form else []
+    data: dict[str, Any] = {"county": code, "title": values["title"], "date": values["date"]}
+    if values["deadline"]:
+        data["deadline"] = values["deadline"]
+    if chosen:
+        data["courses"] = chosen
+    try:
+        created = await reports.create_workshop(data)
+    except XapiError as error:
+        if error.status != 400:
+            raise
+        report = await reports.county_readiness(code)
+        bars = [charts.Bar(m.municipality_name, m.totals) for m in report.municipalities]
+        chart = charts.readiness_bars(
+            bars, ctx.t("web.county.chart_title", county=report.county_name), ctx.t
+        )
+        errors = {str(d.get("path", "")).split(".")[0]: d.get("message", "") for d in error.details}
+        return ctx.render(
+            "county.html",
+            400,
+            report=report,
+            chart=chart,
+            done=_done,
+            courses=await reports.list_courses(),
+            errors=errors,
+            values=values,
+        )
+    assert ctx.principal is not None
+    await ctx.services.audit.record(
+        ctx.principal, "workshop.create", "workshop", created.id, created.county
+    )
+    return ctx.redirect(f"/workshops/{created.id}")
+
+
+# --- a workshop -------------------------------------------------------------------------
+
+
+def _matches(entry: ParticipantReadiness, query: str) -> bool:
+    person = entry.participant
+    return query in person.name.lower() or query in person.municipality_name.lower()
+
+
+def _sort_key(sort: str) -> Callable[[ParticipantReadiness], Any]:
+    order = {status: n for n, status in enumerate(STATUSES)}
+    if sort == "name":
+        return lambda e: (e.participant.name.lower(),)
+    if sort == "status":
+        return lambda e: (order[e.status], e.participant.name.lower())
+    if sort == "completed":
+        return lambda e: (
+            e.completed_at is None,
+            e.completed_at or datetime.max.replace(tzinfo=STOCKHOLM),
+            e.participant.name.lower(),
+        )
+    return lambda e: (e.participant.municipality_name, e.participant.name.lower())
+
+
+async def workshop(ctx: Ctx) -> Response:
+    assert ctx.principal is not None
+    workshop_id: str = ctx.request.path_params["workshop_id"]
+    report = await ctx.services.reports.workshop_readiness(
+        workshop_id, municipality=own_municipality(ctx.principal)
+    )
+    params = ctx.request.query_params
+    query = params.get("q", "").strip()
+    status = params.get("status", "")
+    status = status if status in STATUSES else ""
+    sort = params.get("sort", "municipality")
+    sort = sort if sort in SORTS else "municipality"
+    shown = [
+        entry
+        for entry in report.participants
+        if (not query or _matches(entry, query.lower())) and (not status or entry.status == status)
+    ]
+    shown.sort(key=_sort_key(sort))
+    bars = [charts.Bar(m.municipality_name, m.totals) for m in report.municipalities]
+    bar_chart = charts.readiness_bars(bars, ctx.t("web.workshop.bars_title"), ctx.t)
+    completed = [
+        entry.completed_at.astimezone(STOCKHOLM)
+        for entry in report.participants
+        if entry.completed_at is not None
+    ]
+    days = charts.completions_by_day(completed)
+    deadline = report.workshop.deadline.astimezone(STOCKHOLM)
+    time_chart = charts.completions_over_time(
+        days, report.totals.total, deadline, ctx.t("web.workshop.time_title"), ctx.t
+    )
+    return ctx.render(
+        "workshop.html",
+        report=report,
+        shown=shown,
+        query=query,
+        chosen_status=status,
+        sort=sort,
+        sorts=SORTS,
+        bar_chart=bar_chart,
+        time_chart=time_chart,
+        days=days,
+        done=_done,
+        percent=lambda value: round(100 * value),
+    )
+
+
+async def export(ctx: Ctx) -> Response:
+    assert ctx.principal is not None
+    workshop_id: str = ctx.request.path_params["workshop_id"]
+    fmt: str = ctx.request.path_params["fmt"]
+    if fmt not in ("csv", "xlsx"):
+        return not_found(ctx)
+    reports = ctx.services.reports
+    report = await reports.workshop_readiness(
+        workshop_id, municipality=own_municipality(ctx.principal)
+    )
+    exported = reports.export(report, fmt)
+    await ctx.services.audit.record(
+        ctx.principal,
+        "report.export",
+        "workshop",
+        workshop_id,
+        report.workshop.county,
+        format=fmt,
+        municipality=own_municipality(ctx.principal),
+    )
+    response = Response(
+        exported.content,
+        media_type=exported.media_type,
+        headers={"Content-Disposition": content_disposition(exported.filename)},
+    )
+    return finish(ctx.request, response, ctx.session)
+
+
+# --- uploading a participant list ---------------------------------------------------------
+
+
+async def upload(ctx: Ctx) -> Response:
+    workshop_id: str = ctx.request.path_params["workshop_id"]
+    reports = ctx.services.reports
+    found = await reports.get_workshop(workshop_id)
+    if ctx.request.method != "POST":
+        return ctx.render("upload.html", workshop=found, result=None, problems=None)
+    confirm = ctx.value("confirm") == "1"
+    if confirm:
+        try:
+            content = base64.b64decode(ctx.value("content"), validate=True)
+        except (binascii.Error, ValueError):
+            return ctx.render("error.html", 400, title=ctx.t("web.error.bad_form"))
+        filename = ctx.value("filename") or None
+    else:
+        upload_file = ctx.form.get("file") if ctx.form is not None else None
+        if not isinstance(upload_file, UploadFile) or not upload_file.filename:
+            return ctx.render(
+                "upload.html",
+                400,
+                workshop=found,
+                result=None,
+                problems=None,
+                error=ctx.t("web.upload.no_file"),
+            )
+        content = await upload_file.read()
+        filename = upload_file.filename
+    try:
+        result = await reports.import_participants(
+            workshop_id, content, filename=filename, dry_run=not confirm
+        )
+    except ImportRejected as rejected:
+        return ctx.render(
+            "upload.html",
+            400,
+            workshop=found,
+            result=None,
+            problems=rejected.problems,
+            filename=filename,
+        )
+    except XapiError as error:
+        if error.status not in (400, 413, 415):
+            raise
+        return ctx.render(
+            "upload.html", 400, workshop=found, result=None, problems=None, error=error.message
+        )
+    if confirm:
+        assert ctx.principal is not None
+        await ctx.services.audit.record(
+            ctx.principal,
+            "participants.import",
+            "workshop",
+            workshop_id,
+            found.county,
+            rows=result.rows,
+            added=len(result.added),
+            changed=len(result.changed),
+            removed=len(result.removed),
+        )
+    return ctx.render(
+        "upload.html",
+        workshop=found,
+        result=result,
+        problems=None,
+        filename=filename,
+        content=base64.b64encode(content).decode() if not confirm else "",
+    )
+
+
+# --- reminders ----------------------------------------------------------------------------
+
+
+async def reminders(ctx: Ctx) -> Response:
+    assert ctx.principal is not None
+    workshop_id: str = ctx.request.path_params["workshop_id"]
+    services_ = ctx.services
+    found = await services_.reports.get_workshop(workshop_id)
+    municipality = own_municipality(ctx.principal)
+    outcome = None
+    if ctx.request.method == "POST":
+        outcome = await services_.reminders.send(
+            workshop_id, municipality=municipality, sent_by=str(ctx.principal.user_id)
+        )
+        await services_.audit.record(
+            ctx.principal,
+            "reminders.send",
+            "workshop",
+            workshop_id,
+            found.county,
+            sent=len(outcome.sent),
+            failed=len(outcome.failed),
+            skipped=len(outcome.skipped),
+        )
+    preview = await services_.reminders.preview(workshop_id, municipality=municipality)
+    people = {
+        p.id: p
+        for p in await services_.reports.list_participants(workshop_id, municipality=municipality)
+    }
+    entries = [
+        e for e in await services_.reminders.entries(workshop_id) if e.participant_id in people
+    ]
+    entries.reverse()
+    return ctx.render(
+        "reminders.html",
+        workshop=found,
+        preview=preview,
+        outcome=outcome,
+        entries=entries[:200],
+        people=people,
+        window_hours=int(services_.reminders.service.window.total_seconds() // 3600),
+    )
+
+
+# --- lists ------------------------------------------------------------------------------
+
+
+async def learners(ctx: Ctx) -> Response:
+    assert ctx.principal is not None
+    try:
+        county_code = county_filter(ctx.principal, None)
+    except OutOfScope:  # pragma: no cover - no county asked for
+        county_code = None
+    found = await ctx.services.reports.unmatched_learners(county_code, limit=1000)
+    return ctx.render("learners.html", learners=found)
+
+
+async def courses(ctx: Ctx) -> Response:
+    return ctx.render("courses.html", courses=await ctx.services.reports.list_courses())
+
+
+async def audit(ctx: Ctx) -> Response:
+    assert ctx.principal is not None
+    entries = await ctx.services.audit.entries(ctx.principal, limit=200)
+    actors = {user.id: user.email for user in await ctx.services.people.list_users()}
+    return ctx.render("audit.html", entries=entries, actors=actors)
+
+
+async def stylesheet(request: Request) -> Response:
+    response = FileResponse(STATIC / "app.css", media_type="text/css")
+    response.headers["Cache-Control"] = "public, max-age=3600"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+# --- routes ---------------------------------------------------------------------------------
+
+
+def web_routes() -> list[Route]:
+    get = ["GET", "HEAD"]
+    both = ["GET", "HEAD", "POST"]
+    any_person: dict[str, Action | None] = {"GET": None}
+    return [
+        Route("/static/app.css", stylesheet, methods=get),
+        Route("/", page(home, any_person), methods=get),
+        Route("/login", page(login, {"GET": None, "POST": None}, public=True), methods=both),
+        Route("/logout", page(logout, {"POST": None}), methods=["POST"]),
+        Route("/language", page(language, {"POST": None}, public=True), methods=["POST"]),
+        Route("/tillganglighet", page(accessibility, {"GET": None}, public=True), methods=get),
+        Route("/nation", page(nation, {"GET": Action.REPORTS_READ}), methods=get),
+        Route(
+            "/counties/{county}",
+            page(county, {"GET": Action.REPORTS_READ}, COUNTY),
+            methods=get,
+        ),
+        Route(
+            "/counties/{county}/workshops",
+            page(create_workshop, {"POST": Action.WORKSHOPS_WRITE}, COUNTY),
+            methods=["POST"],
+        ),
+        Route(
+            "/workshops/{workshop_id}",
+            page(workshop, {"GET": Action.REPORTS_READ}, WORKSHOP),
+            methods=get,
+        ),
+        Route(
+            "/workshops/{workshop_id}/export.{fmt}",
+            page(export, {"GET": Action.REPORTS_READ}, WORKSHOP),
+            methods=get,
+        ),
+        Route(
+            "/workshops/{workshop_id}/upload",
+            page(
+                upload,
+                {"GET": Action.PARTICIPANTS_WRITE, "POST": Action.PARTICIPANTS_WRITE},
+                WORKSHOP,
+            ),
+            methods=both,
+        ),
+        Route(
+            "/workshops/{workshop_id}/reminders",
+            page(
+                reminders,
+                {"GET": Action.REMINDERS_SEND, "POST": Action.REMINDERS_SEND},
+                WORKSHOP,
+            ),
+            methods=both,
+        ),
+        Route("/learners", page(learners, {"GET": Action.LEARNERS_READ}), methods=get),
+        Route("/courses", page(courses, {"GET": Action.COURSES_READ}), methods=get),
+        Route("/audit", page(audit, {"GET": Action.AUDIT_READ}), methods=get),
+    ]
