@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import sqlite3
 import sys
 from collections.abc import Awaitable, Callable, Sequence
@@ -97,15 +98,24 @@ def _demo(args: argparse.Namespace, settings: Settings) -> None:
     saved = json.loads(path.read_text("utf-8")) if path.exists() else None
 
     async def action(svc: Services) -> int:
+        from lrs_bridge.demo import seed_demo
+
         credential = await ensure_demo_credential(svc, saved)
-        if credential != saved:
+        password = (saved or {}).get("password")
+        logins = await seed_demo(svc, password, reset=password is None)
+        password = logins[0].password
+        record = {**credential, "password": password}
+        if record != saved:
             path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(json.dumps(credential), "utf-8")
+            path.write_text(json.dumps(record), "utf-8")
             path.chmod(0o600)
         print(f"xAPI endpoint: {settings.base_url}/xapi/")
         print(
             f"demo credential (HTTP Basic): key {credential['key']}  secret {credential['secret']}"
         )
+        print(f"web pages: {settings.base_url}/  (log in as one of these, password {password})")
+        for login in logins:
+            print(f"  {login.email}  ({login.role})")
         return 0
 
     _with_services(args, action)
@@ -124,6 +134,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
     settings = _settings(args)
     configure_logging(settings.log_level)
     _with_services(args, _database_ready)  # a database that cannot be opened stops here
+    if args.demo and "LRS_BRIDGE_REMINDER_OFFSETS_DAYS" not in os.environ:
+        # The demo's participants are made up: no automatic e-mails to them.
+        settings = settings.model_copy(update={"reminder_offsets_days": ""})
     services = Services.build(settings)
     if args.demo:
         _demo(args, settings)
