@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck unit bench clean
+.PHONY: run test lint typecheck unit bench screenshot clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,10 @@ bench: $(STAMP)
 	    apt-get install -y wrk || { apt-get update && apt-get install -y wrk; }; \
 	  else echo "wrk is missing and we are not root: the Python generator will be used"; fi; }
 	$(BIN)/python -m benchmarks.run $(BENCH_ARGS)
+
+## The README's screenshot of the county overview, from the demo, in headless Chromium.
+screenshot: $(STAMP)
+	$(BIN)/python docs/screenshot.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
