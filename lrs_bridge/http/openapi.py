@@ -1,10 +1,10 @@
 """The OpenAPI 3.1 description of the service's HTTP API, served at ``/openapi.json``.
 
-Paths and methods come from the app's route table (every ``/xapi/`` route, and
-``/healthz``), so a route cannot be served without being listed; what each operation takes
-and answers is described here, in ``OPERATIONS``. ``tests/lrs_bridge/test_openapi.py``
-fails when a route has no description or a description has no route, and runs
-schemathesis against a live server.
+Paths and methods come from the app's route table (every ``/xapi/`` route, the
+``/api/v1`` routes described in ``lrs_bridge.http.api.description``, and ``/healthz``), so
+a route cannot be served without being listed; what each operation takes and answers is
+described in ``OPERATIONS``. ``tests/lrs_bridge/test_openapi.py`` fails when a route has
+no description or a description has no route, and runs schemathesis against a live server.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from lrs_bridge import __version__
+from lrs_bridge.http.api.description import API_OPERATIONS, BEARER
 
 JSON = "application/json"
 Schema = dict[str, Any]
@@ -500,6 +501,9 @@ OPERATIONS: dict[str, dict[str, Schema]] = {
 }
 
 
+OPERATIONS.update(API_OPERATIONS)
+
+
 def published(path: str) -> bool:
     """The xAPI routes, and any other route described here."""
     return path.startswith("/xapi/") or path in OPERATIONS
@@ -538,7 +542,9 @@ def build(routes: Sequence[BaseRoute]) -> dict[str, Any]:
         "info": {
             "title": "lrs-bridge",
             "version": __version__,
-            "description": "An xAPI 1.0.3 and 2.0.0 Learning Record Store. Every error is "
+            "description": "An xAPI 1.0.3 and 2.0.0 Learning Record Store (HTTP Basic with "
+            "an xAPI credential), and the readiness API for people under /api/v1 (Bearer "
+            "token). Every error is "
             '{"error": "...", "details": [{"path", "rule", "message"}]}. The xAPI '
             "alternate request syntax (POST ?method=…, 1.0.x only) is also accepted.",
         },
@@ -552,7 +558,8 @@ def build(routes: Sequence[BaseRoute]) -> dict[str, Any]:
                     "description": "an xAPI credential's key and secret; its scopes "
                     "(statements/write, statements/read, state, profile, all, …) decide "
                     "what it may do",
-                }
+                },
+                "bearer": BEARER,
             },
             "schemas": SCHEMAS,
         },

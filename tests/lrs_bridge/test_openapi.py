@@ -3,6 +3,8 @@ real server, driven by that description, finds no 500s."""
 
 from __future__ import annotations
 
+import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -12,7 +14,7 @@ import pytest
 from lrs_bridge.config import Settings
 from lrs_bridge.http.app import create_app
 from lrs_bridge.http.openapi import OPERATIONS, route_operations
-from tests.conftest import LiveServer, XapiClient
+from tests.conftest import LiveServer, XapiClient, run_cli
 
 
 def test_every_route_is_described_and_every_description_has_a_route(settings: Settings) -> None:
@@ -43,14 +45,13 @@ async def test_openapi_json_is_served_without_credentials(xapi: XapiClient) -> N
         assert chunk.split('"', 1)[0] in spec["components"]["schemas"]
 
 
-@pytest.mark.slow
-def test_schemathesis_finds_no_server_errors(live_server: LiveServer, tmp_path: Path) -> None:
+def schemathesis(live_server: LiveServer, folder: Path, *options: str) -> int:
     """Examples generated from the description (valid and invalid), bounded in number and
-    seeded, so the run is the same every time."""
-    schemathesis = Path(sys.executable).parent / "schemathesis"
+    seeded, so the run is the same every time; no answer may be a 5xx. Returns how many
+    operations were tested."""
     run = subprocess.run(
         [
-            str(schemathesis),
+            str(Path(sys.executable).parent / "schemathesis"),
             "run",
             f"{live_server.url}/openapi.json",
             "--checks",
@@ -66,20 +67,58 @@ def test_schemathesis_finds_no_server_errors(live_server: LiveServer, tmp_path: 
             "--no-shrink",
             "--request-timeout",
             "20",
-            "--auth",
-            f"{live_server.key}:{live_server.secret}",
             "--report",
             "junit",
             "--report-dir",
-            str(tmp_path / "report"),
+            str(folder / "report"),
+            *options,
         ],
         capture_output=True,
         text=True,
         timeout=300,
         check=False,
-        cwd=tmp_path,
+        cwd=folder,
     )
     output = run.stdout[-6000:] + run.stderr[-3000:]
     assert run.returncode == 0, output
     assert "unexpected error" not in live_server.log.read_text(), live_server.log.read_text()
     assert live_server.process.poll() is None
+    tested = re.search(r"Tested: (\d+)", run.stdout)
+    assert tested is not None, output
+    return int(tested.group(1))
+
+
+@pytest.mark.slow
+def test_schemathesis_finds_no_server_errors(live_server: LiveServer, tmp_path: Path) -> None:
+    """The xAPI resources, with an xAPI credential."""
+    tested = schemathesis(
+        live_server,
+        tmp_path,
+        "--exclude-path-regex",
+        "^/api/",
+        "--auth",
+        f"{live_server.key}:{live_server.secret}",
+    )
+    assert tested >= 25  # the xAPI resources' operations, HEAD included
+
+
+@pytest.mark.slow
+def test_schemathesis_finds_no_server_errors_in_the_people_api(
+    live_server: LiveServer, tmp_path: Path
+) -> None:
+    """The /api/v1 routes, as a national admin (who may take every action)."""
+    created = run_cli(
+        "users", "create", "--database", live_server.database, "--email",
+        "fuzz@val.example", "--role", "national-admin", "--token", "--json",
+    )  # fmt: skip
+    assert created.returncode == 0, created.stderr
+    token = json.loads(created.stdout)["token"]
+    tested = schemathesis(
+        live_server,
+        tmp_path,
+        "--include-path-regex",
+        "^/api/v1/",
+        "--header",
+        f"Authorization: Bearer {token}",
+    )
+    assert tested >= 40  # every /api/v1 operation, HEAD included
