@@ -102,3 +102,26 @@ def test_the_container_command_serves_with_the_container_environment(tmp_path: P
     finally:
         process.terminate()
         process.wait(10)
+
+
+def test_the_wheel_the_image_installs_carries_every_data_file(tmp_path: Path) -> None:
+    """The image installs a wheel, not the checkout: templates, stylesheets, migrations and
+    reference data must be inside it."""
+    built = subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps",
+         "--wheel-dir", str(tmp_path), str(ROOT)],
+        capture_output=True, text=True, timeout=300, check=False,
+    )  # fmt: skip
+    assert built.returncode == 0, built.stderr
+    import zipfile
+
+    (wheel,) = tmp_path.glob("lrs_bridge-*.whl")
+    inside = set(zipfile.ZipFile(wheel).namelist())
+    wanted = [
+        path.relative_to(ROOT).as_posix()
+        for pattern in ("*.html", "*.css", "*.sql", "*.csv")
+        for path in ROOT.glob(f"*/**/{pattern}")
+        if path.parts[len(ROOT.parts)] in ("lrs_bridge", "statements", "reports")
+    ]
+    assert len(wanted) > 20
+    assert [path for path in wanted if path not in inside] == []
