@@ -28,9 +28,10 @@ import orjson
 
 from statements.compare import same_statement
 from statements.errors import Conflict, Unavailable
-from statements.prepare import IndexKind, PreparedStatement, index_keys
+from statements.prepare import PreparedStatement, index_keys
 from statements.query import StatementQuery, format_timestamp
 from statements.storage.base import AppendResult, Credential, QueryPage, Store, StoredStatement
+from statements.storage.common import index_filters
 from statements.storage.migrate import migrations_for
 from statements.storage.sqlite_documents import SQLiteDocumentsMixin
 from statements.time import now_micros
@@ -654,25 +655,9 @@ def _referenced(conn: sqlite3.Connection, ids: list[str]) -> set[str]:
     return found
 
 
-def _filters(query: StatementQuery) -> list[tuple[int, str]]:
-    """Index filters, most selective first (the first one drives the scan)."""
-    filters: list[tuple[int, str]] = []
-    if query.registration is not None:
-        filters.append((IndexKind.REGISTRATION, query.registration))
-    if query.agent is not None:
-        kind = IndexKind.AGENT_RELATED if query.related_agents else IndexKind.AGENT
-        filters.append((kind, query.agent))
-    if query.activity is not None:
-        kind = IndexKind.ACTIVITY_RELATED if query.related_activities else IndexKind.ACTIVITY
-        filters.append((kind, query.activity))
-    if query.verb is not None:
-        filters.append((IndexKind.VERB, query.verb))
-    return filters
-
-
 def _query_sql(query: StatementQuery, low: int, high: int) -> tuple[str, list[Any]]:
     order = "ASC" if query.ascending else "DESC"
-    filters = _filters(query)
+    filters = index_filters(query)
     params: list[Any] = []
     if filters:
         kind, value = filters[0]

@@ -4,14 +4,18 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 import orjson
 
 from statements.documents import Decide, Document, DocumentKind, DocumentScope
-from statements.identity import agent_key
 from statements.prepare import PreparedStatement
+from statements.storage.common import (
+    activities_with_definitions,
+    merge_definition,
+    named_agents,
+)
 from statements.time import now_micros
 
 T = TypeVar("T")
@@ -32,60 +36,6 @@ def _scope_filter(scope: DocumentScope) -> tuple[str, list[Any]]:
             scope.agent,
         ]
     return "kind = ? AND activity_id = ? AND agent = ? AND registration = ?", list(_key(scope))
-
-
-def merge_definition(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
-    """The canonical definition after a statement brings ``new`` (Data 2.4.4.1): later
-    values win; language maps are merged language by language."""
-    merged = dict(old)
-    for key, value in new.items():
-        if key in ("name", "description", "extensions") and isinstance(merged.get(key), dict):
-            merged[key] = {**merged[key], **value}
-        else:
-            merged[key] = value
-    return merged
-
-
-def _activities_with_definitions(body: dict[str, Any]) -> Iterable[dict[str, Any]]:
-    def activities(statement: dict[str, Any]) -> Iterable[dict[str, Any]]:
-        obj = statement["object"]
-        kind = obj.get("objectType", "Activity")
-        if kind == "Activity":
-            yield obj
-        elif kind == "SubStatement":
-            yield from activities(obj)
-        context_activities = (statement.get("context") or {}).get("contextActivities") or {}
-        for value in context_activities.values():
-            yield from value if isinstance(value, list) else [value]
-
-    return (a for a in activities(body) if a.get("definition"))
-
-
-def _named_agents(statement: dict[str, Any]) -> Iterable[tuple[str, str]]:
-    """(key, name) of every identified Agent or Group a statement names, members included."""
-
-    def agents(actor: Any) -> Iterable[dict[str, Any]]:
-        if isinstance(actor, dict):
-            yield actor
-            yield from actor.get("member") or ()
-
-    found: list[dict[str, Any]] = [*agents(statement.get("actor"))]
-    obj = statement.get("object") or {}
-    if obj.get("objectType") in ("Agent", "Group"):
-        found.extend(agents(obj))
-    context = statement.get("context") or {}
-    found.extend(agents(context.get("instructor")))
-    found.extend(agents(context.get("team")))
-    for item in context.get("contextAgents") or ():
-        found.extend(agents(item.get("agent")))
-    for item in context.get("contextGroups") or ():
-        found.extend(agents(item.get("group")))
-    for agent in found:
-        key = agent_key(agent)
-        if key is not None and isinstance(agent.get("name"), str):
-            yield key, agent["name"]
-    if obj.get("objectType") == "SubStatement":
-        yield from _named_agents(obj)
 
 
 class SQLiteDocumentsMixin:
@@ -186,7 +136,7 @@ class SQLiteDocumentsMixin:
         if not defining:
             return
         cls._define_activities(conn, defining)
-        names = {pair for prepared in defining for pair in _named_agents(prepared.body)}
+        names = {pair for prepared in defining for pair in named_agents(prepared.body)}
         if names:
             conn.executemany(
                 "INSERT OR IGNORE INTO agent_names (agent, name) VALUES (?, ?)", sorted(names)
@@ -199,7 +149,7 @@ class SQLiteDocumentsMixin:
         for prepared in fresh:
             if not prepared.define:
                 continue
-            for activity in _activities_with_definitions(prepared.body):
+            for activity in activities_with_definitions(prepared.body):
                 incoming[activity["id"]] = merge_definition(
                     incoming.get(activity["id"], {}), activity["definition"]
                 )

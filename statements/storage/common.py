@@ -1,0 +1,81 @@
+"""What both storage engines compute the same way, outside SQL: the index filters of a
+query, and the canonical Activities and Agent names learned from statements."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from statements.identity import agent_key
+from statements.prepare import IndexKind
+from statements.query import StatementQuery
+
+
+def index_filters(query: StatementQuery) -> list[tuple[int, str]]:
+    """Index filters, most selective first (the first one drives the scan)."""
+    filters: list[tuple[int, str]] = []
+    if query.registration is not None:
+        filters.append((IndexKind.REGISTRATION, query.registration))
+    if query.agent is not None:
+        kind = IndexKind.AGENT_RELATED if query.related_agents else IndexKind.AGENT
+        filters.append((kind, query.agent))
+    if query.activity is not None:
+        kind = IndexKind.ACTIVITY_RELATED if query.related_activities else IndexKind.ACTIVITY
+        filters.append((kind, query.activity))
+    if query.verb is not None:
+        filters.append((IndexKind.VERB, query.verb))
+    return filters
+
+
+def merge_definition(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
+    """The canonical definition after a statement brings ``new`` (Data 2.4.4.1): later
+    values win; language maps are merged language by language."""
+    merged = dict(old)
+    for key, value in new.items():
+        if key in ("name", "description", "extensions") and isinstance(merged.get(key), dict):
+            merged[key] = {**merged[key], **value}
+        else:
+            merged[key] = value
+    return merged
+
+
+def activities_with_definitions(body: dict[str, Any]) -> Iterable[dict[str, Any]]:
+    def activities(statement: dict[str, Any]) -> Iterable[dict[str, Any]]:
+        obj = statement["object"]
+        kind = obj.get("objectType", "Activity")
+        if kind == "Activity":
+            yield obj
+        elif kind == "SubStatement":
+            yield from activities(obj)
+        context_activities = (statement.get("context") or {}).get("contextActivities") or {}
+        for value in context_activities.values():
+            yield from value if isinstance(value, list) else [value]
+
+    return (a for a in activities(body) if a.get("definition"))
+
+
+def named_agents(statement: dict[str, Any]) -> Iterable[tuple[str, str]]:
+    """(key, name) of every identified Agent or Group a statement names, members included."""
+
+    def agents(actor: Any) -> Iterable[dict[str, Any]]:
+        if isinstance(actor, dict):
+            yield actor
+            yield from actor.get("member") or ()
+
+    found: list[dict[str, Any]] = [*agents(statement.get("actor"))]
+    obj = statement.get("object") or {}
+    if obj.get("objectType") in ("Agent", "Group"):
+        found.extend(agents(obj))
+    context = statement.get("context") or {}
+    found.extend(agents(context.get("instructor")))
+    found.extend(agents(context.get("team")))
+    for item in context.get("contextAgents") or ():
+        found.extend(agents(item.get("agent")))
+    for item in context.get("contextGroups") or ():
+        found.extend(agents(item.get("group")))
+    for agent in found:
+        key = agent_key(agent)
+        if key is not None and isinstance(agent.get("name"), str):
+            yield key, agent["name"]
+    if obj.get("objectType") == "SubStatement":
+        yield from named_agents(obj)
