@@ -16,6 +16,11 @@ def open_store(url: str, *, max_pending_writes: int = 2000) -> Store:
         from statements.storage.sqlite import SQLiteStore
 
         return SQLiteStore(url, max_pending_writes=max_pending_writes)
+    if url.startswith(("postgresql:", "postgres:")):
+        from statements.storage.postgres import PostgresStore
+
+        return PostgresStore(url, max_pending_writes=max_pending_writes)
     raise ValueError(
-        f"unsupported database URL scheme in {url.split(':', 1)[0]!r}: use sqlite:///PATH"
+        f"unsupported database URL scheme in {url.split(':', 1)[0]!r}:"
+        " use sqlite:///PATH or postgresql://…"
     )

@@ -1,0 +1,782 @@
+"""The PostgreSQL engine (asyncpg), for several instances sharing one database: all SQL for
+PostgreSQL lives in this module.
+
+Every write is one transaction on a pooled connection. Appends to the statement log take a
+transaction-scoped advisory lock first, so however many instances write, one append at a
+time assigns ``seq`` and ``stored``: both grow with the log as they do under SQLite's single
+writer, and a statement id sent to two instances at once is stored once (the second sees
+the first's committed row and applies the same-statement rule; the unique constraint on
+``id`` is the backstop). ``stored`` comes from the database's clock, the one clock every
+instance shares. Within an instance appends also wait their turn before taking a
+connection, so waiting appends never hold the pool that reads need.
+
+A document write takes an advisory lock of its own key, so read-decide-write of one
+document (ETag preconditions, JSON merges) is atomic across instances too.
+
+The database URL is handed to asyncpg as it is; query parameters other than libpq's
+become server settings, so ``postgresql://host/db?search_path=lrs`` selects a schema.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hashlib
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
+from dataclasses import replace
+from datetime import datetime
+from typing import Any
+
+import asyncpg
+import orjson
+
+from statements.compare import same_statement
+from statements.documents import Decide, Document, DocumentKind, DocumentScope
+from statements.errors import BadRequest, Conflict, Unavailable
+from statements.prepare import PreparedStatement, index_keys
+from statements.query import StatementQuery, format_timestamp
+from statements.storage.base import AppendResult, Credential, QueryPage, Store, StoredStatement
+from statements.storage.common import (
+    activities_with_definitions,
+    index_filters,
+    merge_definition,
+    named_agents,
+)
+from statements.storage.migrate import migrations_for
+from statements.time import now_micros
+
+log = logging.getLogger(__name__)
+
+AppendHook = Callable[[Any, list[tuple[int, PreparedStatement]]], Awaitable[None]]
+"""Awaited inside the append transaction with its asyncpg connection and each new
+(seq, statement)."""
+
+POOL_SIZE = 10
+COMMAND_TIMEOUT = 60.0
+"""Seconds one SQL command may take (waiting for a lock included) before the call fails
+with ``Unavailable``."""
+PING_TIMEOUT = 5.0
+
+# Advisory lock keys. The one-key (bigint) and two-key (int, int) spaces do not overlap.
+APPEND_LOCK = 0x4C52_5342_0000_0001
+"""Held by the transaction that appends to the statement log ("LRSB" + 1)."""
+MIGRATE_LOCK = 0x4C52_5342_0000_0002
+"""Held by the transaction that applies migrations at start-up."""
+DOCUMENT_LOCK_CLASS = 0x4C52_5342
+"""First key of a document's lock; the second is a hash of the document's key."""
+
+_NOW_MICROS = "(EXTRACT(EPOCH FROM clock_timestamp()) * 1000000)::bigint"
+
+_STATEMENT_COLUMNS = (
+    "s.seq, s.id, s.body, s.stored, s.voided, s.attachments, s.origin_stored, s.credential"
+)
+_CREDENTIAL_COLUMNS = "key, secret_hash, label, scopes, created_at, revoked_at"
+
+# SQLSTATE classes that say "not now" rather than "this request is wrong": connection
+# exceptions, transaction rollbacks (deadlock, serialization), insufficient resources,
+# object not in prerequisite state (lock not available), operator intervention
+# (shutdown, cancel, timeout), system errors.
+_UNAVAILABLE_CLASSES = frozenset({"08", "40", "53", "55", "57", "58"})
+_NOT_TEXT = "22021"  # character_not_in_repertoire: PostgreSQL text cannot hold U+0000
+
+
+def _row_to_statement(row: Sequence[Any]) -> StoredStatement:
+    seq, sid, body, stored, voided, attachments, origin_stored, credential = row
+    hashes = tuple(attachments.split(",")) if attachments else ()
+    return StoredStatement(
+        seq, sid, bytes(body), stored, bool(voided), hashes, origin_stored, credential
+    )
+
+
+def _credential(row: Sequence[Any]) -> Credential:
+    key, secret_hash, label, scopes, created_at, revoked_at = row
+    return Credential(
+        key=key,
+        secret_hash=secret_hash,
+        label=label,
+        scopes=tuple(orjson.loads(scopes)),
+        created_at=datetime.fromisoformat(created_at),
+        revoked_at=datetime.fromisoformat(revoked_at) if revoked_at else None,
+    )
+
+
+def _translated(error: BaseException) -> BaseException | None:
+    """The xAPI error a database error stands for, or None for a bug to let through."""
+    if isinstance(error, asyncpg.PostgresError):
+        state = str(getattr(error, "sqlstate", "") or "")
+        if state == _NOT_TEXT:
+            message = "a text value contains the NUL character, which cannot be stored"
+            return BadRequest(message, [{"path": "$", "rule": "nul", "message": message}])
+        if state[:2] not in _UNAVAILABLE_CLASSES:
+            return None
+    elif not isinstance(error, (OSError, TimeoutError, asyncpg.InterfaceError)):
+        return None
+    # The class and SQLSTATE only: a server message may quote values (personal data).
+    log.warning(
+        "PostgreSQL unavailable: %s %s",
+        type(error).__name__,
+        getattr(error, "sqlstate", "") or "",
+    )
+    log.debug("PostgreSQL error: %s", error)
+    if isinstance(error, (OSError, asyncpg.InterfaceError)) or str(
+        getattr(error, "sqlstate", "")
+    ).startswith("08"):
+        reason = "the database cannot be reached; try again shortly"
+    else:
+        reason = "the database is busy; try again shortly"
+    return Unavailable(reason, [{"path": "$", "rule": "storage", "message": reason}])
+
+
+def _overloaded() -> Unavailable:
+    reason = "the service is at capacity; try again shortly"
+    return Unavailable(reason, [{"path": "$", "rule": "overload", "message": reason}])
+
+
+def _affected(status: str) -> int:
+    """Rows an INSERT/UPDATE/DELETE touched, from asyncpg's command status."""
+    return int(status.rsplit(" ", 1)[-1])
+
+
+class _InternedValues:
+    """Index values (agent keys, IRIs, registrations) as integer ids, cached in memory.
+
+    An id is cached once the transaction that saw it inserted has committed; ids read back
+    as already stored are cached at once (rows of ``index_values`` are never deleted).
+    """
+
+    LIMIT = 200_000  # cached values; the cache starts over beyond this
+
+    def __init__(self) -> None:
+        self.committed: dict[str, int] = {}
+
+    def remember(self, inserted: dict[str, int]) -> None:
+        if len(self.committed) + len(inserted) > self.LIMIT:
+            self.committed.clear()
+        self.committed.update(inserted)
+
+    async def ids(
+        self, conn: Any, values: Iterable[str], inserted: dict[str, int]
+    ) -> dict[str, int]:
+        found: dict[str, int] = {}
+        missing: list[str] = []
+        for value in set(values):
+            known = self.committed.get(value) or inserted.get(value)
+            if known is None:
+                missing.append(value)
+            else:
+                found[value] = known
+        if not missing:
+            return found
+        for value_id, value in await conn.fetch(
+            "INSERT INTO index_values (value) SELECT unnest($1::text[])"
+            " ON CONFLICT (value) DO NOTHING RETURNING id, value",
+            missing,
+        ):
+            found[value] = inserted[value] = value_id
+        rest = [value for value in missing if value not in found]
+        if rest:
+            for value_id, value in await conn.fetch(
+                "SELECT id, value FROM index_values WHERE value = ANY($1::text[])", rest
+            ):
+                found[value] = self.committed[value] = value_id
+        return found
+
+    async def insert_index_rows(
+        self, conn: Any, rows: list[tuple[int, str, int]], inserted: dict[str, int]
+    ) -> None:
+        if not rows:
+            return
+        ids = await self.ids(conn, (value for _, value, _ in rows), inserted)
+        await conn.execute(
+            "INSERT INTO statement_index (kind, value_id, seq)"
+            " SELECT * FROM unnest($1::smallint[], $2::bigint[], $3::bigint[])"
+            " ON CONFLICT DO NOTHING",
+            [kind for kind, _, _ in rows],
+            [ids[value] for _, value, _ in rows],
+            [seq for _, _, seq in rows],
+        )
+
+
+class PostgresStore(Store):
+    def __init__(
+        self,
+        url: str,
+        *,
+        max_pending_writes: int = 2000,
+        server_settings: dict[str, str] | None = None,
+        pool_size: int = POOL_SIZE,
+    ) -> None:
+        self.url = url
+        self.max_pending_writes = max_pending_writes
+        self.server_settings = server_settings
+        self.pool_size = pool_size
+        self._pool: Any = None
+        self._pending = 0
+        self._append_turn = asyncio.Lock()
+        self._values = _InternedValues()
+        self.after_append: list[AppendHook] = []
+        """Awaited inside the transaction that stores statements, with its asyncpg
+        connection and each new (seq, statement): rows other packages keep about new
+        statements commit or roll back with them (as ``SQLiteStore.after_append``)."""
+
+    # --- life cycle -----------------------------------------------------------------
+
+    async def open(self) -> None:
+        self._pool = await asyncpg.create_pool(
+            self.url,
+            min_size=1,
+            max_size=self.pool_size,
+            command_timeout=COMMAND_TIMEOUT,
+            server_settings=self.server_settings,
+        )
+        try:
+            async with self._pool.acquire() as conn:
+                await self._migrate(conn)
+        except BaseException:
+            await self.close()
+            raise
+
+    @staticmethod
+    async def _migrate(conn: Any) -> None:
+        """Apply pending migrations in one transaction under an advisory lock, so instances
+        starting together apply each migration once (the later ones find them applied)."""
+        async with conn.transaction():
+            await conn.execute("SELECT pg_advisory_xact_lock($1)", MIGRATE_LOCK)
+            await conn.execute(
+                "CREATE TABLE IF NOT EXISTS schema_migrations ("
+                " number INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
+            )
+            applied = {row[0] for row in await conn.fetch("SELECT number FROM schema_migrations")}
+            for migration in migrations_for("postgresql"):
+                if migration.number in applied:
+                    continue
+                await conn.execute(migration.sql)  # several statements: the simple protocol
+                await conn.execute(
+                    "INSERT INTO schema_migrations (number, name, applied_at) VALUES ($1, $2, $3)",
+                    migration.number,
+                    migration.name,
+                    datetime.now().isoformat(),
+                )
+
+    async def close(self) -> None:
+        pool, self._pool = self._pool, None
+        if pool is not None:
+            try:
+                await asyncio.wait_for(pool.close(), 10)
+            except TimeoutError:
+                pool.terminate()
+
+    def _require_pool(self) -> Any:
+        if self._pool is None:
+            raise RuntimeError("the store is not open")
+        return self._pool
+
+    # --- reading and writing ----------------------------------------------------------
+
+    async def _read(self, sql: str, *params: Any) -> list[Any]:
+        pool = self._require_pool()
+        try:
+            return list(await pool.fetch(sql, *params))
+        except Exception as error:
+            translated = _translated(error)
+            if translated is None:
+                raise
+            raise translated from error
+
+    @contextlib.asynccontextmanager
+    async def _transaction(self, turn: asyncio.Lock | None = None) -> AsyncIterator[Any]:
+        """A connection in a transaction that commits when the block ends without error.
+        Counts as a pending write: beyond ``max_pending_writes`` it fails at once."""
+        pool = self._require_pool()
+        if self._pending >= self.max_pending_writes:
+            raise _overloaded()
+        self._pending += 1
+        try:
+            async with contextlib.AsyncExitStack() as stack:
+                if turn is not None:
+                    await stack.enter_async_context(turn)
+                conn = await stack.enter_async_context(pool.acquire())
+                await stack.enter_async_context(conn.transaction())
+                yield conn
+        except Exception as error:
+            translated = _translated(error)
+            if translated is None:
+                raise
+            raise translated from error
+        finally:
+            self._pending -= 1
+
+    # --- statements -----------------------------------------------------------------
+
+    async def append(self, batch: list[PreparedStatement]) -> AppendResult:
+        inserted: dict[str, int] = {}
+        async with self._transaction(self._append_turn) as conn:
+            await conn.execute("SELECT pg_advisory_xact_lock($1)", APPEND_LOCK)
+            result = await self._append(conn, batch, inserted)
+        self._values.remember(inserted)
+        return result
+
+    async def _append(
+        self, conn: Any, batch: list[PreparedStatement], inserted: dict[str, int]
+    ) -> AppendResult:
+        # Answer with each id as the client spelled it; look up by the lower-cased key.
+        result = AppendResult(ids=[str(p.body["id"]) for p in batch])
+        existing: dict[str, bytes] = {
+            sid: body
+            for sid, body in await conn.fetch(
+                "SELECT id, body FROM statements WHERE id = ANY($1::text[])",
+                [p.id for p in batch],
+            )
+        }
+        fresh: list[PreparedStatement] = []
+        for prepared in batch:
+            if prepared.id in existing:
+                if not same_statement(orjson.loads(existing[prepared.id]), prepared.body):
+                    raise Conflict(
+                        f"statement {prepared.id} is already stored with different content",
+                        [{"path": "id", "rule": "conflict", "message": prepared.id}],
+                    )
+                continue
+            fresh.append(prepared)
+        if not fresh:
+            return result
+        last_seq, last_stored, clock = await conn.fetchrow(
+            "SELECT (SELECT COALESCE(MAX(seq), 0) FROM statements),"
+            f" (SELECT COALESCE(MAX(stored), 0) FROM statements), {_NOW_MICROS}"
+        )
+        stored = max(clock, last_stored)
+        stored_text = format_timestamp(stored)
+        rows = []
+        index_rows: list[tuple[int, str, int]] = []
+        attachment_rows = []
+        for offset, prepared in enumerate(fresh, start=1):
+            seq = last_seq + offset
+            body = dict(prepared.body)
+            body["stored"] = stored_text
+            if "timestamp" not in body:
+                body["timestamp"] = stored_text  # Data 2.4.7: timestamp defaults to stored
+            hashes = ",".join(sha2 for sha2, _, _ in prepared.attachments) or None
+            rows.append(
+                (
+                    seq,
+                    prepared.id,
+                    stored,
+                    prepared.origin_stored,
+                    prepared.verb,
+                    prepared.registration,
+                    prepared.voids,
+                    prepared.ref,
+                    prepared.credential,
+                    prepared.source,
+                    hashes,
+                    orjson.dumps(body),
+                )
+            )
+            index_rows.extend((kind, value, seq) for kind, value in prepared.index)
+            attachment_rows.extend(prepared.attachments)
+        await conn.executemany(
+            "INSERT INTO statements (seq, id, stored, origin_stored, verb, registration,"
+            " voids, ref, credential, source, attachments, body)"
+            " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+            rows,
+        )
+        await self._values.insert_index_rows(conn, index_rows, inserted)
+        if attachment_rows:
+            await conn.executemany(
+                "INSERT INTO attachments (sha2, content_type, data) VALUES ($1, $2, $3)"
+                " ON CONFLICT (sha2) DO NOTHING",
+                attachment_rows,
+            )
+        referenced = {
+            row[0]
+            for row in await conn.fetch(
+                "SELECT DISTINCT ref FROM statements WHERE ref = ANY($1::text[])",
+                [p.id for p in fresh],
+            )
+        }
+        for offset, prepared in enumerate(fresh, start=1):
+            if prepared.voids or prepared.ref or prepared.id in referenced:
+                await self._link(conn, prepared, last_seq + offset, inserted)
+        await self._learn_definitions(conn, fresh)
+        if self.after_append:
+            new = [(last_seq + offset, p) for offset, p in enumerate(fresh, start=1)]
+            for hook in self.after_append:
+                await hook(conn, new)
+        result.new = len(fresh)
+        return result
+
+    async def _inherit(
+        self, conn: Any, *, source_seq: int, target_seq: int, inserted: dict[str, int]
+    ) -> None:
+        """A statement that targets another matches the target's filters too (Communication
+        2.1.3), recursively: give it the index rows of the target's chain of references."""
+        keys: set[tuple[int, str]] = set()
+        current: int | None = source_seq
+        seen: set[int] = set()
+        while current is not None and current not in seen:
+            seen.add(current)
+            row = await conn.fetchrow("SELECT body, ref FROM statements WHERE seq = $1", current)
+            if row is None:
+                break
+            keys |= index_keys(orjson.loads(row[0]))
+            current = (
+                await conn.fetchval("SELECT seq FROM statements WHERE id = $1", row[1])
+                if row[1]
+                else None
+            )
+        await self._values.insert_index_rows(
+            conn, [(kind, value, target_seq) for kind, value in keys], inserted
+        )
+
+    async def _link(
+        self, conn: Any, prepared: PreparedStatement, seq: int, inserted: dict[str, int]
+    ) -> None:
+        """Voiding and StatementRef bookkeeping for one newly inserted statement."""
+        if prepared.voids is not None:
+            await conn.execute(
+                "UPDATE statements SET voided = TRUE WHERE id = $1 AND voids IS NULL",
+                prepared.voids,
+            )
+        elif await conn.fetchval(
+            "SELECT 1 FROM statements WHERE ref = $1 AND voids IS NOT NULL LIMIT 1", prepared.id
+        ):
+            await conn.execute("UPDATE statements SET voided = TRUE WHERE seq = $1", seq)
+        if prepared.ref is not None:
+            target = await conn.fetchval("SELECT seq FROM statements WHERE id = $1", prepared.ref)
+            if target is not None:
+                await self._inherit(conn, source_seq=target, target_seq=seq, inserted=inserted)
+        # Statements stored earlier that reference this one now match its filters too.
+        pending = [(seq, prepared.id)]
+        seen = {seq}
+        while pending:
+            source_seq, source_id = pending.pop()
+            for referrer_seq, referrer_id in await conn.fetch(
+                "SELECT seq, id FROM statements WHERE ref = $1", source_id
+            ):
+                if referrer_seq in seen:
+                    continue
+                seen.add(referrer_seq)
+                await self._inherit(
+                    conn, source_seq=source_seq, target_seq=referrer_seq, inserted=inserted
+                )
+                pending.append((referrer_seq, referrer_id))
+
+    async def _learn_definitions(self, conn: Any, fresh: list[PreparedStatement]) -> None:
+        """Update the canonical Activities and Agents (names) from statements of credentials
+        with the define scope, in the transaction that stores them (Communication 4.2)."""
+        defining = [prepared for prepared in fresh if prepared.define]
+        if not defining:
+            return
+        incoming: dict[str, dict[str, Any]] = {}
+        for prepared in defining:
+            for activity in activities_with_definitions(prepared.body):
+                incoming[activity["id"]] = merge_definition(
+                    incoming.get(activity["id"], {}), activity["definition"]
+                )
+        if incoming:
+            existing = {
+                activity_id: orjson.loads(definition)
+                for activity_id, definition in await conn.fetch(
+                    "SELECT id, definition FROM activities WHERE id = ANY($1::text[])",
+                    list(incoming),
+                )
+            }
+            now = now_micros()
+            rows = []
+            for activity_id, definition in incoming.items():
+                merged = merge_definition(existing.get(activity_id, {}), definition)
+                if merged != existing.get(activity_id):
+                    rows.append((activity_id, orjson.dumps(merged), now))
+            if rows:
+                await conn.executemany(
+                    "INSERT INTO activities (id, definition, updated) VALUES ($1, $2, $3)"
+                    " ON CONFLICT (id) DO UPDATE SET definition = excluded.definition,"
+                    " updated = excluded.updated",
+                    rows,
+                )
+        names = sorted({pair for prepared in defining for pair in named_agents(prepared.body)})
+        if names:
+            await conn.execute(
+                "INSERT INTO agent_names (agent, name)"
+                " SELECT * FROM unnest($1::text[], $2::text[]) ON CONFLICT DO NOTHING",
+                [agent for agent, _ in names],
+                [name for _, name in names],
+            )
+
+    async def get_statement(self, statement_id: str) -> StoredStatement | None:
+        rows = await self._read(
+            f"SELECT {_STATEMENT_COLUMNS} FROM statements s WHERE s.id = $1",
+            statement_id.lower(),
+        )
+        return _row_to_statement(rows[0]) if rows else None
+
+    async def query(self, query: StatementQuery) -> QueryPage:
+        bounds = await self._seq_bounds(query)
+        if bounds is None:
+            return QueryPage([], None)
+        low, high = bounds
+        sql, params = _query_sql(query, low, high)
+        rows = await self._read(sql, *params)
+        statements = [_row_to_statement(row) for row in rows[: query.limit]]
+        more = None
+        if len(rows) > query.limit and statements:
+            more = replace(query, after_seq=statements[-1].seq, through_seq=high)
+        return QueryPage(statements, more, high)
+
+    async def _seq_bounds(self, query: StatementQuery) -> tuple[int, int] | None:
+        """Translate since/until/paging into an exclusive low and inclusive high seq."""
+        low, high = 0, query.through_seq
+        if high is None:
+            rows = await self._read("SELECT COALESCE(MAX(seq), 0) FROM statements")
+            high = int(rows[0][0])
+        last_at = (
+            "SELECT seq FROM statements WHERE stored <= $1 ORDER BY stored DESC, seq DESC LIMIT 1"
+        )
+        if query.since is not None:
+            rows = await self._read(last_at, query.since)
+            low = rows[0][0] if rows else 0
+        if query.until is not None:
+            rows = await self._read(last_at, query.until)
+            high = min(high, rows[0][0] if rows else 0)
+        if query.after_seq is not None:
+            if query.ascending:
+                low = max(low, query.after_seq)
+            else:
+                high = min(high, query.after_seq - 1)
+        if high <= low:
+            return None
+        return low, high
+
+    async def attachment(self, sha2: str) -> tuple[str, bytes] | None:
+        rows = await self._read("SELECT content_type, data FROM attachments WHERE sha2 = $1", sha2)
+        return (rows[0][0], bytes(rows[0][1])) if rows else None
+
+    async def consistent_through(self) -> int:
+        """The database's clock while no append (of any instance) holds the log's lock: an
+        append that starts later stores a later time. While one does, the newest stored
+        time committed: the append in flight stores one no earlier."""
+        rows = await self._read(
+            "SELECT CASE WHEN EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory'"
+            " AND granted AND database = (SELECT oid FROM pg_database"
+            " WHERE datname = current_database())"
+            " AND classid::bigint = $1 AND objid::bigint = $2 AND objsubid = 1)"
+            " THEN (SELECT COALESCE(MAX(stored), 0) FROM statements)"
+            f" ELSE {_NOW_MICROS} END",
+            APPEND_LOCK >> 32,
+            APPEND_LOCK & 0xFFFF_FFFF,
+        )
+        return int(rows[0][0])
+
+    async def ping(self) -> None:
+        pool = self._require_pool()
+        try:
+            async with pool.acquire(timeout=PING_TIMEOUT) as conn:
+                await conn.fetchval("SELECT 1 FROM schema_migrations LIMIT 1", timeout=PING_TIMEOUT)
+        except Exception as error:
+            translated = _translated(error)
+            if translated is None:
+                raise
+            raise translated from error
+
+    async def last_stored(self) -> int | None:
+        rows = await self._read("SELECT MAX(stored) FROM statements")
+        value: int | None = rows[0][0]
+        return value
+
+    async def statements_after(self, seq: int, limit: int) -> list[StoredStatement]:
+        rows = await self._read(
+            f"SELECT {_STATEMENT_COLUMNS} FROM statements s WHERE s.seq > $1"
+            " ORDER BY s.seq LIMIT $2",
+            seq,
+            limit,
+        )
+        return [_row_to_statement(row) for row in rows]
+
+    # --- documents and activities -----------------------------------------------------
+
+    async def get_document(self, scope: DocumentScope, doc_id: str) -> Document | None:
+        rows = await self._read(
+            "SELECT content_type, content, etag, updated FROM documents"
+            " WHERE kind = $1 AND activity_id = $2 AND agent = $3 AND registration = $4"
+            " AND doc_id = $5",
+            *_document_key(scope),
+            doc_id,
+        )
+        if not rows:
+            return None
+        content_type, content, etag, updated = rows[0]
+        return Document(content_type, bytes(content), etag, updated)
+
+    async def list_document_ids(
+        self, scope: DocumentScope, since: int | None
+    ) -> list[tuple[str, int]]:
+        where, params = _scope_filter(scope)
+        if since is not None:
+            params.append(since)
+            where += f" AND updated > ${len(params)}"
+        rows = await self._read(
+            f"SELECT doc_id, MAX(updated) FROM documents WHERE {where} GROUP BY doc_id", *params
+        )
+        # Sorted as SQLite sorts text (code points), whatever the database's collation.
+        return sorted((doc_id, int(updated)) for doc_id, updated in rows)
+
+    async def write_document(
+        self, scope: DocumentScope, doc_id: str, decide: Decide
+    ) -> Document | None:
+        key = (*_document_key(scope), doc_id)
+        async with self._transaction() as conn:
+            await conn.execute(
+                "SELECT pg_advisory_xact_lock($1, $2)", DOCUMENT_LOCK_CLASS, _lock_hash(key)
+            )
+            row = await conn.fetchrow(
+                "SELECT content_type, content, etag, updated FROM documents"
+                " WHERE kind = $1 AND activity_id = $2 AND agent = $3 AND registration = $4"
+                " AND doc_id = $5 FOR UPDATE",
+                *key,
+            )
+            current = Document(row[0], bytes(row[1]), row[2], row[3]) if row else None
+            chosen = decide(current)
+            if chosen is None:
+                await conn.execute(
+                    "DELETE FROM documents WHERE kind = $1 AND activity_id = $2 AND agent = $3"
+                    " AND registration = $4 AND doc_id = $5",
+                    *key,
+                )
+                return None
+            updated = max(now_micros(), (current.updated + 1) if current else 0)
+            await conn.execute(
+                "INSERT INTO documents (kind, activity_id, agent, registration, doc_id,"
+                " content_type, content, etag, updated)"
+                " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
+                " ON CONFLICT (kind, activity_id, agent, registration, doc_id) DO UPDATE SET"
+                " content_type = excluded.content_type, content = excluded.content,"
+                " etag = excluded.etag, updated = excluded.updated",
+                *key,
+                chosen.content_type,
+                chosen.content,
+                chosen.etag,
+                updated,
+            )
+            return Document(chosen.content_type, chosen.content, chosen.etag, updated)
+
+    async def delete_documents(self, scope: DocumentScope) -> int:
+        where, params = _scope_filter(scope)
+        async with self._transaction() as conn:
+            return _affected(await conn.execute(f"DELETE FROM documents WHERE {where}", *params))
+
+    async def activity_definitions(self, ids: list[str]) -> dict[str, dict[str, Any]]:
+        rows = await self._read(
+            "SELECT id, definition FROM activities WHERE id = ANY($1::text[])", ids
+        )
+        return {activity_id: orjson.loads(definition) for activity_id, definition in rows}
+
+    async def agent_names(self, key: str) -> list[str]:
+        rows = await self._read(
+            'SELECT name FROM agent_names WHERE agent = $1 ORDER BY name COLLATE "C"', key
+        )
+        return [row[0] for row in rows]
+
+    # --- credentials ----------------------------------------------------------------
+
+    async def create_credential(self, credential: Credential) -> None:
+        async with self._transaction() as conn:
+            await conn.execute(
+                "INSERT INTO credentials (key, secret_hash, label, scopes, created_at)"
+                " VALUES ($1, $2, $3, $4, $5)",
+                credential.key,
+                credential.secret_hash,
+                credential.label,
+                orjson.dumps(list(credential.scopes)).decode(),
+                credential.created_at.isoformat(),
+            )
+
+    async def get_credential(self, key: str) -> Credential | None:
+        # Read on every request, so a revocation by another instance counts at once.
+        rows = await self._read(
+            f"SELECT {_CREDENTIAL_COLUMNS} FROM credentials WHERE key = $1", key
+        )
+        return _credential(rows[0]) if rows else None
+
+    async def list_credentials(self) -> list[Credential]:
+        rows = await self._read(
+            f'SELECT {_CREDENTIAL_COLUMNS} FROM credentials ORDER BY created_at COLLATE "C"'
+        )
+        return [_credential(row) for row in rows]
+
+    async def revoke_credential(self, key: str, when: datetime) -> bool:
+        async with self._transaction() as conn:
+            status = await conn.execute(
+                "UPDATE credentials SET revoked_at = $1 WHERE key = $2 AND revoked_at IS NULL",
+                when.isoformat(),
+                key,
+            )
+        return _affected(status) == 1
+
+
+def _document_key(scope: DocumentScope) -> tuple[str, str, str, str]:
+    return (str(scope.kind), scope.activity_id, scope.agent, scope.registration)
+
+
+def _lock_hash(key: Iterable[str]) -> int:
+    """A signed 32-bit hash of a document's key: the second key of its advisory lock (a
+    collision only makes two documents' writers wait for each other)."""
+    digest = hashlib.sha256("\x1f".join(key).encode("utf-8", "surrogatepass")).digest()
+    return int.from_bytes(digest[:4], "big", signed=True)
+
+
+def _scope_filter(scope: DocumentScope) -> tuple[str, list[Any]]:
+    """WHERE clause of a multiple-document GET or DELETE. State without a registration
+    covers every registration (Communication 2.3: "Activity + Agent [+ registration if
+    specified]"), as the ADL reference LRS does."""
+    if scope.kind == DocumentKind.STATE and not scope.registration:
+        return "kind = $1 AND activity_id = $2 AND agent = $3", [
+            str(scope.kind),
+            scope.activity_id,
+            scope.agent,
+        ]
+    return (
+        "kind = $1 AND activity_id = $2 AND agent = $3 AND registration = $4",
+        list(_document_key(scope)),
+    )
+
+
+def _query_sql(query: StatementQuery, low: int, high: int) -> tuple[str, list[Any]]:
+    order = "ASC" if query.ascending else "DESC"
+    filters = index_filters(query)
+    params: list[Any] = []
+
+    def bind(value: Any) -> str:
+        params.append(value)
+        return f"${len(params)}"
+
+    if filters:
+        kind, value = filters[0]
+        sql = (
+            f"SELECT {_STATEMENT_COLUMNS} FROM statement_index i"
+            " JOIN statements s ON s.seq = i.seq"
+            f" WHERE i.kind = {bind(int(kind))}"
+            f" AND i.value_id = (SELECT id FROM index_values WHERE value = {bind(value)})"
+            f" AND i.seq > {bind(low)} AND i.seq <= {bind(high)} AND NOT s.voided"
+        )
+        order_by = f" ORDER BY i.seq {order}"
+    else:
+        sql = (
+            f"SELECT {_STATEMENT_COLUMNS} FROM statements s"
+            f" WHERE s.seq > {bind(low)} AND s.seq <= {bind(high)} AND NOT s.voided"
+        )
+        order_by = f" ORDER BY s.seq {order}"
+    for kind, value in filters[1:]:
+        sql += (
+            " AND EXISTS (SELECT 1 FROM statement_index j"
+            f" WHERE j.kind = {bind(int(kind))}"
+            f" AND j.value_id = (SELECT id FROM index_values WHERE value = {bind(value)})"
+            " AND j.seq = s.seq)"
+        )
+    if query.credential is not None:
+        sql += f" AND s.credential = {bind(query.credential)}"
+    sql += order_by + f" LIMIT {bind(query.limit + 1)}"
+    return sql, params
+
+
+__all__ = ["APPEND_LOCK", "AppendHook", "PostgresStore"]
