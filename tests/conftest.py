@@ -1,24 +1,32 @@
-"""Shared fixtures: a store on a real SQLite file, the app over ASGI, and a real server
-process on a random loopback port for end-to-end tests."""
+"""Shared fixtures: a store on each engine (a real SQLite file; a schema of its own on a
+real PostgreSQL), the app over ASGI, and a real server process on a random loopback port
+for end-to-end tests."""
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import os
 import socket
 import subprocess
 import sys
 import time
-from collections.abc import AsyncIterator, Iterator
+import uuid
+from collections.abc import AsyncIterator, Coroutine, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+import asyncpg
 import httpx
 import pytest
 
 from lrs_bridge.config import Settings, load_settings
 from lrs_bridge.http.app import create_app
 from lrs_bridge.services import Services
+from statements.storage import Store, open_store
 from tests.mail import MailCatcher, mail_server
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -38,6 +46,94 @@ def cheap_argon2(monkeypatch: pytest.MonkeyPatch) -> None:
     cheap = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
     monkeypatch.setattr(credentials, "_hasher", cheap)
     monkeypatch.setattr(people, "_hasher", cheap)
+
+
+# --- storage engines ------------------------------------------------------------------
+
+POSTGRES_URL = os.environ.get(
+    "LRS_BRIDGE_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test"
+)
+"""The PostgreSQL the tests use when it answers; each test gets a schema of its own."""
+
+ENGINES = ["sqlite", "postgresql"]
+
+
+def _shown(url: str) -> str:
+    """The URL without its password, for messages."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    netloc = parts.netloc.replace(":" + parts.password + "@", ":***@")
+    return urlunsplit(parts._replace(netloc=netloc))
+
+
+def with_search_path(url: str, schema: str) -> str:
+    """``url`` with the server setting that makes ``schema`` the one tables go to."""
+    parts = urlsplit(url)
+    query = [(k, v) for k, v in parse_qsl(parts.query) if k != "search_path"]
+    return urlunsplit(parts._replace(query=urlencode([*query, ("search_path", schema)])))
+
+
+async def _connect(url: str) -> asyncpg.Connection:
+    return await asyncpg.connect(url, timeout=5)
+
+
+def _run(coroutine: Coroutine[Any, Any, None]) -> None:
+    """Run a coroutine to completion on a loop of its own (safe inside a running loop)."""
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, coroutine).result()
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> str:
+    """The test PostgreSQL's URL; skips the test, saying why, when it does not answer."""
+
+    async def probe() -> None:
+        conn = await _connect(POSTGRES_URL)
+        await conn.close()
+
+    try:
+        _run(probe())
+    except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError, TimeoutError) as error:
+        pytest.skip(
+            f"PostgreSQL is not reachable at {_shown(POSTGRES_URL)} (set LRS_BRIDGE_TEST_POSTGRES"
+            f" to another URL): {type(error).__name__}: {error}"
+        )
+    return POSTGRES_URL
+
+
+@pytest.fixture
+async def postgres_url(postgres_server: str) -> AsyncIterator[str]:
+    """A URL of the test PostgreSQL whose search_path is a fresh schema, dropped after."""
+    schema = "test_" + uuid.uuid4().hex[:12]
+    conn = await _connect(postgres_server)
+    try:
+        await conn.execute(f"CREATE SCHEMA {schema}")
+        yield with_search_path(postgres_server, schema)
+    finally:
+        await conn.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
+        await conn.close()
+
+
+@pytest.fixture(params=ENGINES)
+def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A database URL of each engine: a SQLite file, or a schema of its own on PostgreSQL
+    (skipped when PostgreSQL does not answer)."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'store.sqlite3'}"
+    url: str = request.getfixturevalue("postgres_url")
+    return url
+
+
+@pytest.fixture
+async def store(store_url: str) -> AsyncIterator[Store]:
+    """An open store of each engine (the statements+documents+credentials ``Store``)."""
+    opened = open_store(store_url)
+    await opened.open()
+    try:
+        yield opened
+    finally:
+        await opened.close()
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""Document resources' rules (Communication 2.2–2.7, 3.1) on a real SQLite store: bytes kept
+"""Document resources' rules (Communication 2.2–2.7, 3.1) on each engine: bytes kept
 exactly, ETags, JSON merge, the concurrency rules of each version, scopes of state
 documents, and the canonical Activities and Agent names learned from statements."""
 
@@ -21,10 +21,11 @@ from statements.documents import (
     Preconditions,
 )
 from statements.errors import BadRequest, Conflict, NotFound, PreconditionFailed, XapiError
-from statements.log import Writer
+from statements.log import StatementLog, Writer
 from statements.models import VERSION_1, VERSION_2
 from statements.query import parse_query
-from tests.statements.test_storage import (
+from statements.storage import Store
+from tests.statements.test_storage_sqlite import (
     SqlRecorder,
     database_path,
     explain,
@@ -44,8 +45,13 @@ CREATE = Preconditions(if_none_match="*")
 
 
 @pytest.fixture
-def documents(services: Services) -> DocumentService:
-    return DocumentService(services.store)
+def documents(store: Store) -> DocumentService:
+    return DocumentService(store)
+
+
+@pytest.fixture
+def log(store: Store) -> StatementLog:
+    return StatementLog(store)
 
 
 def etag(content: bytes) -> str:
@@ -346,16 +352,16 @@ def statement(
     }
 
 
-async def store(services: Services, body: dict[str, Any], *, define: bool) -> None:
+async def learn(log: StatementLog, body: dict[str, Any], *, define: bool) -> None:
     writer = Writer(authority=AUTHORITY, credential="k1", define=define)
-    await services.statements.store_statements([body], version=VERSION_1, writer=writer)
+    await log.store_statements([body], version=VERSION_1, writer=writer)
 
 
-async def test_definitions_merge_from_defining_statements_only(services: Services) -> None:
-    store_ = services.store
-    await store(services, statement({"sv-SE": "Introduktion"}, type="http://a/course"), define=True)
-    await store(services, statement({"en-US": "Introduction"}), define=True)
-    await store(services, statement({"sv-SE": "Kapad"}, type="http://x/evil"), define=False)
+async def test_definitions_merge_from_defining_statements_only(log: StatementLog) -> None:
+    store_ = log.store
+    await learn(log, statement({"sv-SE": "Introduktion"}, type="http://a/course"), define=True)
+    await learn(log, statement({"en-US": "Introduction"}), define=True)
+    await learn(log, statement({"sv-SE": "Kapad"}, type="http://x/evil"), define=False)
     definitions = await store_.activity_definitions([INTRO, INTRO + "/course", INTRO + "/none"])
     # Language maps merge language by language; other properties: the latest defining wins.
     assert definitions[INTRO] == {
@@ -366,30 +372,29 @@ async def test_definitions_merge_from_defining_statements_only(services: Service
     assert INTRO + "/none" not in definitions
 
 
-async def test_canonical_format_uses_the_canonical_definition(services: Services) -> None:
-    await store(
-        services, statement({"sv-SE": "Introduktion", "en-US": "Introduction"}), define=True
-    )
-    await store(services, statement({"en-US": "Intro (old)"}), define=False)
-    page = await services.statements.query(parse_query({}, max_limit=10))
-    rendered = await services.statements.render(page.statements, "canonical", ["sv-SE"])
+async def test_canonical_format_uses_the_canonical_definition(log: StatementLog) -> None:
+    await learn(log, statement({"sv-SE": "Introduktion", "en-US": "Introduction"}), define=True)
+    await learn(log, statement({"en-US": "Intro (old)"}), define=False)
+    page = await log.query(parse_query({}, max_limit=10))
+    rendered = await log.render(page.statements, "canonical", ["sv-SE"])
     names = [orjson.loads(body)["object"]["definition"]["name"] for body in rendered]
     assert names == [{"sv-SE": "Introduktion"}, {"sv-SE": "Introduktion"}]
 
 
-async def test_agent_names_are_learned_from_defining_statements(services: Services) -> None:
-    await store(services, statement({"sv-SE": "x"}), define=True)
-    await store(services, statement({"sv-SE": "x"}, actor_name="Anna A."), define=True)
-    await store(services, statement({"sv-SE": "x"}, actor_name="Inte Anna"), define=False)
-    assert await services.store.agent_names(ANNA) == ["Anna A.", "Anna Andersson"]
-    assert await services.store.agent_names("account:https://lst.se bo") == ["Bo Berg"]
-    assert await services.store.agent_names("mbox:nobody@kommun.se") == []
+async def test_agent_names_are_learned_from_defining_statements(log: StatementLog) -> None:
+    await learn(log, statement({"sv-SE": "x"}), define=True)
+    await learn(log, statement({"sv-SE": "x"}, actor_name="Anna A."), define=True)
+    await learn(log, statement({"sv-SE": "x"}, actor_name="Inte Anna"), define=False)
+    assert await log.store.agent_names(ANNA) == ["Anna A.", "Anna Andersson"]
+    assert await log.store.agent_names("account:https://lst.se bo") == ["Bo Berg"]
+    assert await log.store.agent_names("mbox:nobody@kommun.se") == []
 
 
 # --- every document SQL statement searches an index -------------------------------------------
 
 
-async def test_document_sql_uses_indexes(services: Services, documents: DocumentService) -> None:
+async def test_sqlite_document_sql_uses_indexes(services: Services) -> None:
+    documents = DocumentService(services.store)
     recorder = SqlRecorder()
     store_ = sqlite_store(services)
     for reader in store_._all_readers:
@@ -405,7 +410,7 @@ async def test_document_sql_uses_indexes(services: Services, documents: Document
     await documents.delete(STATE, "doc", NONE)
     await documents.delete(STATE, None, NONE)
     await documents.delete(any_registration, None, NONE)
-    await store(services, statement({"sv-SE": "x"}), define=True)
+    await learn(services.statements, statement({"sv-SE": "x"}), define=True)
     await store_.activity_definitions([INTRO])
     await store_.agent_names(ANNA)
     statements_sql = [

@@ -1,34 +1,41 @@
-"""The SQLite statement store: no query parameter scans the log, migrations are applied
-once and recorded, the database runs in WAL mode with synchronous=FULL, and concurrent
-writes are committed together without one failing write failing the others."""
+"""The ``Store`` interface on every engine (SQLite always; PostgreSQL when it answers, each
+test in a schema of its own): idempotent appends and conflicts, voiding and StatementRefs,
+paging and since/until, attachments, the projector's feed, credentials, migrations, and
+what several writers at once may and may not do. PostgreSQL's several-instance rules
+(two stores on one database) are at the end."""
 
 from __future__ import annotations
 
 import asyncio
 import dataclasses
+import hashlib
 import sqlite3
 import uuid
-from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import asyncpg
 import orjson
 import pytest
 
-from lrs_bridge.services import Services
-from statements.errors import Conflict
-from statements.log import Writer
+from statements.documents import DocumentKind, DocumentScope
+from statements.errors import BadRequest, Conflict, Unavailable
+from statements.log import AttachmentPart, StatementLog, Writer
 from statements.models import VERSION_1
+from statements.prepare import PreparedStatement
 from statements.query import parse_query
-from statements.storage import migrate
+from statements.storage import Credential, Store, migrate, open_store
 from statements.storage.migrate import migrations_for
-from statements.storage.sqlite import SQLiteStore
+from statements.storage.postgres import PostgresStore
 
 COMPLETED = "http://adlnet.gov/expapi/verbs/completed"
 VOIDED = "http://adlnet.gov/expapi/verbs/voided"
+COMMENTED = "http://adlnet.gov/expapi/verbs/commented"
 INTRO = "https://valmyndigheten.se/xapi/intro"
 AUTHORITY = {"objectType": "Agent", "account": {"homePage": "http://lrs.test", "name": "k1"}}
 WRITER = Writer(authority=AUTHORITY, credential="k1")
+ANNA = '{"mbox": "mailto:anna@kommun.se"}'
 
 
 def statement(email: str = "anna@kommun.se", **extra: Any) -> dict[str, Any]:
@@ -40,243 +47,422 @@ def statement(email: str = "anna@kommun.se", **extra: Any) -> dict[str, Any]:
     }
 
 
-def sqlite_store(services: Services) -> SQLiteStore:
-    store = services.store
-    assert isinstance(store, SQLiteStore)
-    return store
+def ref(target: str, email: str = "bo@kommun.se", verb: str = COMMENTED) -> dict[str, Any]:
+    return statement(email, verb={"id": verb}, object={"objectType": "StatementRef", "id": target})
 
 
-def database_path(services: Services) -> Path:
-    return Path(sqlite_store(services).path)
+async def put(log: StatementLog, *bodies: dict[str, Any]) -> list[str]:
+    return await log.store_statements(list(bodies), version=VERSION_1, writer=WRITER)
 
 
-# --- query plans -----------------------------------------------------------------------------
-
-REGISTRATION = str(uuid.uuid4())
-AGENT = '{"mbox": "mailto:anna@kommun.se"}'
-SINCE = "2020-01-01T00:00:00Z"
-UNTIL = "2099-01-01T00:00:00Z"
-
-# Every parameter of GET /xapi/statements alone, and the combinations clients use.
-QUERIES: dict[str, dict[str, str]] = {
-    "no filter": {},
-    "agent": {"agent": AGENT},
-    "agent, related_agents": {"agent": AGENT, "related_agents": "true"},
-    "verb": {"verb": COMPLETED},
-    "activity": {"activity": INTRO},
-    "activity, related_activities": {"activity": INTRO, "related_activities": "true"},
-    "registration": {"registration": REGISTRATION},
-    "since": {"since": SINCE},
-    "until": {"until": UNTIL},
-    "since, until": {"since": SINCE, "until": UNTIL},
-    "limit": {"limit": "2"},
-    "format": {"format": "ids"},
-    "attachments": {"attachments": "true"},
-    "ascending": {"ascending": "true"},
-    "agent, verb, activity": {"agent": AGENT, "verb": COMPLETED, "activity": INTRO},
-    "registration, agent, since": {"registration": REGISTRATION, "agent": AGENT, "since": SINCE},
-    "verb, until, ascending": {"verb": COMPLETED, "until": UNTIL, "ascending": "true"},
-}
+async def ids_of(store: Store, params: dict[str, str], limit: int = 50) -> list[str]:
+    page = await store.query(parse_query(params, max_limit=limit))
+    return [s.id for s in page.statements]
 
 
-def full_scans(plan: list[str]) -> list[str]:
-    """Plan lines that read a whole table or index instead of searching it."""
-    return [line for line in plan if line.startswith("SCAN") and "CONSTANT ROW" not in line]
+# --- statements ---------------------------------------------------------------------------------
 
 
-class SqlRecorder:
-    """Every SQL statement the store runs (bound values inlined), from all connections."""
-
-    def __init__(self) -> None:
-        self.sql: list[str] = []
-
-    def __call__(self, sql: str) -> None:
-        self.sql.append(sql)
-
-    def selects(self) -> Iterator[str]:
-        for sql in self.sql:
-            head = sql.lstrip().split(None, 1)[0].upper()
-            if head in ("SELECT", "UPDATE", "DELETE", "WITH") and "EXPLAIN" not in sql.upper():
-                yield sql
-
-
-@pytest.fixture
-async def recorded(services: Services) -> SqlRecorder:
-    """A store with statements in it whose every SQL statement is recorded from now on."""
-    log = services.statements
-    ids = await log.store_statements(
-        [
-            statement(context={"registration": REGISTRATION}),
-            statement("bo@kommun.se"),
-            statement(
-                "cilla@kommun.se",
-                context={"contextActivities": {"parent": [{"id": INTRO}]}},
-            ),
-        ],
-        version=VERSION_1,
-        writer=WRITER,
-    )
-    await log.store_statements(
-        [statement(verb={"id": VOIDED}, object={"objectType": "StatementRef", "id": ids[1]})],
-        version=VERSION_1,
-        writer=WRITER,
-    )
-    recorder = SqlRecorder()
-    store = sqlite_store(services)
-    for reader in store._all_readers:
-        await reader.set_trace_callback(recorder)
-    assert store._conn is not None
-    store._conn.set_trace_callback(recorder)
-    return recorder
-
-
-def explain(database: Path, sql: str) -> list[str]:
-    with sqlite3.connect(f"file:{database}?mode=ro", uri=True) as conn:
-        return [row[3] for row in conn.execute("EXPLAIN QUERY PLAN " + sql)]
-
-
-@pytest.mark.parametrize("name", list(QUERIES))
-async def test_no_query_parameter_makes_sqlite_scan_a_table(
-    services: Services, recorded: SqlRecorder, name: str
+async def test_an_id_stored_again_is_accepted_and_other_content_fails_the_whole_batch(
+    store: Store,
 ) -> None:
-    store = sqlite_store(services)
-    query = parse_query(QUERIES[name], max_limit=2)
+    log = StatementLog(store)
+    body = {**statement(), "id": str(uuid.uuid4()).upper()}
+    (stored_id,) = await put(log, body)
+    assert stored_id == body["id"]  # answered as the client spelled it
+    assert await put(log, body) == [body["id"]]
+    with pytest.raises(Conflict):
+        await put(
+            log, statement("new@kommun.se"), {**statement("other@kommun.se"), "id": body["id"]}
+        )
+    all_ids = await ids_of(store, {})
+    assert all_ids == [body["id"].lower()]  # the failed batch left nothing, the repeat no copy
+    found = await store.get_statement(body["id"])
+    assert found is not None and not found.voided and found.credential == "k1"
+    stored = orjson.loads(found.body)
+    assert stored["stored"] == stored["timestamp"]  # timestamp defaults to stored
+    assert await store.get_statement(str(uuid.uuid4())) is None
+
+
+async def test_voiding_and_statement_refs_match_their_targets_filters(store: Store) -> None:
+    log = StatementLog(store)
+    (target,) = await put(log, statement())
+    (comment,) = await put(log, ref(target))
+    (voiding,) = await put(log, ref(target, verb=VOIDED))
+    (void_of_void,) = await put(log, ref(voiding, verb=VOIDED))
+    target_row = await store.get_statement(target)
+    voiding_row = await store.get_statement(voiding)
+    assert target_row is not None and target_row.voided
+    assert voiding_row is not None and not voiding_row.voided  # a voiding one stays
+    # Anna's statement is voided; what targets it matches her filters (Communication 2.1.3).
+    assert await ids_of(store, {"agent": ANNA}) == [void_of_void, voiding, comment]
+    assert await ids_of(store, {"verb": COMPLETED}) == [void_of_void, voiding, comment]
+    assert await ids_of(store, {"verb": COMMENTED}) == [comment]
+
+    # A reference stored before its target gets the target's rows when the target comes.
+    later = str(uuid.uuid4())
+    (early,) = await put(log, ref(later, email="cilla@kommun.se"))
+    await put(log, {**statement("dan@kommun.se"), "id": later})
+    assert await ids_of(store, {"agent": '{"mbox": "mailto:dan@kommun.se"}'}) == [later, early]
+    # A voiding statement stored before its target voids it when it comes.
+    doomed = str(uuid.uuid4())
+    await put(log, ref(doomed, verb=VOIDED))
+    await put(log, {**statement("eva@kommun.se"), "id": doomed})
+    doomed_row = await store.get_statement(doomed)
+    assert doomed_row is not None and doomed_row.voided
+
+
+async def test_paging_order_and_since_until(store: Store) -> None:
+    log = StatementLog(store)
+    first = await put(log, statement("a@kommun.se"), statement("b@kommun.se"))
+    middle = await store.last_stored()
+    assert middle is not None
+    second = await put(log, statement("c@kommun.se"), statement("d@kommun.se"), statement())
+    everything = [*first, *second]
+
+    seen: list[str] = []
+    page = await store.query(parse_query({"limit": "2"}, max_limit=10))
+    pages = 1
+    while True:
+        seen += [s.id for s in page.statements]
+        if page.more is None:
+            break
+        await put(log, statement("late@kommun.se"))  # later statements stay off these pages
+        page = await store.query(page.more)
+        pages += 1
+    assert seen == everything[::-1] and pages == 3
+    assert await ids_of(store, {"ascending": "true"}) == [
+        *everything,
+        *(await ids_of(store, {}))[:2][::-1],
+    ]
+
+    since = datetime.fromtimestamp(middle / 1e6, UTC).isoformat()
+    assert set(second) <= set(await ids_of(store, {"since": since}))
+    assert not set(first) & set(await ids_of(store, {"since": since}))
+    assert await ids_of(store, {"until": since}) == first[::-1]
+    long_ago = (datetime.now(UTC) - timedelta(days=3650)).isoformat()
+    assert await ids_of(store, {"until": long_ago}) == []
+
+
+async def test_stored_and_seq_grow_together_and_the_feed_includes_voided(store: Store) -> None:
+    log = StatementLog(store)
+    assert await store.last_stored() is None
+    assert await store.statements_after(0, 10) == []
+    ids = []
+    for index in range(5):
+        ids += await put(log, statement(f"p{index}@kommun.se"))
+    await put(log, ref(ids[0], verb=VOIDED))
+    feed = await store.statements_after(0, 100)
+    assert [s.id for s in feed[:5]] == ids and feed[0].voided
+    assert [s.seq for s in feed] == sorted(s.seq for s in feed)
+    assert [s.stored for s in feed] == sorted(s.stored for s in feed)
+    assert [s.id for s in await store.statements_after(feed[1].seq, 2)] == ids[2:4]
+    assert await store.last_stored() == feed[-1].stored
+    assert await store.consistent_through() >= feed[-1].stored
+    await store.ping()
+
+
+async def test_attachments_are_kept_by_hash(store: Store) -> None:
+    log = StatementLog(store)
+    data = "Intyg för Anna\n".encode()
+    sha2 = hashlib.sha256(data).hexdigest()
+    body = statement(
+        attachments=[
+            {
+                "usageType": "http://id.tincanapi.com/attachment/certificate",
+                "display": {"sv-SE": "Intyg"},
+                "contentType": "text/plain",
+                "length": len(data),
+                "sha2": sha2,
+            }
+        ]
+    )
+    parts = [AttachmentPart(sha2, "text/plain", data)]
+    (first,) = await log.store_statements([body], version=VERSION_1, writer=WRITER, parts=parts)
+    await log.store_statements([dict(body)], version=VERSION_1, writer=WRITER, parts=parts)
+    assert await store.attachment(sha2) == ("text/plain", data)
+    assert await store.attachment("0" * 64) is None
+    found = await store.get_statement(first)
+    assert found is not None and found.attachment_hashes == (sha2,)
+
+
+async def test_statements_of_one_credential(store: Store) -> None:
+    log = StatementLog(store)
+    mine = await put(log, statement())
+    other = Writer(authority=AUTHORITY, credential="k2", source="upstream")
+    await log.store_statements([statement()], version=VERSION_1, writer=other)
+    query = dataclasses.replace(parse_query({"agent": ANNA}, max_limit=10), credential="k1")
     page = await store.query(query)
-    if page.more is not None:
-        await store.query(page.more)  # the next page too
-    await store.query(dataclasses.replace(query, credential="k1"))  # statements/read/mine
-    assert list(recorded.selects()), "the store ran no SQL"
-    for sql in recorded.selects():
-        plan = explain(database_path(services), sql)
-        assert full_scans(plan) == [], (sql, plan)
-        assert not any("USE TEMP B-TREE" in line for line in plan), (sql, plan)
+    assert [s.id for s in page.statements] == mine
 
 
-async def test_single_statement_reads_and_the_write_path_use_indexes(
-    services: Services, recorded: SqlRecorder
-) -> None:
-    log = services.statements
-    (target,) = await log.store_statements([statement()], version=VERSION_1, writer=WRITER)
-    await log.store_statements(
-        [statement(verb={"id": VOIDED}, object={"objectType": "StatementRef", "id": target})],
-        version=VERSION_1,
-        writer=WRITER,
+async def test_credentials(store: Store) -> None:
+    created = datetime(2026, 3, 1, 9, 30, tzinfo=UTC)
+    for index, key in enumerate(["k2", "k1", "k3"]):
+        await store.create_credential(
+            Credential(
+                key,
+                "$argon2id$x",
+                f"kurs {key}",
+                ("statements/write", "state"),
+                created + timedelta(seconds=index, microseconds=index * 7),
+            )
+        )
+    got = await store.get_credential("k1")
+    assert got == Credential(
+        "k1",
+        "$argon2id$x",
+        "kurs k1",
+        ("statements/write", "state"),
+        created + timedelta(seconds=1, microseconds=7),
     )
-    await log.get(target, voided=True)
-    await services.credentials.authenticate("k1", "secret")
-    for sql in recorded.selects():
-        plan = explain(database_path(services), sql)
-        assert full_scans(plan) == [], (sql, plan)
+    assert got.active
+    assert [c.key for c in await store.list_credentials()] == ["k2", "k1", "k3"]
+    revoked_at = datetime(2026, 3, 2, tzinfo=UTC)
+    assert await store.revoke_credential("k1", revoked_at) is True
+    assert await store.revoke_credential("k1", revoked_at) is False
+    assert await store.revoke_credential("nobody", revoked_at) is False
+    after = await store.get_credential("k1")
+    assert after is not None and after.revoked_at == revoked_at and not after.active
+    assert await store.get_credential("nobody") is None
 
 
-async def test_explain_reports_the_plan_of_a_query(services: Services) -> None:
-    plan = await sqlite_store(services).explain(parse_query({"agent": AGENT}, max_limit=10))
-    assert plan and full_scans(plan) == []
-    # The agent filter is a search of the statement_index primary key (alias i).
-    assert any(
-        line.startswith("SEARCH i USING PRIMARY KEY (kind=? AND value_id=?") for line in plan
+async def test_concurrent_writes_fail_alone(store: Store) -> None:
+    log = StatementLog(store)
+    (existing,) = await put(log, statement())
+
+    async def write(index: int) -> list[str]:
+        if index == 7:  # conflicts with what is stored: this batch alone must fail
+            return await put(
+                log, statement(f"x{index}@kommun.se"), {**statement("o@x.se"), "id": existing}
+            )
+        return await put(log, statement(f"p{index}@kommun.se"), statement(f"q{index}@kommun.se"))
+
+    outcomes = await asyncio.gather(*(write(i) for i in range(40)), return_exceptions=True)
+    failures = [o for o in outcomes if isinstance(o, BaseException)]
+    assert len(failures) == 1 and isinstance(failures[0], Conflict)
+    feed = await store.statements_after(0, 1000)
+    actors = [orjson.loads(s.body)["actor"]["mbox"] for s in feed]
+    assert "mailto:x7@kommun.se" not in actors
+    assert sum(a.startswith("mailto:p") for a in actors) == 39
+    assert sum(a.startswith("mailto:q") for a in actors) == 39
+    assert [s.stored for s in feed] == sorted(s.stored for s in feed)
+
+
+async def test_one_id_sent_concurrently_is_stored_once(store: Store) -> None:
+    log = StatementLog(store)
+    same = {**statement(), "id": str(uuid.uuid4())}
+    results = await asyncio.gather(*(put(log, dict(same)) for _ in range(10)))
+    assert results == [[same["id"]]] * 10
+    clash = str(uuid.uuid4())
+    outcomes = await asyncio.gather(
+        *(put(log, {**statement(f"c{i}@kommun.se"), "id": clash}) for i in range(10)),
+        return_exceptions=True,
     )
+    assert sum(isinstance(o, Conflict) for o in outcomes) == 9
+    assert len(await store.statements_after(0, 100)) == 2
+
+
+async def test_too_many_pending_writes_are_refused_at_once(store_url: str) -> None:
+    store = open_store(store_url, max_pending_writes=1)
+    await store.open()
+    try:
+        log = StatementLog(store)
+        outcomes = await asyncio.gather(
+            *(put(log, statement(f"p{i}@kommun.se")) for i in range(20)), return_exceptions=True
+        )
+    finally:
+        await store.close()
+    refused = [o for o in outcomes if isinstance(o, Unavailable)]
+    assert refused and len(refused) < 20
+    assert all(isinstance(o, list) for o in outcomes if o not in refused)
+    assert refused[0].status == 503 and refused[0].details[0]["rule"] == "overload"
 
 
 # --- migrations ---------------------------------------------------------------------------------
 
 
-def applied(database: Path) -> list[tuple[int, str, str]]:
-    with sqlite3.connect(database) as conn:
-        rows = conn.execute("SELECT number, name, applied_at FROM schema_migrations ORDER BY 1")
-        return [(int(n), str(name), str(at)) for n, name, at in rows]
+async def applied(url: str) -> list[tuple[int, str, str]]:
+    sql = "SELECT number, name, applied_at FROM schema_migrations ORDER BY 1"
+    if url.startswith("sqlite:"):
+        with sqlite3.connect(url.removeprefix("sqlite:///")) as conn:
+            rows: list[Any] = conn.execute(sql).fetchall()
+    else:
+        conn_pg = await asyncpg.connect(url)
+        try:
+            rows = await conn_pg.fetch(sql)
+        finally:
+            await conn_pg.close()
+    return [(int(n), str(name), str(at)) for n, name, at in rows]
 
 
-async def test_migrations_are_applied_once_and_recorded(tmp_path: Path) -> None:
-    database = tmp_path / "migrate.sqlite3"
-    store = SQLiteStore(f"sqlite:///{database}")
+def engine(url: str) -> str:
+    return "sqlite" if url.startswith("sqlite:") else "postgresql"
+
+
+async def reopen(url: str) -> None:
+    store = open_store(url)
     await store.open()
     await store.close()
-    first = applied(database)
-    expected = [(m.number, m.name) for m in migrations_for("sqlite")]
-    assert [(n, name) for n, name, _ in first] == expected
-    assert [n for n, _, _ in first] == sorted({n for n, _, _ in first})
 
+
+async def test_migrations_are_applied_once_and_recorded(store: Store, store_url: str) -> None:
+    first = await applied(store_url)
+    expected = [(m.number, m.name) for m in migrations_for(engine(store_url))]
+    assert [(n, name) for n, name, _ in first] == expected
+    assert [n for n, _, _ in first if n < 100] == [1, 2, 10, 11]  # the statement store's
     for _ in range(2):  # opening again changes nothing
-        store = SQLiteStore(f"sqlite:///{database}")
-        await store.open()
-        await store.close()
-    assert applied(database) == first
-    with sqlite3.connect(database) as conn:
-        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-    assert {"statements", "statement_index", "credentials", "schema_migrations"} <= tables
+        await reopen(store_url)
+    assert await applied(store_url) == first
+
+
+def test_both_engines_have_the_statement_stores_migrations_under_the_same_numbers(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(migrate, "MIGRATION_PACKAGES", ["statements.storage.migrations"])
+    sqlite = [(m.number, m.name) for m in migrations_for("sqlite")]
+    assert sqlite == [(m.number, m.name) for m in migrations_for("postgresql")]
+    assert [n for n, _ in sqlite] == [1, 2, 10, 11]
 
 
 async def test_a_new_migration_is_applied_to_an_existing_database_at_start_up(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    store_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    database = tmp_path / "existing.sqlite3"
-    store = SQLiteStore(f"sqlite:///{database}")
-    await store.open()
-    await store.close()
-    before = applied(database)
-
-    package = tmp_path / "extra_migrations"
+    await reopen(store_url)
+    before = await applied(store_url)
+    name = f"extra_migrations_{uuid.uuid4().hex[:8]}"  # a module imported once per test
+    package = tmp_path / name
     package.mkdir()
     (package / "__init__.py").write_text("")
-    (package / "9990_probe.sqlite.sql").write_text(
-        "-- a table of a later feature\nCREATE TABLE probe (id INTEGER PRIMARY KEY);\n"
-        "CREATE INDEX probe_id ON probe (id);\n"
-    )
+    for each in ("sqlite", "postgresql"):
+        (package / f"9990_probe.{each}.sql").write_text(
+            "-- a table of a later feature\nCREATE TABLE probe (id INTEGER PRIMARY KEY);\n"
+            "CREATE INDEX probe_id ON probe (id);\n"
+        )
     monkeypatch.syspath_prepend(str(tmp_path))
     monkeypatch.setattr(migrate, "MIGRATION_PACKAGES", list(migrate.MIGRATION_PACKAGES))
-    migrate.register("extra_migrations")
-    migrate.register("extra_migrations")  # registering twice is harmless
-
+    migrate.register(name)
     for _ in range(2):
-        store = SQLiteStore(f"sqlite:///{database}")
-        await store.open()
-        await store.close()
-    after = applied(database)
+        await reopen(store_url)
+    after = await applied(store_url)
     assert after[: len(before)] == before
     assert [(n, name) for n, name, _ in after[len(before) :]] == [(9990, "probe")]
 
-    (package / "0001_clash.sqlite.sql").write_text("CREATE TABLE clash (id INTEGER);\n")
+    (package / f"0001_clash.{engine(store_url)}.sql").write_text("CREATE TABLE clash (id INT);\n")
     with pytest.raises(RuntimeError, match="two migrations are numbered 0001"):
-        migrations_for("sqlite")
+        migrations_for(engine(store_url))
 
 
-# --- durability settings ------------------------------------------------------------------------
+# --- PostgreSQL: several instances on one database ----------------------------------------------
 
 
-async def test_wal_and_synchronous_full(services: Services) -> None:
-    store = sqlite_store(services)
-    synchronous = await store.write(lambda conn: conn.execute("PRAGMA synchronous").fetchone()[0])
-    assert synchronous == 2  # FULL
-    journal = await store.write(lambda conn: conn.execute("PRAGMA journal_mode").fetchone()[0])
-    assert journal == "wal"
-    # WAL is a property of the file: any other connection sees it too.
-    with sqlite3.connect(database_path(services)) as conn:
-        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+async def open_stores(url: str, count: int) -> list[Store]:
+    stores = [open_store(url) for _ in range(count)]
+    await asyncio.gather(*(s.open() for s in stores))
+    return stores
 
 
-async def test_concurrent_writes_commit_together_and_fail_alone(services: Services) -> None:
-    store = sqlite_store(services)
-    log = services.statements
-    (existing,) = await log.store_statements([statement()], version=VERSION_1, writer=WRITER)
-    groups_before = store._state.stats["groups"]
+async def test_instances_starting_together_apply_each_migration_once(postgres_url: str) -> None:
+    stores = await open_stores(postgres_url, 4)
+    for s in stores:
+        await s.close()
+    assert [n for n, _, _ in await applied(postgres_url)] == [1, 2, 10, 11]
 
-    async def write(index: int) -> list[str]:
-        if index == 7:  # conflicts with what is stored: this batch alone must fail
-            bodies = [statement(f"x{index}@kommun.se"), {**statement("other@x.se"), "id": existing}]
-        else:
-            bodies = [statement(f"p{index}@kommun.se"), statement(f"q{index}@kommun.se")]
-        return await log.store_statements(bodies, version=VERSION_1, writer=WRITER)
 
-    outcomes = await asyncio.gather(*(write(i) for i in range(40)), return_exceptions=True)
-    failures = [o for o in outcomes if isinstance(o, BaseException)]
-    assert len(failures) == 1 and isinstance(failures[0], Conflict)
-    groups = store._state.stats["groups"] - groups_before
-    assert groups < 40  # several writes shared one transaction (group commit)
+async def test_two_instances_store_one_id_once_and_keep_the_log_monotonic(
+    postgres_url: str,
+) -> None:
+    one, two = await open_stores(postgres_url, 2)
+    try:
+        logs = [StatementLog(one), StatementLog(two)]
+        same = {**statement(), "id": str(uuid.uuid4())}
+        assert await asyncio.gather(put(logs[0], same), put(logs[1], dict(same))) == [
+            [same["id"]],
+            [same["id"]],
+        ]
+        clash = str(uuid.uuid4())
+        outcomes = await asyncio.gather(
+            put(logs[0], {**statement("a@kommun.se"), "id": clash}),
+            put(logs[1], {**statement("b@kommun.se"), "id": clash}),
+            return_exceptions=True,
+        )
+        assert sum(isinstance(o, Conflict) for o in outcomes) == 1
+        await asyncio.gather(
+            *(
+                put(logs[i % 2], statement(f"p{i}@kommun.se"), statement(f"q{i}@kommun.se"))
+                for i in range(30)
+            )
+        )
+        feed = await one.statements_after(0, 1000)
+        assert len(feed) == 2 + 60
+        assert [s.seq for s in feed] == list(range(1, 63))  # no gaps, no repeats
+        assert [s.stored for s in feed] == sorted(s.stored for s in feed)
+        # Each instance reads what the other wrote, and revocations count at once.
+        await two.create_credential(Credential("k9", "h", "x", ("all",), datetime.now(UTC)))
+        await one.revoke_credential("k9", datetime.now(UTC))
+        revoked = await two.get_credential("k9")
+        assert revoked is not None and not revoked.active
+    finally:
+        await one.close()
+        await two.close()
 
-    with sqlite3.connect(database_path(services)) as conn:
-        bodies = [orjson.loads(row[0]) for row in conn.execute("SELECT body FROM statements")]
-    actors: list[str] = [body["actor"]["mbox"] for body in bodies]
-    assert "mailto:x7@kommun.se" not in actors  # the failed batch left nothing
-    assert sum(a.startswith("mailto:p") for a in actors) == 39
-    assert sum(a.startswith("mailto:q") for a in actors) == 39
+
+async def test_document_writes_through_two_instances_are_atomic(postgres_url: str) -> None:
+    one, two = await open_stores(postgres_url, 2)
+    scope = DocumentScope(DocumentKind.AGENT_PROFILE, agent="mbox:anna@kommun.se")
+    try:
+        from statements.documents import Document
+
+        def add(key: str) -> Any:
+            def decide(current: Document | None) -> Document:
+                content = orjson.loads(current.content) if current else {}
+                content[key] = True
+                data = orjson.dumps(content)
+                return Document("application/json", data, hashlib.sha1(data).hexdigest(), 0)
+
+            return decide
+
+        await asyncio.gather(
+            *((one, two)[i % 2].write_document(scope, "prefs", add(f"k{i}")) for i in range(20))
+        )
+        got = await one.get_document(scope, "prefs")
+        assert got is not None and orjson.loads(got.content) == {f"k{i}": True for i in range(20)}
+    finally:
+        await one.close()
+        await two.close()
+
+
+async def test_after_append_hooks_run_inside_the_append_transaction(postgres_url: str) -> None:
+    (store,) = await open_stores(postgres_url, 1)
+    assert isinstance(store, PostgresStore)
+    seen: list[tuple[list[int], int]] = []
+    fail = False
+
+    async def hook(conn: Any, inserted: list[tuple[int, PreparedStatement]]) -> None:
+        seen.append(
+            ([seq for seq, _ in inserted], await conn.fetchval("SELECT count(*) FROM statements"))
+        )
+        if fail:
+            raise RuntimeError("the hook's own rows could not be written")
+
+    store.after_append.append(hook)
+    try:
+        log = StatementLog(store)
+        await put(log, statement(), statement("bo@kommun.se"))
+        assert seen == [([1, 2], 2)]  # the new rows, visible inside the transaction
+        fail = True
+        with pytest.raises(RuntimeError):
+            await put(log, statement("cilla@kommun.se"))
+        assert len(await store.statements_after(0, 10)) == 2  # rolled back with the hook
+    finally:
+        await store.close()
+
+
+async def test_text_postgresql_cannot_hold_is_a_bad_request(postgres_url: str) -> None:
+    (store,) = await open_stores(postgres_url, 1)
+    try:
+        scope = DocumentScope(DocumentKind.AGENT_PROFILE, agent="mbox:anna@kommun.se")
+        with pytest.raises(BadRequest):
+            await store.get_document(scope, "a\x00b")
+    finally:
+        await store.close()
