@@ -466,3 +466,37 @@ async def test_text_postgresql_cannot_hold_is_a_bad_request(postgres_url: str) -
             await store.get_document(scope, "a\x00b")
     finally:
         await store.close()
+
+
+QUERIES: dict[str, dict[str, str]] = {
+    "no filter": {},
+    "agent": {"agent": ANNA},
+    "agent, related_agents": {"agent": ANNA, "related_agents": "true"},
+    "verb": {"verb": COMPLETED},
+    "activity": {"activity": INTRO},
+    "activity, related_activities": {"activity": INTRO, "related_activities": "true"},
+    "registration": {"registration": str(uuid.uuid4())},
+    "ascending": {"ascending": "true"},
+    "agent, verb, activity": {"agent": ANNA, "verb": COMPLETED, "activity": INTRO},
+    "verb, ascending": {"verb": COMPLETED, "ascending": "true"},
+}
+
+
+@pytest.mark.parametrize("name", list(QUERIES))
+@pytest.mark.parametrize("mine", [False, True], ids=["all", "mine"])
+async def test_no_query_parameter_makes_postgresql_scan_a_table(
+    postgres_url: str, name: str, mine: bool
+) -> None:
+    """With sequential scans priced out (the tables of a test are tiny), every statement
+    query can still be answered from an index, in the order asked for without a sort."""
+    (store,) = await open_stores(postgres_url + "&enable_seqscan=off", 1)
+    assert isinstance(store, PostgresStore)
+    try:
+        await put(StatementLog(store), statement(), ref(str(uuid.uuid4())))
+        query = parse_query(QUERIES[name], max_limit=10)
+        if mine:
+            query = dataclasses.replace(query, credential="k1")
+        plan = await store.explain(query)
+    finally:
+        await store.close()
+    assert not [line for line in plan if "Seq Scan" in line or "Sort" in line], plan
