@@ -98,11 +98,16 @@ class Projector:
         *,
         batch_size: int = 2000,
         idle_seconds: float = 5.0,
+        settle_seconds: float = 0.05,
     ) -> None:
         self.store = store
         self.storage = storage
         self.batch_size = batch_size
         self.idle_seconds = idle_seconds
+        self.settle_seconds = settle_seconds
+        """After a nudge, wait this long before projecting, so that a rush of POSTs is
+        projected in a few batches instead of one small batch (and one write transaction,
+        competing with the POSTs' own) per commit."""
         self.lock = asyncio.Lock()
         """Held while projecting or changing a course: one thing at a time in a process."""
         self._index: CourseIndex | None = None
@@ -141,6 +146,7 @@ class Projector:
             with contextlib.suppress(TimeoutError):
                 async with asyncio.timeout(self.idle_seconds):
                     await self._wake.wait()
+                await asyncio.sleep(self.settle_seconds)  # woken: let the rush settle
             self._wake.clear()
 
     # --- projecting -------------------------------------------------------------------------

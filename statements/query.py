@@ -75,9 +75,23 @@ def from_micros(micros: int) -> datetime:
     return datetime.fromtimestamp(micros // 1_000_000, UTC).replace(microsecond=micros % 1_000_000)
 
 
+_last_second: tuple[int, str] = (-1, "")
+"""The last whole second formatted, and its text: every response carries a Consistent-
+Through header and every stored statement a timestamp, mostly within the same second,
+and strftime is the costly part. One tuple, replaced whole, so threads see a matching pair."""
+
+
 def format_timestamp(micros: int) -> str:
     """The LRS's own timestamps: UTC, microsecond precision, 'Z'."""
-    return from_micros(micros).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    global _last_second
+    second, fraction = divmod(micros, 1_000_000)
+    cached = _last_second
+    if cached[0] == second:
+        text = cached[1]
+    else:
+        text = datetime.fromtimestamp(second, UTC).strftime("%Y-%m-%dT%H:%M:%S.")
+        _last_second = (second, text)
+    return f"{text}{fraction:06d}Z"
 
 
 def _error(param: str, message: str) -> BadRequest:

@@ -71,8 +71,14 @@ def _deep_path(value: Any, limit: int) -> str:
     return "$"
 
 
-def check_depth(value: Any, limit: int = MAX_JSON_DEPTH) -> None:
-    """Refuse (400, naming the path) JSON nested deeper than ``limit`` levels."""
+def check_depth(value: Any, source: bytes | None = None, limit: int = MAX_JSON_DEPTH) -> None:
+    """Refuse (400, naming the path) JSON nested deeper than ``limit`` levels.
+
+    ``source``, the bytes ``value`` was parsed from, lets the common case skip the walk:
+    JSON with no more than ``limit`` opening brackets (in strings or not) cannot nest
+    deeper than that, and counting bytes is far cheaper than walking every container."""
+    if source is not None and source.count(b"[") + source.count(b"{") <= limit:
+        return
     if (type(value) is dict or type(value) is list) and _too_deep(value, limit):
         message = f"the JSON is nested more than {limit} levels deep"
         where = _deep_path(value, limit)

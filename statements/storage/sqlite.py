@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -160,6 +161,9 @@ class _InternedValues:
 class _Job:
     apply: Callable[[sqlite3.Connection], Any]
     future: asyncio.Future[Any]
+    appends: list[PreparedStatement] | None = None
+    """The statements of a job that only appends them: the writer may store consecutive
+    such jobs together, as one batch."""
 
 
 @dataclass(slots=True)
@@ -168,7 +172,9 @@ class _WriterState:
     busy_since: int | None = None
     committed_stored: int = 0
     pending: int = 0
-    stats: dict[str, int] = field(default_factory=lambda: {"groups": 0, "jobs": 0})
+    stats: dict[str, int] = field(
+        default_factory=lambda: {"groups": 0, "jobs": 0, "merged_jobs": 0}
+    )
 
 
 class SQLiteStore(SQLiteDocumentsMixin, Store):
@@ -269,8 +275,15 @@ class SQLiteStore(SQLiteDocumentsMixin, Store):
 
     # --- the writer -----------------------------------------------------------------
 
-    async def write(self, apply: Callable[[sqlite3.Connection], T]) -> T:
-        """Run ``apply`` in the writer's next transaction; return once it is committed."""
+    async def write(
+        self,
+        apply: Callable[[sqlite3.Connection], T],
+        *,
+        appends: list[PreparedStatement] | None = None,
+    ) -> T:
+        """Run ``apply`` in the writer's next transaction; return once it is committed.
+
+        ``appends``: ``apply`` only appends these statements (see ``_Job.appends``)."""
         if self._queue is None:
             raise RuntimeError("the store is not open")
         if self._state.pending >= self.max_pending_writes:
@@ -278,7 +291,7 @@ class SQLiteStore(SQLiteDocumentsMixin, Store):
             raise Unavailable(reason, [{"path": "$", "rule": "overload", "message": reason}])
         future: asyncio.Future[T] = asyncio.get_running_loop().create_future()
         self._state.pending += 1
-        self._queue.put_nowait(_Job(apply, future))
+        self._queue.put_nowait(_Job(apply, future, appends))
         return await future
 
     async def _writer_loop(self) -> None:
@@ -315,23 +328,16 @@ class SQLiteStore(SQLiteDocumentsMixin, Store):
         outcomes: list[tuple[bool, Any]] = []
         try:
             conn.execute("BEGIN IMMEDIATE")
-            for job in jobs:
-                conn.execute("SAVEPOINT job")
-                self._values.start_job()
-                try:
-                    outcomes.append((True, job.apply(conn)))
-                    conn.execute("RELEASE job")
-                except Exception as error:
-                    if not conn.in_transaction:
-                        # SQLITE_FULL and I/O errors may roll back the whole transaction,
-                        # savepoints and all: the group fails with the original error.
-                        raise
-                    conn.execute("ROLLBACK TO job")
-                    conn.execute("RELEASE job")
-                    self._values.job_rolled_back()
-                    if isinstance(error, sqlite3.Error):
-                        error = _unavailable(error)
-                    outcomes.append((False, error))
+            for run in _runs(jobs):
+                if len(run) > 1:
+                    merged = self._savepoint(conn, partial(self._append_runs, run=run))
+                    if merged[0]:
+                        outcomes.extend((True, result) for result in merged[1])
+                        self._state.stats["merged_jobs"] += len(run)
+                        continue
+                    # One job of the run fails (a conflict, say): store them one by one, so
+                    # that only that job fails, exactly as if they had not been merged.
+                outcomes.extend(self._savepoint(conn, job.apply) for job in run)
             conn.execute("COMMIT")
         except BaseException:
             if conn.in_transaction:
@@ -346,6 +352,41 @@ class SQLiteStore(SQLiteDocumentsMixin, Store):
         self._state.stats["groups"] += 1
         self._state.stats["jobs"] += len(jobs)
         return outcomes
+
+    def _savepoint(
+        self, conn: sqlite3.Connection, apply: Callable[[sqlite3.Connection], Any]
+    ) -> tuple[bool, Any]:
+        """Run ``apply`` in a savepoint of the open transaction: (True, its value), or
+        (False, the error) with everything it did undone."""
+        conn.execute("SAVEPOINT job")
+        self._values.start_job()
+        try:
+            value = apply(conn)
+            conn.execute("RELEASE job")
+            return True, value
+        except Exception as error:
+            if not conn.in_transaction:
+                # SQLITE_FULL and I/O errors may roll back the whole transaction,
+                # savepoints and all: the group fails with the original error.
+                raise
+            conn.execute("ROLLBACK TO job")
+            conn.execute("RELEASE job")
+            self._values.job_rolled_back()
+            if isinstance(error, sqlite3.Error):
+                error = _unavailable(error)
+            return False, error
+
+    def _append_runs(self, conn: sqlite3.Connection, run: list[_Job]) -> list[AppendResult]:
+        """Append the statements of several append-only jobs as one batch (one look-up of
+        existing ids, one insert per table): each job's own result."""
+        batches = [job.appends or [] for job in run]
+        fresh = {p.id for p in self._insert(conn, [p for batch in batches for p in batch])}
+        return [
+            AppendResult(
+                ids=[str(p.body["id"]) for p in batch], new=sum(p.id in fresh for p in batch)
+            )
+            for batch in batches
+        ]
 
     def _next_stored(self) -> int:
         """The writer's clock: wall time, but never behind the last stored value."""
@@ -369,11 +410,18 @@ class SQLiteStore(SQLiteDocumentsMixin, Store):
     # --- statements -----------------------------------------------------------------
 
     async def append(self, batch: list[PreparedStatement]) -> AppendResult:
-        return await self.write(lambda conn: self._append(conn, batch))
+        return await self.write(lambda conn: self._append(conn, batch), appends=batch)
 
     def _append(self, conn: sqlite3.Connection, batch: list[PreparedStatement]) -> AppendResult:
         # Answer with each id as the client spelled it; look up by the lower-cased key.
-        result = AppendResult(ids=[str(p.body["id"]) for p in batch])
+        return AppendResult(
+            ids=[str(p.body["id"]) for p in batch], new=len(self._insert(conn, batch))
+        )
+
+    def _insert(
+        self, conn: sqlite3.Connection, batch: list[PreparedStatement]
+    ) -> list[PreparedStatement]:
+        """Store the statements of ``batch`` not stored yet; which those were."""
         existing: dict[str, bytes] = {}
         ids = [p.id for p in batch]
         for start in range(0, len(ids), 500):
@@ -394,7 +442,7 @@ class SQLiteStore(SQLiteDocumentsMixin, Store):
                 continue
             fresh.append(prepared)
         if not fresh:
-            return result
+            return fresh
         stored = self._next_stored()
         stored_text = format_timestamp(stored)
         (last_seq,) = conn.execute("SELECT COALESCE(MAX(seq), 0) FROM statements").fetchone()
@@ -447,8 +495,7 @@ class SQLiteStore(SQLiteDocumentsMixin, Store):
             inserted = [(last_seq + offset, p) for offset, p in enumerate(fresh, start=1)]
             for hook in self.after_append:
                 hook(conn, inserted)
-        result.new = len(fresh)
-        return result
+        return fresh
 
     def _inherit(self, conn: sqlite3.Connection, *, source_seq: int, target_seq: int) -> None:
         """A statement that targets another matches the target's filters too (Communication
@@ -637,6 +684,24 @@ class SQLiteStore(SQLiteDocumentsMixin, Store):
             return cursor.rowcount == 1
 
         return await self.write(apply)
+
+
+def _runs(jobs: list[_Job]) -> list[list[_Job]]:
+    """The group's jobs in order, consecutive append-only jobs with distinct statement ids
+    together (a run of one for any other job)."""
+    runs: list[list[_Job]] = []
+    ids: set[str] = set()
+    for job in jobs:
+        appends = job.appends
+        if appends is not None and runs and runs[-1][-1].appends is not None:
+            new_ids = {p.id for p in appends}
+            if len(new_ids) == len(appends) and ids.isdisjoint(new_ids):
+                runs[-1].append(job)
+                ids |= new_ids
+                continue
+        runs.append([job])
+        ids = {p.id for p in appends} if appends is not None else set()
+    return runs
 
 
 def _referenced(conn: sqlite3.Connection, ids: list[str]) -> set[str]:

@@ -231,3 +231,33 @@ async def test_concurrent_writes_commit_together_and_fail_alone(services: Servic
     assert "mailto:x7@kommun.se" not in actors  # the failed batch left nothing
     assert sum(a.startswith("mailto:p") for a in actors) == 39
     assert sum(a.startswith("mailto:q") for a in actors) == 39
+
+
+async def test_concurrent_appends_are_stored_as_one_batch_with_each_answer_its_own(
+    services: Services,
+) -> None:
+    store = sqlite_store(services)
+    log = services.statements
+    twice = str(uuid.uuid4())  # the same statement from two clients at once: stored once
+
+    async def write(index: int) -> list[str]:
+        if index in (3, 11):
+            bodies = [{**statement("same@kommun.se"), "id": twice}]
+        else:
+            bodies = [statement(f"p{index}@kommun.se") for _ in range(3)]
+        return await log.store_statements(bodies, version=VERSION_1, writer=WRITER)
+
+    results = await asyncio.gather(*(write(i) for i in range(30)))
+    assert store._state.stats["merged_jobs"] > 0  # the writer did merge appends
+
+    with sqlite3.connect(database_path(services)) as conn:
+        rows = conn.execute("SELECT seq, id, body FROM statements ORDER BY seq").fetchall()
+    by_id = {sid: orjson.loads(body) for _, sid, body in rows}
+    assert [seq for seq, _, _ in rows] == list(range(rows[0][0], rows[0][0] + len(rows)))
+    assert len(rows) == 28 * 3 + 1
+    assert results[3] == results[11] == [twice]
+    for index, ids in enumerate(results):
+        if index in (3, 11):
+            continue
+        assert len(ids) == 3
+        assert {by_id[i]["actor"]["mbox"] for i in ids} == {f"mailto:p{index}@kommun.se"}

@@ -35,7 +35,7 @@ async def json_object(request: Request) -> dict[str, Any]:
         raise bad("$", "json", f"the body is not JSON: {error}") from None
     if not isinstance(data, dict):
         raise bad("$", "object", "the body must be a JSON object")
-    check_depth(data)
+    check_depth(data, body)
     return data
 
 

@@ -68,7 +68,7 @@ def _parse_json(data: bytes, path: str = "$") -> Any:
         value = orjson.loads(data)
     except orjson.JSONDecodeError as error:
         raise _bad(path, "json", f"the body is not valid JSON: {error}") from None
-    check_depth(value)
+    check_depth(value, data)
     return value
 
 
