@@ -19,7 +19,7 @@ class Settings(BaseSettings):
 
     database_url: str = Field(
         "sqlite:///data/lrs-bridge.sqlite3",
-        description="Where data is kept: sqlite:///PATH (PostgreSQL is not yet accepted here).",
+        description="Where data is kept: sqlite:///PATH (default) or postgresql://…",
     )
     host: str = Field("127.0.0.1", description="Interface the HTTP server listens on.")
     port: int = Field(8000, ge=1, le=65535, description="TCP port of the HTTP server.")
@@ -106,14 +106,8 @@ class Settings(BaseSettings):
     @field_validator("database_url")
     @classmethod
     def _known_scheme(cls, value: str) -> str:
-        if value.startswith(("postgresql:", "postgres:")):
-            # The statement store runs on PostgreSQL, but reports, people and the bridge
-            # keep SQLite-only tables: refuse at start-up rather than half-work.
-            raise ValueError(
-                "PostgreSQL is supported for the statement store only so far; use sqlite:///PATH"
-            )
-        if not value.startswith("sqlite:"):
-            raise ValueError("must start with sqlite:///")
+        if not value.startswith(("sqlite:", "postgresql:", "postgres:")):
+            raise ValueError("must start with sqlite:/// or postgresql://")
         return value
 
     @field_validator("default_xapi_version")

@@ -45,6 +45,9 @@ class Services:
         # Before open(): registers the bridge's migrations and its outbox hook.
         bridge = BridgeService(store, statements, audit, settings)
         statements.on_stored.append(bridge.nudge)  # forwarders wake for new statements
+        # ... and for statements other instances on the same database store.
+        store.watch_appends(reports.nudge)
+        store.watch_appends(bridge.nudge)
         reminders, scheduler = build_reminders(
             store,
             reports,

@@ -86,6 +86,9 @@ class Progress:
     statements: int
 
 
+PROJECTOR_ROLE = "progress-projector"
+
+
 class Projector:
     """Projects the log into the ledger. One per process; several processes (the server and
     a CLI command) may run at once: a batch commits only if the checkpoint it started from is
@@ -137,7 +140,10 @@ class Projector:
     async def _loop(self) -> None:
         while not self._stopping:
             try:
-                await self.catch_up()
+                # Of several instances on one database, one projects (the others' ledger
+                # reads see its work); when it stops or dies, another takes over.
+                if await self.store.lead(PROJECTOR_ROLE):
+                    await self.catch_up()
             except Exception:
                 log.exception("progress projection failed; trying again shortly")
             # Statements written by another process (a CLI import, another instance) are

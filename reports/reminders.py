@@ -316,11 +316,15 @@ class ReminderScheduler:
         source: RecipientSource,
         offsets: Sequence[timedelta],
         interval: float = 300.0,
+        lead: Callable[[], Awaitable[bool]] | None = None,
     ) -> None:
         self.service = service
         self.source = source
         self.offsets = list(offsets)
         self.interval = interval
+        self.lead = lead
+        """Whether this instance sends the automatic reminders now (one of several on a
+        database does; claims make sure no reminder goes twice even without it)."""
         self._task: asyncio.Task[None] | None = None
 
     async def run_once(self, now: datetime) -> Outcome:
@@ -348,7 +352,8 @@ class ReminderScheduler:
     async def _loop(self) -> None:
         while True:
             try:
-                await self.run_once(datetime.now(UTC))
+                if self.lead is None or await self.lead():
+                    await self.run_once(datetime.now(UTC))
             except Exception:
                 log.exception("automatic reminders failed; trying again next round")
             await asyncio.sleep(self.interval)

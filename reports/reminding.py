@@ -9,6 +9,7 @@ finished, and builds the service's reminder parts from its settings.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -100,6 +101,9 @@ def offsets(days: str) -> list[timedelta]:
     return [timedelta(days=int(part)) for part in days.split(",") if part.strip()]
 
 
+REMINDER_ROLE = "automatic-reminders"
+
+
 def build_reminders(
     store: Store,
     reports: ReportsService,
@@ -120,6 +124,13 @@ def build_reminders(
     )
     automatic: Sequence[timedelta] = offsets(offset_days)
     scheduler = (
-        ReminderScheduler(service, reports.upcoming_reminders, automatic) if automatic else None
+        ReminderScheduler(
+            service,
+            reports.upcoming_reminders,
+            automatic,
+            lead=functools.partial(store.lead, REMINDER_ROLE),
+        )
+        if automatic
+        else None
     )
     return WorkshopReminders(reports, service, reports.clock), scheduler

@@ -37,6 +37,9 @@ def _missing(kind: str, name: str) -> NotFound:
     return NotFound(message, [{"path": "name", "rule": "not_found", "message": message}])
 
 
+BRIDGE_ROLE = "bridge-schedule"
+
+
 class BridgeService:
     def __init__(
         self,
@@ -99,7 +102,14 @@ class BridgeService:
 
     async def _tick(self) -> float:
         """Keep one forwarder per target and start the pulls that are due; the seconds
-        until the next pull is due."""
+        until the next pull is due. Of several instances on one database, one does this
+        (two pulling one source would race for its cursor); another takes over when it
+        stops or dies."""
+        if not await self.store.lead(BRIDGE_ROLE):
+            for _, task in self._forwarders.values():
+                task.cancel()
+            self._forwarders.clear()
+            return self.idle_seconds
         names = set(await self.storage.target_names())
         for name in list(self._forwarders):
             forwarder, task = self._forwarders[name]

@@ -4,6 +4,7 @@ instances). Callers depend on this, never on an engine: no ``if engine == …`` 
 from __future__ import annotations
 
 import abc
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -72,6 +73,20 @@ class Store(abc.ABC):
     @abc.abstractmethod
     async def ping(self) -> None:
         """Raise ``Unavailable`` unless the database answers a read now (for /readyz)."""
+
+    async def lead(self, role: str) -> bool:
+        """Whether this process holds ``role`` now, taking it if no other process does: for
+        background work that only one of several instances sharing a database should do at
+        a time (the progress projector, automatic reminders, the bridge's schedule). A role
+        taken is kept until ``close`` or until the process dies, when another instance
+        takes it over. On an engine that one machine has to itself (SQLite) every process
+        holds every role: that work is already safe to run in several processes there."""
+        return True
+
+    def watch_appends(self, callback: Callable[[], None]) -> None:  # noqa: B027 (optional)
+        """Call ``callback`` (in this process's event loop) soon after another process
+        appends statements, where the engine can tell; register before ``open``. Without
+        it, such statements are found by polling."""
 
     # --- statements -----------------------------------------------------------------
 

@@ -23,6 +23,7 @@ import asyncio
 import contextlib
 import hashlib
 import logging
+import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
 from dataclasses import replace
 from datetime import datetime
@@ -65,6 +66,8 @@ MIGRATE_LOCK = 0x4C52_5342_0000_0002
 """Held by the transaction that applies migrations at start-up."""
 DOCUMENT_LOCK_CLASS = 0x4C52_5342
 """First key of a document's lock; the second is a hash of the document's key."""
+ROLE_LOCK_CLASS = 0x4C52_5343
+"""First key of a role's session lock (``lead``); the second is a hash of schema and role."""
 
 _NOW_MICROS = "(EXTRACT(EPOCH FROM clock_timestamp()) * 1000000)::bigint"
 
@@ -215,6 +218,13 @@ class PostgresStore(Store):
         self._pending = 0
         self._append_turn = asyncio.Lock()
         self._values = _InternedValues()
+        self._roles: dict[str, Any] = {}
+        """Role → the dedicated connection whose session holds the role's advisory lock."""
+        self._watchers: list[Callable[[], None]] = []
+        self._listener: Any = None
+        self._channel = ""
+        self._instance = uuid.uuid4().hex
+        """Sent with this store's append notifications, so that it ignores its own."""
         self.after_append: list[AppendHook] = []
         """Awaited inside the transaction that stores statements, with its asyncpg
         connection and each new (seq, statement): rows other packages keep about new
@@ -233,9 +243,60 @@ class PostgresStore(Store):
         try:
             async with self._pool.acquire() as conn:
                 await self._migrate(conn)
+                schema = await conn.fetchval("SELECT current_schema()")
+            # One channel per schema: instances sharing a schema share a statement log.
+            self._channel = "lrs_bridge_" + hashlib.sha256(schema.encode()).hexdigest()[:16]
+            if self._watchers:
+                self._listener = await self._connect()
+                await self._listener.add_listener(self._channel, self._notified)
         except BaseException:
             await self.close()
             raise
+
+    async def _connect(self) -> Any:
+        """A connection of its own, outside the pool (it holds a session-level state)."""
+        return await asyncpg.connect(
+            self.url, server_settings=self.server_settings, timeout=PING_TIMEOUT
+        )
+
+    def watch_appends(self, callback: Callable[[], None]) -> None:
+        self._watchers.append(callback)
+
+    def _notified(self, _conn: Any, _pid: int, _channel: str, payload: str) -> None:
+        if payload != self._instance:  # this process's own appends nudge it directly
+            for callback in self._watchers:
+                callback()
+
+    async def lead(self, role: str) -> bool:
+        held = self._roles.get(role)
+        if held is not None:
+            try:
+                await held.fetchval("SELECT 1", timeout=PING_TIMEOUT)
+                return True
+            except Exception:  # the session and its lock are gone: try to take it again
+                log.warning("lost the %s role's database session; taking it again", role)
+                del self._roles[role]
+                with contextlib.suppress(Exception):
+                    held.terminate()
+        try:
+            conn = await self._connect()
+        except Exception as error:
+            log.warning("cannot connect to take the %s role: %s", role, type(error).__name__)
+            return False
+        try:
+            key = _lock_hash([self._channel, role])
+            taken = await conn.fetchval(
+                "SELECT pg_try_advisory_lock($1, $2)", ROLE_LOCK_CLASS, key, timeout=PING_TIMEOUT
+            )
+        except Exception as error:
+            log.warning("cannot take the %s role: %s", role, type(error).__name__)
+            taken = False
+        if taken:
+            self._roles[role] = conn
+            log.info("this instance now runs the %s role", role)
+            return True
+        await conn.close()
+        return False
 
     @staticmethod
     async def _migrate(conn: Any) -> None:
@@ -260,6 +321,14 @@ class PostgresStore(Store):
                 )
 
     async def close(self) -> None:
+        sessions = [*self._roles.values(), *([self._listener] if self._listener else [])]
+        self._roles.clear()
+        self._listener = None
+        for session in sessions:  # closing a session releases its role locks
+            try:
+                await asyncio.wait_for(session.close(), 5)
+            except Exception:
+                session.terminate()
         pool, self._pool = self._pool, None
         if pool is not None:
             try:
@@ -314,6 +383,8 @@ class PostgresStore(Store):
         async with self._transaction(self._append_turn) as conn:
             await conn.execute("SELECT pg_advisory_xact_lock($1)", APPEND_LOCK)
             result = await self._append(conn, batch, inserted)
+            if result.new:  # delivered at commit, to the other instances' projectors
+                await conn.execute("SELECT pg_notify($1, $2)", self._channel, self._instance)
         self._values.remember(inserted)
         return result
 

@@ -129,16 +129,6 @@ def test_bad_setting_stops_start_up_naming_it(tmp_path: Path) -> None:
             {"LRS_BRIDGE_DATABASE_URL": "mysql://x"},
             "LRS_BRIDGE_DATABASE_URL",
         ),
-        (
-            ["serve"],
-            {"LRS_BRIDGE_DATABASE_URL": "postgresql://postgres@127.0.0.1/test"},
-            "LRS_BRIDGE_DATABASE_URL: PostgreSQL is supported for the statement store only",
-        ),
-        (
-            ["credentials", "list", "--database", "postgres://postgres@127.0.0.1/test"],
-            {},
-            "PostgreSQL is supported for the statement store only so far",
-        ),
     ],
 )
 def test_user_errors_are_one_line_naming_the_problem(

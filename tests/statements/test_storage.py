@@ -28,6 +28,7 @@ from statements.query import parse_query
 from statements.storage import Credential, Store, migrate, open_store
 from statements.storage.migrate import migrations_for
 from statements.storage.postgres import PostgresStore
+from tests.conftest import with_search_path
 
 COMPLETED = "http://adlnet.gov/expapi/verbs/completed"
 VOIDED = "http://adlnet.gov/expapi/verbs/voided"
@@ -500,3 +501,60 @@ async def test_no_query_parameter_makes_postgresql_scan_a_table(
     finally:
         await store.close()
     assert not [line for line in plan if "Seq Scan" in line or "Sort" in line], plan
+
+
+async def test_one_instance_leads_a_role_and_another_takes_over_when_it_goes(
+    postgres_url: str,
+) -> None:
+    one, two = await open_stores(postgres_url, 2)
+    try:
+        assert await one.lead("projector")
+        assert await one.lead("projector")  # kept while held
+        assert not await two.lead("projector")
+        assert await two.lead("reminders")  # roles are independent
+        assert not await one.lead("reminders")
+    finally:
+        await one.close()  # as when the process dies: its session, and the lock, go
+    try:
+        assert await two.lead("projector")
+    finally:
+        await two.close()
+
+
+async def test_a_role_is_per_schema(postgres_url: str, postgres_server: str) -> None:
+    other_schema = "test_" + uuid.uuid4().hex[:12]
+    admin = await asyncpg.connect(postgres_server)
+    await admin.execute(f"CREATE SCHEMA {other_schema}")
+    mine = open_store(postgres_url)
+    theirs = open_store(with_search_path(postgres_server, other_schema))
+    await mine.open()
+    await theirs.open()
+    try:
+        assert await mine.lead("projector")
+        assert await theirs.lead("projector")  # another schema is another deployment
+    finally:
+        await mine.close()
+        await theirs.close()
+        await admin.execute(f"DROP SCHEMA {other_schema} CASCADE")
+        await admin.close()
+
+
+async def test_appends_through_one_instance_wake_the_others_watchers(postgres_url: str) -> None:
+    one = open_store(postgres_url)
+    two = open_store(postgres_url)
+    woken: list[str] = []
+    one.watch_appends(lambda: woken.append("one"))
+    two.watch_appends(lambda: woken.append("two"))
+    await one.open()
+    await two.open()
+    try:
+        await StatementLog(one).store_statements([statement()], version=VERSION_1, writer=WRITER)
+        for _ in range(100):
+            if woken:
+                break
+            await asyncio.sleep(0.02)
+        await asyncio.sleep(0.1)  # time for a wrong wake-up of "one" to show
+        assert woken == ["two"]  # the other instance, not the one that stored them
+    finally:
+        await one.close()
+        await two.close()
