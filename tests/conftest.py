@@ -136,11 +136,51 @@ async def store(store_url: str) -> AsyncIterator[Store]:
         await opened.close()
 
 
-@pytest.fixture
-def settings(tmp_path: Path) -> Settings:
-    return load_settings(
-        database_url=f"sqlite:///{tmp_path / 'lrs.sqlite3'}", public_url="http://lrs.test"
+TEST_ENGINE = os.environ.get("LRS_BRIDGE_TEST_ENGINE", "sqlite")
+"""The engine under the service in tests that use ``database_url`` (``settings``,
+``services``, ``xapi``, ``live_server``…): ``sqlite`` (default) or ``postgresql``. `.ci/run`
+runs the suite once with each; the PostgreSQL pass runs only the tests that use it."""
+
+if TEST_ENGINE not in ENGINES:
+    raise pytest.UsageError(f"LRS_BRIDGE_TEST_ENGINE must be one of {', '.join(ENGINES)}")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "sqlite_only(why): looks into the SQLite file itself; not run on PostgreSQL"
     )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """In the PostgreSQL pass, keep the tests whose service runs on ``database_url``: the
+    others do not depend on the engine (or, using ``store_url``, ran on both already)."""
+    if TEST_ENGINE == "sqlite":
+        return
+    kept, other = [], []
+    for item in items:
+        names = getattr(item, "fixturenames", ())
+        engine_bound = "database_url" in names and "store_url" not in names
+        (kept if engine_bound and item.get_closest_marker("sqlite_only") is None else other).append(
+            item
+        )
+    items[:] = kept
+    config.hook.pytest_deselected(items=other)
+
+
+@pytest.fixture
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """The database of the service under test: a SQLite file, or (LRS_BRIDGE_TEST_ENGINE=
+    postgresql) a schema of its own on the test PostgreSQL, skipped saying why when it does
+    not answer."""
+    if TEST_ENGINE == "postgresql":
+        url: str = request.getfixturevalue("postgres_url")
+        return url
+    return f"sqlite:///{tmp_path / 'lrs.sqlite3'}"
+
+
+@pytest.fixture
+def settings(database_url: str) -> Settings:
+    return load_settings(database_url=database_url, public_url="http://lrs.test")
 
 
 @pytest.fixture
@@ -290,8 +330,9 @@ def start_server(
 
 
 @pytest.fixture
-def live_server(tmp_path: Path) -> Iterator[LiveServer]:
-    server = start_server(str(tmp_path / "live.sqlite3"), tmp_path / "server.log")
+def live_server(database_url: str, tmp_path: Path) -> Iterator[LiveServer]:
+    # A SQLite database as a plain file path (tests open it with sqlite3); others as URLs.
+    server = start_server(database_url.removeprefix("sqlite:///"), tmp_path / "server.log")
     try:
         yield server
     finally:

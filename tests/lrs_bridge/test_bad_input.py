@@ -526,6 +526,7 @@ def live(live_server: LiveServer) -> Iterator[httpx.Client]:
 
 
 @pytest.mark.slow
+@pytest.mark.sqlite_only("compares the SQLite file before and after")
 def test_a_real_server_refuses_transport_level_abuse_and_stays_up(
     live: httpx.Client, live_server: LiveServer
 ) -> None:

@@ -172,6 +172,7 @@ def test_a_burst_beyond_capacity_gets_fast_503s_and_loses_nothing(tmp_path: Path
 
 
 @pytest.mark.slow
+@pytest.mark.sqlite_only("locks the SQLite file from outside")
 def test_a_locked_database_gets_503_and_the_batch_is_absent_until_sent_again(
     live_server: LiveServer,
 ) -> None:
