@@ -33,7 +33,8 @@ unit-postgresql: $(STAMP)
 
 ## Benchmarks (never part of `make test`): ingest, queries and memory against ceilings;
 ## at most 12 minutes (--budget 720). BENCH_ARGS="--quick" for a short run, or
-## BENCH_ARGS="--endpoint URL --user KEY --password SECRET" for another LRS.
+## BENCH_ARGS="--endpoint URL --user KEY --password SECRET" for another LRS, or
+## BENCH_ARGS="--database-url postgresql://…" for lrs-bridge on an empty PostgreSQL database.
 bench: $(STAMP)
 	@command -v wrk >/dev/null || { \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \

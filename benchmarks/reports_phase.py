@@ -1,6 +1,6 @@
 """Readiness report latency, on the database the benchmark's server filled.
 
-    python -m benchmarks.reports_phase --database PATH [--seconds 3]
+    python -m benchmarks.reports_phase --database PATH_OR_URL [--seconds 3]
 
 Run by ``benchmarks.run`` in a process of its own after the server has stopped, so that
 the peak memory it reports is the reports service's. It opens the services as
@@ -62,12 +62,13 @@ def roster(learners: int, size: int) -> dict[str, list[list[str]]]:
     return result
 
 
-async def measure(database: Path, *, learners: int, size: int, seconds: float) -> dict[str, Any]:
+async def measure(database: str, *, learners: int, size: int, seconds: float) -> dict[str, Any]:
     """Figures of each report: at least 5 runs, more while ``seconds`` last (200 at most)."""
     from lrs_bridge.config import load_settings
     from lrs_bridge.services import Services
 
-    services = Services.build(load_settings(database_url=f"sqlite:///{database}"))
+    url = database if "://" in database else f"sqlite:///{database}"
+    services = Services.build(load_settings(database_url=url))
     await services.open()
     figures: dict[str, Any] = {"rows": []}
     try:
@@ -139,7 +140,9 @@ async def measure(database: Path, *, learners: int, size: int, seconds: float) -
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--database", type=Path, required=True)
+    parser.add_argument(
+        "--database", required=True, help="a SQLite file, or a database URL (sqlite:, postgresql:)"
+    )
     parser.add_argument("--learners", type=int, default=LEARNERS)
     parser.add_argument("--workshop-size", type=int, default=200)
     parser.add_argument("--seconds", type=float, default=3, help="per report and format")

@@ -261,7 +261,8 @@ class Endpoint:
     """the Statement resource's path, e.g. /xapi/statements."""
     auth: str
     pid: int | None
-    database: Path | None = None
+    database: str | None = None
+    """Our server's database URL (None for another LRS)."""
 
 
 @contextmanager
@@ -289,9 +290,32 @@ def process(
         handle.close()
 
 
+def count_statements(database: str) -> int:
+    """Statements stored in our server's database (either engine)."""
+    if database.startswith("sqlite:"):
+        path = database.removeprefix("sqlite:///")
+        with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as conn:
+            count: int = conn.execute("SELECT COUNT(*) FROM statements").fetchone()[0]
+            return count
+    import asyncio
+
+    import asyncpg
+
+    async def count_in_postgres() -> int:
+        conn = await asyncpg.connect(database)
+        try:
+            found: int = await conn.fetchval("SELECT COUNT(*) FROM statements")
+            return found
+        finally:
+            await conn.close()
+
+    return asyncio.run(count_in_postgres())
+
+
 @contextmanager
-def our_server(workdir: Path) -> Iterator[Endpoint]:
-    database = workdir / "lrs.sqlite3"
+def our_server(workdir: Path, database_url: str | None = None) -> Iterator[Endpoint]:
+    """lrs-bridge on ``database_url`` (an empty database), or on a temporary SQLite file."""
+    database = database_url or f"sqlite:///{workdir / 'lrs.sqlite3'}"
     created = subprocess.run(
         [
             sys.executable,
@@ -300,7 +324,7 @@ def our_server(workdir: Path) -> Iterator[Endpoint]:
             "credentials",
             "create",
             "--database",
-            str(database),
+            database,
             "--label",
             "benchmark",
             "--scope",
@@ -320,7 +344,7 @@ def our_server(workdir: Path) -> Iterator[Endpoint]:
         "lrs_bridge.cli",
         "serve",
         "--database",
-        str(database),
+        database,
         "--port",
         str(port),
     ]
@@ -656,11 +680,9 @@ class Bench:
         """Statements in the store: counted in our database, else those acknowledged."""
         if endpoint.database is None:
             return self.acknowledged
-        with sqlite3.connect(f"file:{endpoint.database}?mode=ro", uri=True) as conn:
-            count: int = conn.execute("SELECT COUNT(*) FROM statements").fetchone()[0]
-            return count
+        return count_statements(endpoint.database)
 
-    def reports(self, database: Path | None) -> None:
+    def reports(self, database: str | None) -> None:
         """Readiness report latency through the reports service, in a process of its own on
         the database the server filled (the server has stopped)."""
         if database is None:
@@ -668,12 +690,11 @@ class Bench:
                 "Readiness reports are lrs-bridge's own API: not measured against --endpoint."
             )
             return
-        with sqlite3.connect(f"file:{database}?mode=ro", uri=True) as conn:
-            (stored,) = conn.execute("SELECT COUNT(*) FROM statements").fetchone()
+        stored = count_statements(database)
         log(f"readiness reports at {stored:,} statements: registering participants")
         seconds = 1.0 if self.args.quick else 3.0
         out = subprocess.run(
-            [sys.executable, "-m", "benchmarks.reports_phase", "--database", str(database),
+            [sys.executable, "-m", "benchmarks.reports_phase", "--database", database,
              "--seconds", str(seconds)],
             capture_output=True, text=True, cwd=ROOT, check=False,
         )  # fmt: skip
@@ -877,6 +898,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "--profile", type=Path, help="folder for py-spy profiles of the server during ingest"
     )
     parser.add_argument("--workdir", type=Path, help="where the temporary database goes")
+    parser.add_argument(
+        "--database-url",
+        help="run lrs-bridge on this empty database, e.g. postgresql://…/db?search_path=bench "
+        "(default: a temporary SQLite file)",
+    )
     parser.add_argument("--no-save", action="store_true", help="do not write the JSON file")
     args = parser.parse_args(argv)
     if args.quick:
@@ -919,7 +945,7 @@ def main(argv: list[str] | None = None) -> int:
             bench.queries(endpoint)
             bench.reports(None)
         else:
-            with our_server(workdir) as endpoint:
+            with our_server(workdir, args.database_url) as endpoint:
                 bench.ingest(endpoint, ceilings)
                 reserve = QUERY_RESERVE + REPORT_RESERVE
                 bench.load(endpoint, args.stored, reserve, "the queries")
@@ -933,7 +959,10 @@ def main(argv: list[str] | None = None) -> int:
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
         "commit": commit(),
         "command": "python -m benchmarks.run " + " ".join(argv or sys.argv[1:]),
-        "endpoint": args.endpoint or "lrs-bridge (started by the benchmark, SQLite)",
+        "endpoint": args.endpoint
+        or "lrs-bridge (started by the benchmark, "
+        + ("PostgreSQL" if (args.database_url or "").startswith("postgres") else "SQLite")
+        + ")",
         "generator": generator.name,
         "machine": machine(),
         "elapsed_s": round(elapsed),
