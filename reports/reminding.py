@@ -39,6 +39,12 @@ def reminder_log(store: Store) -> ReminderLog:
         from reports.reminders_sqlite import SQLiteReminderLog
 
         return SQLiteReminderLog(store)
+    from statements.storage.postgres import PostgresStore
+
+    if isinstance(store, PostgresStore):
+        from reports.reminders_postgres import PostgresReminderLog
+
+        return PostgresReminderLog(store)
     raise ValueError(f"no reminder log for {type(store).__name__}")
 
 

@@ -1,5 +1,6 @@
 """Where readiness data is kept: the interface each storage engine implements (all SQL is
-in ``reports.storage_sqlite``), and the plain rows it hands back."""
+in ``reports.storage_sqlite`` and ``reports.storage_postgres``), and the plain rows it
+hands back."""
 
 from __future__ import annotations
 
@@ -199,10 +200,18 @@ class ReadinessStorage(abc.ABC):
 
 def open_readiness_storage(store: Store) -> ReadinessStorage:
     """The readiness storage living in the same database as ``store``."""
+    # The engines' modules are imported only when chosen: each registers the reports'
+    # migrations, and neither needs the other's driver.
     from statements.storage.sqlite import SQLiteStore
 
     if isinstance(store, SQLiteStore):
         from reports.storage_sqlite import SQLiteReadinessStorage
 
         return SQLiteReadinessStorage(store)
+    from statements.storage.postgres import PostgresStore
+
+    if isinstance(store, PostgresStore):
+        from reports.storage_postgres import PostgresReadinessStorage
+
+        return PostgresReadinessStorage(store)
     raise ValueError(f"readiness reports are not available for {type(store).__name__}")

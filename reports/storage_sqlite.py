@@ -9,10 +9,7 @@ from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from typing import Any
 
-import orjson
-
 from reports.model import Course, Participant
-from reports.places import municipality as find_by_code
 from reports.storage import (
     Checkpoint,
     LedgerRow,
@@ -23,81 +20,24 @@ from reports.storage import (
     ReadinessStorage,
     WorkshopRow,
 )
-from statements.identity import mbox_sha1sum
+from reports.storage_rows import (
+    PARTICIPANT_COLUMNS,
+    activities_text,
+    course_of,
+    ledger_row_of,
+    ledger_values,
+    participant_of,
+    participant_values,
+    step_times_of,
+    update_values,
+)
 from statements.storage.migrate import register
 from statements.storage.sqlite import SQLiteStore
 
 register("reports.migrations")
 
-_PARTICIPANT_COLUMNS = (
-    "p.id, p.workshop_id, p.name, p.email, p.municipality, p.role,"
-    " p.account_home_page, p.account_name"
-)
 _CHUNK = 400
 """Bound parameters per IN (...) list (SQLite allows 32766; smaller keeps plans simple)."""
-
-
-def identity_keys(participant: Participant) -> tuple[str, str, str | None]:
-    """The participant's mbox, mbox_sha1sum and account keys, spelled as
-    ``statements.identity.agent_key`` spells a statement's actor."""
-    email = participant.email.strip().lower()
-    account = (
-        f"account:{participant.account_home_page} {participant.account_name}"
-        if participant.account_home_page and participant.account_name
-        else None
-    )
-    return "mbox:" + email, "mbox_sha1sum:" + mbox_sha1sum(email), account
-
-
-def _participant(row: Sequence[Any]) -> Participant:
-    place = find_by_code(row[4])
-    return Participant(
-        id=row[0],
-        workshop_id=row[1],
-        name=row[2],
-        email=row[3],
-        municipality=row[4],
-        municipality_name=place.name if place else row[4],
-        role=row[5],
-        account_home_page=row[6],
-        account_name=row[7],
-    )
-
-
-def _participant_values(participant: Participant) -> tuple[Any, ...]:
-    mbox, sha1, account = identity_keys(participant)
-    return (
-        participant.id,
-        participant.workshop_id,
-        participant.name,
-        participant.email,
-        participant.municipality,
-        participant.role,
-        participant.account_home_page,
-        participant.account_name,
-        mbox,
-        sha1,
-        account,
-    )
-
-
-def _step_times(text: str) -> tuple[int | None, ...]:
-    return tuple(orjson.loads(text))
-
-
-def _ledger_row(row: Sequence[Any]) -> LedgerRow:
-    return LedgerRow(row[0], row[1], row[2], row[3], _step_times(row[4]))
-
-
-def _course(row: Sequence[Any]) -> Course:
-    return Course(
-        id=row[0],
-        name=row[1],
-        rule=row[2],
-        activities=tuple(orjson.loads(row[3])),
-        url=row[4],
-        description=row[5],
-    )
 
 
 def _clash(error: sqlite3.IntegrityError) -> str:
@@ -116,11 +56,6 @@ _UPDATE_PARTICIPANT = (
 )
 
 
-def _update_values(participant: Participant) -> tuple[Any, ...]:
-    values = _participant_values(participant)
-    return (*values[2:], participant.id, participant.workshop_id)
-
-
 class SQLiteReadinessStorage(ReadinessStorage):
     def __init__(self, store: SQLiteStore) -> None:
         self.store = store
@@ -134,7 +69,7 @@ class SQLiteReadinessStorage(ReadinessStorage):
         rows = await self._read(
             "SELECT id, name, rule, activities, url, description FROM courses ORDER BY position, id"
         )
-        return [_course(row) for row in rows]
+        return [course_of(row) for row in rows]
 
     async def add_course(self, course: Course) -> bool:
         def apply(conn: sqlite3.Connection) -> bool:
@@ -147,7 +82,7 @@ class SQLiteReadinessStorage(ReadinessStorage):
                         course.id,
                         course.name,
                         course.rule,
-                        orjson.dumps(list(course.activities)).decode(),
+                        activities_text(course),
                         course.url,
                         course.description,
                     ),
@@ -167,7 +102,7 @@ class SQLiteReadinessStorage(ReadinessStorage):
                 (
                     course.name,
                     course.rule,
-                    orjson.dumps(list(course.activities)).decode(),
+                    activities_text(course),
                     course.url,
                     course.description,
                     course.id,
@@ -300,17 +235,17 @@ class SQLiteReadinessStorage(ReadinessStorage):
             where.append("p.id = ?")
             params.append(participant_id)
         rows = await self._read(
-            f"SELECT {_PARTICIPANT_COLUMNS} FROM participants p"
+            f"SELECT {PARTICIPANT_COLUMNS} FROM participants p"
             + (" WHERE " + " AND ".join(where) if where else "")
             + " ORDER BY p.workshop_id, p.municipality, p.name, p.email",
             params,
         )
-        return [_participant(row) for row in rows]
+        return [participant_of(row) for row in rows]
 
     async def add_participant(self, participant: Participant) -> str | None:
         def apply(conn: sqlite3.Connection) -> str | None:
             try:
-                conn.execute(_INSERT_PARTICIPANT, _participant_values(participant))
+                conn.execute(_INSERT_PARTICIPANT, participant_values(participant))
             except sqlite3.IntegrityError as error:
                 return _clash(error)
             return None
@@ -321,7 +256,7 @@ class SQLiteReadinessStorage(ReadinessStorage):
     async def update_participant(self, participant: Participant) -> str | None:
         def apply(conn: sqlite3.Connection) -> str | None:
             try:
-                conn.execute(_UPDATE_PARTICIPANT, _update_values(participant))
+                conn.execute(_UPDATE_PARTICIPANT, update_values(participant))
             except sqlite3.IntegrityError as error:
                 return _clash(error)
             return None
@@ -348,15 +283,15 @@ class SQLiteReadinessStorage(ReadinessStorage):
         apply: bool,
     ) -> ParticipantDiff:
         select = (
-            f"SELECT {_PARTICIPANT_COLUMNS} FROM participants p WHERE p.workshop_id = ?"
+            f"SELECT {PARTICIPANT_COLUMNS} FROM participants p WHERE p.workshop_id = ?"
             " ORDER BY p.municipality, p.name, p.email"
         )
         if not apply:
             rows = await self._read(select, (workshop_id,))
-            return decide([_participant(row) for row in rows])
+            return decide([participant_of(row) for row in rows])
 
         def write(conn: sqlite3.Connection) -> ParticipantDiff:
-            current = [_participant(row) for row in conn.execute(select, (workshop_id,))]
+            current = [participant_of(row) for row in conn.execute(select, (workshop_id,))]
             diff = decide(current)
             conn.executemany(
                 "DELETE FROM participants WHERE id = ?", [(p.id,) for p in diff.removed]
@@ -367,8 +302,8 @@ class SQLiteReadinessStorage(ReadinessStorage):
                 "UPDATE participants SET mbox_key = 'swap:' || id, account_key = NULL WHERE id = ?",
                 [(after.id,) for _, after in diff.changed],
             )
-            conn.executemany(_UPDATE_PARTICIPANT, [_update_values(a) for _, a in diff.changed])
-            conn.executemany(_INSERT_PARTICIPANT, [_participant_values(p) for p in diff.added])
+            conn.executemany(_UPDATE_PARTICIPANT, [update_values(a) for _, a in diff.changed])
+            conn.executemany(_INSERT_PARTICIPANT, [participant_values(p) for p in diff.added])
             return diff
 
         diff: ParticipantDiff = await self.store.write(write)
@@ -402,11 +337,11 @@ class SQLiteReadinessStorage(ReadinessStorage):
                 f" FROM progress WHERE learner IN ({marks})",
                 learners,
             ):
-                current[(row[0], row[1])] = _ledger_row(row)
+                current[(row[0], row[1])] = ledger_row_of(row)
         conn.executemany(
             "INSERT OR REPLACE INTO progress (learner, course_id, completed_at, last_activity,"
             " steps_done, step_times) VALUES (?, ?, ?, ?, ?, ?)",
-            [_ledger_values(merge(current.get(pair), pair)) for pair, merge in merges.items()],
+            [ledger_values(merge(current.get(pair), pair)) for pair, merge in merges.items()],
         )
 
     async def advance(
@@ -434,7 +369,7 @@ class SQLiteReadinessStorage(ReadinessStorage):
                     conn.execute(
                         "INSERT OR REPLACE INTO progress (learner, course_id, completed_at,"
                         " last_activity, steps_done, step_times) VALUES (?, ?, ?, ?, ?, ?)",
-                        _ledger_values(replacement),
+                        ledger_values(replacement),
                     )
             conn.execute(
                 "UPDATE progress_checkpoint SET seq = ?,"
@@ -468,7 +403,7 @@ class SQLiteReadinessStorage(ReadinessStorage):
         select = "SELECT learner, course_id, completed_at, last_activity, step_times FROM progress"
         if learners is None:
             rows = await self._read(select + " ORDER BY learner, course_id")
-            return [_ledger_row(row) for row in rows]
+            return [ledger_row_of(row) for row in rows]
         wanted = sorted(set(learners))
         found: list[LedgerRow] = []
         for start in range(0, len(wanted), _CHUNK):
@@ -477,7 +412,7 @@ class SQLiteReadinessStorage(ReadinessStorage):
             rows = await self._read(
                 select + f" WHERE learner IN ({marks}) ORDER BY learner, course_id", chunk
             )
-            found.extend(_ledger_row(row) for row in rows)
+            found.extend(ledger_row_of(row) for row in rows)
         return found
 
     async def progress_rows(
@@ -518,7 +453,7 @@ class SQLiteReadinessStorage(ReadinessStorage):
                 course_id=row[3],
                 completed_at=row[4],
                 last_activity=row[5],
-                step_times=_step_times(row[6]) if row[6] is not None else None,
+                step_times=step_times_of(row[6]) if row[6] is not None else None,
             )
             for row in rows
         ]
@@ -533,15 +468,4 @@ class SQLiteReadinessStorage(ReadinessStorage):
             " ORDER BY g.last_activity DESC LIMIT ?",
             (limit,),
         )
-        return [_ledger_row(row) for row in rows]
-
-
-def _ledger_values(row: LedgerRow) -> tuple[Any, ...]:
-    return (
-        row.learner,
-        row.course_id,
-        row.completed_at,
-        row.last_activity,
-        row.steps_done,
-        orjson.dumps(list(row.step_times)).decode(),
-    )
+        return [ledger_row_of(row) for row in rows]

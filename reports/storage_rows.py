@@ -1,0 +1,110 @@
+"""Engine-neutral parts of the readiness storage: a participant's identity keys, and rows
+of the database turned into ``reports`` objects and back, spelled the same by every engine
+(``reports.storage_sqlite``, ``reports.storage_postgres``)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import orjson
+
+from reports.model import Course, Participant
+from reports.places import municipality as find_by_code
+from reports.storage import LedgerRow
+from statements.identity import mbox_sha1sum
+
+PARTICIPANT_COLUMNS = (
+    "p.id, p.workshop_id, p.name, p.email, p.municipality, p.role,"
+    " p.account_home_page, p.account_name"
+)
+
+
+def identity_keys(participant: Participant) -> tuple[str, str, str | None]:
+    """The participant's mbox, mbox_sha1sum and account keys, spelled as
+    ``statements.identity.agent_key`` spells a statement's actor."""
+    email = participant.email.strip().lower()
+    account = (
+        f"account:{participant.account_home_page} {participant.account_name}"
+        if participant.account_home_page and participant.account_name
+        else None
+    )
+    return "mbox:" + email, "mbox_sha1sum:" + mbox_sha1sum(email), account
+
+
+def participant_of(row: Sequence[Any]) -> Participant:
+    """A participant from a row of ``PARTICIPANT_COLUMNS``."""
+    place = find_by_code(row[4])
+    return Participant(
+        id=row[0],
+        workshop_id=row[1],
+        name=row[2],
+        email=row[3],
+        municipality=row[4],
+        municipality_name=place.name if place else row[4],
+        role=row[5],
+        account_home_page=row[6],
+        account_name=row[7],
+    )
+
+
+def participant_values(participant: Participant) -> tuple[Any, ...]:
+    """(id, workshop_id, name, email, municipality, role, account_home_page, account_name,
+    mbox_key, sha1_key, account_key)."""
+    mbox, sha1, account = identity_keys(participant)
+    return (
+        participant.id,
+        participant.workshop_id,
+        participant.name,
+        participant.email,
+        participant.municipality,
+        participant.role,
+        participant.account_home_page,
+        participant.account_name,
+        mbox,
+        sha1,
+        account,
+    )
+
+
+def update_values(participant: Participant) -> tuple[Any, ...]:
+    """The changeable values of ``participant_values``, then id and workshop_id."""
+    values = participant_values(participant)
+    return (*values[2:], participant.id, participant.workshop_id)
+
+
+def step_times_of(text: str) -> tuple[int | None, ...]:
+    return tuple(orjson.loads(text))
+
+
+def ledger_row_of(row: Sequence[Any]) -> LedgerRow:
+    """A ledger row from (learner, course_id, completed_at, last_activity, step_times)."""
+    return LedgerRow(row[0], row[1], row[2], row[3], step_times_of(row[4]))
+
+
+def ledger_values(row: LedgerRow) -> tuple[Any, ...]:
+    """(learner, course_id, completed_at, last_activity, steps_done, step_times)."""
+    return (
+        row.learner,
+        row.course_id,
+        row.completed_at,
+        row.last_activity,
+        row.steps_done,
+        orjson.dumps(list(row.step_times)).decode(),
+    )
+
+
+def course_of(row: Sequence[Any]) -> Course:
+    """A course from (id, name, rule, activities, url, description)."""
+    return Course(
+        id=row[0],
+        name=row[1],
+        rule=row[2],
+        activities=tuple(orjson.loads(row[3])),
+        url=row[4],
+        description=row[5],
+    )
+
+
+def activities_text(course: Course) -> str:
+    return orjson.dumps(list(course.activities)).decode()
