@@ -8,18 +8,18 @@ store calls inside the very transaction that inserts the statements
 
 from __future__ import annotations
 
+import contextlib
 import secrets
 import sqlite3
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import AsyncIterator, Iterable, Sequence
 from typing import Any
 
 import orjson
 
 from lrs_bridge.bridge.model import Filters, PullProblem, Remote, Source, Target
+from lrs_bridge.bridge.storage import BridgeStorage, OutboxItem
 from statements.errors import Conflict
 from statements.prepare import PreparedStatement
-from statements.storage.base import Store
 from statements.storage.migrate import register
 from statements.storage.sqlite import SQLiteStore
 
@@ -35,16 +35,6 @@ _TARGET_COLUMNS = (
     " peer_credential, created_at, last_sent_at, last_error, last_error_at, sent_total,"
     " rejected_total"
 )
-
-
-@dataclass(frozen=True, slots=True)
-class OutboxItem:
-    """A statement waiting for a target, as stored here."""
-
-    seq: int
-    id: str
-    body: bytes
-    attachment_hashes: tuple[str, ...]
 
 
 def _source(row: Sequence[Any]) -> Source:
@@ -89,7 +79,7 @@ def _bump_generation(conn: sqlite3.Connection) -> None:
     conn.execute("UPDATE bridge_generation SET value = ? WHERE id = 1", (secrets.randbits(62),))
 
 
-class SQLiteBridgeStorage:
+class SQLiteBridgeStorage(BridgeStorage):
     def __init__(self, store: SQLiteStore) -> None:
         self.store = store
         # The writer thread alone touches these two: the targets as of a generation.
@@ -291,6 +281,11 @@ class SQLiteBridgeStorage:
         rows = await self.store._read("SELECT target, COUNT(*) FROM bridge_outbox GROUP BY target")
         return {name: count for name, count in rows}
 
+    @contextlib.asynccontextmanager
+    async def forwarding(self, name: str) -> AsyncIterator[bool]:
+        # One service process owns a SQLite database, and it runs one forwarder per target.
+        yield True
+
     async def outbox(self, name: str, limit: int) -> list[OutboxItem]:
         """The oldest statements waiting for a target, in log order."""
         rows = await self.store._read(
@@ -396,9 +391,3 @@ def _exists(kind: str, name: str) -> Conflict:
     message = f"a {kind} named {name!r} exists already"
     return Conflict(message, [{"path": "name", "rule": "unique", "message": message}])
 
-
-def bridge_storage(store: Store) -> SQLiteBridgeStorage:
-    """The bridge's storage on a store's engine."""
-    if isinstance(store, SQLiteStore):
-        return SQLiteBridgeStorage(store)
-    raise ValueError(f"no bridge storage for {type(store).__name__}")
