@@ -81,6 +81,7 @@ class BridgeService:
         self._loop_task = None
         self._forwarders.clear()
         self._pulls.clear()
+        await self.storage.close()
 
     def nudge(self, batch: Sequence[PreparedStatement] = ()) -> None:
         """New statements are stored (a ``StatementLog.on_stored`` listener): the

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from lrs_bridge.bridge.model import PullProblem, Source, Target
+from statements.errors import Conflict
 from statements.storage.base import Store
 
 
@@ -116,6 +117,14 @@ class BridgeStorage(abc.ABC):
 
     @abc.abstractmethod
     async def log_position(self) -> int: ...
+
+    async def close(self) -> None:  # noqa: B027 (most engines hold nothing more)
+        """Let go of what the storage holds besides the store (the service stops)."""
+
+
+def exists_already(kind: str, name: str) -> Conflict:
+    message = f"a {kind} named {name!r} exists already"
+    return Conflict(message, [{"path": "name", "rule": "unique", "message": message}])
 
 
 def bridge_storage(store: Store) -> BridgeStorage:

@@ -17,8 +17,7 @@ from typing import Any
 import orjson
 
 from lrs_bridge.bridge.model import Filters, PullProblem, Remote, Source, Target
-from lrs_bridge.bridge.storage import BridgeStorage, OutboxItem
-from statements.errors import Conflict
+from lrs_bridge.bridge.storage import BridgeStorage, OutboxItem, exists_already
 from statements.prepare import PreparedStatement
 from statements.storage.migrate import register
 from statements.storage.sqlite import SQLiteStore
@@ -132,7 +131,7 @@ class SQLiteBridgeStorage(BridgeStorage):
                     ),
                 )
             except sqlite3.IntegrityError:
-                raise _exists("source", source.name) from None
+                raise exists_already("source", source.name) from None
 
         await self.store.write(apply)
 
@@ -240,7 +239,7 @@ class SQLiteBridgeStorage(BridgeStorage):
                     ),
                 )
             except sqlite3.IntegrityError:
-                raise _exists("target", target.name) from None
+                raise exists_already("target", target.name) from None
             _bump_generation(conn)
 
         await self.store.write(apply)
@@ -385,9 +384,3 @@ class SQLiteBridgeStorage(BridgeStorage):
         rows = await self.store._read("SELECT COALESCE(MAX(seq), 0) FROM statements")
         position: int = rows[0][0]
         return position
-
-
-def _exists(kind: str, name: str) -> Conflict:
-    message = f"a {kind} named {name!r} exists already"
-    return Conflict(message, [{"path": "name", "rule": "unique", "message": message}])
-
