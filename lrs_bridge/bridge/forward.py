@@ -7,6 +7,10 @@ target that is down, slow or answers 5xx is tried again with backoff, for ever, 
 last error recorded for ``lrs-bridge outbox`` and ``/metrics``. A batch the target refuses
 (400, 409, 413) is sent again statement by statement, so that one statement it will never
 take is recorded as rejected and the others still arrive.
+
+Instances sharing one database each run a forwarder per target, but only the one holding
+the target (``BridgeStorage.forwarding``) reads the outbox, sends and acknowledges: no
+statement is sent twice at once, and the target still receives them in log order.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ import logging
 from lrs_bridge.bridge.client import BridgeLRS, RemoteError
 from lrs_bridge.bridge.model import Target
 from lrs_bridge.bridge.retry import Backoff, wait_for_event
-from lrs_bridge.bridge.storage_sqlite import OutboxItem, SQLiteBridgeStorage
+from lrs_bridge.bridge.storage import BridgeStorage, OutboxItem
 from lrs_bridge.config import Settings
 from statements.storage.base import Store
 from statements.time import now_micros
@@ -32,7 +36,7 @@ class Forwarder:
     def __init__(
         self,
         name: str,
-        storage: SQLiteBridgeStorage,
+        storage: BridgeStorage,
         store: Store,
         settings: Settings,
         idle_seconds: float = 2.0,
@@ -51,14 +55,17 @@ class Forwarder:
         )
         while True:
             try:
-                target = await self.storage.get_target(self.name, count=False)
-                if target is None:
-                    return  # removed
-                items = await self.storage.outbox(self.name, target.batch_size)
+                async with self.storage.forwarding(self.name) as ours:
+                    target = await self.storage.get_target(self.name, count=False)
+                    if target is None:
+                        return  # removed
+                    items = await self.storage.outbox(self.name, target.batch_size) if ours else []
+                    if items:
+                        await self.deliver(target, items)
                 if not items:
+                    # Nothing waiting, or another instance is forwarding to this target.
                     await wait_for_event(self.wake, self.idle_seconds)
                     continue
-                await self.deliver(target, items)
             except RemoteError as error:
                 await self.storage.record_target_error(self.name, error.message, now_micros())
                 delay = backoff.delay()

@@ -26,7 +26,7 @@ from typing import Any, TypeVar
 from lrs_bridge.bridge.client import BridgeLRS, Page, RemoteError, timestamp_micros
 from lrs_bridge.bridge.model import PullProblem, Source
 from lrs_bridge.bridge.retry import Backoff
-from lrs_bridge.bridge.storage_sqlite import SQLiteBridgeStorage
+from lrs_bridge.bridge.storage import BridgeStorage
 from lrs_bridge.config import Settings
 from statements.errors import Unavailable, XapiError
 from statements.log import AttachmentPart, StatementLog, Writer
@@ -95,7 +95,7 @@ def _declared_hashes(item: Any) -> set[str]:
 
 class Puller:
     def __init__(
-        self, storage: SQLiteBridgeStorage, statements: StatementLog, settings: Settings
+        self, storage: BridgeStorage, statements: StatementLog, settings: Settings
     ) -> None:
         self.storage = storage
         self.statements = statements

@@ -20,7 +20,7 @@ from lrs_bridge.bridge.forward import Forwarder
 from lrs_bridge.bridge.model import PullProblem, Source, Target, parse_source, parse_target
 from lrs_bridge.bridge.pull import Progress, Puller, PullFailed, PullResult
 from lrs_bridge.bridge.retry import wait_for_event
-from lrs_bridge.bridge.storage_sqlite import bridge_storage
+from lrs_bridge.bridge.storage import bridge_storage
 from lrs_bridge.config import Settings
 from lrs_bridge.people.audit import AuditLog
 from statements.errors import NotFound
@@ -84,6 +84,7 @@ class BridgeService:
         self._loop_task = None
         self._forwarders.clear()
         self._pulls.clear()
+        await self.storage.close()
 
     def nudge(self, batch: Sequence[PreparedStatement] = ()) -> None:
         """New statements are stored (a ``StatementLog.on_stored`` listener): the

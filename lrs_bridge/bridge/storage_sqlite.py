@@ -8,18 +8,17 @@ store calls inside the very transaction that inserts the statements
 
 from __future__ import annotations
 
+import contextlib
 import secrets
 import sqlite3
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import AsyncIterator, Iterable, Sequence
 from typing import Any
 
 import orjson
 
 from lrs_bridge.bridge.model import Filters, PullProblem, Remote, Source, Target
-from statements.errors import Conflict
+from lrs_bridge.bridge.storage import BridgeStorage, OutboxItem, exists_already
 from statements.prepare import PreparedStatement
-from statements.storage.base import Store
 from statements.storage.migrate import register
 from statements.storage.sqlite import SQLiteStore
 
@@ -35,16 +34,6 @@ _TARGET_COLUMNS = (
     " peer_credential, created_at, last_sent_at, last_error, last_error_at, sent_total,"
     " rejected_total"
 )
-
-
-@dataclass(frozen=True, slots=True)
-class OutboxItem:
-    """A statement waiting for a target, as stored here."""
-
-    seq: int
-    id: str
-    body: bytes
-    attachment_hashes: tuple[str, ...]
 
 
 def _source(row: Sequence[Any]) -> Source:
@@ -89,7 +78,7 @@ def _bump_generation(conn: sqlite3.Connection) -> None:
     conn.execute("UPDATE bridge_generation SET value = ? WHERE id = 1", (secrets.randbits(62),))
 
 
-class SQLiteBridgeStorage:
+class SQLiteBridgeStorage(BridgeStorage):
     def __init__(self, store: SQLiteStore) -> None:
         self.store = store
         # The writer thread alone touches these two: the targets as of a generation.
@@ -142,7 +131,7 @@ class SQLiteBridgeStorage:
                     ),
                 )
             except sqlite3.IntegrityError:
-                raise _exists("source", source.name) from None
+                raise exists_already("source", source.name) from None
 
         await self.store.write(apply)
 
@@ -250,7 +239,7 @@ class SQLiteBridgeStorage:
                     ),
                 )
             except sqlite3.IntegrityError:
-                raise _exists("target", target.name) from None
+                raise exists_already("target", target.name) from None
             _bump_generation(conn)
 
         await self.store.write(apply)
@@ -290,6 +279,11 @@ class SQLiteBridgeStorage:
     async def queue_lengths(self) -> dict[str, int]:
         rows = await self.store._read("SELECT target, COUNT(*) FROM bridge_outbox GROUP BY target")
         return {name: count for name, count in rows}
+
+    @contextlib.asynccontextmanager
+    async def forwarding(self, name: str) -> AsyncIterator[bool]:
+        # One service process owns a SQLite database, and it runs one forwarder per target.
+        yield True
 
     async def outbox(self, name: str, limit: int) -> list[OutboxItem]:
         """The oldest statements waiting for a target, in log order."""
@@ -390,15 +384,3 @@ class SQLiteBridgeStorage:
         rows = await self.store._read("SELECT COALESCE(MAX(seq), 0) FROM statements")
         position: int = rows[0][0]
         return position
-
-
-def _exists(kind: str, name: str) -> Conflict:
-    message = f"a {kind} named {name!r} exists already"
-    return Conflict(message, [{"path": "name", "rule": "unique", "message": message}])
-
-
-def bridge_storage(store: Store) -> SQLiteBridgeStorage:
-    """The bridge's storage on a store's engine."""
-    if isinstance(store, SQLiteStore):
-        return SQLiteBridgeStorage(store)
-    raise ValueError(f"no bridge storage for {type(store).__name__}")

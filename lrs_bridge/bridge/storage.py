@@ -1,0 +1,143 @@
+"""What the bridge's storage must do (sources, checkpoints, targets, the outbox), and the
+storage for a store's engine (``storage_sqlite``, ``storage_postgres``: all SQL there)."""
+
+from __future__ import annotations
+
+import abc
+from collections.abc import Iterable, Sequence
+from contextlib import AbstractAsyncContextManager
+from dataclasses import dataclass
+from typing import Any
+
+from lrs_bridge.bridge.model import PullProblem, Source, Target
+from statements.errors import Conflict
+from statements.storage.base import Store
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxItem:
+    """A statement waiting for a target, as stored here."""
+
+    seq: int
+    id: str
+    body: bytes
+    attachment_hashes: tuple[str, ...]
+
+
+class BridgeStorage(abc.ABC):
+    """Built before the store opens: it registers the bridge's migrations and the hook that
+    writes the outbox rows of new statements in the transaction that stores them."""
+
+    # --- sources ------------------------------------------------------------------------
+
+    @abc.abstractmethod
+    async def add_source(self, source: Source) -> None:
+        """``Conflict`` when a source of that name exists."""
+
+    @abc.abstractmethod
+    async def list_sources(self) -> list[Source]: ...
+
+    @abc.abstractmethod
+    async def get_source(self, name: str) -> Source | None: ...
+
+    @abc.abstractmethod
+    async def remove_source(self, name: str) -> bool: ...
+
+    @abc.abstractmethod
+    async def advance(
+        self, name: str, checkpoint: int | None, stored: int, problems: Sequence[PullProblem]
+    ) -> None:
+        """After a page is stored: move the checkpoint (never back: another pull of the same
+        source may be ahead), count what was stored, and record the bad statements."""
+
+    @abc.abstractmethod
+    async def finish_pull(self, name: str, now: int, error: str | None) -> None: ...
+
+    @abc.abstractmethod
+    async def problems(self, name: str, limit: int = 100) -> list[PullProblem]: ...
+
+    # --- targets and the outbox -----------------------------------------------------------
+
+    @abc.abstractmethod
+    async def add_target(self, target: Target) -> None:
+        """``Conflict`` when a target of that name exists. Statements stored from now on
+        are queued for it."""
+
+    @abc.abstractmethod
+    async def list_targets(self) -> list[Target]: ...
+
+    @abc.abstractmethod
+    async def get_target(self, name: str, *, count: bool = True) -> Target | None:
+        """A target; with ``count``, with the length of its queue."""
+
+    @abc.abstractmethod
+    async def remove_target(self, name: str) -> bool:
+        """Remove a target with its outbox: what it had not received, it never will."""
+
+    @abc.abstractmethod
+    async def target_names(self) -> list[str]: ...
+
+    @abc.abstractmethod
+    async def queue_lengths(self) -> dict[str, int]: ...
+
+    @abc.abstractmethod
+    def forwarding(self, name: str) -> AbstractAsyncContextManager[bool]:
+        """The right to forward to target ``name`` while the block runs: True when this
+        forwarder has it, False when another (of another instance) has it now. Reading
+        the outbox, sending and acknowledging happen inside, so no statement is sent twice
+        at once and the target receives them in log order."""
+
+    @abc.abstractmethod
+    async def outbox(self, name: str, limit: int) -> list[OutboxItem]:
+        """The oldest statements waiting for a target, in log order."""
+
+    @abc.abstractmethod
+    async def acknowledge(
+        self, name: str, seqs: Iterable[int], now: int | None, *, count: bool = True
+    ) -> None:
+        """The target has these statements: out of the outbox."""
+
+    @abc.abstractmethod
+    async def reject(
+        self, name: str, item: OutboxItem, status: int, message: str, now: int
+    ) -> None:
+        """The target refused this statement for good: recorded, out of the outbox."""
+
+    @abc.abstractmethod
+    async def rejected(self, name: str, limit: int = 100) -> list[dict[str, Any]]: ...
+
+    @abc.abstractmethod
+    async def record_target_error(self, name: str, message: str, now: int) -> None: ...
+
+    # --- the statement log ----------------------------------------------------------------
+
+    @abc.abstractmethod
+    async def known_ids(self, ids: Sequence[str]) -> set[str]:
+        """Which of these (lower-cased) statement ids are stored here already."""
+
+    @abc.abstractmethod
+    async def log_position(self) -> int: ...
+
+    async def close(self) -> None:  # noqa: B027 (most engines hold nothing more)
+        """Let go of what the storage holds besides the store (the service stops)."""
+
+
+def exists_already(kind: str, name: str) -> Conflict:
+    message = f"a {kind} named {name!r} exists already"
+    return Conflict(message, [{"path": "name", "rule": "unique", "message": message}])
+
+
+def bridge_storage(store: Store) -> BridgeStorage:
+    """The bridge's storage on a store's engine (build it before the store opens)."""
+    from statements.storage.postgres import PostgresStore
+    from statements.storage.sqlite import SQLiteStore
+
+    if isinstance(store, SQLiteStore):
+        from lrs_bridge.bridge.storage_sqlite import SQLiteBridgeStorage
+
+        return SQLiteBridgeStorage(store)
+    if isinstance(store, PostgresStore):
+        from lrs_bridge.bridge.storage_postgres import PostgresBridgeStorage
+
+        return PostgresBridgeStorage(store)
+    raise ValueError(f"no bridge storage for {type(store).__name__}")
