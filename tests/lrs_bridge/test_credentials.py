@@ -104,6 +104,7 @@ async def test_every_xapi_route_needs_credentials(xapi: XapiClient, route: Any) 
 # --- secrets at rest ----------------------------------------------------------------------
 
 
+@pytest.mark.sqlite_only("reads the SQLite file and its WAL for secrets")
 async def test_secrets_are_stored_only_as_argon2_hashes(xapi: XapiClient, tmp_path: Path) -> None:
     created = [
         await xapi.services.credentials.create(f"kurs {i}", ["statements/write"]) for i in range(3)

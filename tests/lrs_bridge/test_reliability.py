@@ -212,6 +212,7 @@ async def _set_max_pages(services: Services, pages: int | None) -> int:
     return await services.store.write(apply)
 
 
+@pytest.mark.sqlite_only("fills the SQLite file with max_page_count")
 async def test_a_full_database_gets_503_and_keeps_no_part_of_the_batch(
     xapi: XapiClient, services: Services
 ) -> None:

@@ -511,6 +511,7 @@ async def test_revoked_credential_stops_at_once(xapi: XapiClient) -> None:
     assert (await xapi.http.get("/xapi/statements", headers=headers)).status_code == 401
 
 
+@pytest.mark.sqlite_only("SQLite query plans; PostgreSQL plans are tested in test_storage.py")
 async def test_query_plans_use_indexes(xapi: XapiClient) -> None:
     from statements.query import StatementQuery
     from statements.storage.sqlite import SQLiteStore

@@ -393,6 +393,7 @@ async def test_agent_names_are_learned_from_defining_statements(log: StatementLo
 # --- every document SQL statement searches an index -------------------------------------------
 
 
+@pytest.mark.sqlite_only("SQLite query plans")
 async def test_sqlite_document_sql_uses_indexes(services: Services) -> None:
     documents = DocumentService(services.store)
     recorder = SqlRecorder()

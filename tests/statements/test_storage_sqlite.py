@@ -24,6 +24,8 @@ from statements.models import VERSION_1
 from statements.query import parse_query
 from statements.storage.sqlite import SQLiteStore
 
+pytestmark = pytest.mark.sqlite_only("tests of the SQLite engine itself")
+
 COMPLETED = "http://adlnet.gov/expapi/verbs/completed"
 VOIDED = "http://adlnet.gov/expapi/verbs/voided"
 INTRO = "https://valmyndigheten.se/xapi/intro"
