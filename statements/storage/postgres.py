@@ -141,6 +141,22 @@ def _affected(status: str) -> int:
     return int(status.rsplit(" ", 1)[-1])
 
 
+def _text(value: str) -> str:
+    """``value`` as PostgreSQL's text can hold it. It cannot hold NUL, which JSON strings
+    (an account name, say) may carry: NUL and the escape character itself are escaped, one
+    to one, so that distinct values stay distinct and equal values equal."""
+    if "\x00" not in value and "\x01" not in value:
+        return value
+    return value.replace("\x01", "\x01\x02").replace("\x00", "\x01\x03")
+
+
+def _untext(value: str) -> str:
+    """The value ``_text`` escaped."""
+    if "\x01" not in value:
+        return value
+    return value.replace("\x01\x03", "\x00").replace("\x01\x02", "\x01")
+
+
 class _InternedValues:
     """Index values (agent keys, IRIs, registrations) as integer ids, cached in memory.
 
@@ -174,15 +190,16 @@ class _InternedValues:
         for value_id, value in await conn.fetch(
             "INSERT INTO index_values (value) SELECT unnest($1::text[])"
             " ON CONFLICT (value) DO NOTHING RETURNING id, value",
-            missing,
+            [_text(value) for value in missing],
         ):
-            found[value] = inserted[value] = value_id
+            found[_untext(value)] = inserted[_untext(value)] = value_id
         rest = [value for value in missing if value not in found]
         if rest:
             for value_id, value in await conn.fetch(
-                "SELECT id, value FROM index_values WHERE value = ANY($1::text[])", rest
+                "SELECT id, value FROM index_values WHERE value = ANY($1::text[])",
+                [_text(value) for value in rest],
             ):
-                found[value] = self.committed[value] = value_id
+                found[_untext(value)] = self.committed[_untext(value)] = value_id
         return found
 
     async def insert_index_rows(
@@ -571,8 +588,8 @@ class PostgresStore(Store):
             await conn.execute(
                 "INSERT INTO agent_names (agent, name)"
                 " SELECT * FROM unnest($1::text[], $2::text[]) ON CONFLICT DO NOTHING",
-                [agent for agent, _ in names],
-                [name for _, name in names],
+                [_text(agent) for agent, _ in names],
+                [_text(name) for _, name in names],
             )
 
     async def get_statement(self, statement_id: str) -> StoredStatement | None:
@@ -749,9 +766,9 @@ class PostgresStore(Store):
 
     async def agent_names(self, key: str) -> list[str]:
         rows = await self._read(
-            'SELECT name FROM agent_names WHERE agent = $1 ORDER BY name COLLATE "C"', key
+            'SELECT name FROM agent_names WHERE agent = $1 ORDER BY name COLLATE "C"', _text(key)
         )
-        return [row[0] for row in rows]
+        return [_untext(row[0]) for row in rows]
 
     # --- credentials ----------------------------------------------------------------
 
@@ -832,7 +849,7 @@ def _query_sql(query: StatementQuery, low: int, high: int) -> tuple[str, list[An
             f"SELECT {_STATEMENT_COLUMNS} FROM statement_index i"
             " JOIN statements s ON s.seq = i.seq"
             f" WHERE i.kind = {bind(int(kind))}"
-            f" AND i.value_id = (SELECT id FROM index_values WHERE value = {bind(value)})"
+            f" AND i.value_id = (SELECT id FROM index_values WHERE value = {bind(_text(value))})"
             f" AND i.seq > {bind(low)} AND i.seq <= {bind(high)} AND NOT s.voided"
         )
         order_by = f" ORDER BY i.seq {order}"
@@ -846,7 +863,7 @@ def _query_sql(query: StatementQuery, low: int, high: int) -> tuple[str, list[An
         sql += (
             " AND EXISTS (SELECT 1 FROM statement_index j"
             f" WHERE j.kind = {bind(int(kind))}"
-            f" AND j.value_id = (SELECT id FROM index_values WHERE value = {bind(value)})"
+            f" AND j.value_id = (SELECT id FROM index_values WHERE value = {bind(_text(value))})"
             " AND j.seq = s.seq)"
         )
     if query.credential is not None:

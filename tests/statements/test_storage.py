@@ -21,6 +21,7 @@ import pytest
 
 from statements.documents import DocumentKind, DocumentScope
 from statements.errors import BadRequest, Conflict, Unavailable
+from statements.identity import agent_key
 from statements.log import AttachmentPart, StatementLog, Writer
 from statements.models import VERSION_1
 from statements.prepare import PreparedStatement
@@ -83,6 +84,28 @@ async def test_an_id_stored_again_is_accepted_and_other_content_fails_the_whole_
     stored = orjson.loads(found.body)
     assert stored["stored"] == stored["timestamp"]  # timestamp defaults to stored
     assert await store.get_statement(str(uuid.uuid4())) is None
+
+
+async def test_nul_and_its_escape_in_strings_are_stored_and_found_exactly(store: Store) -> None:
+    # PostgreSQL's text cannot hold NUL; JSON strings may. Values that differ only there
+    # must stay apart in filters and names.
+    definer = Writer(authority=AUTHORITY, credential="k1", define=True)
+    names = ["a\x00b", "a\x01\x03b", "a\x01b", "ab"]
+    bodies = [
+        {
+            **statement(),
+            "actor": {"name": name, "account": {"homePage": "https://x.se", "name": name}},
+        }
+        for name in names
+    ]
+    stored = await StatementLog(store).store_statements(bodies, version=VERSION_1, writer=definer)
+    for name, statement_id in zip(names, stored, strict=True):
+        agent = orjson.dumps({"account": {"homePage": "https://x.se", "name": name}}).decode()
+        assert await ids_of(store, {"agent": agent}) == [statement_id]
+        found = await store.get_statement(statement_id)
+        assert found is not None and orjson.loads(found.body)["actor"]["name"] == name
+        key = agent_key({"account": {"homePage": "https://x.se", "name": name}})
+        assert key is not None and await store.agent_names(key) == [name]
 
 
 async def test_voiding_and_statement_refs_match_their_targets_filters(store: Store) -> None:
