@@ -388,7 +388,7 @@ class PostgresReadinessStorage(ReadinessStorage):
                     [learner for learner, _ in deleted],
                     [course_id for _, course_id in deleted],
                 )
-            await _upsert(conn, (row for row in replacements.values() if row is not None))
+            await _upsert(conn, (new for new in replacements.values() if new is not None))
             await conn.execute(
                 "UPDATE progress_checkpoint SET seq = $1,"
                 " last_stored = COALESCE($2::bigint, last_stored) WHERE id = 1",
@@ -470,7 +470,7 @@ class PostgresReadinessStorage(ReadinessStorage):
             " WHERE NOT EXISTS (SELECT 1 FROM participants p WHERE p.mbox_key = g.learner)"
             " AND NOT EXISTS (SELECT 1 FROM participants p WHERE p.sha1_key = g.learner)"
             " AND NOT EXISTS (SELECT 1 FROM participants p WHERE p.account_key = g.learner)"
-            " ORDER BY g.last_activity DESC LIMIT $1",
+            " ORDER BY g.last_activity DESC, g.learner, g.course_id LIMIT $1",
             limit,
         )
         return [ledger_row_of(row) for row in rows]

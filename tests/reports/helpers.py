@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from typing import Any
 
 from lrs_bridge.services import Services
 from reports.courses import SKR_STEPS, VALMYNDIGHETEN_INTRO
-from statements.log import Writer
+from reports.service import ReportsService
+from statements.log import StatementLog, Writer
+from statements.signature import check_signature
+from statements.storage import Store, open_store
 
 COMPLETED = "http://adlnet.gov/expapi/verbs/completed"
 PASSED = "http://adlnet.gov/expapi/verbs/passed"
@@ -61,8 +65,40 @@ def voiding(target_id: str) -> dict[str, Any]:
     }
 
 
+@dataclass
+class ReportsLRS:
+    """The parts of ``lrs_bridge.services.Services`` the reports tests use, on a store of
+    either engine, wired as the service wires them: new statements wake the projector."""
+
+    store: Store
+    statements: StatementLog
+    reports: ReportsService
+
+    async def close(self) -> None:
+        await self.reports.stop()
+        await self.store.close()
+
+
+async def open_reports(url: str, *, batch_size: int = 2000) -> ReportsLRS:
+    """An opened store on ``url`` with its statement log and reports service: another
+    instance, when a store on ``url`` is open already."""
+    store = open_store(url)
+    reports = ReportsService(store, batch_size=batch_size)  # before open(): its migrations
+    statements = StatementLog(store, check_signature=check_signature)
+    statements.on_stored.append(reports.nudge)
+    await store.open()
+    try:
+        await reports.start()
+    except BaseException:
+        await store.close()
+        raise
+    return ReportsLRS(store, statements, reports)
+
+
 async def send(
-    services: Services, *statements: dict[str, Any], origin_stored: list[int] | None = None
+    services: Services | ReportsLRS,
+    *statements: dict[str, Any],
+    origin_stored: list[int] | None = None,
 ) -> list[str]:
     """Store statements as the xAPI resource does (one batch); ``origin_stored`` makes them
     bridged statements with the origin LRS's stored times (µs), the deadline clock."""

@@ -7,7 +7,6 @@ from typing import Any
 
 import pytest
 
-from lrs_bridge.services import Services
 from reports.courses import DEFAULT_COURSES, CourseIndex, is_completion, parse_course
 from reports.model import Course
 from statements.errors import BadRequest, Conflict, NotFound
@@ -21,6 +20,7 @@ from tests.reports.helpers import (
     PASSED,
     SATISFIED,
     SKR,
+    ReportsLRS,
     mbox,
     send,
     statement,
@@ -93,16 +93,16 @@ def test_parse_course_errors() -> None:
         assert caught.value.details[0]["rule"] == rule, data
 
 
-async def test_default_courses_are_configured(services: Services) -> None:
-    courses = await services.reports.list_courses()
+async def test_default_courses_are_configured(lrs: ReportsLRS) -> None:
+    courses = await lrs.reports.list_courses()
     assert [c.id for c in courses] == ["valmyndigheten-introduktion", "skr-ett-tryggt-valar"]
     assert courses[0].name == "Introduktionsutbildning i valsäkerhet"
     assert courses[1].name == "Ett tryggt valår"
     assert courses[1].rule == "all_of" and courses[1].activities == tuple(SKR)
 
 
-async def test_add_and_change_courses(services: Services) -> None:
-    reports = services.reports
+async def test_add_and_change_courses(lrs: ReportsLRS) -> None:
+    reports = lrs.reports
     added = await reports.add_course(
         {"name": "Krisberedskap", "activities": ["https://x.se/kris"], "url": "https://x.se"}
     )
@@ -131,11 +131,11 @@ async def test_add_and_change_courses(services: Services) -> None:
         await reports.get_course("nope")
 
 
-async def test_a_course_added_later_counts_its_history(services: Services) -> None:
+async def test_a_course_added_later_counts_its_history(lrs: ReportsLRS) -> None:
     """Statements stored before a course exists count once it is added, and a changed
     course is recomputed: the ledger always follows the course definitions."""
-    reports = services.reports
-    await send(services, statement(ANNA, COMPLETED, "https://x.se/kris"))
+    reports = lrs.reports
+    await send(lrs, statement(ANNA, COMPLETED, "https://x.se/kris"))
     await reports.catch_up()
     await reports.add_course({"name": "Kris", "activities": ["https://x.se/kris"]})
     rows = {(r.learner, r.course_id): r for r in await reports.storage.ledger()}

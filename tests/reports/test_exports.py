@@ -10,17 +10,16 @@ import orjson
 import pytest
 from openpyxl import load_workbook
 
-from lrs_bridge.services import Services
 from reports.exports import to_json
 from reports.model import WorkshopReadiness
 from statements.errors import BadRequest
 from statements.query import to_micros
-from tests.reports.helpers import COMPLETED, INTRO, SKR, mbox, send, statement
+from tests.reports.helpers import COMPLETED, INTRO, SKR, ReportsLRS, mbox, send, statement
 
 
 @pytest.fixture
-async def report(services: Services) -> WorkshopReadiness:
-    reports = services.reports
+async def report(lrs: ReportsLRS) -> WorkshopReadiness:
+    reports = lrs.reports
     workshop = await reports.create_workshop(
         {
             "county": "21",
@@ -39,7 +38,7 @@ async def report(services: Services) -> WorkshopReadiness:
         )
     deadline = to_micros(workshop.deadline)
     await send(
-        services,
+        lrs,
         *[statement(mbox("asa@gavle.se"), COMPLETED, a) for a in [INTRO, *SKR]],
         statement(mbox("cilla@sandviken.se"), COMPLETED, SKR[0]),
         origin_stored=[
@@ -53,8 +52,8 @@ async def report(services: Services) -> WorkshopReadiness:
     return await reports.workshop_readiness(workshop.id)
 
 
-def test_csv_opens_in_swedish_excel(services: Services, report: WorkshopReadiness) -> None:
-    exported = services.reports.export(report, "csv")
+def test_csv_opens_in_swedish_excel(lrs: ReportsLRS, report: WorkshopReadiness) -> None:
+    exported = lrs.reports.export(report, "csv")
     assert exported.media_type == "text/csv; charset=utf-8"
     assert exported.filename == "beredskap-21-2099-01-18-valsakerhet-gavleborg.csv"
     content = exported.content
@@ -102,8 +101,8 @@ def test_csv_opens_in_swedish_excel(services: Services, report: WorkshopReadines
     assert asa["Underlag t.o.m."] == report.freshness.last_stored.strftime("%Y-%m-%d %H:%M")
 
 
-def test_xlsx_reads_back(services: Services, report: WorkshopReadiness) -> None:
-    exported = services.reports.export(report, "xlsx")
+def test_xlsx_reads_back(lrs: ReportsLRS, report: WorkshopReadiness) -> None:
+    exported = lrs.reports.export(report, "xlsx")
     assert exported.filename.endswith(".xlsx")
     book = load_workbook(io.BytesIO(exported.content))
     assert book.sheetnames == ["Deltagare", "Sammanfattning", "Kommuner"]
@@ -135,8 +134,8 @@ def test_xlsx_reads_back(services: Services, report: WorkshopReadiness) -> None:
     ]
 
 
-def test_json(services: Services, report: WorkshopReadiness) -> None:
-    exported = services.reports.export(report, "json")
+def test_json(lrs: ReportsLRS, report: WorkshopReadiness) -> None:
+    exported = lrs.reports.export(report, "json")
     data = orjson.loads(exported.content)
     assert data == to_json(report)
     assert data["workshop"]["deadline"] == "2099-01-17T23:59:00+01:00"
@@ -152,15 +151,15 @@ def test_json(services: Services, report: WorkshopReadiness) -> None:
     assert first["courses"][1]["steps_done"] == 3
     assert data["freshness"]["through_seq"] == 5
     with pytest.raises(BadRequest) as caught:
-        services.reports.export(report, "pdf")
+        lrs.reports.export(report, "pdf")
     assert caught.value.details[0]["path"] == "format"
 
 
-async def test_county_and_national_exports(services: Services, report: WorkshopReadiness) -> None:
-    county = await services.reports.county_readiness("21")
+async def test_county_and_national_exports(lrs: ReportsLRS, report: WorkshopReadiness) -> None:
+    county = await lrs.reports.county_readiness("21")
     rows = list(
         csv.reader(
-            io.StringIO(services.reports.export(county, "csv").content.decode("utf-8-sig")),
+            io.StringIO(lrs.reports.export(county, "csv").content.decode("utf-8-sig")),
             delimiter=";",
         )
     )
@@ -184,12 +183,12 @@ async def test_county_and_national_exports(services: Services, report: WorkshopR
         "1",
         "1",
     ]
-    book = load_workbook(io.BytesIO(services.reports.export(county, "xlsx").content))
+    book = load_workbook(io.BytesIO(lrs.reports.export(county, "xlsx").content))
     assert book.sheetnames == ["Workshoppar", "Kommuner", "Sammanfattning"]
-    nation = await services.reports.national_readiness()
+    nation = await lrs.reports.national_readiness()
     rows = list(
         csv.reader(
-            io.StringIO(services.reports.export(nation, "csv").content.decode("utf-8-sig")),
+            io.StringIO(lrs.reports.export(nation, "csv").content.decode("utf-8-sig")),
             delimiter=";",
         )
     )
@@ -198,6 +197,6 @@ async def test_county_and_national_exports(services: Services, report: WorkshopR
     gavleborg = next(row for row in rows if row[0] == "21")
     assert gavleborg[1:8] == ["Gävleborgs län", "1", "3", "1", "0", "1", "1"]
     assert rows[-1][1:4] == ["Hela landet", "1", "3"]
-    book = load_workbook(io.BytesIO(services.reports.export(nation, "xlsx").content))
+    book = load_workbook(io.BytesIO(lrs.reports.export(nation, "xlsx").content))
     assert book.sheetnames == ["Län"]
-    assert services.reports.export(nation, "xlsx").filename == "beredskap-hela-landet.xlsx"
+    assert lrs.reports.export(nation, "xlsx").filename == "beredskap-hela-landet.xlsx"

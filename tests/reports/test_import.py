@@ -10,10 +10,10 @@ from typing import Any
 import pytest
 from openpyxl import Workbook
 
-from lrs_bridge.services import Services
 from reports.model import Workshop
 from reports.roster import ImportRejected
 from statements.errors import BadRequest, Conflict, NotFound
+from tests.reports.helpers import ReportsLRS
 
 ROWS = [
     ["Namn", "E-post", "Kommun", "Roll"],
@@ -41,8 +41,8 @@ def xlsx_bytes(rows: list[list[Any]]) -> bytes:
 
 
 @pytest.fixture
-async def workshop(services: Services) -> Workshop:
-    return await services.reports.create_workshop(
+async def workshop(lrs: ReportsLRS) -> Workshop:
+    return await lrs.reports.create_workshop(
         {"county": "21", "title": "Valsäkerhet Gävleborg", "date": "2026-01-18"}
     )
 
@@ -69,29 +69,27 @@ EXPECTED = [
         pytest.param(csv_bytes(ROWS, "\t", bom=True), id="tab"),
     ],
 )
-async def test_csv_as_excel_saves_it(
-    services: Services, workshop: Workshop, content: bytes
-) -> None:
-    result = await services.reports.import_participants(workshop.id, content, media_type="text/csv")
+async def test_csv_as_excel_saves_it(lrs: ReportsLRS, workshop: Workshop, content: bytes) -> None:
+    result = await lrs.reports.import_participants(workshop.id, content, media_type="text/csv")
     assert result.rows == 3 and not result.dry_run
     assert _people(result.added) == EXPECTED
-    assert _people(await services.reports.list_participants(workshop.id)) == EXPECTED
-    assert (await services.reports.get_workshop(workshop.id)).participants == 3
+    assert _people(await lrs.reports.list_participants(workshop.id)) == EXPECTED
+    assert (await lrs.reports.get_workshop(workshop.id)).participants == 3
 
 
-async def test_xlsx(services: Services, workshop: Workshop) -> None:
+async def test_xlsx(lrs: ReportsLRS, workshop: Workshop) -> None:
     rows: list[list[Any]] = [list(row) for row in ROWS]
     rows[2][2] = 2181  # a code typed into Excel becomes a number
     rows.insert(2, [None, None, None, None])  # blank rows are skipped
     content = xlsx_bytes(rows)
-    result = await services.reports.import_participants(workshop.id, content, filename="lista.xlsx")
+    result = await lrs.reports.import_participants(workshop.id, content, filename="lista.xlsx")
     assert _people(result.added) == EXPECTED
     # Found by its content too (a ZIP) when nothing says what it is.
-    again = await services.reports.import_participants(workshop.id, content, dry_run=True)
+    again = await lrs.reports.import_participants(workshop.id, content, dry_run=True)
     assert again.unchanged == 3 and not again.added and not again.changed and not again.removed
 
 
-async def test_accounts_and_english_headers(services: Services, workshop: Workshop) -> None:
+async def test_accounts_and_english_headers(lrs: ReportsLRS, workshop: Workshop) -> None:
     content = csv_bytes(
         [
             ["name", "email", "municipality", "role", "account_home_page", "account_name"],
@@ -100,7 +98,7 @@ async def test_accounts_and_english_headers(services: Services, workshop: Worksh
         ],
         ",",
     )
-    result = await services.reports.import_participants(workshop.id, content, filename="a.csv")
+    result = await lrs.reports.import_participants(workshop.id, content, filename="a.csv")
     by_name = {p.name: p for p in result.added}
     assert by_name["Anna"].account_home_page == "https://lms.example.se"
     assert by_name["Anna"].account_name == "anna-42"
@@ -108,9 +106,9 @@ async def test_accounts_and_english_headers(services: Services, workshop: Worksh
 
 
 async def test_every_bad_row_is_listed_and_nothing_is_imported(
-    services: Services, workshop: Workshop
+    lrs: ReportsLRS, workshop: Workshop
 ) -> None:
-    await services.reports.import_participants(workshop.id, csv_bytes(ROWS), filename="a.csv")
+    await lrs.reports.import_participants(workshop.id, csv_bytes(ROWS), filename="a.csv")
     bad = [
         ["Namn", "E-post", "Kommun", "Roll", "Kontohemsida", "Kontonamn"],
         ["Dan Dahl", "dan@gavle.se", "Gävle", "valsamordnare", "", ""],  # line 2: fine
@@ -126,7 +124,7 @@ async def test_every_bad_row_is_listed_and_nothing_is_imported(
         ["Lo Lo", "", "0180", "other", "", ""],  # 12: no e-mail, outside county
     ]
     with pytest.raises(ImportRejected) as caught:
-        await services.reports.import_participants(workshop.id, csv_bytes(bad), filename="a.csv")
+        await lrs.reports.import_participants(workshop.id, csv_bytes(bad), filename="a.csv")
     problems = [(p.line, p.field, p.rule) for p in caught.value.problems]
     assert problems == [
         (3, "email", "bad_email"),
@@ -153,19 +151,19 @@ async def test_every_bad_row_is_listed_and_nothing_is_imported(
     }
     assert caught.value.status == 400
     # Nothing changed: the earlier list is still there.
-    assert _people(await services.reports.list_participants(workshop.id)) == EXPECTED
+    assert _people(await lrs.reports.list_participants(workshop.id)) == EXPECTED
 
 
-async def test_line_numbers_in_xlsx(services: Services, workshop: Workshop) -> None:
+async def test_line_numbers_in_xlsx(lrs: ReportsLRS, workshop: Workshop) -> None:
     rows = [list(ROWS[0]), list(ROWS[1]), ["Bo", "bo@x.se", "Solna", "valnämnd"]]
     with pytest.raises(ImportRejected) as caught:
-        await services.reports.import_participants(workshop.id, xlsx_bytes(rows))
+        await lrs.reports.import_participants(workshop.id, xlsx_bytes(rows))
     assert [(p.line, p.rule) for p in caught.value.problems] == [(3, "municipality_outside_county")]
 
 
-async def test_missing_columns(services: Services, workshop: Workshop) -> None:
+async def test_missing_columns(lrs: ReportsLRS, workshop: Workshop) -> None:
     with pytest.raises(ImportRejected) as caught:
-        await services.reports.import_participants(
+        await lrs.reports.import_participants(
             workshop.id, csv_bytes([["Namn", "Telefon"], ["Anna", "070"]]), filename="a.csv"
         )
     assert [(p.line, p.field, p.rule) for p in caught.value.problems] == [
@@ -173,24 +171,24 @@ async def test_missing_columns(services: Services, workshop: Workshop) -> None:
         (1, "municipality", "missing_column"),
     ]
     with pytest.raises(ImportRejected):
-        await services.reports.import_participants(workshop.id, b"", filename="a.csv")
+        await lrs.reports.import_participants(workshop.id, b"", filename="a.csv")
     with pytest.raises(BadRequest) as bad_file:
-        await services.reports.import_participants(
+        await lrs.reports.import_participants(
             workshop.id, b"PK\x03\x04 not really a zip", filename="a.xlsx"
         )
     assert bad_file.value.details[0]["path"] == "file"
 
 
-async def test_first_and_last_name_columns(services: Services, workshop: Workshop) -> None:
+async def test_first_and_last_name_columns(lrs: ReportsLRS, workshop: Workshop) -> None:
     content = csv_bytes(
         [["Förnamn", "Efternamn", "Mejladress", "Kommunkod"], ["Anna", "Ek", "a@gavle.se", "2180"]]
     )
-    result = await services.reports.import_participants(workshop.id, content, filename="a.csv")
+    result = await lrs.reports.import_participants(workshop.id, content, filename="a.csv")
     assert [p.name for p in result.added] == ["Anna Ek"]
 
 
-async def test_dry_run_shows_what_would_change(services: Services, workshop: Workshop) -> None:
-    reports = services.reports
+async def test_dry_run_shows_what_would_change(lrs: ReportsLRS, workshop: Workshop) -> None:
+    reports = lrs.reports
     first = await reports.import_participants(workshop.id, csv_bytes(ROWS), filename="a.csv")
     ids = {p.email.lower(): p.id for p in first.added}
     new_rows = [
@@ -226,7 +224,7 @@ async def test_dry_run_shows_what_would_change(services: Services, workshop: Wor
 
 
 async def test_accounts_may_move_between_people_in_one_import(
-    services: Services, workshop: Workshop
+    lrs: ReportsLRS, workshop: Workshop
 ) -> None:
     header = ["Namn", "E-post", "Kommun", "Roll", "account_home_page", "account_name"]
     one = [
@@ -239,17 +237,15 @@ async def test_accounts_may_move_between_people_in_one_import(
         ["A", "a@gavle.se", "2180", "", "https://l.se", "y"],
         ["B", "b@gavle.se", "2180", "", "https://l.se", "x"],
     ]
-    await services.reports.import_participants(workshop.id, csv_bytes(one), filename="a.csv")
-    result = await services.reports.import_participants(
-        workshop.id, csv_bytes(two), filename="a.csv"
-    )
+    await lrs.reports.import_participants(workshop.id, csv_bytes(one), filename="a.csv")
+    result = await lrs.reports.import_participants(workshop.id, csv_bytes(two), filename="a.csv")
     assert len(result.changed) == 2
-    names = {p.name: p.account_name for p in await services.reports.list_participants(workshop.id)}
+    names = {p.name: p.account_name for p in await lrs.reports.list_participants(workshop.id)}
     assert names == {"A": "y", "B": "x"}
 
 
-async def test_participants_one_by_one(services: Services, workshop: Workshop) -> None:
-    reports = services.reports
+async def test_participants_one_by_one(lrs: ReportsLRS, workshop: Workshop) -> None:
+    reports = lrs.reports
     anna = await reports.add_participant(
         workshop.id,
         {"name": "Anna", "email": "anna@gavle.se", "municipality": "Gävle", "role": "valnämnd"},

@@ -7,7 +7,6 @@ from datetime import timedelta
 
 import pytest
 
-from lrs_bridge.services import Services
 from reports.model import StatusTotals, Workshop
 from statements.errors import BadRequest, NotFound
 from statements.identity import mbox_sha1sum
@@ -17,6 +16,7 @@ from tests.reports.helpers import (
     COMPLETED,
     INTRO,
     SKR,
+    ReportsLRS,
     account,
     mbox,
     send,
@@ -27,8 +27,8 @@ BOTH = ["valmyndigheten-introduktion", "skr-ett-tryggt-valar"]
 
 
 @pytest.fixture
-async def workshop(services: Services) -> Workshop:
-    reports = services.reports
+async def workshop(lrs: ReportsLRS) -> Workshop:
+    reports = lrs.reports
     workshop = await reports.create_workshop(
         {"county": "21", "title": "Gävleborg", "date": "2099-01-18", "courses": BOTH}
     )
@@ -49,35 +49,35 @@ def _by_name(report: object) -> dict[str, object]:
     return {entry.participant.name: entry for entry in report.participants}  # type: ignore[attr-defined]
 
 
-async def test_statuses_around_the_deadline(services: Services, workshop: Workshop) -> None:
+async def test_statuses_around_the_deadline(lrs: ReportsLRS, workshop: Workshop) -> None:
     deadline = to_micros(workshop.deadline)
     complete_all = [INTRO, *SKR]
     # Anna: everything, the last at the very deadline: on time.
     await send(
-        services,
+        lrs,
         *[statement(mbox("anna@gavle.se"), COMPLETED, a) for a in complete_all],
         origin_stored=[deadline - 100, deadline - 50, deadline - 10, deadline],
     )
     # Bo: everything, the last one microsecond after the deadline: late.
     await send(
-        services,
+        lrs,
         *[statement(mbox("bo@gavle.se"), COMPLETED, a) for a in complete_all],
         origin_stored=[deadline - 100, deadline - 50, deadline - 10, deadline + 1],
     )
     # Cilla: the introduction and two of three SKR steps: in progress.
     await send(
-        services,
+        lrs,
         *[statement(mbox("cilla@sandviken.se"), COMPLETED, a) for a in complete_all[:3]],
         origin_stored=[deadline - 3, deadline - 2, deadline - 1],
     )
     # Dan: only opened the introduction: in progress, no completion.
     await send(
-        services,
+        lrs,
         statement(mbox("dan@sandviken.se"), ATTEMPTED, INTRO),
         origin_stored=[deadline - 5],
     )
     # Eva: nothing.
-    report = await services.reports.workshop_readiness(workshop.id)
+    report = await lrs.reports.workshop_readiness(workshop.id)
     people = _by_name(report)
     anna, bo, cilla, dan, eva = (people[n] for n in ("Anna", "Bo", "Cilla", "Dan", "Eva"))
     assert anna.status == "completed_on_time"  # type: ignore[attr-defined]
@@ -107,28 +107,28 @@ async def test_statuses_around_the_deadline(services: Services, workshop: Worksh
         ("2184", "Hudiksvall", StatusTotals(not_started=1)),
     ]
     # Moving the deadline changes the verdict, not the ledger.
-    later = await services.reports.change_workshop(
+    later = await lrs.reports.change_workshop(
         workshop.id, {"deadline": (workshop.deadline + timedelta(seconds=1)).isoformat()}
     )
     assert later.deadline > workshop.deadline
-    again = await services.reports.workshop_readiness(workshop.id)
+    again = await lrs.reports.workshop_readiness(workshop.id)
     assert _by_name(again)["Bo"].status == "completed_on_time"  # type: ignore[attr-defined]
     # One municipality only.
-    sandviken = await services.reports.workshop_readiness(workshop.id, municipality="2181")
+    sandviken = await lrs.reports.workshop_readiness(workshop.id, municipality="2181")
     assert sorted(_by_name(sandviken)) == ["Cilla", "Dan"]
     assert sandviken.totals == StatusTotals(in_progress=2)
     assert sandviken.municipality_filter == "2181"
 
 
-async def test_matching_by_sha1_and_account(services: Services, workshop: Workshop) -> None:
-    reports = services.reports
+async def test_matching_by_sha1_and_account(lrs: ReportsLRS, workshop: Workshop) -> None:
+    reports = lrs.reports
     bo = next(p for p in await reports.list_participants(workshop.id) if p.name == "Bo")
     await reports.change_participant(
         workshop.id, bo.id, {"account_home_page": "https://lms.example.se", "account_name": "bo-7"}
     )
     # Anna's course sends a hashed address (in upper case); Bo's cmi5 player an account.
     await send(
-        services,
+        lrs,
         statement({"mbox_sha1sum": mbox_sha1sum("ANNA@gavle.se").upper()}, COMPLETED, INTRO),
         statement(account("bo-7"), COMPLETED, INTRO + "/au"),
         statement(account("someone-else"), COMPLETED, INTRO + "/au"),
@@ -140,16 +140,16 @@ async def test_matching_by_sha1_and_account(services: Services, workshop: Worksh
 
 
 async def test_several_identities_of_one_person_count_together(
-    services: Services, workshop: Workshop
+    lrs: ReportsLRS, workshop: Workshop
 ) -> None:
-    reports = services.reports
+    reports = lrs.reports
     anna = next(p for p in await reports.list_participants(workshop.id) if p.name == "Anna")
     await reports.change_participant(
         workshop.id, anna.id, {"account_home_page": "https://lms.example.se", "account_name": "a"}
     )
     deadline = to_micros(workshop.deadline)
     await send(
-        services,
+        lrs,
         statement(mbox("anna@gavle.se"), COMPLETED, SKR[0]),
         statement(account("a"), COMPLETED, SKR[1]),
         statement(account("a"), COMPLETED, SKR[2]),
@@ -162,8 +162,8 @@ async def test_several_identities_of_one_person_count_together(
     assert skr.completed_at == workshop.deadline - timedelta(microseconds=5)
 
 
-async def test_county_and_national_summaries(services: Services, workshop: Workshop) -> None:
-    reports = services.reports
+async def test_county_and_national_summaries(lrs: ReportsLRS, workshop: Workshop) -> None:
+    reports = lrs.reports
     uppsala = await reports.create_workshop(
         {"county": "03", "title": "Uppsala", "date": "2099-02-01"}
     )
@@ -180,7 +180,7 @@ async def test_county_and_national_summaries(services: Services, workshop: Works
         second.id, {"name": "Anna", "email": "anna@gavle.se", "municipality": "2180"}
     )
     await send(
-        services,
+        lrs,
         statement(mbox("anna@gavle.se"), COMPLETED, INTRO),
         statement(mbox("ulf@uppsala.se"), COMPLETED, INTRO),
     )
@@ -217,13 +217,13 @@ async def test_county_and_national_summaries(services: Services, workshop: Works
 
 
 async def test_freshness_names_the_last_statement_included(
-    services: Services, workshop: Workshop
+    lrs: ReportsLRS, workshop: Workshop
 ) -> None:
-    empty = await services.reports.workshop_readiness(workshop.id)
+    empty = await lrs.reports.workshop_readiness(workshop.id)
     assert (empty.freshness.through_seq, empty.freshness.last_stored) == (0, None)
-    await send(services, statement(mbox("x@y.se"), COMPLETED, INTRO))
-    stored = await services.store.last_stored()
-    fresh = await services.reports.workshop_readiness(workshop.id)
+    await send(lrs, statement(mbox("x@y.se"), COMPLETED, INTRO))
+    stored = await lrs.store.last_stored()
+    fresh = await lrs.reports.workshop_readiness(workshop.id)
     assert fresh.freshness.through_seq == 1
     assert (
         fresh.freshness.last_stored is not None and to_micros(fresh.freshness.last_stored) == stored
@@ -232,15 +232,15 @@ async def test_freshness_names_the_last_statement_included(
 
 
 async def test_unmatched_learners_with_the_nearest_address(
-    services: Services, workshop: Workshop
+    lrs: ReportsLRS, workshop: Workshop
 ) -> None:
-    reports = services.reports
+    reports = lrs.reports
     uppsala = await reports.create_workshop({"county": "03", "title": "U", "date": "2099-02-01"})
     await reports.add_participant(
         uppsala.id, {"name": "Ulf", "email": "ulf.berg@uppsala.se", "municipality": "0380"}
     )
     await send(
-        services,
+        lrs,
         statement(mbox("anna@gavle.se"), COMPLETED, INTRO),  # matched
         statement(mbox("cila@sandviken.se"), COMPLETED, INTRO),  # typo of cilla@sandviken.se
         statement(mbox("ulf.berg@upsala.se"), ATTEMPTED, INTRO),  # typo in the domain

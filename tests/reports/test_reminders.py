@@ -2,27 +2,27 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from lrs_bridge.services import Services
 from reports.mailer import SmtpMailer, SmtpSettings
 from reports.reminders import Recipient, ReminderScheduler, ReminderService, due_triggers
-from reports.reminders_sqlite import SQLiteReminderLog
-from statements.storage.sqlite import SQLiteStore
+from reports.reminding import reminder_log
+from statements.storage import open_store
 from tests.mail import MailCatcher
+from tests.reports.helpers import ReportsLRS
 
 DEADLINE = datetime(2026, 1, 17, 22, 59, tzinfo=UTC)  # 23:59 in Stockholm (UTC+1)
 
 
 @pytest.fixture
 async def reminder_service(
-    services: Services, smtp: tuple[MailCatcher, int]
+    lrs: ReportsLRS, smtp: tuple[MailCatcher, int]
 ) -> AsyncIterator[ReminderService]:
     _, port = smtp
-    assert isinstance(services.store, SQLiteStore)
     mailer = SmtpMailer(
         SmtpSettings(
             host="127.0.0.1",
@@ -35,7 +35,7 @@ async def reminder_service(
         )
     )
     yield ReminderService(
-        SQLiteReminderLog(services.store),
+        reminder_log(lrs.store),
         mailer,
         window=timedelta(hours=72),
         sender="Länsstyrelsen i Västernorrlands län",
@@ -136,7 +136,7 @@ async def test_a_refused_delivery_is_retried_and_logged(
 
 
 async def test_automatic_reminders_go_out_once_even_after_a_restart(
-    services: Services, reminder_service: ReminderService, smtp: tuple[MailCatcher, int]
+    store_url: str, reminder_service: ReminderService, smtp: tuple[MailCatcher, int]
 ) -> None:
     catcher, _ = smtp
 
@@ -149,20 +149,25 @@ async def test_automatic_reminders_go_out_once_even_after_a_restart(
     assert before.sent == []
     seven = await scheduler.run_once(DEADLINE - timedelta(days=6, hours=23))
     assert [r.participant_id for r in seven.sent] == ["p1", "p2"]
-    # A second instance (or the same one after a restart) at the same moment sends nothing.
-    assert isinstance(services.store, SQLiteStore)
-    again = ReminderScheduler(
-        ReminderService(
-            SQLiteReminderLog(services.store),
-            reminder_service.mailer,
-            window=timedelta(hours=1),
-            sender="x",
-            backoff=0.01,
-        ),
-        source,
-        offsets,
-    )
-    repeat = await again.run_once(DEADLINE - timedelta(days=6, hours=22))
+    # A second instance (a store of its own on the same database) at the same moment
+    # sends nothing.
+    other = open_store(store_url)
+    await other.open()
+    try:
+        again = ReminderScheduler(
+            ReminderService(
+                reminder_log(other),
+                reminder_service.mailer,
+                window=timedelta(hours=1),
+                sender="x",
+                backoff=0.01,
+            ),
+            source,
+            offsets,
+        )
+        repeat = await again.run_once(DEADLINE - timedelta(days=6, hours=22))
+    finally:
+        await other.close()
     assert repeat.sent == []
     two = await scheduler.run_once(DEADLINE - timedelta(days=1, hours=23))
     assert [r.participant_id for r in two.sent] == ["p1", "p2"]
@@ -187,6 +192,44 @@ async def test_a_claim_lost_in_a_crash_is_not_resent(
     assert outcome.sent == [] and catcher.messages == []
     (entry,) = await reminder_service.log.entries("w1")
     assert entry.status == "unknown"
+
+
+async def test_a_reminder_claimed_by_one_instance_is_not_claimed_by_the_other(
+    lrs: ReportsLRS, store_url: str
+) -> None:
+    """Two instances (two stores on one database) claiming the same reminders at the same
+    moment: each reminder goes to exactly one, first time and when a failed one is retried."""
+    other = open_store(store_url)
+    await other.open()
+    try:
+        ours, theirs = reminder_log(lrs.store), reminder_log(other)
+        now = datetime(2026, 1, 10, 9, 0, tzinfo=UTC)
+        people = [f"p{n}" for n in range(20)]
+
+        async def both() -> list[tuple[bool, bool]]:
+            won = await asyncio.gather(
+                *(
+                    log.claim("w1", person, "auto:7d", now, None, 3)
+                    for person in people
+                    for log in (ours, theirs)
+                )
+            )
+            return list(zip(won[::2], won[1::2], strict=True))
+
+        first = await both()
+        assert all(a != b for a, b in first), first  # one of the two, never both
+        for person in people:
+            await ours.finish("w1", person, "auto:7d", status="failed", error="451", now=now)
+        retried = await both()
+        assert all(a != b for a, b in retried), retried
+        entries = await theirs.entries("w1")
+        assert sorted(e.participant_id for e in entries) == sorted(people)
+        assert {(e.status, e.attempts) for e in entries} == {("pending", 2)}
+        # Lost in flight: neither instance claims it again.
+        assert not await ours.claim("w1", "p0", "auto:7d", now, None, 3)
+        assert not await theirs.claim("w1", "p0", "auto:7d", now, None, 3)
+    finally:
+        await other.close()
 
 
 def test_due_triggers() -> None:

@@ -7,14 +7,14 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from lrs_bridge.services import Services
 from statements.errors import BadRequest, NotFound
+from tests.reports.helpers import ReportsLRS
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 
 
-async def test_create_with_the_default_deadline(services: Services) -> None:
-    workshop = await services.reports.create_workshop(
+async def test_create_with_the_default_deadline(lrs: ReportsLRS) -> None:
+    workshop = await lrs.reports.create_workshop(
         {"county": "21", "title": "Valsäkerhet", "date": "2022-01-18"}
     )
     assert workshop.county_name == "Gävleborgs län"
@@ -23,17 +23,17 @@ async def test_create_with_the_default_deadline(services: Services) -> None:
     assert workshop.deadline.utcoffset() is not None
     assert workshop.deadline.isoformat() == "2022-01-17T23:59:00+01:00"
     assert workshop.courses == ("valmyndigheten-introduktion",)
-    assert await services.reports.get_workshop(workshop.id) == workshop
+    assert await lrs.reports.get_workshop(workshop.id) == workshop
     # Summer time: UTC+2.
-    summer = await services.reports.create_workshop(
+    summer = await lrs.reports.create_workshop(
         {"county": 1, "title": "Sommar", "date": "2026-06-10", "courses": ["skr-ett-tryggt-valar"]}
     )
     assert summer.county == "01"
     assert summer.deadline.isoformat() == "2026-06-09T23:59:00+02:00"
 
 
-async def test_explicit_deadlines(services: Services) -> None:
-    reports = services.reports
+async def test_explicit_deadlines(lrs: ReportsLRS) -> None:
+    reports = lrs.reports
     local = await reports.create_workshop(
         {"county": "21", "title": "A", "date": "2022-01-18", "deadline": "2022-01-10T12:00"}
     )
@@ -77,16 +77,16 @@ async def test_explicit_deadlines(services: Services) -> None:
     ],
 )
 async def test_bad_workshops(
-    services: Services, data: dict[str, object], path: str, rule: str
+    lrs: ReportsLRS, data: dict[str, object], path: str, rule: str
 ) -> None:
     with pytest.raises(BadRequest) as caught:
-        await services.reports.create_workshop(data)
+        await lrs.reports.create_workshop(data)
     assert (caught.value.details[0]["path"], caught.value.details[0]["rule"]) == (path, rule)
-    assert await services.reports.list_workshops() == []
+    assert await lrs.reports.list_workshops() == []
 
 
-async def test_change_list_and_delete(services: Services) -> None:
-    reports = services.reports
+async def test_change_list_and_delete(lrs: ReportsLRS) -> None:
+    reports = lrs.reports
     first = await reports.create_workshop({"county": "21", "title": "B", "date": "2022-01-18"})
     second = await reports.create_workshop({"county": "21", "title": "A", "date": "2022-03-01"})
     other = await reports.create_workshop({"county": "03", "title": "C", "date": "2022-02-01"})
