@@ -109,10 +109,12 @@ def _affected(status: str) -> int:
     return int(status.rsplit(" ", 1)[-1])
 
 
-def _name_key(name: str) -> int:
-    """A signed 32-bit hash of a target's name: the second key of its advisory lock (a
-    collision only makes two targets' forwarders of different instances take turns)."""
-    return int.from_bytes(hashlib.sha256(name.encode()).digest()[:4], "big", signed=True)
+def _name_key(schema: str, name: str) -> int:
+    """A signed 32-bit hash of a target's schema and name: the second key of its advisory
+    lock. Advisory locks are database-wide, so the schema keeps deployments in schemas of
+    one database apart; a collision only makes two targets' forwarders take turns."""
+    digest = hashlib.sha256(f"{schema}\x1f{name}".encode()).digest()
+    return int.from_bytes(digest[:4], "big", signed=True)
 
 
 async def _bump_generation(conn: Any) -> None:
@@ -128,6 +130,7 @@ class _TargetLocks:
     def __init__(self, store: PostgresStore) -> None:
         self.store = store
         self._conn: Any = None
+        self._schema = ""
         self._use = asyncio.Lock()
         self._held: set[str] = set()
 
@@ -136,11 +139,18 @@ class _TargetLocks:
             if self._held:
                 log.warning("the connection holding forwarding locks was lost; taking anew")
             self._held.clear()
-            self._conn = await asyncpg.connect(
+            self._conn = None
+            conn = await asyncpg.connect(
                 self.store.url,
                 server_settings=self.store.server_settings,
                 timeout=LOCK_CONNECT_TIMEOUT,
             )
+            try:
+                self._schema = str(await conn.fetchval("SELECT current_schema()"))
+            except BaseException:
+                conn.terminate()
+                raise
+            self._conn = conn
         return self._conn
 
     async def take(self, name: str) -> bool:
@@ -150,7 +160,9 @@ class _TargetLocks:
             conn = await self._connection()
             taken = bool(
                 await conn.fetchval(
-                    "SELECT pg_try_advisory_lock($1, $2)", TARGET_LOCK_CLASS, _name_key(name)
+                    "SELECT pg_try_advisory_lock($1, $2)",
+                    TARGET_LOCK_CLASS,
+                    _name_key(self._schema, name),
                 )
             )
             if taken:
@@ -166,7 +178,9 @@ class _TargetLocks:
                 return
             try:
                 await self._conn.fetchval(
-                    "SELECT pg_advisory_unlock($1, $2)", TARGET_LOCK_CLASS, _name_key(name)
+                    "SELECT pg_advisory_unlock($1, $2)",
+                    TARGET_LOCK_CLASS,
+                    _name_key(self._schema, name),
                 )
             except BaseException:
                 # Held by mistake would keep every other instance from the target: end the

@@ -1,25 +1,23 @@
 """People accounts, personal API tokens and the audit log: roles bound to real county and
 municipality codes, unique e-mail addresses, Argon2-only secrets at rest, and revocation
-(or disabling) that takes effect on the very next request."""
+(or disabling) that takes effect on the very next request. On each storage engine."""
 
 from __future__ import annotations
 
-import sqlite3
+import asyncio
 
 import pytest
 
 from lrs_bridge.auth.access import Principal, Role
+from lrs_bridge.config import Settings
 from lrs_bridge.people.service import PeopleError, parse_token
-from lrs_bridge.services import Services
+from tests.lrs_bridge.conftest import EngineServices, open_engine_services
+
+PEOPLE_TABLES = ("users", "user_tokens", "audit_log")
 
 
-def dump(services: Services) -> str:
-    with sqlite3.connect(services.settings.database_url.removeprefix("sqlite:///")) as conn:
-        return "\n".join(conn.iterdump())
-
-
-async def test_each_role_gets_its_place_and_its_principal(services: Services) -> None:
-    people = services.people
+async def test_each_role_gets_its_place_and_its_principal(engine: EngineServices) -> None:
+    people = engine.people
     national = await people.create_user("Anna.Admin@Val.se", "national-admin")
     county = await people.create_user("karl@lansstyrelsen.se", Role.COUNTY_ADMIN, county="21")
     whole = await people.create_user("eva@lansstyrelsen.se", "coordinator", county="21")
@@ -59,123 +57,120 @@ async def test_each_role_gets_its_place_and_its_principal(services: Services) ->
     ],
 )
 async def test_a_role_without_its_right_place_is_refused(
-    services: Services, role: str, county: str | None, municipality: str | None, message: str
+    engine: EngineServices, role: str, county: str | None, municipality: str | None, message: str
 ) -> None:
     with pytest.raises(PeopleError) as refused:
-        await services.people.create_user("x@example.se", role, county, municipality)
+        await engine.people.create_user("x@example.se", role, county, municipality)
     assert str(refused.value) == message
-    assert await services.people.list_users() == []
+    assert await engine.people.list_users() == []
 
 
-async def test_e_mail_addresses_are_unique_whatever_their_case(services: Services) -> None:
-    await services.people.create_user("karl@lansstyrelsen.se", "county-admin", county="21")
+async def test_e_mail_addresses_are_unique_whatever_their_case(engine: EngineServices) -> None:
+    await engine.people.create_user("karl@lansstyrelsen.se", "county-admin", county="21")
     with pytest.raises(PeopleError, match="a person with this e-mail address exists already"):
-        await services.people.create_user("KARL@Lansstyrelsen.se", "coordinator", county="03")
+        await engine.people.create_user("KARL@Lansstyrelsen.se", "coordinator", county="03")
     with pytest.raises(PeopleError, match="not an e-mail address: 'karl'"):
-        await services.people.create_user("karl", "national-admin")
-    assert len(await services.people.list_users()) == 1
+        await engine.people.create_user("karl", "national-admin")
+    assert len(await engine.people.list_users()) == 1
 
 
-async def test_tokens_authenticate_and_are_kept_only_as_argon2_hashes(services: Services) -> None:
-    user = await services.people.create_user("karl@lansstyrelsen.se", "county-admin", county="21")
-    first = await services.people.issue_token(str(user.id))
-    second = await services.people.issue_token("KARL@lansstyrelsen.se")
+async def test_tokens_authenticate_and_are_kept_only_as_argon2_hashes(
+    engine: EngineServices,
+) -> None:
+    user = await engine.people.create_user("karl@lansstyrelsen.se", "county-admin", county="21")
+    first = await engine.people.issue_token(str(user.id))
+    second = await engine.people.issue_token("KARL@lansstyrelsen.se")
     parsed = parse_token(first.token)
     assert parsed is not None and parsed[0] == first.info.id
     assert first.token.startswith(f"lrsb_{first.info.id}_")
     for token in (first.token, second.token):
-        assert await services.people.authenticate(token) == user.principal()
-        assert await services.people.authenticate(token) == user.principal()  # cached path
+        assert await engine.people.authenticate(token) == user.principal()
+        assert await engine.people.authenticate(token) == user.principal()  # cached path
 
     secret = parsed[1]
     wrong = first.token[:-4] + ("aaaa" if not first.token.endswith("aaaa") else "bbbb")
-    assert await services.people.authenticate(wrong) is None
-    assert await services.people.authenticate("lrsb_0000000000000000_" + "x" * 43) is None
-    assert await services.people.authenticate("not a token") is None
-    assert await services.people.authenticate(first.token) == user.principal()  # still good
+    assert await engine.people.authenticate(wrong) is None
+    assert await engine.people.authenticate("lrsb_0000000000000000_" + "x" * 43) is None
+    assert await engine.people.authenticate("not a token") is None
+    assert await engine.people.authenticate(first.token) == user.principal()  # still good
 
-    stored = dump(services)
+    stored = await engine.dump(*PEOPLE_TABLES)
     assert first.token not in stored and secret not in stored and second.token not in stored
-    with sqlite3.connect(services.settings.database_url.removeprefix("sqlite:///")) as conn:
-        hashes = [row[0] for row in conn.execute("SELECT secret_hash FROM user_tokens")]
+    hashes = [row[0] for row in await engine.outside("SELECT secret_hash FROM user_tokens")]
     assert len(hashes) == 2 and all(h.startswith("$argon2id$") for h in hashes)
 
 
-async def test_a_revoked_token_fails_on_the_next_request(services: Services) -> None:
-    user = await services.people.create_user("olle@gavle.se", "coordinator", municipality="2180")
-    kept = await services.people.issue_token(str(user.id))
-    dropped = await services.people.issue_token(str(user.id))
-    assert await services.people.authenticate(dropped.token) is not None  # now cached
-    revoked = await services.people.revoke_token(dropped.info.id)
+async def test_a_revoked_token_fails_on_the_next_request(engine: EngineServices) -> None:
+    user = await engine.people.create_user("olle@gavle.se", "coordinator", municipality="2180")
+    kept = await engine.people.issue_token(str(user.id))
+    dropped = await engine.people.issue_token(str(user.id))
+    assert await engine.people.authenticate(dropped.token) is not None  # now cached
+    revoked = await engine.people.revoke_token(dropped.info.id)
     assert revoked.id == dropped.info.id and revoked.revoked_at is not None
-    assert await services.people.authenticate(dropped.token) is None
-    assert await services.people.authenticate(kept.token) == user.principal()
+    assert await engine.people.authenticate(dropped.token) is None
+    assert await engine.people.authenticate(kept.token) == user.principal()
     with pytest.raises(PeopleError, match=f"no active token '{dropped.info.id}'"):
-        await services.people.revoke_token(dropped.info.id)
+        await engine.people.revoke_token(dropped.info.id)
     # A whole token pasted instead of its id revokes that token.
-    await services.people.revoke_token(kept.token)
-    assert await services.people.authenticate(kept.token) is None
+    await engine.people.revoke_token(kept.token)
+    assert await engine.people.authenticate(kept.token) is None
 
 
-async def test_revocation_in_another_process_counts_at_once(services: Services) -> None:
+async def test_revocation_in_another_process_counts_at_once(engine: EngineServices) -> None:
     """The verified-secret cache of this process must not keep a token alive that another
     process (the CLI, another instance) revoked: the row is read on every request."""
-    user = await services.people.create_user("karl@lansstyrelsen.se", "county-admin", county="21")
-    token = await services.people.issue_token(str(user.id))
-    assert await services.people.authenticate(token.token) is not None
-    with sqlite3.connect(services.settings.database_url.removeprefix("sqlite:///")) as conn:
-        conn.execute("UPDATE user_tokens SET revoked_at = 1 WHERE id = ?", (token.info.id,))
-    assert await services.people.authenticate(token.token) is None
+    user = await engine.people.create_user("karl@lansstyrelsen.se", "county-admin", county="21")
+    token = await engine.people.issue_token(str(user.id))
+    assert await engine.people.authenticate(token.token) is not None
+    await engine.outside("UPDATE user_tokens SET revoked_at = 1 WHERE id = ?", token.info.id)
+    assert await engine.people.authenticate(token.token) is None
 
 
-async def test_disabling_a_person_ends_every_token_and_password(services: Services) -> None:
-    user = await services.people.create_user(
+async def test_disabling_a_person_ends_every_token_and_password(engine: EngineServices) -> None:
+    user = await engine.people.create_user(
         "eva@lansstyrelsen.se", "coordinator", county="21", password="korrekt häst batteri"
     )
-    token = await services.people.issue_token(str(user.id))
-    principal = await services.people.verify_password(
-        "EVA@lansstyrelsen.se", "korrekt häst batteri"
-    )
+    token = await engine.people.issue_token(str(user.id))
+    principal = await engine.people.verify_password("EVA@lansstyrelsen.se", "korrekt häst batteri")
     assert principal == user.principal()
-    assert await services.people.verify_password("eva@lansstyrelsen.se", "fel lösenord!!") is None
-    assert await services.people.authenticate(token.token) is not None
+    assert await engine.people.verify_password("eva@lansstyrelsen.se", "fel lösenord!!") is None
+    assert await engine.people.authenticate(token.token) is not None
 
-    disabled = await services.people.disable_user("eva@lansstyrelsen.se")
+    disabled = await engine.people.disable_user("eva@lansstyrelsen.se")
     assert disabled.disabled_at is not None and not disabled.active
-    assert await services.people.authenticate(token.token) is None
+    assert await engine.people.authenticate(token.token) is None
     assert (
-        await services.people.verify_password("eva@lansstyrelsen.se", "korrekt häst batteri")
-        is None
+        await engine.people.verify_password("eva@lansstyrelsen.se", "korrekt häst batteri") is None
     )
-    assert [t.active for t in await services.people.tokens_of(user.id)] == [False]
+    assert [t.active for t in await engine.people.tokens_of(user.id)] == [False]
     with pytest.raises(PeopleError, match="no active person"):
-        await services.people.issue_token(str(user.id))
+        await engine.people.issue_token(str(user.id))
     with pytest.raises(PeopleError, match=f"person {user.id} is disabled already"):
-        await services.people.disable_user(str(user.id))
-    assert "korrekt häst batteri" not in dump(services)
+        await engine.people.disable_user(str(user.id))
+    assert "korrekt häst batteri" not in await engine.dump(*PEOPLE_TABLES)
 
 
-async def test_passwords_are_at_least_twelve_characters(services: Services) -> None:
+async def test_passwords_are_at_least_twelve_characters(engine: EngineServices) -> None:
     with pytest.raises(PeopleError, match="a password has at least 12 characters"):
-        await services.people.create_user("a@b.se", "national-admin", password="kort")
-    user = await services.people.create_user("a@b.se", "national-admin")
-    assert await services.people.verify_password("a@b.se", "") is None  # no password yet
-    await services.people.set_password("a@b.se", "ett längre lösenord")
-    assert await services.people.verify_password("a@b.se", "ett längre lösenord") == (
+        await engine.people.create_user("a@b.se", "national-admin", password="kort")
+    user = await engine.people.create_user("a@b.se", "national-admin")
+    assert await engine.people.verify_password("a@b.se", "") is None  # no password yet
+    await engine.people.set_password("a@b.se", "ett längre lösenord")
+    assert await engine.people.verify_password("a@b.se", "ett längre lösenord") == (
         user.principal()
     )
 
 
 async def test_the_audit_log_names_people_by_id_and_is_read_by_county(
-    services: Services,
+    engine: EngineServices,
 ) -> None:
-    national = await services.people.create_user("anna@val.se", "national-admin")
-    karl = await services.people.create_user("karl@lansstyrelsen.se", "county-admin", county="21")
-    other = await services.people.create_user("lisa@lansstyrelsen.se", "county-admin", county="14")
-    token = await services.people.issue_token(str(karl.id), actor=national.principal())
-    await services.people.revoke_token(token.info.id, actor=national.principal())
+    national = await engine.people.create_user("anna@val.se", "national-admin")
+    karl = await engine.people.create_user("karl@lansstyrelsen.se", "county-admin", county="21")
+    other = await engine.people.create_user("lisa@lansstyrelsen.se", "county-admin", county="14")
+    token = await engine.people.issue_token(str(karl.id), actor=national.principal())
+    await engine.people.revoke_token(token.info.id, actor=national.principal())
 
-    entries = await services.audit.entries(national.principal())
+    entries = await engine.audit.entries(national.principal())
     assert [(e.action, e.actor_id, e.object_type, e.object_id, e.county) for e in entries] == [
         ("token.revoke", national.id, "token", token.info.id, "21"),
         ("token.create", national.id, "token", token.info.id, "21"),
@@ -187,13 +182,45 @@ async def test_the_audit_log_names_people_by_id_and_is_read_by_county(
     assert "@" not in str([e.as_json() for e in entries])  # never an e-mail address
 
     # A county admin reads their own county's entries only, whatever county they ask for.
-    own = await services.audit.entries(karl.principal())
+    own = await engine.audit.entries(karl.principal())
     assert [e.id for e in own] == [entries[0].id, entries[1].id, entries[3].id]
-    assert await services.audit.entries(karl.principal(), county="14") == []
-    assert [e.county for e in await services.audit.entries(other.principal())] == ["14"]
+    assert await engine.audit.entries(karl.principal(), county="14") == []
+    assert [e.county for e in await engine.audit.entries(other.principal())] == ["14"]
     # Paging back with ``before``.
-    page = await services.audit.entries(national.principal(), before=entries[1].id, limit=2)
+    page = await engine.audit.entries(national.principal(), before=entries[1].id, limit=2)
     assert [e.id for e in page] == [entries[2].id, entries[3].id]
-    assert [e.id for e in await services.audit.entries(national.principal(), county="14")] == [
+    assert [e.id for e in await engine.audit.entries(national.principal(), county="14")] == [
         entries[2].id
     ]
+
+
+async def test_two_instances_on_one_postgresql_share_people_at_once(
+    postgres_url: str, settings: Settings
+) -> None:
+    """Instances behind one load balancer: a token issued by one works on the other, one
+    address created on both at once is stored once, and disabling a person on one ends
+    their tokens on the other at the next request (its verified-secret cache included)."""
+    first = await open_engine_services(postgres_url, settings)
+    second = await open_engine_services(postgres_url, settings)
+    try:
+        user = await first.people.create_user("karl@lansstyrelsen.se", "county-admin", "21")
+        token = await first.people.issue_token(str(user.id))
+        assert await second.people.authenticate(token.token) == user.principal()
+
+        both = await asyncio.gather(
+            first.people.create_user("eva@lansstyrelsen.se", "coordinator", "21"),
+            second.people.create_user("EVA@lansstyrelsen.se", "coordinator", "21"),
+            return_exceptions=True,
+        )
+        refused = [outcome for outcome in both if isinstance(outcome, PeopleError)]
+        assert len(refused) == 1, both
+        assert [u.email.lower() for u in await second.people.list_users()] == [
+            "karl@lansstyrelsen.se",
+            "eva@lansstyrelsen.se",
+        ]
+
+        await first.people.disable_user(str(user.id))
+        assert await second.people.authenticate(token.token) is None
+    finally:
+        await first.close()
+        await second.close()

@@ -1,5 +1,7 @@
 """The bridge in one process: which statements each target's outbox gets (in the statements'
-own transaction), refused statements, the JSON API and its checks, /metrics, the CLI."""
+own transaction), refused statements, the JSON API and its checks, /metrics, the CLI. What
+the storage does runs on each engine (``engine``); the API, /metrics and the CLI on SQLite,
+the one database the service accepts so far."""
 
 from __future__ import annotations
 
@@ -15,11 +17,14 @@ import httpx
 import pytest
 
 from lrs_bridge.bridge.forward import Forwarder
+from lrs_bridge.bridge.service import BridgeService
 from lrs_bridge.config import Settings
 from lrs_bridge.http.app import create_app
 from lrs_bridge.services import Services
 from statements.errors import Conflict
 from statements.log import Writer
+from statements.storage.postgres import PostgresStore
+from statements.storage.sqlite import SQLiteStore
 from tests.conftest import LiveServer, run_cli
 from tests.lrs_bridge.bridge.helpers import (
     COMPLETED,
@@ -30,6 +35,7 @@ from tests.lrs_bridge.bridge.helpers import (
     fetch_all,
     statement,
 )
+from tests.lrs_bridge.conftest import EngineServices
 
 REMOTE = {"endpoint": "http://127.0.0.1:9/xapi/", "key": "k", "secret": "hemligt-lösen"}
 AUTHORITY = {"objectType": "Agent", "mbox": "mailto:lrs@lansstyrelsen.se"}
@@ -41,13 +47,13 @@ def writer(credential: str | None = "k1", source: str | None = None) -> Writer:
     )
 
 
-async def queued(services: Services, target: str) -> list[str]:
+async def queued(bridge: BridgeService, target: str) -> list[str]:
     """Ids of the statements in a target's outbox, in order."""
-    return [item.id for item in await services.bridge.storage.outbox(target, 1000)]
+    return [item.id for item in await bridge.storage.outbox(target, 1000)]
 
 
-async def test_each_target_queues_what_its_rules_let_through(services: Services) -> None:
-    bridge, log = services.bridge, services.statements
+async def test_each_target_queues_what_its_rules_let_through(engine: EngineServices) -> None:
+    bridge, log = engine.bridge, engine.statements
     activity, other = course("outbox"), course("other")
     await bridge.add_target({"name": "central", **REMOTE})
     await bridge.add_target({"name": "completions", **REMOTE, "verb": COMPLETED})
@@ -83,7 +89,7 @@ async def test_each_target_queues_what_its_rules_let_through(services: Services)
         "peer": ["done", "about", "pulled", "voiding"],
     }
     for target, names in expected.items():
-        assert await queued(services, target) == [ids[n] for n in names], target
+        assert await queued(bridge, target) == [ids[n] for n in names], target
 
     # A batch refused as a whole stores nothing, and queues nothing.
     changed = {**done, "result": {"completion": False}}
@@ -91,17 +97,61 @@ async def test_each_target_queues_what_its_rules_let_through(services: Services)
         await log.store_statements(
             [statement(6, activity), changed], version="1.0.3", writer=writer()
         )
-    assert await queued(services, "central") == [ids[n] for n in expected["central"]]
+    assert await queued(bridge, "central") == [ids[n] for n in expected["central"]]
 
     # A target removed takes its queue along, and gets nothing more.
     await bridge.remove_target("central")
     await log.store_statements([statement(7, activity)], version="1.0.3", writer=writer())
-    assert await queued(services, "central") == []
+    assert await queued(bridge, "central") == []
     assert (await bridge.storage.queue_lengths()) == {"completions": 4, "course": 4, "peer": 5}
 
 
+class Broken(Exception):
+    """Raised by a hook after the bridge's, late in a statements' transaction."""
+
+
+async def test_outbox_rows_commit_and_roll_back_with_their_statements(
+    engine: EngineServices,
+) -> None:
+    """The outbox rows are written in the transaction that stores the statements: when
+    that transaction fails after the bridge's hook ran, neither the statements nor their
+    rows remain; once it commits, another connection sees both."""
+    await engine.bridge.add_target({"name": "central", **REMOTE})
+    activity = course("atomic")
+    batch = [statement(1, activity), statement(2, activity)]
+
+    def fail_now(conn: Any, new: Any) -> None:
+        raise Broken
+
+    async def fail_later(conn: Any, new: Any) -> None:
+        await conn.execute("SELECT 1")
+        raise Broken
+
+    store = engine.store
+    assert isinstance(store, SQLiteStore | PostgresStore)
+    hooks: list[Any] = store.after_append
+    failing = fail_now if isinstance(store, SQLiteStore) else fail_later
+    hooks.append(failing)  # after the bridge's hook: its rows are written when this fails
+    try:
+        with pytest.raises(Broken):
+            await engine.statements.store_statements(batch, version="1.0.3", writer=writer())
+    finally:
+        hooks.remove(failing)
+    assert await queued(engine.bridge, "central") == []
+    assert await engine.outside("SELECT COUNT(*) FROM statements") == [(0,)]
+    assert await engine.outside("SELECT COUNT(*) FROM bridge_outbox") == [(0,)]
+
+    await engine.statements.store_statements(batch, version="1.0.3", writer=writer())
+    rows = await engine.outside(
+        "SELECT s.id FROM bridge_outbox o JOIN statements s ON s.seq = o.seq"
+        " WHERE o.target = ? ORDER BY o.seq",
+        "central",
+    )
+    assert rows == [(batch[0]["id"],), (batch[1]["id"],)]
+
+
 async def test_a_refused_statement_is_recorded_and_the_rest_arrive_in_order(
-    services: Services, settings: Settings, live_server: LiveServer
+    engine: EngineServices, settings: Settings, live_server: LiveServer
 ) -> None:
     activity = course("refused")
     first, clash, last = (statement(i, activity) for i in range(3))
@@ -109,7 +159,7 @@ async def test_a_refused_statement_is_recorded_and_the_rest_arrive_in_order(
     with client(live_server) as http:
         other = {**clash, "result": {"completion": False}}
         assert http.post("/xapi/statements", json=[other]).status_code == 200
-    await services.bridge.add_target(
+    await engine.bridge.add_target(
         {
             "name": "target",
             "endpoint": live_server.url + "/xapi/",
@@ -117,19 +167,17 @@ async def test_a_refused_statement_is_recorded_and_the_rest_arrive_in_order(
             "secret": live_server.secret,
         }
     )
-    await services.statements.store_statements(
-        [first, clash, last], version="1.0.3", writer=writer()
-    )
-    forwarder = Forwarder("target", services.bridge.storage, services.store, settings)
-    target = await services.bridge.get_target("target")
-    await forwarder.deliver(target, await services.bridge.storage.outbox("target", 100))
+    await engine.statements.store_statements([first, clash, last], version="1.0.3", writer=writer())
+    forwarder = Forwarder("target", engine.bridge.storage, engine.store, settings)
+    target = await engine.bridge.get_target("target")
+    await forwarder.deliver(target, await engine.bridge.storage.outbox("target", 100))
 
-    target = await services.bridge.get_target("target")
+    target = await engine.bridge.get_target("target")
     assert (target.queue, target.sent_total, target.rejected_total) == (0, 2, 1)
     assert target.last_error is not None and target.last_error.startswith(
         f"statement {clash['id']} refused: HTTP 409"
     )
-    (rejected,) = await services.bridge.rejected("target")
+    (rejected,) = await engine.bridge.rejected("target")
     assert (rejected["statement_id"], rejected["status"]) == (clash["id"], 409)
     there = [s["id"] for s in fetch_all(live_server, activity=activity)]
     assert there == [clash["id"], first["id"], last["id"]]  # theirs first, then ours in order
@@ -332,7 +380,7 @@ def test_cli_sources_and_targets(tmp_path: Path) -> None:
 
 
 async def test_the_service_pulls_a_scheduled_source_and_forwards_in_the_background(
-    services: Services, live_server: LiveServer
+    engine: EngineServices, live_server: LiveServer
 ) -> None:
     """The background work the HTTP service starts: a source with an interval is pulled at
     once (it never was), and what it brings is forwarded to a target, but not back."""
@@ -345,20 +393,20 @@ async def test_the_service_pulls_a_scheduled_source_and_forwards_in_the_backgrou
         "key": live_server.key,
         "secret": live_server.secret,
     }
-    await services.bridge.add_source({"name": "county", **remote, "interval_seconds": 3600})
-    await services.bridge.add_target({"name": "county", **remote})  # the same LRS: no loop
+    await engine.bridge.add_source({"name": "county", **remote, "interval_seconds": 3600})
+    await engine.bridge.add_target({"name": "county", **remote})  # the same LRS: no loop
     ours = statement(99, activity)
-    await services.statements.store_statements([ours], version="1.0.3", writer=writer())
-    await services.bridge.start()
+    await engine.statements.store_statements([ours], version="1.0.3", writer=writer())
+    await engine.bridge.start()
     try:
         for _ in range(300):
-            source = await services.bridge.get_source("county")
-            target = await services.bridge.get_target("county")
+            source = await engine.bridge.get_source("county")
+            target = await engine.bridge.get_target("county")
             if source.last_success_at and target.queue == 0:
                 break
             await asyncio.sleep(0.05)
     finally:
-        await services.bridge.stop()
+        await engine.bridge.stop()
     assert (source.pulled_total, source.checkpoint is not None) == (12, True)
     assert (target.queue, target.sent_total) == (0, 1)  # only our own went there
     there = [s["id"] for s in fetch_all(live_server, activity=activity)]
