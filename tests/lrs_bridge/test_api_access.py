@@ -14,7 +14,6 @@ import io
 import uuid
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -129,10 +128,10 @@ def bearer(token: str) -> dict[str, str]:
 
 
 @pytest.fixture
-def settings(tmp_path: Path, smtp: tuple[MailCatcher, int]) -> Settings:
+def settings(database_url: str, smtp: tuple[MailCatcher, int]) -> Settings:
     """Reminders go to a real SMTP server (aiosmtpd), so sending them answers at once."""
     return load_settings(
-        database_url=f"sqlite:///{tmp_path / 'lrs.sqlite3'}",
+        database_url=database_url,
         public_url="http://lrs.test",
         smtp_host="127.0.0.1",
         smtp_port=smtp[1],

@@ -13,7 +13,6 @@ import sqlite3
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from contextlib import closing
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -35,10 +34,10 @@ STATEMENT: dict[str, Any] = {
 
 
 @pytest.fixture
-def settings(tmp_path: Path) -> Settings:
+def settings(database_url: str) -> Settings:
     """The suite's settings with a small body limit, so 413 needs no 16 MB request."""
     return load_settings(
-        database_url=f"sqlite:///{tmp_path / 'lrs.sqlite3'}",
+        database_url=database_url,
         public_url="http://lrs.test",
         max_body_bytes=MAX_BODY,
     )

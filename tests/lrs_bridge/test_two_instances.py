@@ -1,7 +1,7 @@
 """Two real server processes on one PostgreSQL database, as a county runs them behind a
 load balancer: a statement id sent to both at once is stored once, document writes through
 both respect ETags, the progress projector runs in exactly one of them at a time and the
-other takes over when it is killed.
+other takes over when it is killed, and automatic reminders go once.
 
 Skipped, saying why, when the test PostgreSQL does not answer (see tests/conftest.py).
 """
@@ -15,6 +15,7 @@ import threading
 import time
 import uuid
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,7 @@ import httpx
 import pytest
 
 from tests.conftest import LiveServer, start_server
+from tests.mail import MailCatcher
 
 pytestmark = pytest.mark.slow
 
@@ -194,3 +196,64 @@ def test_the_projector_runs_in_one_instance_and_moves_when_it_is_killed(
         for i in range(5):
             assert http.post("statements", json=statement(f"q{i}@kommun.se")).status_code == 200
     assert _wait_for(lambda: asyncio.run(_checkpoint(postgres_url)) >= 10, 10)
+
+
+async def _workshop_due_for_reminders(url: str, people: int) -> str:
+    """A workshop whose 2-days-before reminder is due now, with unfinished participants."""
+    from lrs_bridge.config import load_settings
+    from lrs_bridge.services import Services
+
+    services = Services.build(load_settings(database_url=url, reminder_offsets_days=""))
+    await services.open()
+    try:
+        day_after_tomorrow = (datetime.now(UTC) + timedelta(days=2)).date().isoformat()
+        workshop = await services.reports.create_workshop(
+            {"county": "21", "title": "Valsäkerhet i Gävleborg", "date": day_after_tomorrow}
+        )
+        assert workshop.deadline - timedelta(days=2) <= datetime.now(UTC) < workshop.deadline
+        for number in range(people):
+            await services.reports.add_participant(
+                workshop.id,
+                {
+                    "name": f"Deltagare {number}",
+                    "email": f"deltagare{number}@gavle.se",
+                    "municipality": "Gävle",
+                },
+            )
+        return workshop.id
+    finally:
+        await services.close()
+
+
+def test_automatic_reminders_go_once_from_two_instances(
+    postgres_url: str, tmp_path: Path, smtp: tuple[MailCatcher, int]
+) -> None:
+    catcher, port = smtp
+    asyncio.run(_workshop_due_for_reminders(postgres_url, 5))
+    env = {
+        **FAST,
+        "LRS_BRIDGE_REMINDER_OFFSETS_DAYS": "2",
+        "LRS_BRIDGE_SMTP_HOST": "127.0.0.1",
+        "LRS_BRIDGE_SMTP_PORT": str(port),
+        "LRS_BRIDGE_MAIL_FROM": "valsakerhet@lansstyrelsen.se",
+    }
+    servers = [start_server(postgres_url, tmp_path / "one.log", env=env)]
+    try:
+        key, secret = servers[0].key, servers[0].secret
+        servers.append(start_server(postgres_url, tmp_path / "two.log", key, secret, env=env))
+        assert _wait_for(lambda: len(catcher.messages) >= 5, 20), len(catcher.messages)
+        time.sleep(2)  # time for a second sending, if there were one
+        recipients = sorted(to for tos, _ in catcher.messages for to in tos)
+        assert recipients == sorted(f"deltagare{n}@gavle.se" for n in range(5))
+        # Both instances restart together: the claims keep the reminders from going again.
+        for server in servers:
+            server.stop()
+        servers = [
+            start_server(postgres_url, tmp_path / f"again{i}.log", key, secret, env=env)
+            for i in range(2)
+        ]
+        time.sleep(3)
+        assert len(catcher.messages) == 5
+    finally:
+        for server in servers:
+            server.stop()

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from datetime import timedelta
-from pathlib import Path
 
 import httpx
 import pytest
@@ -21,9 +20,9 @@ from tests.reports.helpers import COMPLETED, INTRO, mbox, send, statement
 
 
 @pytest.fixture
-def settings(tmp_path: Path, smtp: tuple[MailCatcher, int]) -> Settings:
+def settings(database_url: str, smtp: tuple[MailCatcher, int]) -> Settings:
     return load_settings(
-        database_url=f"sqlite:///{tmp_path / 'lrs.sqlite3'}",
+        database_url=database_url,
         public_url="http://lrs.test",
         smtp_host="127.0.0.1",
         smtp_port=smtp[1],
