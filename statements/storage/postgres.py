@@ -694,7 +694,7 @@ class PostgresStore(Store):
             " WHERE kind = $1 AND activity_id = $2 AND agent = $3 AND registration = $4"
             " AND doc_id = $5",
             *_document_key(scope),
-            doc_id,
+            _text(doc_id),
         )
         if not rows:
             return None
@@ -712,12 +712,12 @@ class PostgresStore(Store):
             f"SELECT doc_id, MAX(updated) FROM documents WHERE {where} GROUP BY doc_id", *params
         )
         # Sorted as SQLite sorts text (code points), whatever the database's collation.
-        return sorted((doc_id, int(updated)) for doc_id, updated in rows)
+        return sorted((_untext(doc_id), int(updated)) for doc_id, updated in rows)
 
     async def write_document(
         self, scope: DocumentScope, doc_id: str, decide: Decide
     ) -> Document | None:
-        key = (*_document_key(scope), doc_id)
+        key = (*_document_key(scope), _text(doc_id))
         async with self._transaction() as conn:
             await conn.execute(
                 "SELECT pg_advisory_xact_lock($1, $2)", DOCUMENT_LOCK_CLASS, _lock_hash(key)
@@ -808,7 +808,13 @@ class PostgresStore(Store):
 
 
 def _document_key(scope: DocumentScope) -> tuple[str, str, str, str]:
-    return (str(scope.kind), scope.activity_id, scope.agent, scope.registration)
+    """The scope's key columns, as PostgreSQL's text can hold them (``_text``)."""
+    return (
+        str(scope.kind),
+        _text(scope.activity_id),
+        _text(scope.agent),
+        _text(scope.registration),
+    )
 
 
 def _lock_hash(key: Iterable[str]) -> int:
@@ -825,8 +831,8 @@ def _scope_filter(scope: DocumentScope) -> tuple[str, list[Any]]:
     if scope.kind == DocumentKind.STATE and not scope.registration:
         return "kind = $1 AND activity_id = $2 AND agent = $3", [
             str(scope.kind),
-            scope.activity_id,
-            scope.agent,
+            _text(scope.activity_id),
+            _text(scope.agent),
         ]
     return (
         "kind = $1 AND activity_id = $2 AND agent = $3 AND registration = $4",
