@@ -1,14 +1,61 @@
-"""What both storage engines compute the same way, outside SQL: the index filters of a
-query, and the canonical Activities and Agent names learned from statements."""
+"""What both storage engines compute the same way, outside SQL: the rows of newly stored
+statements, the index filters of a query, and the canonical Activities and Agent names
+learned from statements."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from typing import Any
 
+import orjson
+
 from statements.identity import agent_key
-from statements.prepare import IndexKind
+from statements.prepare import IndexKind, PreparedStatement
 from statements.query import StatementQuery
+
+StatementRow = tuple[
+    int, str, int, int | None, str, str | None, str | None, str | None, str | None,
+    str | None, str | None, bytes,
+]  # fmt: skip
+"""seq, id, stored, origin_stored, verb, registration, voids, ref, credential, source,
+attachments (comma-separated sha2s), body: the columns of the ``statements`` table."""
+
+
+def statement_rows(
+    fresh: list[PreparedStatement], last_seq: int, stored: int, stored_text: str
+) -> tuple[list[StatementRow], list[tuple[int, str, int]], list[tuple[str, str, bytes]]]:
+    """The rows that store ``fresh`` statements after ``last_seq`` at ``stored``: their
+    ``statements`` rows (the body completed with ``stored``, and ``timestamp`` if it had
+    none, Data 2.4.7), their (kind, value, seq) index rows and their attachments."""
+    rows: list[StatementRow] = []
+    index_rows: list[tuple[int, str, int]] = []
+    attachment_rows: list[tuple[str, str, bytes]] = []
+    for offset, prepared in enumerate(fresh, start=1):
+        seq = last_seq + offset
+        body = dict(prepared.body)
+        body["stored"] = stored_text
+        if "timestamp" not in body:
+            body["timestamp"] = stored_text
+        hashes = ",".join(sha2 for sha2, _, _ in prepared.attachments) or None
+        rows.append(
+            (
+                seq,
+                prepared.id,
+                stored,
+                prepared.origin_stored,
+                prepared.verb,
+                prepared.registration,
+                prepared.voids,
+                prepared.ref,
+                prepared.credential,
+                prepared.source,
+                hashes,
+                orjson.dumps(body),
+            )
+        )
+        index_rows.extend((kind, value, seq) for kind, value in prepared.index)
+        attachment_rows.extend(prepared.attachments)
+    return rows, index_rows, attachment_rows
 
 
 def index_filters(query: StatementQuery) -> list[tuple[int, str]]:

@@ -43,6 +43,7 @@ from statements.storage.common import (
     index_filters,
     merge_definition,
     named_agents,
+    statement_rows,
 )
 from statements.storage.migrate import migrations_for
 from statements.time import now_micros
@@ -435,34 +436,7 @@ class PostgresStore(Store):
         )
         stored = max(clock, last_stored)
         stored_text = format_timestamp(stored)
-        rows = []
-        index_rows: list[tuple[int, str, int]] = []
-        attachment_rows = []
-        for offset, prepared in enumerate(fresh, start=1):
-            seq = last_seq + offset
-            body = dict(prepared.body)
-            body["stored"] = stored_text
-            if "timestamp" not in body:
-                body["timestamp"] = stored_text  # Data 2.4.7: timestamp defaults to stored
-            hashes = ",".join(sha2 for sha2, _, _ in prepared.attachments) or None
-            rows.append(
-                (
-                    seq,
-                    prepared.id,
-                    stored,
-                    prepared.origin_stored,
-                    prepared.verb,
-                    prepared.registration,
-                    prepared.voids,
-                    prepared.ref,
-                    prepared.credential,
-                    prepared.source,
-                    hashes,
-                    orjson.dumps(body),
-                )
-            )
-            index_rows.extend((kind, value, seq) for kind, value in prepared.index)
-            attachment_rows.extend(prepared.attachments)
+        rows, index_rows, attachment_rows = statement_rows(fresh, last_seq, stored, stored_text)
         await conn.executemany(
             "INSERT INTO statements (seq, id, stored, origin_stored, verb, registration,"
             " voids, ref, credential, source, attachments, body)"

@@ -32,7 +32,7 @@ from statements.errors import Conflict, Unavailable
 from statements.prepare import PreparedStatement, index_keys
 from statements.query import StatementQuery, format_timestamp
 from statements.storage.base import AppendResult, Credential, QueryPage, Store, StoredStatement
-from statements.storage.common import index_filters
+from statements.storage.common import index_filters, statement_rows
 from statements.storage.migrate import migrations_for
 from statements.storage.sqlite_documents import SQLiteDocumentsMixin
 from statements.time import now_micros
@@ -446,34 +446,7 @@ class SQLiteStore(SQLiteDocumentsMixin, Store):
         stored = self._next_stored()
         stored_text = format_timestamp(stored)
         (last_seq,) = conn.execute("SELECT COALESCE(MAX(seq), 0) FROM statements").fetchone()
-        rows = []
-        index_rows: list[tuple[int, str, int]] = []
-        attachment_rows = []
-        for offset, prepared in enumerate(fresh, start=1):
-            seq = last_seq + offset
-            body = dict(prepared.body)
-            body["stored"] = stored_text
-            if "timestamp" not in body:
-                body["timestamp"] = stored_text  # Data 2.4.7: timestamp defaults to stored
-            hashes = ",".join(sha2 for sha2, _, _ in prepared.attachments) or None
-            rows.append(
-                (
-                    seq,
-                    prepared.id,
-                    stored,
-                    prepared.origin_stored,
-                    prepared.verb,
-                    prepared.registration,
-                    prepared.voids,
-                    prepared.ref,
-                    prepared.credential,
-                    prepared.source,
-                    hashes,
-                    orjson.dumps(body),
-                )
-            )
-            index_rows.extend((kind, value, seq) for kind, value in prepared.index)
-            attachment_rows.extend(prepared.attachments)
+        rows, index_rows, attachment_rows = statement_rows(fresh, last_seq, stored, stored_text)
         conn.executemany(
             "INSERT INTO statements (seq, id, stored, origin_stored, verb, registration,"
             " voids, ref, credential, source, attachments, body)"
