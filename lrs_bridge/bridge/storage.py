@@ -9,7 +9,7 @@ from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from typing import Any
 
-from lrs_bridge.bridge.model import PullProblem, Source, Target
+from lrs_bridge.bridge.model import Filters, PullProblem, Remote, Source, Target
 from statements.errors import Conflict
 from statements.storage.base import Store
 
@@ -141,3 +141,57 @@ def bridge_storage(store: Store) -> BridgeStorage:
 
         return PostgresBridgeStorage(store)
     raise ValueError(f"no bridge storage for {type(store).__name__}")
+
+
+# --- rows, alike on both engines ---------------------------------------------------------
+
+SOURCE_COLUMNS = (
+    "name, endpoint, key, secret, version, activity, verb, related_activities,"
+    " interval_seconds, created_at, checkpoint, last_pull_at, last_success_at, last_error,"
+    " last_error_at, pulled_total, bad_total"
+)
+TARGET_COLUMNS = (
+    "name, endpoint, key, secret, version, activity, verb, related_activities, batch_size,"
+    " peer_credential, created_at, last_sent_at, last_error, last_error_at, sent_total,"
+    " rejected_total"
+)
+
+
+def source_of(row: Sequence[Any]) -> Source:
+    """A source from its row (``SOURCE_COLUMNS``), on either engine."""
+    (name, endpoint, key, secret, version, activity, verb, related, interval, created_at) = row[:10]
+    checkpoint, pull_at, success_at, error, error_at, pulled, bad = row[10:]
+    return Source(
+        name=name,
+        remote=Remote(endpoint, key, secret, version),
+        filters=Filters(activity, verb, bool(related)),
+        interval_seconds=interval,
+        created_at=created_at,
+        checkpoint=checkpoint,
+        last_pull_at=pull_at,
+        last_success_at=success_at,
+        last_error=error,
+        last_error_at=error_at,
+        pulled_total=pulled,
+        bad_total=bad,
+    )
+
+
+def target_of(row: Sequence[Any], queue: int = 0) -> Target:
+    """A target from its row (``TARGET_COLUMNS``) and its queue length, on either engine."""
+    (name, endpoint, key, secret, version, activity, verb, related, batch, peer) = row[:10]
+    created_at, sent_at, error, error_at, sent, rejected = row[10:]
+    return Target(
+        name=name,
+        remote=Remote(endpoint, key, secret, version),
+        filters=Filters(activity, verb, bool(related)),
+        batch_size=batch,
+        peer_credential=peer,
+        created_at=created_at,
+        last_sent_at=sent_at,
+        last_error=error,
+        last_error_at=error_at,
+        sent_total=sent,
+        rejected_total=rejected,
+        queue=queue,
+    )

@@ -33,8 +33,16 @@ from typing import Any
 import asyncpg
 import orjson
 
-from lrs_bridge.bridge.model import Filters, PullProblem, Remote, Source, Target
-from lrs_bridge.bridge.storage import BridgeStorage, OutboxItem, exists_already
+from lrs_bridge.bridge.model import PullProblem, Source, Target
+from lrs_bridge.bridge.storage import (
+    SOURCE_COLUMNS,
+    TARGET_COLUMNS,
+    BridgeStorage,
+    OutboxItem,
+    exists_already,
+    source_of,
+    target_of,
+)
 from statements.prepare import PreparedStatement
 from statements.storage.migrate import register
 from statements.storage.postgres import APPEND_LOCK, PostgresStore
@@ -47,55 +55,6 @@ TARGET_LOCK_CLASS = 0x4C52_5354
 """First key of the advisory lock of forwarding to a target ("LRST"); the second is a hash
 of the target's name. (The statement store's document locks use 0x4C525342.)"""
 LOCK_CONNECT_TIMEOUT = 10.0
-
-_SOURCE_COLUMNS = (
-    "name, endpoint, key, secret, version, activity, verb, related_activities,"
-    " interval_seconds, created_at, checkpoint, last_pull_at, last_success_at, last_error,"
-    " last_error_at, pulled_total, bad_total"
-)
-_TARGET_COLUMNS = (
-    "name, endpoint, key, secret, version, activity, verb, related_activities, batch_size,"
-    " peer_credential, created_at, last_sent_at, last_error, last_error_at, sent_total,"
-    " rejected_total"
-)
-
-
-def _source(row: Sequence[Any]) -> Source:
-    (name, endpoint, key, secret, version, activity, verb, related, interval, created_at) = row[:10]
-    checkpoint, pull_at, success_at, error, error_at, pulled, bad = row[10:]
-    return Source(
-        name=name,
-        remote=Remote(endpoint, key, secret, version),
-        filters=Filters(activity, verb, bool(related)),
-        interval_seconds=interval,
-        created_at=created_at,
-        checkpoint=checkpoint,
-        last_pull_at=pull_at,
-        last_success_at=success_at,
-        last_error=error,
-        last_error_at=error_at,
-        pulled_total=pulled,
-        bad_total=bad,
-    )
-
-
-def _target(row: Sequence[Any], queue: int = 0) -> Target:
-    (name, endpoint, key, secret, version, activity, verb, related, batch, peer) = row[:10]
-    created_at, sent_at, error, error_at, sent, rejected = row[10:]
-    return Target(
-        name=name,
-        remote=Remote(endpoint, key, secret, version),
-        filters=Filters(activity, verb, bool(related)),
-        batch_size=batch,
-        peer_credential=peer,
-        created_at=created_at,
-        last_sent_at=sent_at,
-        last_error=error,
-        last_error_at=error_at,
-        sent_total=sent,
-        rejected_total=rejected,
-        queue=queue,
-    )
 
 
 def _text(value: str) -> str:
@@ -220,8 +179,8 @@ class PostgresBridgeStorage(BridgeStorage):
     async def _outbox_rows(self, conn: Any, inserted: list[tuple[int, PreparedStatement]]) -> None:
         generation = await conn.fetchval("SELECT value FROM bridge_generation WHERE id = 1")
         if generation != self._generation:
-            rows = await conn.fetch(f"SELECT {_TARGET_COLUMNS} FROM bridge_targets")
-            self._targets = [_target(row) for row in rows]
+            rows = await conn.fetch(f"SELECT {TARGET_COLUMNS} FROM bridge_targets")
+            self._targets = [target_of(row) for row in rows]
             self._generation = generation
         pairs = [
             (target.name, seq)
@@ -262,15 +221,15 @@ class PostgresBridgeStorage(BridgeStorage):
 
     async def list_sources(self) -> list[Source]:
         rows = await self.store._read(
-            f'SELECT {_SOURCE_COLUMNS} FROM bridge_sources ORDER BY name COLLATE "C"'
+            f'SELECT {SOURCE_COLUMNS} FROM bridge_sources ORDER BY name COLLATE "C"'
         )
-        return [_source(row) for row in rows]
+        return [source_of(row) for row in rows]
 
     async def get_source(self, name: str) -> Source | None:
         rows = await self.store._read(
-            f"SELECT {_SOURCE_COLUMNS} FROM bridge_sources WHERE name = $1", name
+            f"SELECT {SOURCE_COLUMNS} FROM bridge_sources WHERE name = $1", name
         )
-        return _source(rows[0]) if rows else None
+        return source_of(rows[0]) if rows else None
 
     async def remove_source(self, name: str) -> bool:
         async with self.store._transaction() as conn:
@@ -372,22 +331,22 @@ class PostgresBridgeStorage(BridgeStorage):
     async def list_targets(self) -> list[Target]:
         queues = await self.queue_lengths()
         rows = await self.store._read(
-            f'SELECT {_TARGET_COLUMNS} FROM bridge_targets ORDER BY name COLLATE "C"'
+            f'SELECT {TARGET_COLUMNS} FROM bridge_targets ORDER BY name COLLATE "C"'
         )
-        return [_target(row, queues.get(row[0], 0)) for row in rows]
+        return [target_of(row, queues.get(row[0], 0)) for row in rows]
 
     async def get_target(self, name: str, *, count: bool = True) -> Target | None:
         rows = await self.store._read(
-            f"SELECT {_TARGET_COLUMNS} FROM bridge_targets WHERE name = $1", name
+            f"SELECT {TARGET_COLUMNS} FROM bridge_targets WHERE name = $1", name
         )
         if not rows:
             return None
         if not count:
-            return _target(rows[0])
+            return target_of(rows[0])
         (queue,) = (
             await self.store._read("SELECT COUNT(*) FROM bridge_outbox WHERE target = $1", name)
         )[0]
-        return _target(rows[0], queue)
+        return target_of(rows[0], queue)
 
     async def remove_target(self, name: str) -> bool:
         async with self.store._transaction() as conn:

@@ -16,62 +16,21 @@ from typing import Any
 
 import orjson
 
-from lrs_bridge.bridge.model import Filters, PullProblem, Remote, Source, Target
-from lrs_bridge.bridge.storage import BridgeStorage, OutboxItem, exists_already
+from lrs_bridge.bridge.model import PullProblem, Source, Target
+from lrs_bridge.bridge.storage import (
+    SOURCE_COLUMNS,
+    TARGET_COLUMNS,
+    BridgeStorage,
+    OutboxItem,
+    exists_already,
+    source_of,
+    target_of,
+)
 from statements.prepare import PreparedStatement
 from statements.storage.migrate import register
 from statements.storage.sqlite import SQLiteStore
 
 register("lrs_bridge.bridge.migrations")
-
-_SOURCE_COLUMNS = (
-    "name, endpoint, key, secret, version, activity, verb, related_activities,"
-    " interval_seconds, created_at, checkpoint, last_pull_at, last_success_at, last_error,"
-    " last_error_at, pulled_total, bad_total"
-)
-_TARGET_COLUMNS = (
-    "name, endpoint, key, secret, version, activity, verb, related_activities, batch_size,"
-    " peer_credential, created_at, last_sent_at, last_error, last_error_at, sent_total,"
-    " rejected_total"
-)
-
-
-def _source(row: Sequence[Any]) -> Source:
-    (name, endpoint, key, secret, version, activity, verb, related, interval, created_at) = row[:10]
-    checkpoint, pull_at, success_at, error, error_at, pulled, bad = row[10:]
-    return Source(
-        name=name,
-        remote=Remote(endpoint, key, secret, version),
-        filters=Filters(activity, verb, bool(related)),
-        interval_seconds=interval,
-        created_at=created_at,
-        checkpoint=checkpoint,
-        last_pull_at=pull_at,
-        last_success_at=success_at,
-        last_error=error,
-        last_error_at=error_at,
-        pulled_total=pulled,
-        bad_total=bad,
-    )
-
-
-def _target(row: Sequence[Any], queue: int = 0) -> Target:
-    (name, endpoint, key, secret, version, activity, verb, related, batch, peer) = row[:10]
-    created_at, sent_at, error, error_at, sent, rejected = row[10:]
-    return Target(
-        name=name,
-        remote=Remote(endpoint, key, secret, version),
-        filters=Filters(activity, verb, bool(related)),
-        batch_size=batch,
-        peer_credential=peer,
-        created_at=created_at,
-        last_sent_at=sent_at,
-        last_error=error,
-        last_error_at=error_at,
-        sent_total=sent,
-        rejected_total=rejected,
-        queue=queue,
-    )
 
 
 def _bump_generation(conn: sqlite3.Connection) -> None:
@@ -93,8 +52,8 @@ class SQLiteBridgeStorage(BridgeStorage):
     ) -> None:
         (generation,) = conn.execute("SELECT value FROM bridge_generation WHERE id = 1").fetchone()
         if generation != self._generation:
-            rows = conn.execute(f"SELECT {_TARGET_COLUMNS} FROM bridge_targets").fetchall()
-            self._targets = [_target(row) for row in rows]
+            rows = conn.execute(f"SELECT {TARGET_COLUMNS} FROM bridge_targets").fetchall()
+            self._targets = [target_of(row) for row in rows]
             self._generation = generation
         if not self._targets:
             return
@@ -136,14 +95,14 @@ class SQLiteBridgeStorage(BridgeStorage):
         await self.store.write(apply)
 
     async def list_sources(self) -> list[Source]:
-        rows = await self.store._read(f"SELECT {_SOURCE_COLUMNS} FROM bridge_sources ORDER BY name")
-        return [_source(row) for row in rows]
+        rows = await self.store._read(f"SELECT {SOURCE_COLUMNS} FROM bridge_sources ORDER BY name")
+        return [source_of(row) for row in rows]
 
     async def get_source(self, name: str) -> Source | None:
         rows = await self.store._read(
-            f"SELECT {_SOURCE_COLUMNS} FROM bridge_sources WHERE name = ?", (name,)
+            f"SELECT {SOURCE_COLUMNS} FROM bridge_sources WHERE name = ?", (name,)
         )
-        return _source(rows[0]) if rows else None
+        return source_of(rows[0]) if rows else None
 
     async def remove_source(self, name: str) -> bool:
         def apply(conn: sqlite3.Connection) -> bool:
@@ -246,22 +205,22 @@ class SQLiteBridgeStorage(BridgeStorage):
 
     async def list_targets(self) -> list[Target]:
         queues = await self.queue_lengths()
-        rows = await self.store._read(f"SELECT {_TARGET_COLUMNS} FROM bridge_targets ORDER BY name")
-        return [_target(row, queues.get(row[0], 0)) for row in rows]
+        rows = await self.store._read(f"SELECT {TARGET_COLUMNS} FROM bridge_targets ORDER BY name")
+        return [target_of(row, queues.get(row[0], 0)) for row in rows]
 
     async def get_target(self, name: str, *, count: bool = True) -> Target | None:
         """A target; with ``count``, with the length of its queue (a count of its rows)."""
         rows = await self.store._read(
-            f"SELECT {_TARGET_COLUMNS} FROM bridge_targets WHERE name = ?", (name,)
+            f"SELECT {TARGET_COLUMNS} FROM bridge_targets WHERE name = ?", (name,)
         )
         if not rows:
             return None
         if not count:
-            return _target(rows[0])
+            return target_of(rows[0])
         (queue,) = (
             await self.store._read("SELECT COUNT(*) FROM bridge_outbox WHERE target = ?", (name,))
         )[0]
-        return _target(rows[0], queue)
+        return target_of(rows[0], queue)
 
     async def remove_target(self, name: str) -> bool:
         """Remove a target with its outbox: what it had not received, it never will."""
