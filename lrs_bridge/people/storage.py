@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from lrs_bridge.people.model import PeopleStorage
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from lrs_bridge.auth.access import Role
+from lrs_bridge.people.model import PeopleStorage, TokenInfo, User
+from statements.query import from_micros
 from statements.storage.base import Store
 
 
@@ -21,3 +27,36 @@ def people_storage(store: Store) -> PeopleStorage:
 
         return PostgresPeopleStorage(store)
     raise ValueError(f"no people storage for {type(store).__name__}")
+
+
+# --- rows, alike on both engines ---------------------------------------------------------
+
+USER_COLUMNS = (
+    "users.id, users.email, users.role, users.county, users.municipality, users.created_at,"
+    " users.disabled_at, users.password_hash IS NOT NULL"
+)
+
+
+def moment_of(micros: int | None) -> datetime | None:
+    return from_micros(micros) if micros is not None else None
+
+
+def user_of(row: Iterable[Any]) -> User:
+    """A person from their row (``USER_COLUMNS``), on either engine."""
+    id_, email, role, county, municipality, created_at, disabled_at, has_password = row
+    return User(
+        id=id_,
+        email=email,
+        role=Role(role),
+        county=county,
+        municipality=municipality,
+        created_at=from_micros(created_at),
+        disabled_at=moment_of(disabled_at),
+        has_password=bool(has_password),
+    )
+
+
+def token_of(row: Iterable[Any]) -> TokenInfo:
+    """A token from its row (id, user_id, created_at, revoked_at), on either engine."""
+    id_, user_id, created_at, revoked_at = row
+    return TokenInfo(id_, user_id, from_micros(created_at), moment_of(revoked_at))

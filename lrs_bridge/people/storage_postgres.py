@@ -9,14 +9,12 @@ any other.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
 import asyncpg
 import orjson
 
-from lrs_bridge.auth.access import Role
 from lrs_bridge.people.model import (
     AuditEntry,
     NewUser,
@@ -25,41 +23,15 @@ from lrs_bridge.people.model import (
     TokenInfo,
     User,
 )
+from lrs_bridge.people.storage import USER_COLUMNS, token_of, user_of
 from statements.query import from_micros, to_micros
 from statements.storage.migrate import register
 from statements.storage.postgres import PostgresStore
 
 register("lrs_bridge.people.migrations")
 
-_USER_COLUMNS = (
-    "users.id, users.email, users.role, users.county, users.municipality, users.created_at,"
-    " users.disabled_at, users.password_hash IS NOT NULL"
-)
 _TOKEN_COLUMNS = "id, user_id, created_at, revoked_at"
 _TAKEN = "a person with this e-mail address exists already"
-
-
-def _moment(micros: int | None) -> datetime | None:
-    return from_micros(micros) if micros is not None else None
-
-
-def _user(row: Iterable[Any]) -> User:
-    id_, email, role, county, municipality, created_at, disabled_at, has_password = row
-    return User(
-        id=id_,
-        email=email,
-        role=Role(role),
-        county=county,
-        municipality=municipality,
-        created_at=from_micros(created_at),
-        disabled_at=_moment(disabled_at),
-        has_password=bool(has_password),
-    )
-
-
-def _token(row: Iterable[Any]) -> TokenInfo:
-    id_, user_id, created_at, revoked_at = row
-    return TokenInfo(id_, user_id, from_micros(created_at), _moment(revoked_at))
 
 
 def _affected(status: str) -> int:
@@ -100,8 +72,8 @@ class PostgresPeopleStorage(PeopleStorage):
         return created
 
     async def _users(self, where: str, *params: Any) -> list[User]:
-        rows = await self.store._read(f"SELECT {_USER_COLUMNS} FROM users {where}", *params)
-        return [_user(row) for row in rows]
+        rows = await self.store._read(f"SELECT {USER_COLUMNS} FROM users {where}", *params)
+        return [user_of(row) for row in rows]
 
     async def user_by_id(self, user_id: int) -> User | None:
         found = await self._users("WHERE id = $1", user_id)
@@ -154,7 +126,7 @@ class PostgresPeopleStorage(PeopleStorage):
 
     async def token_check(self, token_id: str) -> TokenCheck | None:
         rows = await self.store._read(
-            f"SELECT user_tokens.secret_hash, user_tokens.revoked_at, {_USER_COLUMNS}"
+            f"SELECT user_tokens.secret_hash, user_tokens.revoked_at, {USER_COLUMNS}"
             " FROM user_tokens JOIN users ON users.id = user_tokens.user_id"
             " WHERE user_tokens.id = $1",
             token_id,
@@ -162,7 +134,7 @@ class PostgresPeopleStorage(PeopleStorage):
         if not rows:
             return None
         secret_hash, revoked_at, *user_row = rows[0]
-        user = _user(user_row)
+        user = user_of(user_row)
         return TokenCheck(secret_hash, revoked_at is None and user.active, user)
 
     async def tokens_of(self, user_id: int) -> list[TokenInfo]:
@@ -171,7 +143,7 @@ class PostgresPeopleStorage(PeopleStorage):
             ' ORDER BY created_at, id COLLATE "C"',
             user_id,
         )
-        return [_token(row) for row in rows]
+        return [token_of(row) for row in rows]
 
     async def revoke_token(self, token_id: str, now: datetime) -> TokenInfo | None:
         async with self.store._transaction() as conn:
@@ -181,7 +153,7 @@ class PostgresPeopleStorage(PeopleStorage):
                 to_micros(now),
                 token_id,
             )
-        return _token(row) if row is not None else None
+        return token_of(row) if row is not None else None
 
     async def add_audit(
         self,

@@ -6,13 +6,11 @@ Writes go through the store's one writer (``store.write``); reads through its re
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
 import orjson
 
-from lrs_bridge.auth.access import Role
 from lrs_bridge.people.model import (
     AuditEntry,
     NewUser,
@@ -21,39 +19,12 @@ from lrs_bridge.people.model import (
     TokenInfo,
     User,
 )
+from lrs_bridge.people.storage import USER_COLUMNS, token_of, user_of
 from statements.query import from_micros, to_micros
 from statements.storage.migrate import register
 from statements.storage.sqlite import SQLiteStore
 
 register("lrs_bridge.people.migrations")
-
-_USER_COLUMNS = (
-    "users.id, users.email, users.role, users.county, users.municipality, users.created_at,"
-    " users.disabled_at, users.password_hash IS NOT NULL"
-)
-
-
-def _moment(micros: int | None) -> datetime | None:
-    return from_micros(micros) if micros is not None else None
-
-
-def _user(row: Iterable[Any]) -> User:
-    id_, email, role, county, municipality, created_at, disabled_at, has_password = row
-    return User(
-        id=id_,
-        email=email,
-        role=Role(role),
-        county=county,
-        municipality=municipality,
-        created_at=from_micros(created_at),
-        disabled_at=_moment(disabled_at),
-        has_password=bool(has_password),
-    )
-
-
-def _token(row: Iterable[Any]) -> TokenInfo:
-    id_, user_id, created_at, revoked_at = row
-    return TokenInfo(id_, user_id, from_micros(created_at), _moment(revoked_at))
 
 
 class SQLitePeopleStorage(PeopleStorage):
@@ -87,8 +58,8 @@ class SQLitePeopleStorage(PeopleStorage):
         return created
 
     async def _users(self, where: str, params: tuple[Any, ...]) -> list[User]:
-        rows = await self.store._read(f"SELECT {_USER_COLUMNS} FROM users {where}", params)
-        return [_user(row) for row in rows]
+        rows = await self.store._read(f"SELECT {USER_COLUMNS} FROM users {where}", params)
+        return [user_of(row) for row in rows]
 
     async def user_by_id(self, user_id: int) -> User | None:
         found = await self._users("WHERE id = ?", (user_id,))
@@ -142,7 +113,7 @@ class SQLitePeopleStorage(PeopleStorage):
 
     async def token_check(self, token_id: str) -> TokenCheck | None:
         rows = await self.store._read(
-            f"SELECT user_tokens.secret_hash, user_tokens.revoked_at, {_USER_COLUMNS}"
+            f"SELECT user_tokens.secret_hash, user_tokens.revoked_at, {USER_COLUMNS}"
             " FROM user_tokens JOIN users ON users.id = user_tokens.user_id"
             " WHERE user_tokens.id = ?",
             (token_id,),
@@ -150,7 +121,7 @@ class SQLitePeopleStorage(PeopleStorage):
         if not rows:
             return None
         secret_hash, revoked_at, *user_row = rows[0]
-        user = _user(user_row)
+        user = user_of(user_row)
         return TokenCheck(secret_hash, revoked_at is None and user.active, user)
 
     async def tokens_of(self, user_id: int) -> list[TokenInfo]:
@@ -159,7 +130,7 @@ class SQLitePeopleStorage(PeopleStorage):
             " WHERE user_id = ? ORDER BY created_at",
             (user_id,),
         )
-        return [_token(row) for row in rows]
+        return [token_of(row) for row in rows]
 
     async def revoke_token(self, token_id: str, now: datetime) -> TokenInfo | None:
         def apply(conn: sqlite3.Connection) -> TokenInfo | None:
@@ -173,7 +144,7 @@ class SQLitePeopleStorage(PeopleStorage):
                 "SELECT id, user_id, created_at, revoked_at FROM user_tokens WHERE id = ?",
                 (token_id,),
             ).fetchone()
-            return _token(row)
+            return token_of(row)
 
         revoked: TokenInfo | None = await self.store.write(apply)
         return revoked
