@@ -5,6 +5,7 @@ learned from statements."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
 from typing import Any
 
 import orjson
@@ -12,6 +13,7 @@ import orjson
 from statements.identity import agent_key
 from statements.prepare import IndexKind, PreparedStatement
 from statements.query import StatementQuery
+from statements.storage.base import Credential, StoredStatement
 
 StatementRow = tuple[
     int, str, int, int | None, str, str | None, str | None, str | None, str | None,
@@ -126,3 +128,26 @@ def named_agents(statement: dict[str, Any]) -> Iterable[tuple[str, str]]:
             yield key, agent["name"]
     if obj.get("objectType") == "SubStatement":
         yield from named_agents(obj)
+
+
+def statement_of(row: Iterable[Any]) -> StoredStatement:
+    """A stored statement from its row (seq, id, body, stored, voided, attachments,
+    origin_stored, credential), on either engine."""
+    seq, sid, body, stored, voided, attachments, origin_stored, credential = row
+    hashes = tuple(attachments.split(",")) if attachments else ()
+    return StoredStatement(
+        seq, sid, bytes(body), stored, bool(voided), hashes, origin_stored, credential
+    )
+
+
+def credential_of(row: Iterable[Any]) -> Credential:
+    """A credential from its row (key, secret_hash, label, scopes, created_at, revoked_at)."""
+    key, secret_hash, label, scopes, created_at, revoked_at = row
+    return Credential(
+        key=key,
+        secret_hash=secret_hash,
+        label=label,
+        scopes=tuple(orjson.loads(scopes)),
+        created_at=datetime.fromisoformat(created_at),
+        revoked_at=datetime.fromisoformat(revoked_at) if revoked_at else None,
+    )

@@ -24,7 +24,7 @@ import contextlib
 import hashlib
 import logging
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from dataclasses import replace
 from datetime import datetime
 from typing import Any
@@ -40,9 +40,11 @@ from statements.query import StatementQuery, format_timestamp
 from statements.storage.base import AppendResult, Credential, QueryPage, Store, StoredStatement
 from statements.storage.common import (
     activities_with_definitions,
+    credential_of,
     index_filters,
     merge_definition,
     named_agents,
+    statement_of,
     statement_rows,
 )
 from statements.storage.migrate import migrations_for
@@ -83,26 +85,6 @@ _CREDENTIAL_COLUMNS = "key, secret_hash, label, scopes, created_at, revoked_at"
 # (shutdown, cancel, timeout), system errors.
 _UNAVAILABLE_CLASSES = frozenset({"08", "40", "53", "55", "57", "58"})
 _NOT_TEXT = "22021"  # character_not_in_repertoire: PostgreSQL text cannot hold U+0000
-
-
-def _row_to_statement(row: Sequence[Any]) -> StoredStatement:
-    seq, sid, body, stored, voided, attachments, origin_stored, credential = row
-    hashes = tuple(attachments.split(",")) if attachments else ()
-    return StoredStatement(
-        seq, sid, bytes(body), stored, bool(voided), hashes, origin_stored, credential
-    )
-
-
-def _credential(row: Sequence[Any]) -> Credential:
-    key, secret_hash, label, scopes, created_at, revoked_at = row
-    return Credential(
-        key=key,
-        secret_hash=secret_hash,
-        label=label,
-        scopes=tuple(orjson.loads(scopes)),
-        created_at=datetime.fromisoformat(created_at),
-        revoked_at=datetime.fromisoformat(revoked_at) if revoked_at else None,
-    )
 
 
 def _translated(error: BaseException) -> BaseException | None:
@@ -571,7 +553,7 @@ class PostgresStore(Store):
             f"SELECT {_STATEMENT_COLUMNS} FROM statements s WHERE s.id = $1",
             statement_id.lower(),
         )
-        return _row_to_statement(rows[0]) if rows else None
+        return statement_of(rows[0]) if rows else None
 
     async def query(self, query: StatementQuery) -> QueryPage:
         bounds = await self._seq_bounds(query)
@@ -580,7 +562,7 @@ class PostgresStore(Store):
         low, high = bounds
         sql, params = _query_sql(query, low, high)
         rows = await self._read(sql, *params)
-        statements = [_row_to_statement(row) for row in rows[: query.limit]]
+        statements = [statement_of(row) for row in rows[: query.limit]]
         more = None
         if len(rows) > query.limit and statements:
             more = replace(query, after_seq=statements[-1].seq, through_seq=high)
@@ -653,7 +635,7 @@ class PostgresStore(Store):
             seq,
             limit,
         )
-        return [_row_to_statement(row) for row in rows]
+        return [statement_of(row) for row in rows]
 
     async def explain(self, query: StatementQuery) -> list[str]:
         """PostgreSQL's plan for a query: lets a test prove no query scans the whole log."""
@@ -763,13 +745,13 @@ class PostgresStore(Store):
         rows = await self._read(
             f"SELECT {_CREDENTIAL_COLUMNS} FROM credentials WHERE key = $1", key
         )
-        return _credential(rows[0]) if rows else None
+        return credential_of(rows[0]) if rows else None
 
     async def list_credentials(self) -> list[Credential]:
         rows = await self._read(
             f'SELECT {_CREDENTIAL_COLUMNS} FROM credentials ORDER BY created_at COLLATE "C"'
         )
-        return [_credential(row) for row in rows]
+        return [credential_of(row) for row in rows]
 
     async def revoke_credential(self, key: str, when: datetime) -> bool:
         async with self._transaction() as conn:

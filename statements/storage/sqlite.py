@@ -32,7 +32,7 @@ from statements.errors import Conflict, Unavailable
 from statements.prepare import PreparedStatement, index_keys
 from statements.query import StatementQuery, format_timestamp
 from statements.storage.base import AppendResult, Credential, QueryPage, Store, StoredStatement
-from statements.storage.common import index_filters, statement_rows
+from statements.storage.common import credential_of, index_filters, statement_of, statement_rows
 from statements.storage.migrate import migrations_for
 from statements.storage.sqlite_documents import SQLiteDocumentsMixin
 from statements.time import now_micros
@@ -66,26 +66,6 @@ def path_from_url(url: str) -> str:
     if not rest:
         raise ValueError("the SQLite URL names no file: use sqlite:///data/lrs.sqlite3")
     return rest
-
-
-def _row_to_statement(row: Iterable[Any]) -> StoredStatement:
-    seq, sid, body, stored, voided, attachments, origin_stored, credential = row
-    hashes = tuple(attachments.split(",")) if attachments else ()
-    return StoredStatement(
-        seq, sid, bytes(body), stored, bool(voided), hashes, origin_stored, credential
-    )
-
-
-def _credential(row: Iterable[Any]) -> Credential:
-    key, secret_hash, label, scopes, created_at, revoked_at = row
-    return Credential(
-        key=key,
-        secret_hash=secret_hash,
-        label=label,
-        scopes=tuple(orjson.loads(scopes)),
-        created_at=datetime.fromisoformat(created_at),
-        revoked_at=datetime.fromisoformat(revoked_at) if revoked_at else None,
-    )
 
 
 class _InternedValues:
@@ -529,7 +509,7 @@ class SQLiteStore(SQLiteDocumentsMixin, Store):
             f"SELECT {_STATEMENT_COLUMNS} FROM statements s WHERE s.id = ?",
             (statement_id.lower(),),
         )
-        return _row_to_statement(rows[0]) if rows else None
+        return statement_of(rows[0]) if rows else None
 
     async def query(self, query: StatementQuery) -> QueryPage:
         bounds = await self._seq_bounds(query)
@@ -538,7 +518,7 @@ class SQLiteStore(SQLiteDocumentsMixin, Store):
         low, high = bounds
         sql, params = _query_sql(query, low, high)
         rows = await self._read(sql, params)
-        statements = [_row_to_statement(row) for row in rows[: query.limit]]
+        statements = [statement_of(row) for row in rows[: query.limit]]
         more = None
         if len(rows) > query.limit and statements:
             more = replace(query, after_seq=statements[-1].seq, through_seq=high)
@@ -597,7 +577,7 @@ class SQLiteStore(SQLiteDocumentsMixin, Store):
             f"SELECT {_STATEMENT_COLUMNS} FROM statements s WHERE s.seq > ? ORDER BY s.seq LIMIT ?",
             (seq, limit),
         )
-        return [_row_to_statement(row) for row in rows]
+        return [statement_of(row) for row in rows]
 
     async def explain(self, query: StatementQuery) -> list[str]:
         """SQLite's plan for a query: lets a test prove no query scans the whole log."""
@@ -639,14 +619,14 @@ class SQLiteStore(SQLiteDocumentsMixin, Store):
             ).fetchone()
         except sqlite3.OperationalError as error:
             raise _unavailable(error) from error
-        return _credential(row) if row else None
+        return credential_of(row) if row else None
 
     async def list_credentials(self) -> list[Credential]:
         rows = await self._read(
             "SELECT key, secret_hash, label, scopes, created_at, revoked_at"
             " FROM credentials ORDER BY created_at"
         )
-        return [_credential(row) for row in rows]
+        return [credential_of(row) for row in rows]
 
     async def revoke_credential(self, key: str, when: datetime) -> bool:
         def apply(conn: sqlite3.Connection) -> bool:
