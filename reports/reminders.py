@@ -23,10 +23,11 @@ import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
-from typing import Protocol
+from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 from reports.texts import long_date, long_datetime, text
+from statements.query import from_micros
 
 log = logging.getLogger(__name__)
 
@@ -86,6 +87,23 @@ class LogEntry:
     created_at: datetime
     sent_at: datetime | None
     sent_by: str | None
+
+
+def log_entry_of(row: Sequence[Any]) -> LogEntry:
+    """A reminder log entry from its row (workshop_id, participant_id, trigger, status,
+    attempts, last_error, created_at, sent_at, sent_by; times in µs), on either engine."""
+    sent_at = row[7]
+    return LogEntry(
+        workshop_id=row[0],
+        participant_id=row[1],
+        trigger=row[2],
+        status=row[3],
+        attempts=row[4],
+        last_error=row[5],
+        created_at=from_micros(row[6]).astimezone(UTC),
+        sent_at=from_micros(sent_at) if sent_at is not None else None,
+        sent_by=row[8],
+    )
 
 
 class MailError(Exception):

@@ -7,9 +7,9 @@ two instances claiming the same reminder at once exactly one gets it."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 
-from reports.reminders import LogEntry, ReminderLog
+from reports.reminders import LogEntry, ReminderLog, log_entry_of
 from statements.query import from_micros, to_micros
 from statements.storage.migrate import register
 from statements.storage.postgres import PostgresStore
@@ -122,17 +122,4 @@ class PostgresReminderLog(ReminderLog):
             " ORDER BY created_at, id",
             workshop_id,
         )
-        return [
-            LogEntry(
-                workshop_id=row[0],
-                participant_id=row[1],
-                trigger=row[2],
-                status=row[3],
-                attempts=row[4],
-                last_error=row[5],
-                created_at=from_micros(row[6]).astimezone(UTC),
-                sent_at=_moment(row[7]),
-                sent_by=row[8],
-            )
-            for row in rows
-        ]
+        return [log_entry_of(row) for row in rows]
