@@ -440,14 +440,25 @@ class PostgresReadinessStorage(ReadinessStorage):
             where.append(_IN_COUNTY.format(param(county)))
         if municipality is not None:
             where.append(f"p.municipality = {param(municipality)}")
+        # A participant matches ledger rows under any of their identity keys. Joined as
+        # "learner IN (three keys)" PostgreSQL can only merge on the course and test every
+        # learner of it (20,000 × 20,000 rows for the nation: a minute); three equality
+        # joins, one per kind of key, are hash joins (keys of different kinds never match
+        # the same ledger row, so nothing is counted twice).
+        matches = " UNION ALL ".join(
+            "SELECT q.id AS participant_id, g.course_id, g.completed_at, g.last_activity,"
+            f" g.step_times FROM chosen q JOIN progress g ON g.learner = q.{key}"
+            for key in ("mbox_key", "sha1_key", "account_key")
+        )
         rows = await self._read(
-            "SELECT p.id, p.workshop_id, p.municipality, c.course_id, g.completed_at,"
-            " g.last_activity, g.step_times"
-            " FROM participants p"
+            "WITH chosen AS MATERIALIZED (SELECT * FROM participants p"
+            + (" WHERE " + " AND ".join(where) if where else "")
+            + ") SELECT p.id, p.workshop_id, p.municipality, c.course_id, m.completed_at,"
+            " m.last_activity, m.step_times"
+            " FROM chosen p"
             " JOIN workshop_courses c ON c.workshop_id = p.workshop_id"
-            " LEFT JOIN progress g ON g.course_id = c.course_id"
-            "  AND g.learner IN (p.mbox_key, p.sha1_key, p.account_key)"
-            + (" WHERE " + " AND ".join(where) if where else ""),
+            f" LEFT JOIN ({matches}) m"
+            "  ON m.participant_id = p.id AND m.course_id = c.course_id",
             *param.values,
         )
         return [
