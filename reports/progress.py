@@ -87,6 +87,8 @@ class Progress:
 
 
 PROJECTOR_ROLE = "progress-projector"
+STOP_SECONDS = 5.0
+"""How long ``Projector.stop`` lets a batch in progress finish before cutting it off."""
 
 
 class Projector:
@@ -129,9 +131,16 @@ class Projector:
     async def stop(self) -> None:
         self._stopping = True
         if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+            # Let a batch in progress finish (a query cut off mid-way leaves the database
+            # driver cancelling it on a connection of its own as the process exits), but
+            # do not wait long for it: the checkpoint is consistent either way.
+            self._wake.set()
+            with contextlib.suppress(TimeoutError, asyncio.CancelledError):
+                await asyncio.wait_for(asyncio.shield(self._task), STOP_SECONDS)
+            if not self._task.done():
+                self._task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await self._task
             self._task = None
 
     def nudge(self) -> None:
@@ -142,7 +151,7 @@ class Projector:
             try:
                 # Of several instances on one database, one projects (the others' ledger
                 # reads see its work); when it stops or dies, another takes over.
-                if await self.store.lead(PROJECTOR_ROLE):
+                if await self.store.lead(PROJECTOR_ROLE) and not self._stopping:
                     await self.catch_up()
             except Exception:
                 log.exception("progress projection failed; trying again shortly")

@@ -27,7 +27,7 @@ import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from dataclasses import replace
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 import asyncpg
 import orjson
@@ -51,6 +51,8 @@ from statements.storage.migrate import migrations_for
 from statements.time import now_micros
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 AppendHook = Callable[[Any, list[tuple[int, PreparedStatement]]], Awaitable[None]]
 """Awaited inside the append transaction with its asyncpg connection and each new
@@ -271,32 +273,43 @@ class PostgresStore(Store):
         held = self._roles.get(role)
         if held is not None:
             try:
-                await held.fetchval("SELECT 1", timeout=PING_TIMEOUT)
+                await _uncancelled(held.fetchval("SELECT 1", timeout=PING_TIMEOUT))
                 return True
+            except asyncio.CancelledError:
+                raise
             except Exception:  # the session and its lock are gone: try to take it again
                 log.warning("lost the %s role's database session; taking it again", role)
                 del self._roles[role]
                 with contextlib.suppress(Exception):
                     held.terminate()
         try:
-            conn = await self._connect()
+            conn = await _uncancelled(self._take(role), cleanup=_close_session)
+        except asyncio.CancelledError:
+            raise
         except Exception as error:
-            log.warning("cannot connect to take the %s role: %s", role, type(error).__name__)
+            log.warning("cannot take the %s role: %s", role, type(error).__name__)
             return False
+        if conn is None:
+            return False
+        self._roles[role] = conn
+        log.info("this instance now runs the %s role", role)
+        return True
+
+    async def _take(self, role: str) -> Any:
+        """A session of its own holding ``role``'s lock, or None when another holds it."""
+        conn = await self._connect()
         try:
             key = _lock_hash([self._channel, role])
             taken = await conn.fetchval(
                 "SELECT pg_try_advisory_lock($1, $2)", ROLE_LOCK_CLASS, key, timeout=PING_TIMEOUT
             )
-        except Exception as error:
-            log.warning("cannot take the %s role: %s", role, type(error).__name__)
-            taken = False
+        except BaseException:
+            conn.terminate()
+            raise
         if taken:
-            self._roles[role] = conn
-            log.info("this instance now runs the %s role", role)
-            return True
+            return conn
         await conn.close()
-        return False
+        return None
 
     @staticmethod
     async def _migrate(conn: Any) -> None:
@@ -761,6 +774,29 @@ class PostgresStore(Store):
                 key,
             )
         return _affected(status) == 1
+
+
+async def _uncancelled(
+    work: Awaitable[T], cleanup: Callable[[T], Awaitable[None]] | None = None
+) -> T:
+    """Await ``work``; if the caller is cancelled meanwhile (the service stopping), let the
+    work finish first, and ``cleanup`` its result, before the cancellation goes on: asyncpg
+    cut off mid-connect or mid-query leaves a half-open connection and an error no one
+    retrieves."""
+    task = asyncio.ensure_future(work)
+    try:
+        return await asyncio.shield(task)
+    except asyncio.CancelledError:
+        with contextlib.suppress(Exception):
+            result = await task
+            if cleanup is not None:
+                await cleanup(result)
+        raise
+
+
+async def _close_session(conn: Any) -> None:
+    if conn is not None:
+        await conn.close()
 
 
 def _document_key(scope: DocumentScope) -> tuple[str, str, str, str]:
