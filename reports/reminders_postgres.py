@@ -17,10 +17,6 @@ from statements.storage.postgres import PostgresStore
 register("reports.migrations")
 
 
-def _moment(micros: int | None) -> datetime | None:
-    return from_micros(micros) if micros is not None else None
-
-
 def _affected(status: str) -> int:
     """Rows an INSERT/UPDATE/DELETE touched, from asyncpg's command status."""
     return int(status.rsplit(" ", 1)[-1])

@@ -14,10 +14,6 @@ from statements.storage.sqlite import SQLiteStore
 register("reports.migrations")
 
 
-def _moment(micros: int | None) -> datetime | None:
-    return from_micros(micros) if micros is not None else None
-
-
 class SQLiteReminderLog(ReminderLog):
     def __init__(self, store: SQLiteStore) -> None:
         self.store = store

@@ -10,6 +10,8 @@ from typing import Any
 
 import orjson
 
+from statements.compare import same_statement
+from statements.errors import Conflict
 from statements.identity import agent_key
 from statements.prepare import IndexKind, PreparedStatement
 from statements.query import StatementQuery
@@ -21,6 +23,25 @@ StatementRow = tuple[
 ]  # fmt: skip
 """seq, id, stored, origin_stored, verb, registration, voids, ref, credential, source,
 attachments (comma-separated sha2s), body: the columns of the ``statements`` table."""
+
+
+def not_stored_yet(
+    batch: list[PreparedStatement], existing: dict[str, bytes]
+) -> list[PreparedStatement]:
+    """The statements of ``batch`` not among ``existing`` (id → stored body). An id stored
+    already is accepted if the content is the same statement, else the batch fails with
+    ``Conflict``."""
+    fresh: list[PreparedStatement] = []
+    for prepared in batch:
+        if prepared.id in existing:
+            if not same_statement(orjson.loads(existing[prepared.id]), prepared.body):
+                raise Conflict(
+                    f"statement {prepared.id} is already stored with different content",
+                    [{"path": "id", "rule": "conflict", "message": prepared.id}],
+                )
+            continue
+        fresh.append(prepared)
+    return fresh
 
 
 def statement_rows(

@@ -32,9 +32,8 @@ from typing import Any, TypeVar
 import asyncpg
 import orjson
 
-from statements.compare import same_statement
 from statements.documents import Decide, Document, DocumentKind, DocumentScope
-from statements.errors import BadRequest, Conflict, Unavailable
+from statements.errors import BadRequest, Unavailable
 from statements.prepare import PreparedStatement, index_keys
 from statements.query import StatementQuery, format_timestamp
 from statements.storage.base import AppendResult, Credential, QueryPage, Store, StoredStatement
@@ -44,6 +43,7 @@ from statements.storage.common import (
     index_filters,
     merge_definition,
     named_agents,
+    not_stored_yet,
     statement_of,
     statement_rows,
 )
@@ -413,16 +413,7 @@ class PostgresStore(Store):
                 [p.id for p in batch],
             )
         }
-        fresh: list[PreparedStatement] = []
-        for prepared in batch:
-            if prepared.id in existing:
-                if not same_statement(orjson.loads(existing[prepared.id]), prepared.body):
-                    raise Conflict(
-                        f"statement {prepared.id} is already stored with different content",
-                        [{"path": "id", "rule": "conflict", "message": prepared.id}],
-                    )
-                continue
-            fresh.append(prepared)
+        fresh = not_stored_yet(batch, existing)
         if not fresh:
             return result
         last_seq, last_stored, clock = await conn.fetchrow(

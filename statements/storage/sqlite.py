@@ -27,12 +27,17 @@ from typing import Any, TypeVar
 import aiosqlite
 import orjson
 
-from statements.compare import same_statement
-from statements.errors import Conflict, Unavailable
+from statements.errors import Unavailable
 from statements.prepare import PreparedStatement, index_keys
 from statements.query import StatementQuery, format_timestamp
 from statements.storage.base import AppendResult, Credential, QueryPage, Store, StoredStatement
-from statements.storage.common import credential_of, index_filters, statement_of, statement_rows
+from statements.storage.common import (
+    credential_of,
+    index_filters,
+    not_stored_yet,
+    statement_of,
+    statement_rows,
+)
 from statements.storage.migrate import migrations_for
 from statements.storage.sqlite_documents import SQLiteDocumentsMixin
 from statements.time import now_micros
@@ -411,16 +416,7 @@ class SQLiteStore(SQLiteDocumentsMixin, Store):
                 f"SELECT id, body FROM statements WHERE id IN ({marks})", chunk
             ):
                 existing[sid] = body
-        fresh: list[PreparedStatement] = []
-        for prepared in batch:
-            if prepared.id in existing:
-                if not same_statement(orjson.loads(existing[prepared.id]), prepared.body):
-                    raise Conflict(
-                        f"statement {prepared.id} is already stored with different content",
-                        [{"path": "id", "rule": "conflict", "message": prepared.id}],
-                    )
-                continue
-            fresh.append(prepared)
+        fresh = not_stored_yet(batch, existing)
         if not fresh:
             return fresh
         stored = self._next_stored()
