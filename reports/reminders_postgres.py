@@ -12,14 +12,9 @@ from datetime import datetime
 from reports.reminders import LogEntry, ReminderLog, log_entry_of
 from statements.query import from_micros, to_micros
 from statements.storage.migrate import register
-from statements.storage.postgres import PostgresStore
+from statements.storage.postgres import PostgresStore, affected_rows
 
 register("reports.migrations")
-
-
-def _affected(status: str) -> int:
-    """Rows an INSERT/UPDATE/DELETE touched, from asyncpg's command status."""
-    return int(status.rsplit(" ", 1)[-1])
 
 
 class PostgresReminderLog(ReminderLog):
@@ -64,7 +59,7 @@ class PostgresReminderLog(ReminderLog):
                 to_micros(now),
                 sent_by,
             )
-            if _affected(inserted) == 1:
+            if affected_rows(inserted) == 1:
                 return True
             # A failed one is tried again: the row lock makes the condition hold for one
             # claimer only (the other re-reads the row as 'pending' and updates nothing).
@@ -77,7 +72,7 @@ class PostgresReminderLog(ReminderLog):
                 trigger,
                 max_attempts,
             )
-        return _affected(retried) == 1
+        return affected_rows(retried) == 1
 
     async def finish(
         self,
@@ -109,7 +104,7 @@ class PostgresReminderLog(ReminderLog):
                 " WHERE status = 'pending' AND created_at < $1",
                 to_micros(before),
             )
-        return _affected(status)
+        return affected_rows(status)
 
     async def entries(self, workshop_id: str) -> list[LogEntry]:
         rows = await self.store._read(

@@ -44,7 +44,7 @@ from reports.storage_rows import (
     update_values,
 )
 from statements.storage.migrate import register
-from statements.storage.postgres import PostgresStore
+from statements.storage.postgres import PostgresStore, affected_rows
 
 register("reports.migrations")
 
@@ -76,11 +76,6 @@ _LOCK_CHECKPOINT = (
     "SELECT seq, last_stored, generation FROM progress_checkpoint WHERE id = 1 FOR UPDATE"
 )
 _IN_COUNTY = "p.workshop_id IN (SELECT id FROM workshops WHERE county = {})"
-
-
-def _affected(status: str) -> int:
-    """Rows an INSERT/UPDATE/DELETE touched, from asyncpg's command status."""
-    return int(status.rsplit(" ", 1)[-1])
 
 
 def _clash(error: asyncpg.IntegrityConstraintViolationError) -> str:
@@ -133,7 +128,7 @@ class PostgresReadinessStorage(ReadinessStorage):
                 course.url,
                 course.description,
             )
-        return _affected(status) > 0
+        return affected_rows(status) > 0
 
     async def replace_course(self, course: Course) -> bool:
         async with self.store._transaction() as conn:
@@ -148,7 +143,7 @@ class PostgresReadinessStorage(ReadinessStorage):
                 course.description,
                 course.id,
             )
-            if _affected(status) == 0:
+            if affected_rows(status) == 0:
                 return False
             await conn.execute("DELETE FROM progress WHERE course_id = $1", course.id)
             await conn.execute(
@@ -231,7 +226,7 @@ class PostgresReadinessStorage(ReadinessStorage):
                 now,
                 row.id,
             )
-            if _affected(status) == 0:
+            if affected_rows(status) == 0:
                 return False
             await self._set_courses(conn, row)
         return True
@@ -239,7 +234,7 @@ class PostgresReadinessStorage(ReadinessStorage):
     async def delete_workshop(self, workshop_id: str) -> bool:
         async with self.store._transaction() as conn:
             status = await conn.execute("DELETE FROM workshops WHERE id = $1", workshop_id)
-        return _affected(status) > 0
+        return affected_rows(status) > 0
 
     # --- participants ------------------------------------------------------------------------
 
@@ -292,7 +287,7 @@ class PostgresReadinessStorage(ReadinessStorage):
                 participant_id,
                 workshop_id,
             )
-        return _affected(status) > 0
+        return affected_rows(status) > 0
 
     async def replace_participants(
         self,

@@ -45,7 +45,7 @@ from lrs_bridge.bridge.storage import (
 )
 from statements.prepare import PreparedStatement
 from statements.storage.migrate import register
-from statements.storage.postgres import APPEND_LOCK, PostgresStore
+from statements.storage.postgres import APPEND_LOCK, PostgresStore, affected_rows
 
 register("lrs_bridge.bridge.migrations")
 
@@ -61,11 +61,6 @@ def _text(value: str) -> str:
     """Text from another LRS (messages, statement ids), storable: PostgreSQL text cannot hold
     U+0000, which SQLite keeps."""
     return value.replace("\x00", "\ufffd")
-
-
-def _affected(status: str) -> int:
-    """Rows a DELETE touched, from asyncpg's command status ("DELETE 1")."""
-    return int(status.rsplit(" ", 1)[-1])
 
 
 def _name_key(schema: str, name: str) -> int:
@@ -235,7 +230,7 @@ class PostgresBridgeStorage(BridgeStorage):
         async with self.store._transaction() as conn:
             await conn.execute("DELETE FROM bridge_pull_problems WHERE source = $1", name)
             status = await conn.execute("DELETE FROM bridge_sources WHERE name = $1", name)
-        return _affected(status) == 1
+        return affected_rows(status) == 1
 
     async def advance(
         self, name: str, checkpoint: int | None, stored: int, problems: Sequence[PullProblem]
@@ -355,7 +350,7 @@ class PostgresBridgeStorage(BridgeStorage):
             await conn.execute("DELETE FROM bridge_rejected WHERE target = $1", name)
             status = await conn.execute("DELETE FROM bridge_targets WHERE name = $1", name)
             await _bump_generation(conn)
-        return _affected(status) == 1
+        return affected_rows(status) == 1
 
     async def target_names(self) -> list[str]:
         rows = await self.store._read('SELECT name FROM bridge_targets ORDER BY name COLLATE "C"')

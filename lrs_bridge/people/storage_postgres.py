@@ -26,17 +26,12 @@ from lrs_bridge.people.model import (
 from lrs_bridge.people.storage import USER_COLUMNS, token_of, user_of
 from statements.query import from_micros, to_micros
 from statements.storage.migrate import register
-from statements.storage.postgres import PostgresStore
+from statements.storage.postgres import PostgresStore, affected_rows
 
 register("lrs_bridge.people.migrations")
 
 _TOKEN_COLUMNS = "id, user_id, created_at, revoked_at"
 _TAKEN = "a person with this e-mail address exists already"
-
-
-def _affected(status: str) -> int:
-    """Rows an UPDATE touched, from asyncpg's command status ("UPDATE 1")."""
-    return int(status.rsplit(" ", 1)[-1])
 
 
 class PostgresPeopleStorage(PeopleStorage):
@@ -111,7 +106,7 @@ class PostgresPeopleStorage(PeopleStorage):
                 to_micros(now),
                 user_id,
             )
-        return _affected(status) == 1
+        return affected_rows(status) == 1
 
     async def add_token(self, token_id: str, user_id: int, secret_hash: str, now: datetime) -> None:
         async with self.store._transaction() as conn:

@@ -121,8 +121,8 @@ def _overloaded() -> Unavailable:
     return Unavailable(reason, [{"path": "$", "rule": "overload", "message": reason}])
 
 
-def _affected(status: str) -> int:
-    """Rows an INSERT/UPDATE/DELETE touched, from asyncpg's command status."""
+def affected_rows(status: str) -> int:
+    """Rows an INSERT/UPDATE/DELETE touched, from asyncpg's command status ("UPDATE 1")."""
     return int(status.rsplit(" ", 1)[-1])
 
 
@@ -716,7 +716,9 @@ class PostgresStore(Store):
     async def delete_documents(self, scope: DocumentScope) -> int:
         where, params = _scope_filter(scope)
         async with self._transaction() as conn:
-            return _affected(await conn.execute(f"DELETE FROM documents WHERE {where}", *params))
+            return affected_rows(
+                await conn.execute(f"DELETE FROM documents WHERE {where}", *params)
+            )
 
     async def activity_definitions(self, ids: list[str]) -> dict[str, dict[str, Any]]:
         rows = await self._read(
@@ -764,7 +766,7 @@ class PostgresStore(Store):
                 when.isoformat(),
                 key,
             )
-        return _affected(status) == 1
+        return affected_rows(status) == 1
 
 
 async def _uncancelled(
