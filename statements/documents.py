@@ -29,12 +29,24 @@ class DocumentKind(StrEnum):
 class DocumentScope:
     """The documents of one owner: state of (activity, agent, registration), profiles of
     an activity or of an agent. Unused parts are empty strings; for listing and deleting
-    state, an empty registration means every registration."""
+    state, an empty registration means every registration.
+
+    Every client (credential) keeps documents of its own (Communication 4.2: the ``state``
+    and ``profile`` scopes are "limited to Activities and Actors associated with the
+    current token"): ``client`` is the credential whose documents these are, and the one
+    that owns what it writes. With ``all_clients`` (scopes ``all``, and ``all/read`` for
+    reading) the scope covers every client's documents: a single document is the
+    client's own if it has one, otherwise the most recently written one of another
+    client, which a write then changes in place; listing and deleting cover them all.
+    Documents stored before clients had documents of their own (and those of internal
+    callers) belong to the client ``""``."""
 
     kind: DocumentKind
     activity_id: str = ""
     agent: str = ""
     registration: str = ""
+    client: str = ""
+    all_clients: bool = False
 
 
 @dataclass(frozen=True, slots=True)

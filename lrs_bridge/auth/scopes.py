@@ -55,6 +55,25 @@ def may_read_all_statements(scopes: frozenset[str]) -> bool:
     return bool(scopes & {"statements/read", "all/read", "all"})
 
 
+def reads_every_clients_documents(scopes: frozenset[str]) -> bool:
+    """May the credential read every client's State and profile documents? The ``state``
+    and ``profile`` scopes reach only the documents the credential wrote itself
+    (Communication 4.2: "limited to Activities and Actors associated with the current
+    token"); ``all`` and ``all/read`` are unrestricted."""
+    return bool(scopes & {"all/read", "all"})
+
+
+def changes_every_clients_documents(scopes: frozenset[str]) -> bool:
+    """May the credential change and delete every client's documents (``all`` only)?"""
+    return "all" in scopes
+
+
+def may_void_any_statement(scopes: frozenset[str]) -> bool:
+    """May the credential void statements another credential (or source) stored? Only
+    ``all``: everyone else voids only what it stored itself."""
+    return "all" in scopes
+
+
 def may_define(scopes: frozenset[str]) -> bool:
     """May statements from this credential update the LRS's canonical definitions?"""
     return bool(scopes & {"define", "all"})

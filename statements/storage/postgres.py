@@ -649,16 +649,11 @@ class PostgresStore(Store):
     # --- documents and activities -----------------------------------------------------
 
     async def get_document(self, scope: DocumentScope, doc_id: str) -> Document | None:
-        rows = await self._read(
-            "SELECT content_type, content, etag, updated FROM documents"
-            " WHERE kind = $1 AND activity_id = $2 AND agent = $3 AND registration = $4"
-            " AND doc_id = $5",
-            *_document_key(scope),
-            _text(doc_id),
-        )
+        sql, params = _one_document(scope, doc_id)
+        rows = await self._read(sql, *params)
         if not rows:
             return None
-        content_type, content, etag, updated = rows[0]
+        content_type, content, etag, updated, _ = rows[0]
         return Document(content_type, bytes(content), etag, updated)
 
     async def list_document_ids(
@@ -677,34 +672,32 @@ class PostgresStore(Store):
     async def write_document(
         self, scope: DocumentScope, doc_id: str, decide: Decide
     ) -> Document | None:
-        key = (*_document_key(scope), _text(doc_id))
+        # One lock for the document id whichever client's it is: a write across clients
+        # chooses among them.
+        lock = _lock_hash((*_document_key(scope), _text(doc_id)))
+        sql, params = _one_document(scope, doc_id)
         async with self._transaction() as conn:
-            await conn.execute(
-                "SELECT pg_advisory_xact_lock($1, $2)", DOCUMENT_LOCK_CLASS, _lock_hash(key)
-            )
-            row = await conn.fetchrow(
-                "SELECT content_type, content, etag, updated FROM documents"
-                " WHERE kind = $1 AND activity_id = $2 AND agent = $3 AND registration = $4"
-                " AND doc_id = $5 FOR UPDATE",
-                *key,
-            )
+            await conn.execute("SELECT pg_advisory_xact_lock($1, $2)", DOCUMENT_LOCK_CLASS, lock)
+            row = await conn.fetchrow(sql + " FOR UPDATE", *params)
             current = Document(row[0], bytes(row[1]), row[2], row[3]) if row else None
+            # A document keeps the client it belongs to, whoever changes it.
+            key = (*_document_key(scope), _text(doc_id), row[4] if row else scope.client)
             chosen = decide(current)
             if chosen is None:
                 await conn.execute(
                     "DELETE FROM documents WHERE kind = $1 AND activity_id = $2 AND agent = $3"
-                    " AND registration = $4 AND doc_id = $5",
+                    " AND registration = $4 AND doc_id = $5 AND credential = $6",
                     *key,
                 )
                 return None
             updated = max(now_micros(), (current.updated + 1) if current else 0)
             await conn.execute(
                 "INSERT INTO documents (kind, activity_id, agent, registration, doc_id,"
-                " content_type, content, etag, updated)"
-                " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
-                " ON CONFLICT (kind, activity_id, agent, registration, doc_id) DO UPDATE SET"
-                " content_type = excluded.content_type, content = excluded.content,"
-                " etag = excluded.etag, updated = excluded.updated",
+                " credential, content_type, content, etag, updated)"
+                " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
+                " ON CONFLICT (kind, activity_id, agent, registration, doc_id, credential)"
+                " DO UPDATE SET content_type = excluded.content_type,"
+                " content = excluded.content, etag = excluded.etag, updated = excluded.updated",
                 *key,
                 chosen.content_type,
                 chosen.content,
@@ -812,17 +805,33 @@ def _lock_hash(key: Iterable[str]) -> int:
 def _scope_filter(scope: DocumentScope) -> tuple[str, list[Any]]:
     """WHERE clause of a multiple-document GET or DELETE. State without a registration
     covers every registration (Communication 2.3: "Activity + Agent [+ registration if
-    specified]"), as the ADL reference LRS does."""
+    specified]"), as the ADL reference LRS does. Only the client's own documents, unless
+    the scope covers every client's."""
     if scope.kind == DocumentKind.STATE and not scope.registration:
-        return "kind = $1 AND activity_id = $2 AND agent = $3", [
-            str(scope.kind),
-            _text(scope.activity_id),
-            _text(scope.agent),
-        ]
-    return (
-        "kind = $1 AND activity_id = $2 AND agent = $3 AND registration = $4",
-        list(_document_key(scope)),
+        where = "kind = $1 AND activity_id = $2 AND agent = $3"
+        params: list[Any] = [str(scope.kind), _text(scope.activity_id), _text(scope.agent)]
+    else:
+        where = "kind = $1 AND activity_id = $2 AND agent = $3 AND registration = $4"
+        params = list(_document_key(scope))
+    if not scope.all_clients:
+        params.append(scope.client)
+        where += f" AND credential = ${len(params)}"
+    return where, params
+
+
+def _one_document(scope: DocumentScope, doc_id: str) -> tuple[str, list[Any]]:
+    """SELECT of the one document a single-document request means (``DocumentScope``):
+    the client's own, or, across clients, its own first and then the newest."""
+    sql = (
+        "SELECT content_type, content, etag, updated, credential FROM documents"
+        " WHERE kind = $1 AND activity_id = $2 AND agent = $3 AND registration = $4"
+        " AND doc_id = $5"
     )
+    if scope.all_clients:
+        sql += ' ORDER BY credential = $6 DESC, updated DESC, credential COLLATE "C" LIMIT 1'
+    else:
+        sql += " AND credential = $6"
+    return sql, [*_document_key(scope), _text(doc_id), scope.client]
 
 
 def _query_sql(query: StatementQuery, low: int, high: int) -> tuple[str, list[Any]]:

@@ -28,14 +28,34 @@ def _key(scope: DocumentScope) -> tuple[str, str, str, str]:
 def _scope_filter(scope: DocumentScope) -> tuple[str, list[Any]]:
     """WHERE clause of a multiple-document GET or DELETE. State without a registration
     covers every registration (Communication 2.3: "Activity + Agent [+ registration if
-    specified]"), as the ADL reference LRS does."""
+    specified]"), as the ADL reference LRS does. Only the client's own documents, unless
+    the scope covers every client's."""
     if scope.kind == DocumentKind.STATE and not scope.registration:
-        return "kind = ? AND activity_id = ? AND agent = ?", [
-            str(scope.kind),
-            scope.activity_id,
-            scope.agent,
-        ]
-    return "kind = ? AND activity_id = ? AND agent = ? AND registration = ?", list(_key(scope))
+        where = "kind = ? AND activity_id = ? AND agent = ?"
+        params: list[Any] = [str(scope.kind), scope.activity_id, scope.agent]
+    else:
+        where = "kind = ? AND activity_id = ? AND agent = ? AND registration = ?"
+        params = list(_key(scope))
+    if not scope.all_clients:
+        where += " AND credential = ?"
+        params.append(scope.client)
+    return where, params
+
+
+def _one_document(scope: DocumentScope, doc_id: str) -> tuple[str, list[Any]]:
+    """SELECT of the one document a single-document request means (``DocumentScope``):
+    the client's own, or, across clients, its own first and then the newest."""
+    sql = (
+        "SELECT content_type, content, etag, updated, credential FROM documents"
+        " WHERE kind = ? AND activity_id = ? AND agent = ? AND registration = ? AND doc_id = ?"
+    )
+    params: list[Any] = [*_key(scope), doc_id]
+    if scope.all_clients:
+        sql += " ORDER BY credential = ? DESC, updated DESC, credential LIMIT 1"
+    else:
+        sql += " AND credential = ?"
+    params.append(scope.client)
+    return sql, params
 
 
 class SQLiteDocumentsMixin:
@@ -43,15 +63,10 @@ class SQLiteDocumentsMixin:
     _read: Callable[..., Any]
 
     async def get_document(self, scope: DocumentScope, doc_id: str) -> Document | None:
-        rows = await self._read(
-            "SELECT content_type, content, etag, updated FROM documents"
-            " WHERE kind = ? AND activity_id = ? AND agent = ? AND registration = ?"
-            " AND doc_id = ?",
-            (*_key(scope), doc_id),
-        )
+        rows = await self._read(*_one_document(scope, doc_id))
         if not rows:
             return None
-        content_type, content, etag, updated = rows[0]
+        content_type, content, etag, updated, _ = rows[0]
         return Document(content_type, bytes(content), etag, updated)
 
     async def list_document_ids(
@@ -71,29 +86,26 @@ class SQLiteDocumentsMixin:
         self, scope: DocumentScope, doc_id: str, decide: Decide
     ) -> Document | None:
         def apply(conn: sqlite3.Connection) -> Document | None:
-            key = (*_key(scope), doc_id)
-            row = conn.execute(
-                "SELECT content_type, content, etag, updated FROM documents"
-                " WHERE kind = ? AND activity_id = ? AND agent = ? AND registration = ?"
-                " AND doc_id = ?",
-                key,
-            ).fetchone()
+            row = conn.execute(*_one_document(scope, doc_id)).fetchone()
             current = Document(row[0], bytes(row[1]), row[2], row[3]) if row else None
+            # A document keeps the client it belongs to, whoever changes it.
+            key = (*_key(scope), doc_id, row[4] if row else scope.client)
             chosen = decide(current)
             if chosen is None:
                 conn.execute(
                     "DELETE FROM documents WHERE kind = ? AND activity_id = ? AND agent = ?"
-                    " AND registration = ? AND doc_id = ?",
+                    " AND registration = ? AND doc_id = ? AND credential = ?",
                     key,
                 )
                 return None
             updated = max(now_micros(), (current.updated + 1) if current else 0)
             conn.execute(
                 "INSERT INTO documents (kind, activity_id, agent, registration, doc_id,"
-                " content_type, content, etag, updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
-                " ON CONFLICT (kind, activity_id, agent, registration, doc_id) DO UPDATE SET"
-                " content_type = excluded.content_type, content = excluded.content,"
-                " etag = excluded.etag, updated = excluded.updated",
+                " credential, content_type, content, etag, updated)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                " ON CONFLICT (kind, activity_id, agent, registration, doc_id, credential)"
+                " DO UPDATE SET content_type = excluded.content_type,"
+                " content = excluded.content, etag = excluded.etag, updated = excluded.updated",
                 (*key, chosen.content_type, chosen.content, chosen.etag, updated),
             )
             return Document(chosen.content_type, chosen.content, chosen.etag, updated)

@@ -327,8 +327,13 @@ SCOPE_RIGHTS: dict[str, dict[str, set[str]]] = {
     "all": {"read": set(RESOURCES), "write": set(RESOURCES)},
     "statements/write": {"read": set(), "write": set()},
     "statements/read": {"read": set(), "write": set()},
+    "statements/read/mine": {"read": set(), "write": set()},
     "define": {"read": set(), "write": set()},
 }
+# Scopes that reach every client's documents; 'state' and 'profile' reach only the
+# documents the credential wrote itself (Communication 4.2; finding 3 of the December
+# 2026 security review, tests/lrs_bridge/test_security_xapi.py).
+EVERY_CLIENT = {"all/read", "all"}
 
 
 @pytest.mark.parametrize("scope", list(SCOPE_RIGHTS))
@@ -336,7 +341,7 @@ async def test_each_scope_on_each_document_resource(xapi: XapiClient, scope: str
     headers = await xapi.credential(scope)
     for resource in RESOURCES:
         docs = Docs(xapi, resource)
-        await docs.put("seed", b'{"a": 1}', **CREATE)  # with the 'all' credential
+        await docs.put("seed", b'{"a": 1}', **CREATE)  # with the fixture's 'all' credential
         attempts = {
             "read": [
                 await xapi.http.get(docs.path, params=docs.params("seed"), headers=headers),
@@ -358,21 +363,38 @@ async def test_each_scope_on_each_document_resource(xapi: XapiClient, scope: str
                 await xapi.http.delete(docs.path, params=docs.params("other"), headers=headers),
             ],
         }
+        every = scope in EVERY_CLIENT
         for kind, responses in attempts.items():
             allowed = resource in SCOPE_RIGHTS[scope][kind]
-            for response in responses:
-                if allowed:
-                    assert response.status_code in (200, 204), (scope, resource, response.text)
-                else:
+            for number, response in enumerate(responses):
+                if not allowed:
                     detail = error(response, 403)
                     assert (detail["path"], detail["rule"]) == ("Authorization", "scope")
+                elif kind == "read" and not every:  # another client's document: not there
+                    if number == 0:
+                        assert error(response, 404)["rule"] == "not_found"
+                    else:
+                        assert response.json() == []
+                else:
+                    assert response.status_code in (200, 204), (scope, resource, response.text)
         stored = await docs.get()
         wrote = resource in SCOPE_RIGHTS[scope]["write"]
         assert stored.json() == (["mine", "seed"] if wrote else ["seed"])
         seed = await docs.get("seed")
-        assert seed.json() == ({"a": 1, "b": 2} if wrote else {"a": 1})
+        # 'all' merged into the one 'seed' there was; 'state'/'profile' made a 'seed' of
+        # their own, which the fixture's credential does not read as its own.
+        assert seed.json() == ({"a": 1, "b": 2} if wrote and every else {"a": 1})
+        if wrote and not every:
+            own = await xapi.http.get(docs.path, params=docs.params("seed"), headers=headers)
+            assert own.json() == {"b": 2}
+            assert (
+                await xapi.http.get(docs.path, params=docs.params(), headers=headers)
+            ).json() == ["mine", "seed"]
+            for doc_id in ("mine", "seed"):
+                await xapi.http.delete(docs.path, params=docs.params(doc_id), headers=headers)
         for doc_id in ("mine", "seed"):
             await docs.delete(doc_id)
+        assert (await docs.get()).json() == []
 
 
 async def test_activities_and_agents_resources_need_a_credential(xapi: XapiClient) -> None:

@@ -11,7 +11,11 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from lrs_bridge.auth.credentials import Client
-from lrs_bridge.auth.scopes import may_read_all_statements
+from lrs_bridge.auth.scopes import (
+    changes_every_clients_documents,
+    may_read_all_statements,
+    reads_every_clients_documents,
+)
 from lrs_bridge.http.body import read_body
 from lrs_bridge.http.guard import services
 from lrs_bridge.http.responses import JSONResponse
@@ -66,7 +70,9 @@ class _Resource:
         self.scope_params = scope_params
         self.allowed = {*scope_params, id_param, "since"}
 
-    def scope(self, params: Mapping[str, str]) -> DocumentScope:
+    def scope(self, params: Mapping[str, str], client: Client, *, write: bool) -> DocumentScope:
+        """The documents a request names, as far as ``client`` reaches: its own, or every
+        client's (``DocumentScope``) for ``all`` (and ``all/read`` when reading)."""
         _check_params(params, self.allowed)
         activity_id = (
             _required_iri(params, "activityId") if "activityId" in self.scope_params else ""
@@ -75,7 +81,12 @@ class _Resource:
         registration = ""
         if "registration" in self.scope_params:
             registration = parse_uuid(params, "registration") or ""
-        return DocumentScope(self.kind, activity_id, agent, registration)
+        every = (
+            changes_every_clients_documents(client.scopes)
+            if write
+            else reads_every_clients_documents(client.scopes)
+        )
+        return DocumentScope(self.kind, activity_id, agent, registration, client.key, every)
 
 
 STATE = _Resource(DocumentKind.STATE, "stateId", ("activityId", "agent", "registration"))
@@ -126,9 +137,9 @@ async def _content(request: Request) -> tuple[bytes, str]:
     return body, content_type
 
 
-async def _get(request: Request, resource: _Resource) -> Response:
+async def _get(request: Request, resource: _Resource, client: Client) -> Response:
     params = request.query_params
-    scope = resource.scope(params)
+    scope = resource.scope(params, client, write=False)
     doc_id = params.get(resource.id_param)
     if doc_id is not None:
         if "since" in params:
@@ -141,9 +152,9 @@ async def _get(request: Request, resource: _Resource) -> Response:
     return JSONResponse(found.ids, headers=headers)
 
 
-async def _put(request: Request, resource: _Resource) -> Response:
+async def _put(request: Request, resource: _Resource, client: Client) -> Response:
     params = request.query_params
-    scope = resource.scope(params)
+    scope = resource.scope(params, client, write=True)
     doc_id = _required(params, resource.id_param)
     _no_since(params)
     content, content_type = await _content(request)
@@ -153,9 +164,9 @@ async def _put(request: Request, resource: _Resource) -> Response:
     return _written(stored)
 
 
-async def _post(request: Request, resource: _Resource) -> Response:
+async def _post(request: Request, resource: _Resource, client: Client) -> Response:
     params = request.query_params
-    scope = resource.scope(params)
+    scope = resource.scope(params, client, write=True)
     doc_id = _required(params, resource.id_param)
     _no_since(params)
     content, content_type = await _content(request)
@@ -165,9 +176,9 @@ async def _post(request: Request, resource: _Resource) -> Response:
     return _written(stored)
 
 
-async def _delete(request: Request, resource: _Resource) -> Response:
+async def _delete(request: Request, resource: _Resource, client: Client) -> Response:
     params = request.query_params
-    scope = resource.scope(params)
+    scope = resource.scope(params, client, write=True)
     _no_since(params)
     doc_id = params.get(resource.id_param)
     if doc_id is None and resource.kind != DocumentKind.STATE:
@@ -187,51 +198,51 @@ def _no_since(params: Mapping[str, str]) -> None:
 
 
 async def get_state(request: Request, client: Client) -> Response:
-    return await _get(request, STATE)
+    return await _get(request, STATE, client)
 
 
 async def put_state(request: Request, client: Client) -> Response:
-    return await _put(request, STATE)
+    return await _put(request, STATE, client)
 
 
 async def post_state(request: Request, client: Client) -> Response:
-    return await _post(request, STATE)
+    return await _post(request, STATE, client)
 
 
 async def delete_state(request: Request, client: Client) -> Response:
-    return await _delete(request, STATE)
+    return await _delete(request, STATE, client)
 
 
 async def get_activity_profile(request: Request, client: Client) -> Response:
-    return await _get(request, ACTIVITY_PROFILE)
+    return await _get(request, ACTIVITY_PROFILE, client)
 
 
 async def put_activity_profile(request: Request, client: Client) -> Response:
-    return await _put(request, ACTIVITY_PROFILE)
+    return await _put(request, ACTIVITY_PROFILE, client)
 
 
 async def post_activity_profile(request: Request, client: Client) -> Response:
-    return await _post(request, ACTIVITY_PROFILE)
+    return await _post(request, ACTIVITY_PROFILE, client)
 
 
 async def delete_activity_profile(request: Request, client: Client) -> Response:
-    return await _delete(request, ACTIVITY_PROFILE)
+    return await _delete(request, ACTIVITY_PROFILE, client)
 
 
 async def get_agent_profile(request: Request, client: Client) -> Response:
-    return await _get(request, AGENT_PROFILE)
+    return await _get(request, AGENT_PROFILE, client)
 
 
 async def put_agent_profile(request: Request, client: Client) -> Response:
-    return await _put(request, AGENT_PROFILE)
+    return await _put(request, AGENT_PROFILE, client)
 
 
 async def post_agent_profile(request: Request, client: Client) -> Response:
-    return await _post(request, AGENT_PROFILE)
+    return await _post(request, AGENT_PROFILE, client)
 
 
 async def delete_agent_profile(request: Request, client: Client) -> Response:
-    return await _delete(request, AGENT_PROFILE)
+    return await _delete(request, AGENT_PROFILE, client)
 
 
 async def get_activity(request: Request, client: Client) -> Response:
