@@ -30,6 +30,9 @@ class Writer:
     source: str | None = None
     define: bool = False
     """May its statements update the LRS's canonical activity definitions?"""
+    void_any: bool = False
+    """May its voiding statements void statements others stored? Without it a writer voids
+    only statements stored with its own credential and source (``Store.append``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,6 +154,7 @@ class StatementLog:
             seen.add(prepared.id)
             prepared.attachments = matched[index]
             prepared.define = writer.define
+            prepared.void_any = writer.void_any
             prepared_batch.append(prepared)
         result = await self.store.append(prepared_batch)
         for listener in self.on_stored:

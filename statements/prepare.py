@@ -44,6 +44,8 @@ class PreparedStatement:
     origin_stored: int | None = None
     define: bool = False
     """May this statement's activity definitions update the canonical ones (scope define)?"""
+    void_any: bool = False
+    """May this (voiding) statement void statements another credential or source stored?"""
     attachments: list[tuple[str, str, bytes]] = field(default_factory=list)
     """(sha2, content type, bytes) of attachment parts sent with the statement."""
 

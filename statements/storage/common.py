@@ -11,7 +11,7 @@ from typing import Any
 import orjson
 
 from statements.compare import same_statement
-from statements.errors import Conflict
+from statements.errors import Conflict, Forbidden
 from statements.identity import agent_key
 from statements.prepare import IndexKind, PreparedStatement
 from statements.query import StatementQuery
@@ -42,6 +42,42 @@ def not_stored_yet(
             continue
         fresh.append(prepared)
     return fresh
+
+
+Owner = tuple[str | None, str | None]
+"""Who stored a statement: (credential key, bridge source)."""
+
+
+def owner_of(prepared: PreparedStatement) -> Owner:
+    return (prepared.credential, prepared.source)
+
+
+def voided_targets(fresh: list[PreparedStatement]) -> list[str]:
+    """Ids of the statements that ``fresh`` voids, for writers that may void only their own
+    (``refuse_foreign_voiding`` needs who stored them)."""
+    return sorted({p.voids for p in fresh if p.voids is not None and not p.void_any})
+
+
+def refuse_foreign_voiding(fresh: list[PreparedStatement], owners: dict[str, Owner]) -> None:
+    """A voiding statement may void only a statement stored with the same credential (for
+    statements pulled from another LRS: from the same bridge source), unless its writer may
+    void any (scope ``all``); otherwise the whole batch fails with ``Forbidden`` and nothing
+    is stored. ``owners`` holds who stored each stored target (id → owner); a target not
+    stored yet is voided later only by a voiding statement of its own writer (``_link``)."""
+    for prepared in fresh:
+        if prepared.voids is None or prepared.void_any:
+            continue
+        owner = owners.get(prepared.voids)
+        if owner is not None and owner != owner_of(prepared):
+            message = (
+                "a statement can be voided only by the credential that stored it,"
+                " or by a credential with the 'all' scope"
+            )
+            raise Forbidden(
+                f"statement {prepared.id} voids statement {prepared.voids}, which another"
+                " credential stored: " + message,
+                [{"path": "object.id", "rule": "voiding", "message": message}],
+            )
 
 
 def statement_rows(

@@ -44,8 +44,11 @@ from statements.storage.common import (
     merge_definition,
     named_agents,
     not_stored_yet,
+    owner_of,
+    refuse_foreign_voiding,
     statement_of,
     statement_rows,
+    voided_targets,
 )
 from statements.storage.migrate import migrations_for
 from statements.time import now_micros
@@ -429,6 +432,18 @@ class PostgresStore(Store):
             " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
             rows,
         )
+        targets = voided_targets(fresh)
+        if targets:
+            refuse_foreign_voiding(
+                fresh,
+                {
+                    sid: (credential, source)
+                    for sid, credential, source in await conn.fetch(
+                        "SELECT id, credential, source FROM statements WHERE id = ANY($1::text[])",
+                        targets,
+                    )
+                },
+            )
         await self._values.insert_index_rows(conn, index_rows, inserted)
         if attachment_rows:
             await conn.executemany(
@@ -486,8 +501,11 @@ class PostgresStore(Store):
                 "UPDATE statements SET voided = TRUE WHERE id = $1 AND voids IS NULL",
                 prepared.voids,
             )
-        elif await conn.fetchval(
-            "SELECT 1 FROM statements WHERE ref = $1 AND voids IS NOT NULL LIMIT 1", prepared.id
+        elif await conn.fetchval(  # voided before it came, by its own writer
+            "SELECT 1 FROM statements WHERE ref = $1 AND voids IS NOT NULL"
+            " AND credential IS NOT DISTINCT FROM $2 AND source IS NOT DISTINCT FROM $3 LIMIT 1",
+            prepared.id,
+            *owner_of(prepared),
         ):
             await conn.execute("UPDATE statements SET voided = TRUE WHERE seq = $1", seq)
         if prepared.ref is not None:

@@ -32,11 +32,15 @@ from statements.prepare import PreparedStatement, index_keys
 from statements.query import StatementQuery, format_timestamp
 from statements.storage.base import AppendResult, Credential, QueryPage, Store, StoredStatement
 from statements.storage.common import (
+    Owner,
     credential_of,
     index_filters,
     not_stored_yet,
+    owner_of,
+    refuse_foreign_voiding,
     statement_of,
     statement_rows,
+    voided_targets,
 )
 from statements.storage.migrate import migrations_for
 from statements.storage.sqlite_documents import SQLiteDocumentsMixin
@@ -429,6 +433,9 @@ class SQLiteStore(SQLiteDocumentsMixin, Store):
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             rows,
         )
+        targets = voided_targets(fresh)
+        if targets:
+            refuse_foreign_voiding(fresh, _owners(conn, targets))
         self._values.insert_index_rows(conn, index_rows)
         if attachment_rows:
             conn.executemany(
@@ -475,9 +482,10 @@ class SQLiteStore(SQLiteDocumentsMixin, Store):
                 "UPDATE statements SET voided = 1 WHERE id = ? AND voids IS NULL",
                 (prepared.voids,),
             )
-        elif conn.execute(
-            "SELECT 1 FROM statements WHERE ref = ? AND voids IS NOT NULL LIMIT 1",
-            (prepared.id,),
+        elif conn.execute(  # voided before it came, by its own writer (refuse_foreign_voiding)
+            "SELECT 1 FROM statements WHERE ref = ? AND voids IS NOT NULL"
+            " AND credential IS ? AND source IS ? LIMIT 1",
+            (prepared.id, *owner_of(prepared)),
         ).fetchone():
             conn.execute("UPDATE statements SET voided = 1 WHERE seq = ?", (seq,))
         if prepared.ref is not None:
@@ -651,6 +659,19 @@ def _runs(jobs: list[_Job]) -> list[list[_Job]]:
         runs.append([job])
         ids = {p.id for p in appends} if appends is not None else set()
     return runs
+
+
+def _owners(conn: sqlite3.Connection, ids: list[str]) -> dict[str, Owner]:
+    """Who stored each of these statements (those stored)."""
+    found: dict[str, Owner] = {}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        marks = ",".join("?" * len(chunk))
+        for sid, credential, source in conn.execute(
+            f"SELECT id, credential, source FROM statements WHERE id IN ({marks})", chunk
+        ):
+            found[sid] = (credential, source)
+    return found
 
 
 def _referenced(conn: sqlite3.Connection, ids: list[str]) -> set[str]:

@@ -334,7 +334,7 @@ async def test_migrations_are_applied_once_and_recorded(store: Store, store_url:
     first = await applied(store_url)
     expected = [(m.number, m.name) for m in migrations_for(engine(store_url))]
     assert [(n, name) for n, name, _ in first] == expected
-    assert [n for n, _, _ in first if n < 100] == [1, 2, 10, 11]  # the statement store's
+    assert [n for n, _, _ in first if n < 100] == [1, 2, 10, 11, 20]  # the statement store's
     for _ in range(2):  # opening again changes nothing
         await reopen(store_url)
     assert await applied(store_url) == first
@@ -346,7 +346,7 @@ def test_both_engines_have_the_statement_stores_migrations_under_the_same_number
     monkeypatch.setattr(migrate, "MIGRATION_PACKAGES", ["statements.storage.migrations"])
     sqlite = [(m.number, m.name) for m in migrations_for("sqlite")]
     assert sqlite == [(m.number, m.name) for m in migrations_for("postgresql")]
-    assert [n for n, _ in sqlite] == [1, 2, 10, 11]
+    assert [n for n, _ in sqlite] == [1, 2, 10, 11, 20]
 
 
 async def test_a_new_migration_is_applied_to_an_existing_database_at_start_up(
@@ -393,7 +393,7 @@ async def test_instances_starting_together_apply_each_migration_once(postgres_ur
     numbers = [n for n, _, _ in await applied(postgres_url)]
     # Every registered migration once (other packages' too, once they are imported).
     assert numbers == [m.number for m in migrations_for("postgresql")]
-    assert [n for n in numbers if n < 100] == [1, 2, 10, 11]  # the statement store's
+    assert [n for n in numbers if n < 100] == [1, 2, 10, 11, 20]  # the statement store's
 
 
 async def test_two_instances_store_one_id_once_and_keep_the_log_monotonic(

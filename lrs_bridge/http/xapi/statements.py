@@ -13,7 +13,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from lrs_bridge.auth.credentials import Client
-from lrs_bridge.auth.scopes import may_define, only_own_statements
+from lrs_bridge.auth.scopes import may_define, may_void_any_statement, only_own_statements
 from lrs_bridge.http.body import check_depth, parse_multipart, read_body, sha2_hex
 from lrs_bridge.http.guard import services
 from lrs_bridge.http.responses import JSONResponse, error_response
@@ -123,7 +123,10 @@ async def _read_statements(request: Request) -> tuple[Any, list[AttachmentPart]]
 
 def _writer(client: Client) -> Writer:
     return Writer(
-        authority=client.authority, credential=client.key, define=may_define(client.scopes)
+        authority=client.authority,
+        credential=client.key,
+        define=may_define(client.scopes),
+        void_any=may_void_any_statement(client.scopes),
     )
 
 
