@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from dataclasses import dataclass
 
 from lrs_bridge.auth.credentials import CredentialService
@@ -37,7 +39,10 @@ class Services:
         store = open_store(settings.database_url, max_pending_writes=settings.max_pending_writes)
         reports = ReportsService(store)  # before open(): registers the reports migrations
         statements = StatementLog(
-            store, max_limit=settings.max_statements_per_page, check_signature=check_signature
+            store,
+            max_limit=settings.max_statements_per_page,
+            check_signature=check_signature,
+            cursor_key=cursor_key(settings),
         )
         statements.on_stored.append(reports.nudge)  # the projector wakes for new statements
         people = people_storage(store)  # before open(): registers the people migrations
@@ -98,3 +103,13 @@ def smtp_settings(settings: Settings) -> SmtpSettings:
         sender_address=settings.mail_from,
         sender_name=settings.mail_from_name,
     )
+
+
+def cursor_key(settings: Settings) -> bytes | None:
+    """The key that signs statement ``more`` links, derived from LRS_BRIDGE_SESSION_SECRET
+    so that every instance sharing it accepts the others' links (and links survive a
+    restart); None, a random key for this process, when it is not set."""
+    if not settings.session_secret:
+        return None
+    label = b"lrs-bridge statements more links"
+    return hmac.new(settings.session_secret.encode(), label, hashlib.sha256).digest()

@@ -6,6 +6,7 @@ back in the requested format. It knows nothing of HTTP.
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -16,7 +17,7 @@ from statements.errors import BadRequest, NotFound
 from statements.formats import activity_ids, render
 from statements.models import SIGNATURE_USAGE, VERSION_2
 from statements.prepare import PreparedStatement, prepare
-from statements.query import StatementQuery
+from statements.query import StatementQuery, decode_cursor, encode_cursor
 from statements.storage.base import QueryPage, Store, StoredStatement
 from statements.validation import validate_statements
 
@@ -103,9 +104,13 @@ class StatementLog:
         *,
         max_limit: int = 500,
         check_signature: SignatureCheck | None = None,
+        cursor_key: bytes | None = None,
     ) -> None:
         self.store = store
         self.max_limit = max_limit
+        self.cursor_key = cursor_key or secrets.token_bytes(32)
+        """Signs the ``more`` links (``statements.query.encode_cursor``): the same on every
+        instance that shares a database, random for this process when none is given."""
         self.check_signature = check_signature
         self.on_stored: list[Callable[[list[PreparedStatement]], Any]] = []
 
@@ -188,6 +193,14 @@ class StatementLog:
 
     async def query(self, query: StatementQuery) -> QueryPage:
         return await self.store.query(query)
+
+    def more_token(self, query: StatementQuery) -> str:
+        """The signed token of a ``more`` link that continues with ``query``."""
+        return encode_cursor(query, self.cursor_key)
+
+    def from_more_token(self, token: str) -> StatementQuery:
+        """The query a ``more`` token continues (400 when it is not one this LRS signed)."""
+        return decode_cursor(token, self.cursor_key, max_limit=self.max_limit)
 
     async def render(
         self, statements: list[StoredStatement], fmt: str, languages: list[str]

@@ -2,17 +2,19 @@
 
 ``parse_query`` turns the request's parameters into a ``StatementQuery``; the store turns
 that into SQL. A ``more`` link carries the same query plus a position, encoded as an
-opaque, URL-safe token, so paging needs no server-side state and survives restarts.
+opaque, URL-safe token signed with the LRS's key, so paging needs no server-side state,
+works on every instance that shares the key and survives restarts when the key is fixed.
 """
 
 from __future__ import annotations
 
 import base64
 import dataclasses
+import hashlib
+import hmac
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
 
 import orjson
 from pydantic_core import PydanticCustomError
@@ -184,15 +186,72 @@ def parse_query(params: Mapping[str, str], *, max_limit: int) -> StatementQuery:
     )
 
 
-def encode_cursor(query: StatementQuery) -> str:
+MAX_CURSOR_CHARS = 8192
+_CURSOR_LABEL = b"lrs-bridge statements more v1\x00"
+_INT_MAX = (1 << 63) - 1
+_CURSOR_TYPES: dict[str, type] = {
+    field.name: {"str": str, "bool": bool, "int": int}[
+        str(field.type).split(" | ")[0]  # "str | None" → str (annotations are strings)
+    ]
+    for field in dataclasses.fields(StatementQuery)
+}
+
+
+def _cursor_error(rule: str, message: str) -> BadRequest:
+    return BadRequest(
+        f"invalid parameter 'cursor': {message}",
+        [{"path": "cursor", "rule": rule, "message": message}],
+    )
+
+
+def _mac(key: bytes, payload: str) -> str:
+    digest = hmac.new(key, _CURSOR_LABEL + payload.encode("ascii"), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest).decode().rstrip("=")
+
+
+def encode_cursor(query: StatementQuery, key: bytes) -> str:
+    """The query and its position as an opaque token for the ``more`` link, signed with
+    ``key`` (HMAC-SHA256) so that a client can neither forge nor change one."""
     data = {k: v for k, v in dataclasses.asdict(query).items() if v is not None}
-    return base64.urlsafe_b64encode(orjson.dumps(data)).decode().rstrip("=")
+    payload = base64.urlsafe_b64encode(orjson.dumps(data)).decode().rstrip("=")
+    return f"{payload}.{_mac(key, payload)}"
 
 
-def decode_cursor(token: str) -> StatementQuery:
+def decode_cursor(token: str, key: bytes, *, max_limit: int) -> StatementQuery:
+    """The query of a ``more`` token ``encode_cursor`` made with ``key``. A token made with
+    another key (another installation, or a start with a random key), changed or malformed
+    is a 400 naming ``cursor`` and the rule; the page limit is at most ``max_limit``
+    whatever the token says."""
+    payload, dot, mac = token.partition(".")
+    if len(token) > MAX_CURSOR_CHARS or not token.isascii() or not (dot and payload and mac):
+        raise _cursor_error("cursor_format", "is not a 'more' link of this LRS")
+    if not hmac.compare_digest(mac, _mac(key, payload)):
+        raise _cursor_error(
+            "cursor_signature",
+            "the 'more' link was changed, or made by another LRS or before this one restarted"
+            " without a fixed LRS_BRIDGE_SESSION_SECRET: query again without 'cursor'",
+        )
     try:
-        padded = token + "=" * (-len(token) % 4)
-        data: dict[str, Any] = orjson.loads(base64.urlsafe_b64decode(padded))
-        return StatementQuery(**data)
-    except (ValueError, TypeError, orjson.JSONDecodeError):
-        raise _error("cursor", "is not a valid 'more' position") from None
+        data = orjson.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+    except (ValueError, orjson.JSONDecodeError):
+        raise _cursor_error("cursor_format", "is not a 'more' link of this LRS") from None
+    if not isinstance(data, dict):
+        raise _cursor_error("cursor_format", "is not a 'more' link of this LRS")
+    for name, value in data.items():
+        wanted = _CURSOR_TYPES.get(name)
+        if wanted is None:
+            raise _cursor_error("cursor_field", f"holds '{name}', which no query has")
+        # bool is an int to Python, not to this check.
+        if type(value) is not wanted or (
+            isinstance(value, int) and not -_INT_MAX <= value <= _INT_MAX
+        ):
+            raise _cursor_error("cursor_field", f"'{name}' has a value of the wrong kind")
+    for name in ("after_seq", "through_seq", "limit"):
+        if name not in data:
+            raise _cursor_error("cursor_field", f"'{name}' is missing")
+    if data["limit"] < 1 or data["after_seq"] < 0 or data["through_seq"] < 0:
+        raise _cursor_error("cursor_field", "'limit', 'after_seq' or 'through_seq' is out of range")
+    if data.get("format", "exact") not in FORMATS:
+        raise _cursor_error("cursor_field", "'format' is not one of ids, exact, canonical")
+    data["limit"] = min(data["limit"], max_limit)
+    return StatementQuery(**data)

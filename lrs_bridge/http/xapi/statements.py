@@ -23,8 +23,6 @@ from statements.log import AttachmentPart, Writer
 from statements.query import (
     SINGLE_PARAMS,
     StatementQuery,
-    decode_cursor,
-    encode_cursor,
     format_timestamp,
     parse_bool,
     parse_format,
@@ -236,12 +234,16 @@ async def get_statements(request: Request, client: Client) -> Response:
     if "cursor" in params:
         if len(params) != 1:
             raise _bad("cursor", "parameter", "a 'more' link takes no other parameters")
-        query = decode_cursor(params["cursor"])
+        query = svc.statements.from_more_token(params["cursor"])
     else:
         query = parse_query(params, max_limit=svc.settings.max_statements_per_page)
     query = dataclasses.replace(query, credential=own_credential)
     page = await svc.statements.query(query)
-    more = f"{MORE_PATH}?cursor={encode_cursor(page.more)}" if page.more is not None else ""
+    more = (
+        f"{MORE_PATH}?cursor={svc.statements.more_token(page.more)}"
+        if page.more is not None
+        else ""
+    )
     body = await svc.statements.render_result(page, query.format, languages, more)
     if page.statements:
         headers["Last-Modified"] = _http_date(max(s.stored for s in page.statements))
