@@ -21,6 +21,7 @@ import uuid
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 import httpx
 import orjson
@@ -643,3 +644,29 @@ async def test_attachments_are_returned_only_with_statements_the_reader_may_see(
     )
     assert foreign_get.status_code == 404
     assert secret_pdf not in foreign_get.content
+
+
+async def test_finding_3_the_alternate_request_syntax_reaches_no_further(
+    xapi: XapiClient,
+) -> None:
+    """Storyline's alternate syntax (POST ?method=…, credentials in the form) goes through
+    the same rule: another credential's state is neither read nor deleted that way."""
+    course = await xapi.credential("statements/write", "state")
+    other = await xapi.credential("state")
+    params = {**STATE_PARAMS, "stateId": "bookmark"}
+    await xapi.http.put(STATE, params=params, content=b'{"a":1}', headers={**course, **JSON})
+    for method, form_params, status, body in (
+        ("GET", params, 404, None),
+        ("GET", STATE_PARAMS, 200, []),
+        ("DELETE", STATE_PARAMS, 204, None),
+        ("DELETE", params, 204, None),
+    ):
+        answer = await xapi.http.post(
+            f"{STATE}?method={method}",
+            content=urlencode({**form_params, **other}),
+            headers={"Content-Type": "application/x-www-form-urlencoded"},
+        )
+        assert answer.status_code == status, (method, answer.text)
+        if body is not None:
+            assert answer.json() == body
+    assert (await xapi.http.get(STATE, params=params, headers=course)).json() == {"a": 1}
