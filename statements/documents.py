@@ -71,6 +71,21 @@ class Preconditions:
     if_none_match: str | None = None
 
 
+DocumentRow = tuple[str, bytes, str, int, str]
+"""A stored document as both engines read it: content type, content, ETag, updated (µs),
+the client (credential) it belongs to."""
+
+
+def the_document(rows: list[DocumentRow], scope: DocumentScope) -> DocumentRow | None:
+    """Which of the stored documents under one id (one per client) a single-document
+    request means: the client's own; across clients (``all_clients``), else the most
+    recently written one."""
+    own = [row for row in rows if row[4] == scope.client]
+    if own or not scope.all_clients:
+        return own[0] if own else None
+    return max(rows, key=lambda row: (row[3], row[4]), default=None)
+
+
 Decide = Callable[[Document | None], Document | None]
 """Given the current document (or None), return what to store (None: delete) or raise."""
 

@@ -32,7 +32,14 @@ from typing import Any, TypeVar
 import asyncpg
 import orjson
 
-from statements.documents import Decide, Document, DocumentKind, DocumentScope
+from statements.documents import (
+    Decide,
+    Document,
+    DocumentKind,
+    DocumentRow,
+    DocumentScope,
+    the_document,
+)
 from statements.errors import BadRequest, Unavailable
 from statements.prepare import PreparedStatement, index_keys
 from statements.query import StatementQuery, format_timestamp
@@ -668,11 +675,9 @@ class PostgresStore(Store):
 
     async def get_document(self, scope: DocumentScope, doc_id: str) -> Document | None:
         sql, params = _one_document(scope, doc_id)
-        rows = await self._read(sql, *params)
-        if not rows:
-            return None
-        content_type, content, etag, updated, _ = rows[0]
-        return Document(content_type, bytes(content), etag, updated)
+        rows = [_document_row(found) for found in await self._read(sql, *params)]
+        row = the_document(rows, scope)
+        return Document(*row[:4]) if row else None
 
     async def list_document_ids(
         self, scope: DocumentScope, since: int | None
@@ -696,8 +701,11 @@ class PostgresStore(Store):
         sql, params = _one_document(scope, doc_id)
         async with self._transaction() as conn:
             await conn.execute("SELECT pg_advisory_xact_lock($1, $2)", DOCUMENT_LOCK_CLASS, lock)
-            row = await conn.fetchrow(sql + " FOR UPDATE", *params)
-            current = Document(row[0], bytes(row[1]), row[2], row[3]) if row else None
+            rows = [
+                _document_row(found) for found in await conn.fetch(sql + " FOR UPDATE", *params)
+            ]
+            row = the_document(rows, scope)
+            current = Document(*row[:4]) if row else None
             # A document keeps the client it belongs to, whoever changes it.
             key = (*_document_key(scope), _text(doc_id), row[4] if row else scope.client)
             chosen = decide(current)
@@ -838,18 +846,23 @@ def _scope_filter(scope: DocumentScope) -> tuple[str, list[Any]]:
 
 
 def _one_document(scope: DocumentScope, doc_id: str) -> tuple[str, list[Any]]:
-    """SELECT of the one document a single-document request means (``DocumentScope``):
-    the client's own, or, across clients, its own first and then the newest."""
+    """SELECT of the stored documents a single-document request chooses among
+    (``the_document``): the client's own, or every client's under this id."""
     sql = (
         "SELECT content_type, content, etag, updated, credential FROM documents"
         " WHERE kind = $1 AND activity_id = $2 AND agent = $3 AND registration = $4"
         " AND doc_id = $5"
     )
-    if scope.all_clients:
-        sql += ' ORDER BY credential = $6 DESC, updated DESC, credential COLLATE "C" LIMIT 1'
-    else:
+    params: list[Any] = [*_document_key(scope), _text(doc_id)]
+    if not scope.all_clients:
         sql += " AND credential = $6"
-    return sql, [*_document_key(scope), _text(doc_id), scope.client]
+        params.append(scope.client)
+    return sql, params
+
+
+def _document_row(found: Any) -> DocumentRow:
+    content_type, content, etag, updated, credential = found
+    return (content_type, bytes(content), etag, updated, credential)
 
 
 def _query_sql(query: StatementQuery, low: int, high: int) -> tuple[str, list[Any]]:

@@ -9,7 +9,14 @@ from typing import Any, TypeVar
 
 import orjson
 
-from statements.documents import Decide, Document, DocumentKind, DocumentScope
+from statements.documents import (
+    Decide,
+    Document,
+    DocumentKind,
+    DocumentRow,
+    DocumentScope,
+    the_document,
+)
 from statements.prepare import PreparedStatement
 from statements.storage.common import (
     activities_with_definitions,
@@ -43,19 +50,22 @@ def _scope_filter(scope: DocumentScope) -> tuple[str, list[Any]]:
 
 
 def _one_document(scope: DocumentScope, doc_id: str) -> tuple[str, list[Any]]:
-    """SELECT of the one document a single-document request means (``DocumentScope``):
-    the client's own, or, across clients, its own first and then the newest."""
+    """SELECT of the stored documents a single-document request chooses among
+    (``the_document``): the client's own, or every client's under this id."""
     sql = (
         "SELECT content_type, content, etag, updated, credential FROM documents"
         " WHERE kind = ? AND activity_id = ? AND agent = ? AND registration = ? AND doc_id = ?"
     )
     params: list[Any] = [*_key(scope), doc_id]
-    if scope.all_clients:
-        sql += " ORDER BY credential = ? DESC, updated DESC, credential LIMIT 1"
-    else:
+    if not scope.all_clients:
         sql += " AND credential = ?"
-    params.append(scope.client)
+        params.append(scope.client)
     return sql, params
+
+
+def _row(found: Any) -> DocumentRow:
+    content_type, content, etag, updated, credential = found
+    return (content_type, bytes(content), etag, updated, credential)
 
 
 class SQLiteDocumentsMixin:
@@ -63,11 +73,10 @@ class SQLiteDocumentsMixin:
     _read: Callable[..., Any]
 
     async def get_document(self, scope: DocumentScope, doc_id: str) -> Document | None:
-        rows = await self._read(*_one_document(scope, doc_id))
-        if not rows:
-            return None
-        content_type, content, etag, updated, _ = rows[0]
-        return Document(content_type, bytes(content), etag, updated)
+        row = the_document(
+            [_row(r) for r in await self._read(*_one_document(scope, doc_id))], scope
+        )
+        return Document(*row[:4]) if row else None
 
     async def list_document_ids(
         self, scope: DocumentScope, since: int | None
@@ -86,8 +95,9 @@ class SQLiteDocumentsMixin:
         self, scope: DocumentScope, doc_id: str, decide: Decide
     ) -> Document | None:
         def apply(conn: sqlite3.Connection) -> Document | None:
-            row = conn.execute(*_one_document(scope, doc_id)).fetchone()
-            current = Document(row[0], bytes(row[1]), row[2], row[3]) if row else None
+            rows = conn.execute(*_one_document(scope, doc_id)).fetchall()
+            row = the_document([_row(r) for r in rows], scope)
+            current = Document(*row[:4]) if row else None
             # A document keeps the client it belongs to, whoever changes it.
             key = (*_key(scope), doc_id, row[4] if row else scope.client)
             chosen = decide(current)

@@ -5,6 +5,7 @@ documents, and the canonical Activities and Agent names learned from statements.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import hashlib
 import uuid
 from typing import Any
@@ -390,6 +391,57 @@ async def test_agent_names_are_learned_from_defining_statements(log: StatementLo
     assert await log.store.agent_names("mbox:nobody@kommun.se") == []
 
 
+# --- every client keeps documents of its own (Communication 4.2) --------------------------------
+
+
+def as_client(scope: DocumentScope, client: str, *, every: bool = False) -> DocumentScope:
+    return dataclasses.replace(scope, client=client, all_clients=every)
+
+
+@pytest.mark.parametrize("scope", list(SCOPES.values()), ids=list(SCOPES))
+async def test_each_client_has_documents_of_its_own(
+    documents: DocumentService, scope: DocumentScope
+) -> None:
+    """Finding 3 of the December 2026 security review (tests/lrs_bridge/
+    test_security_xapi.py over HTTP): the same id written by two clients is two documents;
+    listing, since and deleting reach only the client's own; across clients the client's
+    own comes first, then the newest."""
+    course, other, admin = (as_client(scope, key) for key in ("course", "other", "admin"))
+    await put(documents, course, "bookmark", b'{"course": 1}')
+    await put(documents, other, "bookmark", b'{"other": 1}')
+    await put(documents, course, "only-course", b"{}")
+    assert (await documents.get(course, "bookmark")).content == b'{"course": 1}'
+    assert (await documents.get(other, "bookmark")).content == b'{"other": 1}'
+    with pytest.raises(NotFound):
+        await documents.get(other, "only-course")
+    with pytest.raises(NotFound):
+        await documents.get(admin, "bookmark")
+    assert (await documents.ids(other, None)).ids == ["bookmark"]
+    assert (await documents.ids(other, 0)).ids == ["bookmark"]
+    everything = as_client(scope, "admin", every=True)
+    assert (await documents.ids(everything, None)).ids == ["bookmark", "only-course"]
+    assert (await documents.get(everything, "bookmark")).content == b'{"other": 1}'  # newest
+    mine = as_client(scope, "course", every=True)
+    assert (await documents.get(mine, "bookmark")).content == b'{"course": 1}'  # own first
+    # A change across clients changes that document in place, for its client.
+    await documents.post(everything, "only-course", b'{"x": 1}', "application/json", NONE)
+    assert orjson.loads((await documents.get(course, "only-course")).content) == {"x": 1}
+    with pytest.raises(NotFound):
+        await documents.get(admin, "only-course")
+    if scope.kind == DocumentKind.STATE:
+        await documents.delete(other, None, NONE)
+    else:
+        await documents.delete(other, "bookmark", NONE)
+    assert (await documents.ids(other, None)).ids == []
+    assert (await documents.ids(course, None)).ids == ["bookmark", "only-course"]
+    await documents.delete(everything, "only-course", NONE)
+    assert (await documents.ids(course, None)).ids == ["bookmark"]
+    if scope.kind == DocumentKind.STATE:
+        await put(documents, other, "bookmark", b"{}")
+        await documents.delete(everything, None, NONE)
+        assert (await documents.ids(everything, None)).ids == []
+
+
 # --- every document SQL statement searches an index -------------------------------------------
 
 
@@ -408,6 +460,14 @@ async def test_sqlite_document_sql_uses_indexes(services: Services) -> None:
     await documents.get(STATE, "doc")
     await documents.ids(STATE, 1)
     await documents.ids(any_registration, 1)
+    # ... and across clients, as 'all' reaches them.
+    every = dataclasses.replace(STATE, client="admin", all_clients=True)
+    await documents.post(every, "doc", b'{"b": 2}', "application/json", NONE)
+    await documents.get(every, "doc")
+    await documents.ids(every, 1)
+    await documents.ids(dataclasses.replace(any_registration, all_clients=True), 1)
+    await documents.delete(every, "doc", NONE)
+    await documents.delete(every, None, NONE)
     await documents.delete(STATE, "doc", NONE)
     await documents.delete(STATE, None, NONE)
     await documents.delete(any_registration, None, NONE)
