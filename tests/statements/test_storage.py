@@ -20,7 +20,7 @@ import orjson
 import pytest
 
 from statements.documents import DocumentKind, DocumentScope
-from statements.errors import Conflict, Unavailable
+from statements.errors import Conflict, Forbidden, Unavailable
 from statements.identity import agent_key
 from statements.log import AttachmentPart, StatementLog, Writer
 from statements.models import VERSION_1
@@ -218,6 +218,41 @@ async def test_statements_of_one_credential(store: Store) -> None:
     query = dataclasses.replace(parse_query({"agent": ANNA}, max_limit=10), credential="k1")
     page = await store.query(query)
     assert [s.id for s in page.statements] == mine
+
+
+async def test_voiding_only_what_the_writer_stored(store: Store) -> None:
+    """Finding 2 of the December 2026 security review (over HTTP in tests/lrs_bridge/
+    test_security_xapi.py): a voiding statement of another credential or bridge source
+    fails the whole batch, nothing stored; its own writer, or one that may void any, voids."""
+    log = StatementLog(store)
+    other = Writer(authority=AUTHORITY, credential="k2")
+    bridged = Writer(authority=None, credential=None, source="upstream")
+    admin = Writer(authority=AUTHORITY, credential="k3", void_any=True)
+    (target,) = await put(log, statement())
+    (bridged_target,) = await log.store_statements(
+        [{**statement(), "authority": AUTHORITY}], version=VERSION_1, writer=bridged
+    )
+    innocent = str(uuid.uuid4())
+    for writer, victim in ((other, target), (bridged, target), (WRITER, bridged_target)):
+        with pytest.raises(Forbidden) as refused:
+            await log.store_statements(
+                [statement(id=innocent), ref(victim, verb=VOIDED)],
+                version=VERSION_1,
+                writer=writer,
+            )
+        assert refused.value.details[0]["rule"] == "voiding"
+        assert await store.get_statement(innocent) is None
+        found = await store.get_statement(victim)
+        assert found is not None and not found.voided
+    await log.store_statements(
+        [{**ref(bridged_target, verb=VOIDED), "authority": AUTHORITY}],
+        version=VERSION_1,
+        writer=bridged,
+    )
+    await log.store_statements([ref(target, verb=VOIDED)], version=VERSION_1, writer=admin)
+    for voided in (target, bridged_target):
+        found = await store.get_statement(voided)
+        assert found is not None and found.voided
 
 
 async def test_credentials(store: Store) -> None:
