@@ -281,7 +281,11 @@ STATEMENT_QUERY = [
     query("format", {"type": "string", "enum": ["ids", "exact", "canonical"]}, "output form"),
     query("attachments", BOOLEAN, "answer multipart/mixed with the attachments"),
     query("ascending", BOOLEAN, "oldest first"),
-    query("cursor", {"type": "string"}, "the position a 'more' link carries (alone)"),
+    query(
+        "cursor",
+        {"type": "string"},
+        "the signed position a 'more' link carries (alone); a changed one is a 400",
+    ),
     header("Accept-Language", "preferred languages for the canonical format"),
 ]
 
@@ -557,7 +561,8 @@ def build(routes: Sequence[BaseRoute]) -> dict[str, Any]:
                     "scheme": "basic",
                     "description": "an xAPI credential's key and secret; its scopes "
                     "(statements/write, statements/read, state, profile, all, …) decide "
-                    "what it may do",
+                    "what it may do: state and profile reach only the documents the "
+                    "credential wrote, and only all voids statements others stored",
                 },
                 "bearer": BEARER,
             },
