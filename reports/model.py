@@ -78,9 +78,10 @@ class Course:
     url: str = ""
     """Where a learner starts the course (used in reminder e-mails)."""
     description: str = ""
-    reporters: Reporters | None = None
-    """Whose statements count; None only for a course from before trusted reporters, until
-    the service has reviewed it at start-up (it then trusts every earlier reporter)."""
+    reporters: Reporters | None = Reporters()
+    """Whose statements count (by default the service's own only); None only for a course
+    from before trusted reporters, until the service has reviewed it at start-up (it then
+    trusts every earlier reporter)."""
 
     @property
     def steps(self) -> int:

@@ -147,9 +147,7 @@ async def test_a_trusted_bridge_source_counts_and_another_does_not(lrs: ReportsL
             workshop.id, {"name": name, "email": email, "municipality": "2180"}
         )
     await send_as(lrs, writer(source="skr"), statement(mbox("anna@gavle.se"), COMPLETED, INTRO))
-    await send_as(
-        lrs, writer(source="elsewhere"), statement(mbox("bo@gavle.se"), COMPLETED, INTRO)
-    )
+    await send_as(lrs, writer(source="elsewhere"), statement(mbox("bo@gavle.se"), COMPLETED, INTRO))
     statuses = await _statuses(lrs, workshop)
     assert statuses == {"Anna": ("completed_on_time", False), "Bo": ("not_started", True)}
 
@@ -189,9 +187,7 @@ async def test_bad_reporters_are_refused_and_change_nothing(
 async def test_a_change_that_names_no_reporters_keeps_them(
     lrs: ReportsLRS, workshop: Workshop
 ) -> None:
-    course = await lrs.reports.change_course(
-        COURSE, {"name": "Nytt namn", "activities": [INTRO]}
-    )
+    course = await lrs.reports.change_course(COURSE, {"name": "Nytt namn", "activities": [INTRO]})
     assert course.reporters == Reporters(credentials=("course-key",))
 
 
