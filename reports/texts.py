@@ -415,6 +415,14 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "sv": "Formuläret kunde inte läsas",
         "en": "The form could not be read",
     },
+    "web.error.too_large": {
+        "sv": "Det du skickade är för stort",
+        "en": "What you sent is too large",
+    },
+    "web.error.form_type": {
+        "sv": "Formuläret skickades på ett sätt som sidan inte tar emot",
+        "en": "The form was sent in a way this page does not accept",
+    },
     "web.error.csrf": {
         "sv": "Formuläret har gått ut",
         "en": "The form has expired",
