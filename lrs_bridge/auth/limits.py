@@ -6,10 +6,11 @@ passwords from anywhere locked a person out of their own account. The rules now,
 in memory per instance:
 
 - **Argon2 runs at most ``concurrency`` at a time** (``LRS_BRIDGE_AUTH_CONCURRENCY``,
-  default 2), on threads of its own. Waiters are served by how many recent failures their
-  client address has, fewest first, so a person logging in from a clean address goes
-  ahead of a flood; at most ``MAX_WAITING`` wait, and a newcomer with a better standing
-  pushes out the worst of them (answered 429).
+  default 2), on threads of its own. Waiters are served by standing: first a person
+  logging in from a client they logged in from before (within ``TRUSTED_DAYS``), then by
+  how many recent failures their client address has, fewest first, so a flood's requests
+  wait behind a real person's; at most ``MAX_WAITING`` wait, and a newcomer with a better
+  standing pushes out the worst of them (answered 429).
 - **Per client address**: ``CLIENT_FAILURES`` failures of any kind (password, xAPI secret,
   API token) within ``WINDOW`` seconds, and the address gets no more expensive checks (a
   log-in, an old Argon2 machine hash) until the oldest failure is out of the window: 429
@@ -57,6 +58,7 @@ FREE_FAILURES = 5
 FIRST_DELAY = 0.5
 MAX_DELAY = 8.0
 MAX_WAITING = 64
+TRUSTED_DAYS = 30
 
 
 class Throttled(Exception):
@@ -131,29 +133,51 @@ class Throttle:
 
 class Verifier:
     """Runs slow hash checks at most ``capacity`` at once, on threads of its own; the
-    waiter with the lowest ``priority`` (recent failures of its client) goes first."""
+    waiter with the lowest ``priority`` goes first. With a capacity of 2 or more, one
+    slot is kept for trusted checks (negative priority: a person on a client they logged
+    in from before), so they never wait for a flood's checks to finish, and while one
+    runs no other check starts (it has the CPU to itself but for checks already going)."""
 
     def __init__(self, capacity: int, max_waiting: int = MAX_WAITING) -> None:
         self.capacity = capacity
+        self.general = capacity - 1 if capacity > 1 else capacity
+        """Slots any check may take; the rest are for trusted ones."""
         self.max_waiting = max_waiting
         self._pool = ThreadPoolExecutor(capacity, thread_name_prefix="argon2")
         self._running = 0
-        self._waiting: list[tuple[int, int, asyncio.Future[None]]] = []
+        self._running_general = 0
+        self._waiting: list[tuple[int, int, asyncio.Future[bool]]] = []
         self._order = itertools.count()
 
     async def run(self, check: Callable[[str, str], T], *args: str, priority: int = 0) -> T:
-        await self._acquire(priority)
+        general = await self._acquire(priority)
         loop = asyncio.get_running_loop()
         job = self._pool.submit(check, *args)
         # The slot is given back when the thread is done, not when the request is: a
         # cancelled request does not stop a running Argon2.
-        job.add_done_callback(lambda _: loop.call_soon_threadsafe(self._release))
+        job.add_done_callback(lambda _: loop.call_soon_threadsafe(self._release, general))
         return await asyncio.wrap_future(job)
 
-    async def _acquire(self, priority: int) -> None:
-        if self._running < self.capacity and not self._waiting:
+    def _take(self, priority: int) -> bool | None:
+        """Take a slot if one is free for ``priority``: whether it is a general one
+        (None: no slot free)."""
+        if self._running >= self.capacity:
+            return None
+        trusted_running = self._running - self._running_general
+        if self._running_general < self.general and (priority < 0 or not trusted_running):
             self._running += 1
-            return
+            self._running_general += 1
+            return True
+        if priority < 0:
+            self._running += 1
+            return False
+        return None
+
+    async def _acquire(self, priority: int) -> bool:
+        if not self._waiting or priority < self._waiting[0][0]:
+            taken = self._take(priority)
+            if taken is not None:
+                return taken
         if len(self._waiting) >= self.max_waiting:
             self._waiting = [entry for entry in self._waiting if not entry[2].done()]
             heapq.heapify(self._waiting)
@@ -164,22 +188,29 @@ class Verifier:
             self._waiting.remove(worst)
             heapq.heapify(self._waiting)
             worst[2].set_exception(Throttled(1.0))
-        granted: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        granted: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
         heapq.heappush(self._waiting, (priority, next(self._order), granted))
         try:
-            await granted
+            return await granted
         except asyncio.CancelledError:
             if granted.done() and not granted.cancelled() and granted.exception() is None:
-                self._release()  # granted a slot, then cancelled before using it
+                self._release(granted.result())  # granted a slot, cancelled before use
             raise
 
-    def _release(self) -> None:
-        while self._waiting:
-            _, _, granted = heapq.heappop(self._waiting)
-            if not granted.done():
-                granted.set_result(None)  # the slot passes on; running stays the same
-                return
+    def _release(self, general: bool) -> None:
         self._running -= 1
+        if general:
+            self._running_general -= 1
+        while self._waiting:
+            priority, _, granted = self._waiting[0]
+            if granted.done():  # cancelled or turned away meanwhile
+                heapq.heappop(self._waiting)
+                continue
+            taken = self._take(priority)
+            if taken is None:
+                return
+            heapq.heappop(self._waiting)
+            granted.set_result(taken)
 
     def close(self) -> None:
         self._pool.shutdown(wait=False, cancel_futures=True)
@@ -194,6 +225,10 @@ class AuthLimits:
         self.emails = Throttle(FREE_FAILURES, clock=clock)
         self.keys = Throttle(KEY_FAILURES, clock=clock)
         self.verifier = Verifier(concurrency)
+        self.clock = clock
+        self._trusted: dict[str, float] = {}
+        """(e-mail, client) pairs of right passwords, and when: these go first."""
+        self.max_trusted = 100_000
 
     def _priority(self, client: str) -> int:
         return self.clients.failures(client)
@@ -218,12 +253,12 @@ class AuthLimits:
         return right
 
     def failed_machine(self, client: str, subject: str | None = None) -> None:
-        """Count a wrong (or unknown) key or token; raises ``Throttled`` beyond the limits."""
-        self.clients.failed(client)
+        """Count a wrong (or unknown) key or token; raises ``Throttled`` when the client or
+        the key had used up its failures already."""
         keys = [subject] if subject is not None else []
-        if keys:
-            self.keys.failed(*keys)
         wait = max(self.clients.wait(client), self.keys.wait(*keys))
+        self.clients.failed(client)
+        self.keys.failed(*keys)
         if wait > 0:
             raise Throttled(wait)
 
@@ -241,16 +276,27 @@ class AuthLimits:
             verify_password,
             password_hash or dummy_password_hash(),
             password,
-            priority=self._priority(client),
+            priority=-1 if self._is_trusted(pair) else self._priority(client),
         )
         if right and password_hash is not None:
             self.pairs.succeeded(pair)
+            self._trust(pair)
             return True
         self.clients.failed(client)
         self.pairs.failed(pair)
         self.emails.failed(email)
         await asyncio.sleep(self.delay(email))
         return False
+
+    def _is_trusted(self, pair: str) -> bool:
+        since = self._trusted.get(pair)
+        return since is not None and self.clock() - since < TRUSTED_DAYS * 86400
+
+    def _trust(self, pair: str) -> None:
+        self._trusted.pop(pair, None)
+        if len(self._trusted) >= self.max_trusted:
+            del self._trusted[next(iter(self._trusted))]  # the longest unused
+        self._trusted[pair] = self.clock()
 
     def delay(self, email: str) -> float:
         """How long a wrong password for ``email`` is held back (the progressive delay)."""

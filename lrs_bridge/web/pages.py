@@ -45,7 +45,7 @@ from lrs_bridge.config import Settings
 from lrs_bridge.http.api.readiness import content_disposition
 from lrs_bridge.http.api.routes import COUNTY, WORKSHOP
 from lrs_bridge.http.body import read_body
-from lrs_bridge.http.guard import Locator, refusal, services
+from lrs_bridge.http.guard import Locator, client_address, refusal, services
 from lrs_bridge.services import Services
 from lrs_bridge.web import charts
 from lrs_bridge.web.session import Session, Sessions, check_csrf
@@ -182,15 +182,15 @@ def _media_type(request: Request) -> str:
 
 
 def _refuse_unread(ctx: Ctx, limit: int, types: tuple[str, ...]) -> Response | None:
-    """413 or 415 for a POST body that may not be read at all: a type the page does not
-    take (no content type is an empty form), or a Content-Length over ``limit``."""
+    """413 or 415 for a POST body that may not be read at all: a Content-Length over
+    ``limit``, or a type the page does not take (no content type is an empty form)."""
     request = ctx.request
-    media_type = _media_type(request)
-    if media_type and media_type not in types:
-        return ctx.render("error.html", 415, title=ctx.t("web.error.form_type"))
     length = request.headers.get("content-length", "")
     if length.isdigit() and int(length) > limit:
         return too_large(ctx)
+    media_type = _media_type(request)
+    if media_type and media_type not in types:
+        return ctx.render("error.html", 415, title=ctx.t("web.error.form_type"))
     return None
 
 
@@ -230,6 +230,14 @@ def page(
     read only once the person is known to be allowed; other forms are small."""
 
     async def endpoint(request: Request) -> Response:
+        response = await gate(request)
+        if request.method == "POST" and getattr(request, "_body", None) is None:
+            # Answered without reading the body: close the connection rather than let
+            # the server read (and throw away) whatever the client still sends.
+            response.headers["Connection"] = "close"
+        return response
+
+    async def gate(request: Request) -> Response:
         method = "GET" if request.method == "HEAD" else request.method
         session = web(request).sessions.load(request)
         ctx = Ctx(request, session, None)
@@ -286,8 +294,7 @@ def page(
 
 def too_large(ctx: Ctx) -> Response:
     response = ctx.render("error.html", 413, title=ctx.t("web.error.too_large"))
-    # The rest of the body is never read: the connection must not be reused for it.
-    response.headers["Connection"] = "close"
+    response.headers["Connection"] = "close"  # the rest of the body is never read
     return response
 
 
@@ -296,10 +303,6 @@ def not_found(ctx: Ctx) -> Response:
 
 
 # --- log-in, log-out, language --------------------------------------------------------------
-
-
-def _client(request: Request) -> str:
-    return request.client.host if request.client else "unknown"
 
 
 async def login(ctx: Ctx) -> Response:
@@ -313,7 +316,8 @@ async def login(ctx: Ctx) -> Response:
     user = None
     try:
         if email and isinstance(password, str) and password:
-            user = await ctx.services.people.verify_password(email, password, _client(ctx.request))
+            client = client_address(ctx.request)
+            user = await ctx.services.people.verify_password(email, password, client)
     except Throttled as throttled:
         response = ctx.render(
             "login.html",
