@@ -170,8 +170,7 @@ async def test_finding_4_argon2_runs_at_most_the_cap_at_once_and_the_flood_waits
 
     try:
         flood = [
-            asyncio.create_task(verifier.run(check, f"flood {n}", "", priority=5))
-            for n in range(6)
+            asyncio.create_task(verifier.run(check, f"flood {n}", "", priority=5)) for n in range(6)
         ]
         await _until(lambda: len(started) == 1)
         clean = asyncio.create_task(verifier.run(check, "clean", "", priority=0))
@@ -198,9 +197,7 @@ async def test_finding_4_a_full_queue_turns_away_the_worst_standing_first() -> N
     try:
         first = asyncio.create_task(verifier.run(check, "", "", priority=0))
         await asyncio.sleep(0)
-        waiting = [
-            asyncio.create_task(verifier.run(check, "", "", priority=p)) for p in (3, 7)
-        ]
+        waiting = [asyncio.create_task(verifier.run(check, "", "", priority=p)) for p in (3, 7)]
         await asyncio.sleep(0)
         with pytest.raises(Throttled):  # no better than anyone waiting: turned away
             await verifier.run(check, "", "", priority=9)
