@@ -153,7 +153,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         # The client address (which the log-in throttles count by) from X-Forwarded-For,
         # believed only from these proxies (README, "Behind a proxy").
         proxy_headers=True,
-        forwarded_allow_ips=settings.forwarded_allow_ips,
+        forwarded_allow_ips=settings.forwarded_allow_ips or None,
         loop="auto",
         http="auto",
         timeout_graceful_shutdown=5,

@@ -110,9 +110,11 @@ class Settings(BaseSettings):
         "cores, each takes 64 MiB while it runs.",
     )
     forwarded_allow_ips: str = Field(
-        "127.0.0.1",
-        description="Proxies (comma-separated addresses, or *) whose X-Forwarded-For and "
-        "X-Forwarded-Proto are believed: the client address the log-in throttles count by.",
+        "",
+        description="Proxies (comma-separated addresses or networks, or *) whose "
+        "X-Forwarded-For and X-Forwarded-Proto are believed: the client address the "
+        "authentication throttles count by. Empty: uvicorn's FORWARDED_ALLOW_IPS, else "
+        "127.0.0.1.",
     )
     contact_email: str = Field(
         "",
