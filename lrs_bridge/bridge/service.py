@@ -179,6 +179,9 @@ class BridgeService:
     async def list_sources(self) -> list[Source]:
         return await self.storage.list_sources()
 
+    async def source_names(self) -> list[str]:
+        return [source.name for source in await self.storage.list_sources()]
+
     async def get_source(self, name: str) -> Source:
         source = await self.storage.get_source(name)
         if source is None:
