@@ -151,6 +151,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
         port=settings.port,
         log_level=settings.log_level,
         access_log=False,  # request lines carry agents' e-mail addresses in query strings
+        # The client address (which the log-in throttles count by) from X-Forwarded-For,
+        # believed only from these proxies (README, "Behind a proxy").
+        proxy_headers=True,
+        forwarded_allow_ips=settings.forwarded_allow_ips or None,
         loop="auto",
         http="auto",
         timeout_graceful_shutdown=5,
@@ -343,10 +347,21 @@ def cmd_users_password(args: argparse.Namespace) -> int:
 
     async def action(services: Services) -> int:
         try:
-            user = await services.people.set_password(args.user, password)
+            change = await services.people.set_password(
+                args.user, password, revoke_tokens=args.revoke_tokens
+            )
         except PeopleError as error:
             raise CliError(str(error)) from None
-        print(f"password set for user {user.id}")
+        print(f"password set for user {change.user.id}; every session of theirs has ended")
+        if change.revoked:
+            print(f"API tokens revoked: {' '.join(change.revoked)}")
+        elif change.kept:
+            print(
+                f"API tokens kept (still valid): {' '.join(change.kept)};"
+                " revoke them with --revoke-tokens"
+            )
+        else:
+            print("no API tokens")
         return 0
 
     return _with_services(args, action)
@@ -707,6 +722,11 @@ def _add_users(commands: Any) -> None:
     )
     _add_database(password)
     password.add_argument("user", metavar="USER", help="user id or e-mail address")
+    password.add_argument(
+        "--revoke-tokens",
+        action="store_true",
+        help="also revoke the person's API tokens (do so when the password may be known)",
+    )
     password.set_defaults(func=cmd_users_password)
 
 

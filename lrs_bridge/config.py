@@ -91,10 +91,30 @@ class Settings(BaseSettings):
     session_hours: int = Field(
         8, ge=1, le=24 * 30, description="Hours a web log-in lasts without activity."
     )
-    secure_cookies: bool = Field(
-        False,
-        description="Mark session cookies Secure (true when the service is reached over "
-        "HTTPS, as behind a TLS-terminating proxy).",
+    session_max_hours: int = Field(
+        12,
+        ge=1,
+        le=24 * 30,
+        description="Hours a web log-in lasts at most, however active (then log in again).",
+    )
+    secure_cookies: bool | None = Field(
+        None,
+        description="Mark session cookies Secure (sent over HTTPS only); unset: true when "
+        "LRS_BRIDGE_PUBLIC_URL starts with https://.",
+    )
+    auth_concurrency: int = Field(
+        2,
+        ge=1,
+        le=64,
+        description="Most password (Argon2) checks run at once; about the number of CPU "
+        "cores, each takes 64 MiB while it runs.",
+    )
+    forwarded_allow_ips: str = Field(
+        "",
+        description="Proxies (comma-separated addresses or networks, or *) whose "
+        "X-Forwarded-For and X-Forwarded-Proto are believed: the client address the "
+        "authentication throttles count by. Empty: uvicorn's FORWARDED_ALLOW_IPS, else "
+        "127.0.0.1.",
     )
     contact_email: str = Field(
         "",
@@ -142,6 +162,13 @@ class Settings(BaseSettings):
     @property
     def base_url(self) -> str:
         return (self.public_url or f"http://{self.host}:{self.port}").rstrip("/")
+
+    @property
+    def cookies_secure(self) -> bool:
+        """Whether session cookies are Secure: as set, else by the public URL's scheme."""
+        if self.secure_cookies is not None:
+            return self.secure_cookies
+        return self.public_url.lower().startswith("https://")
 
 
 def load_settings(**overrides: object) -> Settings:

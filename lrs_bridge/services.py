@@ -7,6 +7,7 @@ import hmac
 from dataclasses import dataclass
 
 from lrs_bridge.auth.credentials import CredentialService
+from lrs_bridge.auth.limits import AuthLimits
 from lrs_bridge.bridge.service import BridgeService
 from lrs_bridge.config import Settings
 from lrs_bridge.people.audit import AuditLog
@@ -33,6 +34,7 @@ class Services:
     bridge: BridgeService
     reminders: WorkshopReminders
     reminder_scheduler: ReminderScheduler | None
+    limits: AuthLimits
 
     @classmethod
     def build(cls, settings: Settings) -> Services:
@@ -62,17 +64,20 @@ class Services:
             offset_days=settings.reminder_offsets_days,
             sender=settings.mail_from_name,
         )
+        # One set of throttles and one cap on Argon2 for every kind of authentication.
+        limits = AuthLimits(settings.auth_concurrency)
         return cls(
             settings=settings,
             store=store,
             statements=statements,
-            credentials=CredentialService(store, settings.base_url),
+            credentials=CredentialService(store, settings.base_url, limits),
             reports=reports,
-            people=PeopleService(people, audit),
+            people=PeopleService(people, audit, limits),
             audit=audit,
             bridge=bridge,
             reminders=reminders,
             reminder_scheduler=scheduler,
+            limits=limits,
         )
 
     async def open(self, *, background: bool = False) -> None:
@@ -92,6 +97,7 @@ class Services:
         await self.bridge.stop()
         await self.reports.stop()
         await self.store.close()
+        self.limits.close()
 
 
 def smtp_settings(settings: Settings) -> SmtpSettings:

@@ -415,6 +415,14 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "sv": "Formuläret kunde inte läsas",
         "en": "The form could not be read",
     },
+    "web.error.too_large": {
+        "sv": "Det du skickade är för stort",
+        "en": "What you sent is too large",
+    },
+    "web.error.form_type": {
+        "sv": "Formuläret skickades på ett sätt som sidan inte tar emot",
+        "en": "The form was sent in a way this page does not accept",
+    },
     "web.error.csrf": {
         "sv": "Formuläret har gått ut",
         "en": "The form has expired",
@@ -1234,7 +1242,7 @@ _MONTHS_EN = (
 )
 
 
-def text(key: str, language: str = DEFAULT_LANGUAGE, **values: Any) -> str:
+def text(key: str, language: str = DEFAULT_LANGUAGE, /, **values: Any) -> str:
     entry = CATALOGUE[key]
     template = entry.get(language) or entry[DEFAULT_LANGUAGE]
     return template.format(**values)

@@ -34,18 +34,16 @@ ROOT = Path(__file__).resolve().parent.parent
 
 @pytest.fixture(autouse=True)
 def cheap_argon2(monkeypatch: pytest.MonkeyPatch) -> None:
-    """In-process tests hash secrets with the cheapest Argon2id parameters: still Argon2id
+    """In-process tests hash passwords with the cheapest Argon2id parameters: still Argon2id
     (tests read the database to check that), without 0.2 s per hash and per verification,
     which made credential set-up most of the suite's time. Server processes started by
     tests (``live_server``, ``run_cli``) keep the real parameters."""
     from argon2 import PasswordHasher
 
-    from lrs_bridge.auth import credentials
-    from lrs_bridge.people import service as people
+    from lrs_bridge.auth import hashing
 
     cheap = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
-    monkeypatch.setattr(credentials, "_hasher", cheap)
-    monkeypatch.setattr(people, "_hasher", cheap)
+    monkeypatch.setattr(hashing, "_hasher", cheap)
 
 
 # --- storage engines ------------------------------------------------------------------

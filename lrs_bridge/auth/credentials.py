@@ -1,30 +1,28 @@
-"""xAPI client credentials: key/secret pairs whose secrets are stored only as Argon2 hashes.
+"""xAPI client credentials: key/secret pairs whose secrets are stored only as hashes.
 
-Verifying Argon2 takes tens of milliseconds by design, far too slow to pay on every
-statement. A verified (key, secret) is remembered in memory as a keyed BLAKE2 digest of
-the secret, compared in constant time; the credential's row is still read on every request
-(one indexed look-up), so a credential revoked from the CLI, in another process or on
-another instance, stops working at once.
+The secret is 192 random bits, kept as its SHA-256 (``lrs_bridge.auth.hashing`` says why
+no Argon2): checking it costs microseconds, so it is checked on every request against the
+credential's row, read afresh each time (one indexed look-up), and a credential revoked
+from the CLI, in another process or on another instance, stops working at once. A
+credential made before keeps its Argon2 hash until its first right secret, which is then
+stored in the new form. Wrong secrets are throttled (``lrs_bridge.auth.limits``).
 """
 
 from __future__ import annotations
 
-import asyncio
 import base64
-import hashlib
-import hmac
+import logging
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
-
+from lrs_bridge.auth.hashing import hash_machine_secret, is_legacy
+from lrs_bridge.auth.limits import AuthLimits
 from lrs_bridge.auth.scopes import check_scopes
 from statements.storage.base import Credential, Store
 
-_hasher = PasswordHasher()
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,14 +53,10 @@ def parse_basic(header: str | None) -> tuple[str, str] | None:
 
 
 class CredentialService:
-    def __init__(self, store: Store, base_url: str) -> None:
+    def __init__(self, store: Store, base_url: str, limits: AuthLimits | None = None) -> None:
         self.store = store
         self.base_url = base_url
-        self._pepper = secrets.token_bytes(32)
-        self._verified: dict[str, bytes] = {}
-
-    def _digest(self, secret: str) -> bytes:
-        return hashlib.blake2b(secret.encode(), key=self._pepper, digest_size=32).digest()
+        self.limits = limits or AuthLimits()
 
     async def create(self, label: str, scopes: list[str]) -> NewCredential:
         if not label.strip():
@@ -74,7 +68,7 @@ class CredentialService:
         secret = secrets.token_urlsafe(24)
         credential = Credential(
             key=key,
-            secret_hash=_hasher.hash(secret),
+            secret_hash=hash_machine_secret(secret),
             label=label.strip(),
             scopes=tuple(dict.fromkeys(scopes)),
             created_at=datetime.now(UTC),
@@ -83,7 +77,6 @@ class CredentialService:
         return NewCredential(credential, secret)
 
     async def revoke(self, key: str) -> bool:
-        self._verified.pop(key, None)
         return await self.store.revoke_credential(key, datetime.now(UTC))
 
     def authority(self, credential: Credential) -> dict[str, Any]:
@@ -93,27 +86,24 @@ class CredentialService:
             "account": {"homePage": self.base_url, "name": credential.key},
         }
 
-    async def authenticate(self, key: str, secret: str) -> Client | None:
+    async def authenticate(self, key: str, secret: str, client: str = "local") -> Client | None:
+        """The client these are the key and secret of, or None; ``client`` is the address
+        the request came from. Raises ``Throttled`` beyond the limits of wrong secrets."""
         credential = await self.store.get_credential(key)
         if credential is None or not credential.active:
-            self._verified.pop(key, None)
+            self.limits.failed_machine(client)
             return None
-        digest = self._digest(secret)
-        known = self._verified.get(key)
-        if known is None or not hmac.compare_digest(known, digest):
-            if not await asyncio.to_thread(_verify, credential.secret_hash, secret):
-                return None
-            self._verified[key] = digest
+        subject = "xapi:" + key
+        stored = credential.secret_hash
+        if not await self.limits.check_machine_secret(client, subject, stored, secret):
+            return None
+        if is_legacy(stored):
+            upgraded = hash_machine_secret(secret)
+            if await self.store.replace_credential_hash(key, stored, upgraded):
+                log.info("credential %s: secret hash upgraded from Argon2 to SHA-256", key)
         return Client(
             key=credential.key,
             label=credential.label,
             scopes=frozenset(credential.scopes),
             authority=self.authority(credential),
         )
-
-
-def _verify(secret_hash: str, secret: str) -> bool:
-    try:
-        return _hasher.verify(secret_hash, secret)
-    except (VerificationError, InvalidHashError):
-        return False

@@ -26,6 +26,7 @@ from starlette.responses import Response
 
 from lrs_bridge.auth.access import Action, Principal, may, may_see
 from lrs_bridge.auth.credentials import Client, parse_basic
+from lrs_bridge.auth.limits import Throttled
 from lrs_bridge.auth.scopes import SCOPES_GRANTING, Permission
 from lrs_bridge.http.responses import error_response
 from lrs_bridge.services import Services
@@ -59,11 +60,34 @@ def services(request: Request) -> Services:
     return found
 
 
+def client_address(request: Request) -> str:
+    """Where the request comes from (behind a trusted proxy, from X-Forwarded-For: see
+    LRS_BRIDGE_FORWARDED_ALLOW_IPS); what the authentication throttles count by."""
+    return request.client.host if request.client else "unknown"
+
+
+def throttled_response(throttled: Throttled) -> Response:
+    """429 for too many wrong secrets from one client or for one key."""
+    return error_response(
+        429,
+        "too many failed authentications; try again later",
+        [
+            {
+                "path": "Authorization",
+                "rule": "throttle",
+                "message": f"retry after {throttled.seconds} seconds",
+            }
+        ],
+        headers={"Retry-After": str(throttled.seconds)},
+    )
+
+
 async def authenticate(request: Request) -> Client | None:
+    """The xAPI client of the request's Basic credentials; raises ``Throttled``."""
     pair = parse_basic(request.headers.get("authorization"))
     if pair is None:
         return None
-    return await services(request).credentials.authenticate(*pair)
+    return await services(request).credentials.authenticate(*pair, client_address(request))
 
 
 def guarded(
@@ -78,7 +102,10 @@ def guarded(
                 f"{request.method} is not allowed here",
                 [{"path": "method", "rule": "method", "message": request.method}],
             )
-        client = await authenticate(request)
+        try:
+            client = await authenticate(request)
+        except Throttled as throttled:
+            return throttled_response(throttled)
         if client is None:
             return error_response(
                 401,
@@ -116,10 +143,11 @@ def parse_bearer(header: str | None) -> str | None:
 
 
 async def authenticate_person(request: Request) -> Principal | None:
+    """The person of the request's bearer token; raises ``Throttled``."""
     token = parse_bearer(request.headers.get("authorization"))
     if token is None:
         return None
-    return await services(request).people.authenticate(token)
+    return await services(request).people.authenticate(token, client_address(request))
 
 
 def not_found(noun: str, path: str) -> Response:
@@ -158,7 +186,10 @@ def people_guarded(
                 f"{request.method} is not allowed here",
                 [{"path": "method", "rule": "method", "message": request.method}],
             )
-        principal = await authenticate_person(request)
+        try:
+            principal = await authenticate_person(request)
+        except Throttled as throttled:
+            return throttled_response(throttled)
         if principal is None:
             return error_response(
                 401,

@@ -22,6 +22,8 @@ class User:
     created_at: datetime
     disabled_at: datetime | None = None
     has_password: bool = False
+    session_generation: int = 0
+    """Sessions issued in another generation are over (log-out, password change, disable)."""
 
     @property
     def active(self) -> bool:
@@ -101,14 +103,20 @@ class PeopleStorage(abc.ABC):
     async def password_hash(self, user_id: int) -> str | None: ...
 
     @abc.abstractmethod
-    async def set_password_hash(self, user_id: int, password_hash: str) -> None: ...
+    async def set_password_hash(self, user_id: int, password_hash: str) -> None:
+        """Store a new password hash and end the person's sessions (a new generation)."""
+
+    @abc.abstractmethod
+    async def end_sessions(self, user_id: int) -> None:
+        """End every session of the person (a new session generation)."""
 
     @abc.abstractmethod
     async def list_users(self) -> list[User]: ...
 
     @abc.abstractmethod
     async def disable_user(self, user_id: int, now: datetime) -> bool:
-        """Disable a person and revoke their tokens; False if already disabled."""
+        """Disable a person, revoke their tokens and end their sessions; False if already
+        disabled."""
 
     @abc.abstractmethod
     async def add_token(self, token_id: str, user_id: int, secret_hash: str, now: datetime) -> None:
@@ -116,6 +124,15 @@ class PeopleStorage(abc.ABC):
 
     @abc.abstractmethod
     async def token_check(self, token_id: str) -> TokenCheck | None: ...
+
+    @abc.abstractmethod
+    async def replace_token_hash(self, token_id: str, old: str, new: str) -> bool:
+        """Store ``new`` as the token's secret hash if it is still ``old`` (an upgrade of
+        the hash's form on first use)."""
+
+    @abc.abstractmethod
+    async def revoke_tokens_of(self, user_id: int, now: datetime) -> list[str]:
+        """Revoke every active token of the person; the ids revoked."""
 
     @abc.abstractmethod
     async def tokens_of(self, user_id: int) -> list[TokenInfo]: ...

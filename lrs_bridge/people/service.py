@@ -1,34 +1,30 @@
 """People accounts and their personal API tokens.
 
-A token reads ``lrsb_<id>_<secret>``: the public id finds the row, the secret is checked
-against its Argon2 hash. Argon2 is slow by design, so a verified (id, secret) is remembered
-in memory as a keyed BLAKE2 digest of the secret, compared in constant time; the token's
-row and its owner's are still read on every request, so a token revoked or a person
-disabled (from the CLI, in another process) stops working at once.
+A token reads ``lrsb_<id>_<secret>``: the public id finds the row, the 256-bit secret is
+checked against its SHA-256 (``lrs_bridge.auth.hashing``; a token made before keeps its
+Argon2 hash until its first right use, then gets the new form). The token's row and its
+owner's are read on every request, so a token revoked or a person disabled (from the CLI,
+in another process) stops working at once. Passwords are Argon2id; every check of one,
+and every wrong secret, goes through the limits of ``lrs_bridge.auth.limits``.
 """
 
 from __future__ import annotations
 
 import asyncio
-import hashlib
-import hmac
 import logging
 import re
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
-
 from lrs_bridge.auth.access import Principal, Role
+from lrs_bridge.auth.hashing import hash_machine_secret, hash_password, is_legacy
+from lrs_bridge.auth.limits import AuthLimits
 from lrs_bridge.people.audit import AuditLog
 from lrs_bridge.people.model import TOKEN_PREFIX, NewUser, PeopleStorage, TokenInfo, User
 from reports import places
 
 log = logging.getLogger(__name__)
-
-_hasher = PasswordHasher()
 
 MIN_PASSWORD_LENGTH = 12
 _EMAIL = re.compile(r"^[^@\s<>\",;]+@[^@\s<>\",;]+\.[^@\s<>\",;.]+$")
@@ -43,6 +39,16 @@ class PeopleError(ValueError):
 class NewToken:
     info: TokenInfo
     token: str
+
+
+@dataclass(frozen=True, slots=True)
+class PasswordChange:
+    """A password set: every session of the person ended; their API tokens revoked
+    (``revoked``) or kept (``kept``), as asked."""
+
+    user: User
+    revoked: list[str]
+    kept: list[str]
 
 
 def check_place(
@@ -103,14 +109,12 @@ def parse_token(token: str) -> tuple[str, str] | None:
 
 
 class PeopleService:
-    def __init__(self, storage: PeopleStorage, audit: AuditLog) -> None:
+    def __init__(
+        self, storage: PeopleStorage, audit: AuditLog, limits: AuthLimits | None = None
+    ) -> None:
         self.storage = storage
         self.audit = audit
-        self._pepper = secrets.token_bytes(32)
-        self._verified: dict[str, bytes] = {}
-
-    def _digest(self, secret: str) -> bytes:
-        return hashlib.blake2b(secret.encode(), key=self._pepper, digest_size=32).digest()
+        self.limits = limits or AuthLimits()
 
     # --- accounts -----------------------------------------------------------------------
 
@@ -132,7 +136,7 @@ class PeopleService:
         county, municipality = check_place(role, county, municipality)
         password_hash = None
         if password is not None:
-            password_hash = await asyncio.to_thread(_hasher.hash, check_password(password))
+            password_hash = await asyncio.to_thread(hash_password, check_password(password))
         try:
             user = await self.storage.create_user(
                 NewUser(email, role, county, municipality, password_hash), datetime.now(UTC)
@@ -160,33 +164,60 @@ class PeopleService:
             raise PeopleError(f"no person {ref!r}")
         if not await self.storage.disable_user(user.id, datetime.now(UTC)):
             raise PeopleError(f"person {user.id} is disabled already")
-        for token in await self.storage.tokens_of(user.id):
-            self._verified.pop(token.id, None)
         await self.audit.record(actor, "user.disable", "user", str(user.id), user.county)
         disabled = await self.storage.user_by_id(user.id)
         assert disabled is not None
         return disabled
 
-    async def set_password(self, ref: str, password: str, actor: Principal | None = None) -> User:
+    async def set_password(
+        self,
+        ref: str,
+        password: str,
+        actor: Principal | None = None,
+        *,
+        revoke_tokens: bool = False,
+    ) -> PasswordChange:
+        """Set a person's password, which ends every session of theirs; with
+        ``revoke_tokens`` their API tokens are revoked too (say so to whoever asked)."""
         user = await self.find_user(ref)
         if user is None or not user.active:
             raise PeopleError(f"no active person {ref!r}")
-        password_hash = await asyncio.to_thread(_hasher.hash, check_password(password))
+        password_hash = await asyncio.to_thread(hash_password, check_password(password))
         await self.storage.set_password_hash(user.id, password_hash)
-        await self.audit.record(actor, "user.password", "user", str(user.id), user.county)
-        return user
+        revoked: list[str] = []
+        if revoke_tokens:
+            revoked = await self.storage.revoke_tokens_of(user.id, datetime.now(UTC))
+        kept = [token.id for token in await self.storage.tokens_of(user.id) if token.active]
+        await self.audit.record(
+            actor,
+            "user.password",
+            "user",
+            str(user.id),
+            user.county,
+            tokens_revoked=len(revoked),
+            tokens_kept=len(kept),
+        )
+        return PasswordChange(user, revoked, kept)
 
-    async def verify_password(self, email: str, password: str) -> Principal | None:
-        """The person whose e-mail and password these are (for the web pages' log-in)."""
-        user = await self.storage.user_by_email(email)
-        if user is None or not user.active:
+    async def end_sessions(self, user_id: int) -> None:
+        """End every session of the person, on every instance (the web log-out)."""
+        await self.storage.end_sessions(user_id)
+
+    async def verify_password(
+        self, email: str, password: str, client: str = "local"
+    ) -> User | None:
+        """The person whose e-mail and password these are (for the web pages' log-in);
+        ``client`` is the address the attempt comes from. Unknown, disabled and known
+        addresses take the same time (a dummy hash is checked for the first two). Raises
+        ``Throttled`` when the client may not try now."""
+        key = email.strip().lower()
+        user = await self.storage.user_by_email(key)
+        password_hash = None
+        if user is not None and user.active:
+            password_hash = await self.storage.password_hash(user.id)
+        if not await self.limits.check_password(client, key, password_hash, password):
             return None
-        password_hash = await self.storage.password_hash(user.id)
-        if password_hash is None:
-            return None
-        if not await asyncio.to_thread(_verify, password_hash, password):
-            return None
-        return user.principal()
+        return user
 
     # --- tokens -------------------------------------------------------------------------
 
@@ -197,7 +228,7 @@ class PeopleService:
             raise PeopleError(f"no active person {ref!r}")
         token_id = secrets.token_hex(8)
         secret = secrets.token_urlsafe(32)
-        secret_hash = await asyncio.to_thread(_hasher.hash, secret)
+        secret_hash = hash_machine_secret(secret)
         now = datetime.now(UTC)
         await self.storage.add_token(token_id, user.id, secret_hash, now)
         await self.audit.record(actor, "token.create", "token", token_id, user.county, user=user.id)
@@ -213,7 +244,6 @@ class PeopleService:
         parsed = parse_token(token_id)
         if parsed is not None:  # the whole token pasted: revoke it by its id
             token_id = parsed[0]
-        self._verified.pop(token_id, None)
         revoked = await self.storage.revoke_token(token_id, datetime.now(UTC))
         if revoked is None:
             raise PeopleError(f"no active token {token_id!r}")
@@ -228,28 +258,23 @@ class PeopleService:
         )
         return revoked
 
-    async def authenticate(self, token: str) -> Principal | None:
-        """The person a bearer token belongs to, or None (unknown, wrong, revoked, disabled)."""
+    async def authenticate(self, token: str, client: str = "local") -> Principal | None:
+        """The person a bearer token belongs to, or None (unknown, wrong, revoked,
+        disabled); ``client`` is the address the request came from. Raises ``Throttled``
+        beyond the limits of wrong tokens."""
         parsed = parse_token(token)
         if parsed is None:
+            self.limits.failed_machine(client)
             return None
         token_id, secret = parsed
         check = await self.storage.token_check(token_id)
         if check is None or not check.active:
-            self._verified.pop(token_id, None)
+            self.limits.failed_machine(client)
             return None
-        digest = self._digest(secret)
-        known = self._verified.get(token_id)
-        if known is None or not hmac.compare_digest(known, digest):
-            if not await asyncio.to_thread(_verify, check.secret_hash, secret):
-                log.info("a wrong secret for API token %s", token_id)
-                return None
-            self._verified[token_id] = digest
+        stored = check.secret_hash
+        if not await self.limits.check_machine_secret(client, "token:" + token_id, stored, secret):
+            log.info("a wrong secret for API token %s", token_id)
+            return None
+        if is_legacy(stored):
+            await self.storage.replace_token_hash(token_id, stored, hash_machine_secret(secret))
         return check.user.principal()
-
-
-def _verify(secret_hash: str, secret: str) -> bool:
-    try:
-        return _hasher.verify(secret_hash, secret)
-    except (VerificationError, InvalidHashError):
-        return False

@@ -33,7 +33,7 @@ def people_storage(store: Store) -> PeopleStorage:
 
 USER_COLUMNS = (
     "users.id, users.email, users.role, users.county, users.municipality, users.created_at,"
-    " users.disabled_at, users.password_hash IS NOT NULL"
+    " users.disabled_at, users.password_hash IS NOT NULL, users.session_generation"
 )
 
 
@@ -43,7 +43,7 @@ def moment_of(micros: int | None) -> datetime | None:
 
 def user_of(row: Iterable[Any]) -> User:
     """A person from their row (``USER_COLUMNS``), on either engine."""
-    id_, email, role, county, municipality, created_at, disabled_at, has_password = row
+    id_, email, role, county, municipality, created_at, disabled_at, has_password, generation = row
     return User(
         id=id_,
         email=email,
@@ -53,6 +53,7 @@ def user_of(row: Iterable[Any]) -> User:
         created_at=from_micros(created_at),
         disabled_at=moment_of(disabled_at),
         has_password=bool(has_password),
+        session_generation=generation,
     )
 
 

@@ -91,13 +91,24 @@ class PostgresPeopleStorage(PeopleStorage):
     async def set_password_hash(self, user_id: int, password_hash: str) -> None:
         async with self.store._transaction() as conn:
             await conn.execute(
-                "UPDATE users SET password_hash = $1 WHERE id = $2", password_hash, user_id
+                "UPDATE users SET password_hash = $1, session_generation = session_generation + 1"
+                " WHERE id = $2",
+                password_hash,
+                user_id,
+            )
+
+    async def end_sessions(self, user_id: int) -> None:
+        async with self.store._transaction() as conn:
+            await conn.execute(
+                "UPDATE users SET session_generation = session_generation + 1 WHERE id = $1",
+                user_id,
             )
 
     async def disable_user(self, user_id: int, now: datetime) -> bool:
         async with self.store._transaction() as conn:
             status = await conn.execute(
-                "UPDATE users SET disabled_at = $1 WHERE id = $2 AND disabled_at IS NULL",
+                "UPDATE users SET disabled_at = $1, session_generation = session_generation + 1"
+                " WHERE id = $2 AND disabled_at IS NULL",
                 to_micros(now),
                 user_id,
             )
@@ -131,6 +142,26 @@ class PostgresPeopleStorage(PeopleStorage):
         secret_hash, revoked_at, *user_row = rows[0]
         user = user_of(user_row)
         return TokenCheck(secret_hash, revoked_at is None and user.active, user)
+
+    async def replace_token_hash(self, token_id: str, old: str, new: str) -> bool:
+        async with self.store._transaction() as conn:
+            status = await conn.execute(
+                "UPDATE user_tokens SET secret_hash = $1 WHERE id = $2 AND secret_hash = $3",
+                new,
+                token_id,
+                old,
+            )
+        return affected_rows(status) == 1
+
+    async def revoke_tokens_of(self, user_id: int, now: datetime) -> list[str]:
+        async with self.store._transaction() as conn:
+            rows = await conn.fetch(
+                "UPDATE user_tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL"
+                " RETURNING id",
+                to_micros(now),
+                user_id,
+            )
+        return sorted(row[0] for row in rows)
 
     async def tokens_of(self, user_id: int) -> list[TokenInfo]:
         rows = await self.store._read(

@@ -81,7 +81,18 @@ class SQLitePeopleStorage(PeopleStorage):
     async def set_password_hash(self, user_id: int, password_hash: str) -> None:
         def apply(conn: sqlite3.Connection) -> None:
             conn.execute(
-                "UPDATE users SET password_hash = ? WHERE id = ?", (password_hash, user_id)
+                "UPDATE users SET password_hash = ?, session_generation = session_generation + 1"
+                " WHERE id = ?",
+                (password_hash, user_id),
+            )
+
+        await self.store.write(apply)
+
+    async def end_sessions(self, user_id: int) -> None:
+        def apply(conn: sqlite3.Connection) -> None:
+            conn.execute(
+                "UPDATE users SET session_generation = session_generation + 1 WHERE id = ?",
+                (user_id,),
             )
 
         await self.store.write(apply)
@@ -89,7 +100,8 @@ class SQLitePeopleStorage(PeopleStorage):
     async def disable_user(self, user_id: int, now: datetime) -> bool:
         def apply(conn: sqlite3.Connection) -> bool:
             cursor = conn.execute(
-                "UPDATE users SET disabled_at = ? WHERE id = ? AND disabled_at IS NULL",
+                "UPDATE users SET disabled_at = ?, session_generation = session_generation + 1"
+                " WHERE id = ? AND disabled_at IS NULL",
                 (to_micros(now), user_id),
             )
             conn.execute(
@@ -123,6 +135,36 @@ class SQLitePeopleStorage(PeopleStorage):
         secret_hash, revoked_at, *user_row = rows[0]
         user = user_of(user_row)
         return TokenCheck(secret_hash, revoked_at is None and user.active, user)
+
+    async def replace_token_hash(self, token_id: str, old: str, new: str) -> bool:
+        def apply(conn: sqlite3.Connection) -> bool:
+            cursor = conn.execute(
+                "UPDATE user_tokens SET secret_hash = ? WHERE id = ? AND secret_hash = ?",
+                (new, token_id, old),
+            )
+            return cursor.rowcount == 1
+
+        replaced: bool = await self.store.write(apply)
+        return replaced
+
+    async def revoke_tokens_of(self, user_id: int, now: datetime) -> list[str]:
+        def apply(conn: sqlite3.Connection) -> list[str]:
+            ids = [
+                row[0]
+                for row in conn.execute(
+                    "SELECT id FROM user_tokens WHERE user_id = ? AND revoked_at IS NULL"
+                    " ORDER BY created_at, id",
+                    (user_id,),
+                )
+            ]
+            conn.execute(
+                "UPDATE user_tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL",
+                (to_micros(now), user_id),
+            )
+            return ids
+
+        revoked: list[str] = await self.store.write(apply)
+        return revoked
 
     async def tokens_of(self, user_id: int) -> list[TokenInfo]:
         rows = await self.store._read(

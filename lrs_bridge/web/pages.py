@@ -1,10 +1,19 @@
 """The web pages: routes, the one gate every page goes through, and the page handlers.
 
 Every page is declared with the ``Action`` each method needs and, when its path names an
-object, the same ``Locator`` the API uses; ``Gate`` loads the signed session, checks the
-CSRF token of every POST, finds the person, and asks ``lrs_bridge.http.guard.refusal``
-(the API's permission check) before the handler runs. An object outside the person's
-scope gets the same "not found" page as one that does not exist.
+object, the same ``Locator`` the API uses; the gate (``page``) loads the signed session,
+bounds and checks the CSRF token of every POST, finds the person (their session must be of
+their current generation), and asks ``lrs_bridge.http.guard.refusal`` (the API's
+permission check) before the handler runs. An object outside the person's scope gets the
+same "not found" page as one that does not exist.
+
+Bodies are bounded before they are parsed (security review 2026-12, finding 5): a form is
+``application/x-www-form-urlencoded`` of at most ``MAX_FORM_BYTES``, its Content-Length
+checked before anything is read and its streamed size counted (chunked bodies too); only
+the participant-list upload (``upload=True``) takes ``multipart/form-data``, up to
+``LRS_BRIDGE_MAX_BODY_BYTES``, and its body is read only after the session and the
+permission check have passed (its CSRF token, a form field, is checked before the handler
+sees the file). Anything else is answered 413 or 415 unread.
 
 Texts come from the catalogue (``reports.texts``, keys ``web.*``) in the session's
 language; templates are Jinja2 with autoescaping.
@@ -16,7 +25,7 @@ import base64
 import binascii
 import logging
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -31,18 +40,19 @@ from starlette.routing import Route
 
 from lrs_bridge.auth.access import Action, OutOfScope, Principal, Role, county_filter, may
 from lrs_bridge.auth.access import municipality_filter as own_municipality
+from lrs_bridge.auth.limits import Throttled
 from lrs_bridge.config import Settings
 from lrs_bridge.http.api.readiness import content_disposition
 from lrs_bridge.http.api.routes import COUNTY, WORKSHOP
-from lrs_bridge.http.guard import Locator, refusal, services
+from lrs_bridge.http.body import read_body
+from lrs_bridge.http.guard import Locator, client_address, refusal, services
 from lrs_bridge.services import Services
 from lrs_bridge.web import charts
 from lrs_bridge.web.session import Session, Sessions, check_csrf
-from lrs_bridge.web.throttle import LoginThrottle
 from reports.model import ParticipantReadiness, StatusTotals
 from reports.roster import ImportRejected
 from reports.texts import CATALOGUE, LANGUAGES, long_date, text
-from statements.errors import XapiError
+from statements.errors import PayloadTooLarge, XapiError
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +60,10 @@ STOCKHOLM = ZoneInfo("Europe/Stockholm")
 STATIC = Path(__file__).parent / "static"
 STATUSES = charts.STATUSES
 SORTS = ("municipality", "name", "status", "completed")
+MAX_FORM_BYTES = 64 * 1024
+"""Largest body of a web form other than the participant-list upload."""
+FORM = "application/x-www-form-urlencoded"
+UPLOAD_FORM = "multipart/form-data"
 
 SECURITY_HEADERS = {
     "Content-Security-Policy": (
@@ -65,14 +79,16 @@ SECURITY_HEADERS = {
 
 
 class Web:
-    """What the pages share: templates, sessions, the login throttle."""
+    """What the pages share: templates and sessions."""
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.sessions = Sessions(
-            settings.session_secret, settings.session_hours, settings.secure_cookies
+            settings.session_secret,
+            settings.session_hours,
+            settings.session_max_hours,
+            settings.cookies_secure,
         )
-        self.throttle = LoginThrottle()
         self.templates = Environment(
             loader=PackageLoader("lrs_bridge.web", "templates"),
             autoescape=select_autoescape(["html"]),
@@ -104,7 +120,7 @@ class Ctx:
     def language(self) -> str:
         return self.session.language
 
-    def t(self, key: str, **values: Any) -> str:
+    def t(self, key: str, /, **values: Any) -> str:
         return text(key, self.language, **values)
 
     def may(self, action: Action) -> bool:
@@ -161,41 +177,88 @@ def _safe_next(value: str | None) -> str:
 PageHandler = Callable[[Ctx], Awaitable[Response]]
 
 
+def _media_type(request: Request) -> str:
+    return request.headers.get("content-type", "").partition(";")[0].strip().lower()
+
+
+def _refuse_unread(ctx: Ctx, limit: int, types: tuple[str, ...]) -> Response | None:
+    """413 or 415 for a POST body that may not be read at all: a Content-Length over
+    ``limit``, or a type the page does not take (no content type is an empty form)."""
+    request = ctx.request
+    length = request.headers.get("content-length", "")
+    if length.isdigit() and int(length) > limit:
+        return too_large(ctx)
+    media_type = _media_type(request)
+    if media_type and media_type not in types:
+        return ctx.render("error.html", 415, title=ctx.t("web.error.form_type"))
+    return None
+
+
+async def _read_form(ctx: Ctx, limit: int, max_files: int) -> Response | None:
+    """Read the form (at most ``limit`` bytes, counted as they come) and check its CSRF
+    token; an error page instead when it is too large, malformed or has a wrong token."""
+    request = ctx.request
+    try:
+        if _media_type(request) in (FORM, UPLOAD_FORM):
+            await read_body(request, limit)
+        ctx.form = await request.form(max_files=max_files, max_fields=50, max_part_size=limit)
+    except PayloadTooLarge:
+        return too_large(ctx)
+    except Exception:
+        return ctx.render("error.html", 400, title=ctx.t("web.error.bad_form"))
+    if not check_csrf(ctx.session, ctx.form.get("csrf")):
+        return ctx.render(
+            "error.html",
+            403,
+            title=ctx.t("web.error.csrf"),
+            message=ctx.t("web.error.csrf_help"),
+        )
+    return None
+
+
 def page(
     handler: PageHandler,
     actions: Mapping[str, Action | None],
     locator: Locator | None = None,
     *,
     public: bool = False,
+    upload: bool = False,
 ) -> Callable[[Request], Awaitable[Response]]:
     """A page behind the one permission check: ``actions`` maps each method to the
-    action it needs (None: any logged-in person; with ``public``, anyone)."""
+    action it needs (None: any logged-in person; with ``public``, anyone). With
+    ``upload``, a POST may bring a file (multipart, up to LRS_BRIDGE_MAX_BODY_BYTES),
+    read only once the person is known to be allowed; other forms are small."""
 
     async def endpoint(request: Request) -> Response:
+        response = await gate(request)
+        if request.method == "POST" and getattr(request, "_body", None) is None:
+            # Answered without reading the body: close the connection rather than let
+            # the server read (and throw away) whatever the client still sends.
+            response.headers["Connection"] = "close"
+        return response
+
+    async def gate(request: Request) -> Response:
         method = "GET" if request.method == "HEAD" else request.method
         session = web(request).sessions.load(request)
         ctx = Ctx(request, session, None)
         if method not in actions:
             return ctx.render("error.html", 405, title=ctx.t("web.error.method"))
         if method == "POST":
-            try:
-                ctx.form = await request.form(
-                    max_files=1,
-                    max_fields=50,
-                    max_part_size=services(request).settings.max_body_bytes,
-                )
-            except Exception:
-                return ctx.render("error.html", 400, title=ctx.t("web.error.bad_form"))
-            if not check_csrf(session, ctx.form.get("csrf")):
-                return ctx.render(
-                    "error.html",
-                    403,
-                    title=ctx.t("web.error.csrf"),
-                    message=ctx.t("web.error.csrf_help"),
-                )
+            types: tuple[str, ...]
+            if upload:
+                limit, types = services(request).settings.max_body_bytes, (FORM, UPLOAD_FORM)
+            else:
+                limit, types = MAX_FORM_BYTES, (FORM,)
+            refused_body = _refuse_unread(ctx, limit, types)
+            if refused_body is None and not upload:
+                refused_body = await _read_form(ctx, limit, max_files=0)
+            if refused_body is not None:
+                return refused_body
         if session.user_id is not None:
             user = await services(request).people.find_user(str(session.user_id))
-            if user is not None and user.active:
+            # The person is read on every request anyway: a disabled person's sessions,
+            # and sessions of an earlier generation (log-out, new password), end here.
+            if user is not None and user.active and user.session_generation == session.generation:
                 ctx.principal = user.principal()
             else:
                 ctx.session = session.logged_out()
@@ -210,6 +273,10 @@ def page(
                     return ctx.render("error.html", 403, title=ctx.t("web.error.forbidden"))
                 if refused == 404:
                     return not_found(ctx)
+        if method == "POST" and upload:
+            refused_body = await _read_form(ctx, limit, max_files=1)
+            if refused_body is not None:
+                return refused_body
         try:
             return await handler(ctx)
         except XapiError as error:
@@ -221,7 +288,14 @@ def page(
     endpoint.actions = dict(actions)  # type: ignore[attr-defined]
     endpoint.locator = locator  # type: ignore[attr-defined]
     endpoint.public = public  # type: ignore[attr-defined]
+    endpoint.upload = upload  # type: ignore[attr-defined]
     return endpoint
+
+
+def too_large(ctx: Ctx) -> Response:
+    response = ctx.render("error.html", 413, title=ctx.t("web.error.too_large"))
+    response.headers["Connection"] = "close"  # the rest of the body is never read
+    return response
 
 
 def not_found(ctx: Ctx) -> Response:
@@ -229,10 +303,6 @@ def not_found(ctx: Ctx) -> Response:
 
 
 # --- log-in, log-out, language --------------------------------------------------------------
-
-
-def _client(request: Request) -> str:
-    return request.client.host if request.client else "unknown"
 
 
 async def login(ctx: Ctx) -> Response:
@@ -243,34 +313,35 @@ async def login(ctx: Ctx) -> Response:
         return ctx.render("login.html", next_url=next_url, email="", error=None)
     email = ctx.value("email").lower()
     password = ctx.form.get("password") if ctx.form is not None else None
-    throttle = web(ctx.request).throttle
-    keys = ("email:" + email, "client:" + _client(ctx.request))
-    wait = throttle.wait(*keys)
-    if wait > 0:
-        minutes = max(1, round(wait / 60))
-        return ctx.render(
+    user = None
+    try:
+        if email and isinstance(password, str) and password:
+            client = client_address(ctx.request)
+            user = await ctx.services.people.verify_password(email, password, client)
+    except Throttled as throttled:
+        response = ctx.render(
             "login.html",
             429,
             next_url=next_url,
             email=email,
-            error=ctx.t("web.login.throttled", minutes=minutes),
+            error=ctx.t("web.login.throttled", minutes=max(1, -(-throttled.seconds // 60))),
         )
-    principal = None
-    if email and isinstance(password, str) and password:
-        principal = await ctx.services.people.verify_password(email, password)
-    if principal is None:
-        throttle.failed(*keys)
+        response.headers["Retry-After"] = str(throttled.seconds)
+        return response
+    if user is None:
         log.info("failed web log-in")  # neither the address tried nor the client's IP
         return ctx.render(
             "login.html", 401, next_url=next_url, email=email, error=ctx.t("web.login.failed")
         )
-    throttle.succeeded(keys[0])
-    ctx.session = ctx.session.logged_in(principal.user_id)
-    log.info("web log-in of user %d", principal.user_id)
+    ctx.session = ctx.session.logged_in(user.id, user.session_generation)
+    log.info("web log-in of user %d", user.id)
     return ctx.redirect(next_url)
 
 
 async def logout(ctx: Ctx) -> Response:
+    """Log out everywhere: every session of the person ends, not only this cookie."""
+    assert ctx.principal is not None
+    await ctx.services.people.end_sessions(ctx.principal.user_id)
     ctx.session = ctx.session.logged_out()
     return ctx.redirect("/login?" + urlencode({"bye": "1"}))
 
@@ -278,7 +349,7 @@ async def logout(ctx: Ctx) -> Response:
 async def language(ctx: Ctx) -> Response:
     chosen = ctx.value("language")
     if chosen in LANGUAGES:
-        ctx.session = Session(ctx.session.csrf, chosen, ctx.session.user_id)
+        ctx.session = replace(ctx.session, language=chosen)
     return ctx.redirect(_safe_next(ctx.value("next")))
 
 
@@ -653,6 +724,7 @@ def web_routes() -> list[Route]:
                 upload,
                 {"GET": Action.PARTICIPANTS_WRITE, "POST": Action.PARTICIPANTS_WRITE},
                 WORKSHOP,
+                upload=True,
             ),
             methods=both,
         ),

@@ -1,10 +1,18 @@
 """Sessions in signed cookies (itsdangerous): who is logged in, their CSRF token and
-language. Nothing is kept on the server, so several instances serve the same person as
-long as they share ``LRS_BRIDGE_SESSION_SECRET``.
+language. Several instances serve the same person as long as they share
+``LRS_BRIDGE_SESSION_SECRET``.
 
-The cookie is HttpOnly, SameSite=Lax and (with ``LRS_BRIDGE_SECURE_COOKIES``) Secure; its
-signature carries a timestamp, so a cookie older than ``LRS_BRIDGE_SESSION_HOURS`` since
-the person's last request is refused. Every form carries the session's CSRF token, and
+A session ends (security review 2026-12, finding 7):
+- after ``LRS_BRIDGE_SESSION_HOURS`` without a request: the signature carries the time of
+  the last answer, and every answer renews it;
+- ``LRS_BRIDGE_SESSION_MAX_HOURS`` after the log-in, however active: the cookie carries
+  when the person logged in (``issued``);
+- at once, everywhere, on log-out, a password change or when the person is disabled: the
+  cookie names the person's session generation (``users.session_generation``) and the
+  page gate, which reads the person on every request anyway, refuses another one.
+
+The cookie is HttpOnly, SameSite=Lax and Secure when the public URL is https (or as
+``LRS_BRIDGE_SECURE_COOKIES`` says). Every form carries the session's CSRF token, and
 every POST is checked against it (``check_csrf``).
 """
 
@@ -13,6 +21,7 @@ from __future__ import annotations
 import hmac
 import logging
 import secrets
+import time
 from dataclasses import dataclass, replace
 
 import orjson
@@ -32,10 +41,20 @@ class Session:
     csrf: str
     language: str = DEFAULT_LANGUAGE
     user_id: int | None = None
+    generation: int = 0
+    """The person's session generation when they logged in."""
+    issued: int = 0
+    """When they logged in (seconds since the epoch)."""
 
-    def logged_in(self, user_id: int) -> Session:
+    def logged_in(self, user_id: int, generation: int) -> Session:
         """After a log-in: a new CSRF token (the old one was seen before the log-in)."""
-        return replace(self, user_id=user_id, csrf=secrets.token_urlsafe(32))
+        return replace(
+            self,
+            user_id=user_id,
+            csrf=secrets.token_urlsafe(32),
+            generation=generation,
+            issued=int(time.time()),
+        )
 
     def logged_out(self) -> Session:
         return Session(csrf=secrets.token_urlsafe(32), language=self.language)
@@ -46,7 +65,7 @@ def new_session() -> Session:
 
 
 class Sessions:
-    def __init__(self, secret: str, hours: int, secure: bool) -> None:
+    def __init__(self, secret: str, hours: int, max_hours: int, secure: bool) -> None:
         if not secret:
             log.warning(
                 "LRS_BRIDGE_SESSION_SECRET is not set: web log-ins last until the next "
@@ -55,6 +74,7 @@ class Sessions:
             secret = secrets.token_urlsafe(48)
         self.signer = TimestampSigner(secret, salt="lrs-bridge.session")
         self.max_age = hours * 3600
+        self.lifetime = max_hours * 3600
         self.secure = secure
 
     def load(self, request: Request) -> Session:
@@ -65,24 +85,41 @@ class Sessions:
             data = orjson.loads(self.signer.unsign(raw, max_age=self.max_age))
             language = data.get("language")
             user_id = data.get("user_id")
+            generation = data.get("gen", 0)
+            issued = data.get("issued", 0)
             csrf = data["csrf"]
             if not isinstance(csrf, str) or language not in LANGUAGES:
                 return new_session()
             if user_id is not None and not isinstance(user_id, int):
                 return new_session()
-            return Session(csrf=csrf, language=language, user_id=user_id)
+            if not isinstance(generation, int) or not isinstance(issued, int):
+                return new_session()
+            session = Session(csrf, language, user_id, generation, issued)
+            if user_id is not None and time.time() - issued > self.lifetime:
+                return session.logged_out()  # the absolute lifetime is over
+            return session
         except (BadSignature, ValueError, KeyError, TypeError, AttributeError):
             return new_session()
 
     def save(self, response: Response, session: Session) -> None:
         """Send the session back (every answer renews it, so the time limit counts from
         the person's last request)."""
-        data = {"csrf": session.csrf, "language": session.language, "user_id": session.user_id}
+        data: dict[str, object] = {
+            "csrf": session.csrf,
+            "language": session.language,
+            "user_id": session.user_id,
+        }
+        max_age = self.max_age
+        if session.user_id is not None:
+            data["gen"] = session.generation
+            data["issued"] = session.issued
+            left = session.issued + self.lifetime - int(time.time())
+            max_age = max(0, min(max_age, left))
         value = self.signer.sign(orjson.dumps(data)).decode()
         response.set_cookie(
             COOKIE,
             value,
-            max_age=self.max_age,
+            max_age=max_age,
             path="/",
             httponly=True,
             samesite="lax",

@@ -172,3 +172,8 @@ class Store(abc.ABC):
     @abc.abstractmethod
     async def revoke_credential(self, key: str, when: datetime) -> bool:
         """Revoke an active credential; False when there is no such active credential."""
+
+    @abc.abstractmethod
+    async def replace_credential_hash(self, key: str, old: str, new: str) -> bool:
+        """Store ``new`` as the credential's secret hash if it is still ``old`` (an upgrade
+        of the hash's form on first use; False when another request did it first)."""

@@ -788,6 +788,16 @@ class PostgresStore(Store):
             )
         return affected_rows(status) == 1
 
+    async def replace_credential_hash(self, key: str, old: str, new: str) -> bool:
+        async with self._transaction() as conn:
+            status = await conn.execute(
+                "UPDATE credentials SET secret_hash = $1 WHERE key = $2 AND secret_hash = $3",
+                new,
+                key,
+                old,
+            )
+        return affected_rows(status) == 1
+
 
 async def _uncancelled(
     work: Awaitable[T], cleanup: Callable[[T], Awaitable[None]] | None = None

@@ -643,6 +643,16 @@ class SQLiteStore(SQLiteDocumentsMixin, Store):
 
         return await self.write(apply)
 
+    async def replace_credential_hash(self, key: str, old: str, new: str) -> bool:
+        def apply(conn: sqlite3.Connection) -> bool:
+            cursor = conn.execute(
+                "UPDATE credentials SET secret_hash = ? WHERE key = ? AND secret_hash = ?",
+                (new, key, old),
+            )
+            return cursor.rowcount == 1
+
+        return await self.write(apply)
+
 
 def _runs(jobs: list[_Job]) -> list[list[_Job]]:
     """The group's jobs in order, consecutive append-only jobs with distinct statement ids
