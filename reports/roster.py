@@ -15,7 +15,16 @@ from datetime import date, datetime, time, timedelta
 from typing import Any, cast
 
 from reports import places
-from reports.fields import bad, require_object, string_list, text_field
+from reports.fields import (
+    CONTROL_CHARACTER_MESSAGE,
+    CONTROL_CHARACTERS,
+    bad,
+    code_field,
+    control_character,
+    require_object,
+    string_list,
+    text_field,
+)
 from reports.model import (
     ROLES,
     STOCKHOLM,
@@ -92,14 +101,37 @@ def parse_deadline(data: Mapping[str, Any]) -> datetime | None:
 
 
 def parse_county(data: Mapping[str, Any]) -> str:
-    value = data.get("county")
-    if isinstance(value, int) and not isinstance(value, bool):
-        value = str(value)
-    if not isinstance(value, str) or not value.strip():
+    """The county code of input, normalised (" 1" and "01" are "01"); a JSON string only,
+    so that the permission check and the storage see one and the same value."""
+    value = code_field(data, "county", "21")
+    if value is None or not value.strip():
         raise bad("county", "required", "is required: a two-digit county code such as '21'")
     found = places.county(value)
     if found is None:
         raise bad("county", "county", f"{value!r} is not a county code (01, 03 … 25)")
+    return found.code
+
+
+def municipality_in(value: str | None, county: str) -> str | None:
+    """A municipality filter (``--municipality``, a coordinator's municipality) as its
+    four-digit code ("180" and " 0180" are "0180"); BadRequest naming ``municipality``
+    unless it is one of ``county``'s municipalities, so that a misspelt filter never
+    widens or silently empties a report or a reminder run."""
+    if value is None:
+        return None
+    found = places.find_municipality(value) if value.strip() else None
+    if found is None:
+        raise bad(
+            "municipality",
+            "unknown_municipality",
+            f"{value!r} is not a Swedish municipality (name or four-digit code)",
+        )
+    if found.county != county:
+        raise bad(
+            "municipality",
+            "municipality_outside_county",
+            f"{found.name} ({found.code}) is not in county {county}",
+        )
     return found.code
 
 
@@ -176,7 +208,16 @@ def check_participant(
 ) -> tuple[ParticipantInput | None, list[tuple[str, str, str]]]:
     """Check one participant's fields (strings, as a file has them): the participant, or
     the problems as (field, rule, message)."""
-    problems: list[tuple[str, str, str]] = []
+    problems: list[tuple[str, str, str]] = [
+        (field, "control_character", CONTROL_CHARACTER_MESSAGE)
+        for field, value in values.items()
+        if value and control_character(value.strip()) is not None
+    ]
+    if problems:  # the other rules are checked on the text without them
+        values = {
+            field: CONTROL_CHARACTERS.sub("", value) if value else value
+            for field, value in values.items()
+        }
     name = (values.get("name") or "").strip()
     if not name:
         problems.append(("name", "missing", "the name is missing"))
@@ -246,9 +287,9 @@ def participant_from_json(
     for name in PARTICIPANT_FIELDS:
         if name in fields:
             value = fields[name]
-            if isinstance(value, int) and not isinstance(value, bool) and name == "municipality":
-                value = str(value).zfill(4)
-            if value is not None and not isinstance(value, str):
+            if name == "municipality":
+                value = code_field(fields, name, "2180")
+            elif value is not None and not isinstance(value, str):
                 raise bad(name, "type", "must be a string")
             values[name] = value
         elif base is not None:

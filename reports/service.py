@@ -71,6 +71,7 @@ from reports.roster import (
     change_of,
     check_list,
     default_deadline,
+    municipality_in,
     parse_county,
     parse_courses,
     parse_date,
@@ -210,19 +211,28 @@ class ReportsService:
             participants=row.participants,
         )
 
-    async def _workshop_row(self, workshop_id: str) -> WorkshopRow:
-        rows = await self.storage.workshops(workshop_id=workshop_id)
+    async def _workshop_row(
+        self, workshop_id: str, municipality: str | None = None
+    ) -> WorkshopRow:
+        rows = await self.storage.workshops(workshop_id=workshop_id, municipality=municipality)
         if not rows:
             raise _not_found("workshop", "id", workshop_id)
         return rows[0]
 
-    async def list_workshops(self, county: str | None = None) -> list[Workshop]:
-        """Workshops (of one county when given), by date then title."""
-        return [self._workshop(row) for row in await self.storage.workshops(county=county)]
+    async def list_workshops(
+        self, county: str | None = None, *, municipality: str | None = None
+    ) -> list[Workshop]:
+        """Workshops (of one county when given), by date then title; with
+        ``municipality`` (a coordinator's), ``participants`` counts only its participants."""
+        rows = await self.storage.workshops(county=county, municipality=municipality)
+        return [self._workshop(row) for row in rows]
 
-    async def get_workshop(self, workshop_id: str) -> Workshop:
-        """NotFound when there is no such workshop."""
-        return self._workshop(await self._workshop_row(workshop_id))
+    async def get_workshop(
+        self, workshop_id: str, *, municipality: str | None = None
+    ) -> Workshop:
+        """NotFound when there is no such workshop; ``municipality`` as for
+        ``list_workshops``."""
+        return self._workshop(await self._workshop_row(workshop_id, municipality))
 
     async def _course_ids(self) -> set[str]:
         return {course.id for course in await self.storage.courses()}
@@ -307,7 +317,8 @@ class ReportsService:
     ) -> list[Participant]:
         """A workshop's participants (of one municipality when given), by municipality,
         then name."""
-        await self._workshop_row(workshop_id)
+        row = await self._workshop_row(workshop_id)
+        municipality = municipality_in(municipality, row.county)
         return await self.storage.participants(workshop_id=workshop_id, municipality=municipality)
 
     async def get_participant(self, workshop_id: str, participant_id: str) -> Participant:
@@ -437,7 +448,8 @@ class ReportsService:
         """Every participant's status for the workshop's required courses, totals per
         status and per municipality (restricted to one municipality when given)."""
         freshness = await self._fresh()
-        row = await self._workshop_row(workshop_id)
+        row = await self._workshop_row(workshop_id, municipality)
+        municipality = municipality_in(municipality, row.county)
         workshop = self._workshop(row)
         courses_by_id = await self._courses_by_id()
         courses = [courses_by_id[course] for course in row.courses if course in courses_by_id]
@@ -476,8 +488,9 @@ class ReportsService:
         found = places.county(county)
         if found is None:
             raise bad("county", "county", f"{county!r} is not a county code (01, 03 … 25)")
+        municipality = municipality_in(municipality, found.code)
         freshness = await self._fresh()
-        rows = await self.storage.workshops(county=found.code)
+        rows = await self.storage.workshops(county=found.code, municipality=municipality)
         statuses = await self._statuses(rows, municipality, found.code)
         by_workshop: dict[str, list[Status]] = defaultdict(list)
         for workshop_id, _, status in statuses:

@@ -34,11 +34,12 @@ from lrs_bridge.auth.access import municipality_filter as own_municipality
 from lrs_bridge.config import Settings
 from lrs_bridge.http.api.readiness import content_disposition
 from lrs_bridge.http.api.routes import COUNTY, WORKSHOP
-from lrs_bridge.http.guard import Locator, refusal, services
+from lrs_bridge.http.guard import Locator, check_target, refusal, services
 from lrs_bridge.services import Services
 from lrs_bridge.web import charts
 from lrs_bridge.web.session import Session, Sessions, check_csrf
 from lrs_bridge.web.throttle import LoginThrottle
+from reports import places
 from reports.model import ParticipantReadiness, StatusTotals
 from reports.roster import ImportRejected
 from reports.texts import CATALOGUE, LANGUAGES, long_date, text
@@ -332,7 +333,11 @@ async def county(ctx: Ctx) -> Response:
 
 
 async def create_workshop(ctx: Ctx) -> Response:
-    code: str = ctx.request.path_params["county"]
+    assert ctx.principal is not None
+    found = places.county(ctx.request.path_params["county"])
+    assert found is not None  # the route's locator answered 404 otherwise
+    code = found.code  # the normalised code, the one the permission check saw
+    check_target(ctx.principal, "county", code)
     reports = ctx.services.reports
     values = {name: ctx.value(name) for name in ("title", "date", "deadline")}
     chosen = [v for v in ctx.form.getlist("courses") if isinstance(v, str)] if ctx.form else []
@@ -544,8 +549,8 @@ async def reminders(ctx: Ctx) -> Response:
     assert ctx.principal is not None
     workshop_id: str = ctx.request.path_params["workshop_id"]
     services_ = ctx.services
-    found = await services_.reports.get_workshop(workshop_id)
     municipality = own_municipality(ctx.principal)
+    found = await services_.reports.get_workshop(workshop_id, municipality=municipality)
     outcome = None
     if ctx.request.method == "POST":
         outcome = await services_.reminders.send(

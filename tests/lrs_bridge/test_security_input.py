@@ -1,0 +1,408 @@
+"""Regression tests for the input findings of the December 2026 security review
+(``security-2026-12.md``, issue 13): each test names the finding it reproduces, sends the
+attack to the in-process app (the same code path as a server) or to a real server on a
+loopback port, and shows it no longer gets through.
+
+- finding 1: the tenant boundary, whatever JSON type or spelling a county or municipality
+  code has, on every route and page that takes one;
+- finding 6: XLSX decompression bombs;
+- findings 10, 11, 12: control characters in text fields, exports of older data that holds
+  them, reminders that must not fail as a batch, course URLs;
+- issue items 12 and 13: no personal data in logs; reads of personal data audited; bridge
+  secrets encrypted at rest; coordinators see only their municipality's counts.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+import pytest
+from openpyxl import Workbook
+
+from lrs_bridge.auth.access import Principal, Role
+from lrs_bridge.config import Settings, load_settings
+from lrs_bridge.http.app import create_app
+from lrs_bridge.services import Services
+from tests.mail import MailCatcher
+
+PASSWORD = "ett-långt-lösenord-för-test"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+# kind → (role, county, municipality)
+PEOPLE: dict[str, tuple[str, str | None, str | None]] = {
+    "national": ("national-admin", None, None),
+    "admin 21": ("county-admin", "21", None),
+    "admin 14": ("county-admin", "14", None),
+    "coordinator 2180": ("coordinator", None, "2180"),
+}
+
+
+@dataclass
+class World:
+    http: httpx.AsyncClient
+    services: Services
+    tokens: dict[str, dict[str, str]]
+    users: dict[str, int]
+    w21: str
+    w14: str
+    p21: str
+    """Anna in Gävle (2180) on the county-21 workshop."""
+    p14: str
+
+    async def workshops(self) -> list[tuple[str, str]]:
+        """(county, title) of every workshop, as the national admin sees them."""
+        found = await self.services.reports.list_workshops()
+        return sorted((w.county, w.title) for w in found)
+
+    async def people_of(self, workshop_id: str) -> list[tuple[str, str, str]]:
+        found = await self.services.reports.list_participants(workshop_id)
+        return sorted((p.name, p.email, p.municipality) for p in found)
+
+
+@pytest.fixture
+def settings(database_url: str, smtp: tuple[MailCatcher, int]) -> Settings:
+    return load_settings(
+        database_url=database_url,
+        public_url="http://lrs.test",
+        smtp_host="127.0.0.1",
+        smtp_port=smtp[1],
+    )
+
+
+@pytest.fixture
+async def world(services: Services, settings: Settings) -> AsyncIterator[World]:
+    tokens: dict[str, dict[str, str]] = {}
+    users: dict[str, int] = {}
+    for kind, (role, county, municipality) in PEOPLE.items():
+        email = f"{kind.replace(' ', '.')}@example.se"
+        user = await services.people.create_user(email, role, county, municipality)
+        await services.people.set_password(str(user.id), PASSWORD)
+        token = (await services.people.issue_token(str(user.id))).token
+        tokens[kind] = {"Authorization": f"Bearer {token}"}
+        users[kind] = user.id
+    reports = services.reports
+    w21 = await reports.create_workshop(
+        {"county": "21", "title": "Gävleborg", "date": "2099-01-18"}
+    )
+    w14 = await reports.create_workshop({"county": "14", "title": "Västra", "date": "2099-01-18"})
+    p21 = await reports.add_participant(
+        w21.id, {"name": "Anna Andersson", "email": "anna@gavle.example", "municipality": "2180"}
+    )
+    await reports.add_participant(
+        w21.id, {"name": "Sven Sandvik", "email": "sven@sandviken.example", "municipality": "2181"}
+    )
+    p14 = await reports.add_participant(
+        w14.id, {"name": "Göta Gren", "email": "gota@goteborg.example", "municipality": "1480"}
+    )
+    transport = httpx.ASGITransport(app=create_app(settings, services))
+    async with httpx.AsyncClient(transport=transport, base_url="http://lrs.test") as http:
+        yield World(http, services, tokens, users, w21.id, w14.id, p21.id, p14.id)
+
+
+def problem(answer: httpx.Response, status: int) -> list[tuple[str, str]]:
+    """The (path, rule) pairs of an error answer, after checking its status."""
+    assert answer.status_code == status, answer.text
+    return [(d["path"], d["rule"]) for d in answer.json()["details"]]
+
+
+def xlsx_of(rows: list[list[Any]]) -> bytes:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    for row in rows:
+        sheet.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def csrf_of(html: str) -> str:
+    found = re.search(r'name="csrf" value="([^"]+)"', html)
+    assert found is not None
+    return found.group(1)
+
+
+async def web_log_in(http: httpx.AsyncClient, kind: str) -> str:
+    """Log ``kind`` in on the web pages; a CSRF token of the new session."""
+    form = await http.get("/login")
+    answer = await http.post(
+        "/login",
+        data={
+            "csrf": csrf_of(form.text),
+            "email": f"{kind.replace(' ', '.')}@example.se",
+            "password": PASSWORD,
+            "next": "/",
+        },
+    )
+    assert answer.status_code == 303, answer.text
+    page = await http.get("/courses")
+    return csrf_of(page.text)
+
+
+# --- finding 1: the tenant boundary ------------------------------------------------------------
+
+# Every way the review (and issue 13) spelt a county: JSON numbers are refused as a type
+# error naming the field; strings are normalised, then checked against the person's scope.
+COUNTY_SPELLINGS: list[tuple[Any, int, str]] = [
+    (1, 400, "type"),
+    (1.0, 400, "type"),
+    (22, 400, "type"),
+    (21, 400, "type"),  # even their own county: a code is a string
+    (True, 400, "type"),
+    ([21], 400, "type"),
+    ({"code": "21"}, 400, "type"),
+    ("1", 403, "scope"),
+    (" 01", 403, "scope"),
+    ("01 ", 403, "scope"),
+    ("22", 403, "scope"),
+    ("14", 403, "scope"),
+    ("\t14", 403, "scope"),
+    ("21", 201, ""),
+    (" 21 ", 201, ""),
+]
+
+
+@pytest.mark.parametrize(("county", "status", "rule"), COUNTY_SPELLINGS)
+async def test_finding_1_county_admin_creates_workshops_only_in_own_county(
+    world: World, county: Any, status: int, rule: str
+) -> None:
+    """Finding 1: a county admin of 21 posting a workshop with another county's code, in
+    any JSON type or spelling, gets a 400 or 403 naming ``county`` and nothing is created;
+    the own county, in any string spelling, is created as "21"."""
+    before = await world.workshops()
+    answer = await world.http.post(
+        "/api/v1/workshops",
+        json={"county": county, "title": "Injected", "date": "2099-12-30"},
+        headers=world.tokens["admin 21"],
+    )
+    if status == 201:
+        assert answer.status_code == 201, answer.text
+        assert answer.json()["county"] == "21"
+        assert await world.workshops() == sorted([*before, ("21", "Injected")])
+        return
+    assert problem(answer, status) == [("county", rule)]
+    assert await world.workshops() == before
+
+
+@pytest.mark.parametrize("county", [1, "1", " 01", 1.0, 22, "14", "21", " 21"])
+async def test_finding_1_county_of_a_workshop_never_changes(world: World, county: Any) -> None:
+    """Finding 1: PATCHing a workshop's county, in any type or spelling, moves nothing
+    (400 naming ``county``: a type error for numbers, immutable for another county)."""
+    before = await world.workshops()
+    answer = await world.http.patch(
+        f"/api/v1/workshops/{world.w21}",
+        json={"county": county, "title": "Moved"},
+        headers=world.tokens["admin 21"],
+    )
+    if county in ("21", " 21"):
+        assert answer.status_code == 200 and answer.json()["county"] == "21"
+        return
+    rules = problem(answer, 400)
+    assert rules in ([("county", "type")], [("county", "immutable")])
+    assert await world.workshops() == before
+
+
+# Another county's municipality in every spelling (Göteborg is 1480 in county 14), as a
+# JSON field of one participant.
+MUNICIPALITY_SPELLINGS: list[tuple[Any, str]] = [
+    (1480, "type"),
+    (1480.0, "type"),
+    (180, "type"),  # a number that would zero-fill to Stockholm (0180)
+    (2180, "type"),  # even their own county's municipality: a code is a string
+    ("1480", "municipality_outside_county"),
+    (" 1480", "municipality_outside_county"),
+    ("Göteborg", "municipality_outside_county"),
+    ("GÖTEBORGS STAD", "municipality_outside_county"),
+    ("180", "municipality_outside_county"),
+    ("0180", "municipality_outside_county"),
+]
+
+
+@pytest.mark.parametrize(("municipality", "rule"), MUNICIPALITY_SPELLINGS)
+async def test_finding_1_participants_only_from_the_workshops_county(
+    world: World, municipality: Any, rule: str
+) -> None:
+    """Finding 1, beside it: adding or changing a participant with another county's
+    municipality, in any type or spelling, is a 400 naming ``municipality``; the list is
+    unchanged."""
+    before = await world.people_of(world.w21)
+    headers = world.tokens["admin 21"]
+    added = await world.http.post(
+        f"/api/v1/workshops/{world.w21}/participants",
+        json={"name": "Ny", "email": "ny@example.se", "municipality": municipality},
+        headers=headers,
+    )
+    assert ("municipality", rule) in problem(added, 400)
+    changed = await world.http.patch(
+        f"/api/v1/workshops/{world.w21}/participants/{world.p21}",
+        json={"municipality": municipality},
+        headers=headers,
+    )
+    assert ("municipality", rule) in problem(changed, 400)
+    assert await world.people_of(world.w21) == before
+
+
+@pytest.mark.parametrize("cell", ["1480", " 1480", "Göteborg", 1480, 1480.0, "0180"])
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])
+async def test_finding_1_list_upload_with_another_countys_municipality(
+    world: World, cell: Any, kind: str
+) -> None:
+    """Finding 1, beside it: a county admin of 21 uploading a list whose rows name another
+    county's municipality (as text or as a number cell) imports nothing and lists every bad
+    row; the same through the web upload's dry run."""
+    rows: list[list[Any]] = [
+        ["Namn", "E-post", "Kommun"],
+        ["Rätt Rad", "ratt@gavle.example", "2180"],
+        ["Fel Ett", "fel1@example.se", cell],
+        ["Fel Två", "fel2@example.se", cell],
+    ]
+    if kind == "csv":
+        content = "\n".join(";".join(str(c) for c in row) for row in rows).encode()
+        media = "text/csv"
+    else:
+        content, media = xlsx_of(rows), XLSX
+    before = await world.people_of(world.w21)
+    answer = await world.http.put(
+        f"/api/v1/workshops/{world.w21}/participants",
+        content=content,
+        headers={**world.tokens["admin 21"], "Content-Type": media},
+    )
+    details = answer.json()["details"]
+    assert answer.status_code == 400, answer.text
+    # "1480.0" as CSV text is no municipality at all; every other spelling is Göteborg.
+    text_float = kind == "csv" and isinstance(cell, float)
+    rule = "unknown_municipality" if text_float else "municipality_outside_county"
+    assert sorted((d["line"], d["field"], d["rule"]) for d in details) == [
+        (3, "municipality", rule),
+        (4, "municipality", rule),
+    ]
+    assert await world.people_of(world.w21) == before
+
+    csrf = await web_log_in(world.http, "admin 21")
+    page = await world.http.post(
+        f"/workshops/{world.w21}/upload",
+        data={"csrf": csrf},
+        files={"file": (f"lista.{kind}", content, media)},
+    )
+    assert page.status_code == 400 and "fel2@example.se" not in page.text
+    lines = re.findall(r'<tr><td class="num">(\d+)</td>', page.text)
+    assert lines == ["3", "4"]
+    assert await world.people_of(world.w21) == before
+
+
+async def test_finding_1_coordinator_changes_no_list(world: World) -> None:
+    """Finding 1, beside it: a coordinator of Gävle uploading rows (of Gävle or another
+    municipality) or adding a participant is refused by role (403); nothing changes."""
+    before = await world.people_of(world.w21)
+    headers = world.tokens["coordinator 2180"]
+    for municipality in ("2180", "2181", "1480"):
+        upload = await world.http.put(
+            f"/api/v1/workshops/{world.w21}/participants",
+            content=f"namn;e-post;kommun\nX;x@example.se;{municipality}\n".encode(),
+            headers={**headers, "Content-Type": "text/csv"},
+        )
+        assert problem(upload, 403) == [("Authorization", "role")]
+        added = await world.http.post(
+            f"/api/v1/workshops/{world.w21}/participants",
+            json={"name": "X", "email": "x@example.se", "municipality": municipality},
+            headers=headers,
+        )
+        assert problem(added, 403) == [("Authorization", "role")]
+    created = await world.http.post(
+        "/api/v1/workshops",
+        json={"county": "21", "title": "X", "date": "2099-01-01"},
+        headers=headers,
+    )
+    assert problem(created, 403) == [("Authorization", "role")]
+    assert await world.people_of(world.w21) == before
+
+
+@pytest.mark.parametrize("county", ["14", "%2014", "14%20", "014"])
+async def test_finding_1_filters_and_paths_never_widen_scope(world: World, county: str) -> None:
+    """Finding 1, beside it: the county of a query filter or a path, in any spelling,
+    shows a county admin of 21 nothing of county 14 (empty lists, the same 404)."""
+    headers = world.tokens["admin 21"]
+    http = world.http
+    listed = await http.get(f"/api/v1/workshops?county={county}", headers=headers)
+    if listed.status_code == 200:
+        assert listed.json() == {"workshops": []}
+    else:
+        assert problem(listed, 400) == [("county", "unknown_county")]
+    audit = await http.get(f"/api/v1/audit?county={county}", headers=headers)
+    assert audit.status_code in (200, 400)
+    if audit.status_code == 200:
+        assert audit.json()["entries"] == []
+    learners = await http.get(f"/api/v1/learners/unmatched?county={county}", headers=headers)
+    assert learners.status_code in (200, 400)
+    if learners.status_code == 200:
+        assert learners.json() == {"learners": []}
+    report = await http.get(f"/api/v1/readiness/{county}", headers=headers)
+    assert problem(report, 404) == [(f"/api/v1/readiness/{county}".replace("%20", " "), "exists")]
+    for path in (f"/api/v1/workshops/{world.w14}", f"/api/v1/workshops/{world.w14}/readiness"):
+        assert (await http.get(path, headers=headers)).status_code == 404
+
+    csrf = await web_log_in(http, "admin 21")
+    page = await http.post(
+        f"/counties/{county}/workshops",
+        data={"csrf": csrf, "title": "Injected", "date": "2099-12-30"},
+    )
+    assert page.status_code == 404
+    assert ("14", "Injected") not in await world.workshops()
+
+
+@pytest.mark.parametrize("municipality", ["1480", "Göteborg", "9999", ""])
+async def test_finding_1_municipality_filters_are_checked(world: World, municipality: str) -> None:
+    """Finding 1, beside it: a municipality filter (``--municipality`` of ``report`` and
+    ``remind``) outside the workshop's county, or unknown, is a 400 naming it, never an
+    empty or a wider answer; " 2180" and "Gävle" read as 2180."""
+    from statements.errors import BadRequest
+
+    reports = world.services.reports
+    desk = world.services.reminders
+    for call in (
+        reports.workshop_readiness(world.w21, municipality=municipality),
+        reports.county_readiness("21", municipality=municipality),
+        reports.list_participants(world.w21, municipality=municipality),
+        desk.preview(world.w21, municipality=municipality),
+        desk.send(world.w21, municipality=municipality),
+    ):
+        with pytest.raises(BadRequest) as refused:
+            await call
+        assert refused.value.details[0]["path"] == "municipality"
+    for spelling in (" 2180", "Gävle", "2180"):
+        report = await reports.workshop_readiness(world.w21, municipality=spelling)
+        assert [e.participant.email for e in report.participants] == ["anna@gavle.example"]
+
+
+async def test_finding_1_audit_is_filed_under_the_actors_county_too(world: World) -> None:
+    """Finding 1: an entry about county 14's object made by county 21's admin is in both
+    counties' audit logs (the author's county shows what they did)."""
+    admin21 = Principal(world.users["admin 21"], Role.COUNTY_ADMIN, "21")
+    entry = await world.services.audit.record(
+        admin21, "workshop.change", "workshop", world.w14, "14"
+    )
+    for kind in ("admin 21", "admin 14", "national"):
+        answer = await world.http.get("/api/v1/audit", headers=world.tokens[kind])
+        assert entry in [e["id"] for e in answer.json()["entries"]], kind
+    assert [
+        e["id"]
+        for e in (
+            await world.http.get("/api/v1/audit?county=21", headers=world.tokens["national"])
+        ).json()["entries"]
+    ].count(entry) == 1
+    created = await world.http.post(
+        "/api/v1/workshops",
+        json={"county": "21", "title": "Egen", "date": "2099-03-03"},
+        headers=world.tokens["admin 21"],
+    )
+    own = (await world.http.get("/api/v1/audit", headers=world.tokens["admin 21"])).json()
+    assert ("workshop.create", created.json()["id"]) in [
+        (e["action"], e["object_id"]) for e in own["entries"]
+    ]
+    other = (await world.http.get("/api/v1/audit", headers=world.tokens["admin 14"])).json()
+    assert created.json()["id"] not in [e["object_id"] for e in other["entries"]]
