@@ -33,6 +33,7 @@ from reports.model import (
     RowProblem,
 )
 from reports.storage import ParticipantDiff
+from reports.texts import text
 from statements.errors import BadRequest
 from statements.models.base import check_iri
 
@@ -381,13 +382,73 @@ def _csv_rows(content: bytes) -> list[tuple[int, list[str]]]:
     return rows
 
 
+# What an XLSX participant list may unpack to (finding 6 of the December 2026 review: a
+# 310 KB workbook whose sheet unpacked to 314 MB grew the server by 580 MB). A list of
+# 20,000 rows is a few MB of XML; zipfile never unpacks a member past the size the
+# archive's central directory declares (a lie fails its CRC), so checking the declared
+# sizes bounds what openpyxl can read.
+XLSX_MAX_MEMBER_BYTES = 32 * 1024 * 1024
+XLSX_MAX_TOTAL_BYTES = 64 * 1024 * 1024
+XLSX_MAX_RATIO = 100
+"""Largest uncompressed/compressed ratio of a member above ``XLSX_RATIO_FROM`` bytes."""
+XLSX_RATIO_FROM = 1024 * 1024
+XLSX_MAX_MEMBERS = 500
+_XLSX_PARTS = re.compile(r"^(\[Content_Types\]\.xml|_rels/[^/]+|docProps/[^/]+|xl/.+)$")
+_XLSX_REFUSED = re.compile(
+    r"^xl/(vbaProject|vbaData|externalLinks/|activeX/|embeddings/|connections\.xml|"
+    r"queryTables/|customData/)",
+    re.IGNORECASE,
+)
+
+
+def _xlsx_refused(rule: str, **values: Any) -> BadRequest:
+    """A workbook refused before it is opened: 400 naming the rule, in Swedish and
+    English (the catalogue's ``upload.<rule>``)."""
+    message = f"{text('upload.' + rule, 'sv', **values)} / {text('upload.' + rule, 'en', **values)}"
+    return bad("file", rule, message)
+
+
+def check_xlsx_archive(content: bytes) -> None:
+    """Refuse a workbook that would unpack to too much, or has parts a participant list
+    never has (macros, external links, embedded objects, anything not an XLSX part),
+    before openpyxl opens it."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, ValueError, OSError) as error:
+        raise _file_error(f"not a readable XLSX workbook ({error})") from None
+    if len(members) > XLSX_MAX_MEMBERS:
+        raise _xlsx_refused("xlsx_members", limit=XLSX_MAX_MEMBERS)
+    mb = 1024 * 1024
+    total = 0
+    for member in members:
+        name = member.filename
+        if member.is_dir():
+            continue
+        if not _XLSX_PARTS.match(name) or _XLSX_REFUSED.match(name) or ".." in name:
+            raise _xlsx_refused("xlsx_part", part=name[:100])
+        if member.file_size > XLSX_MAX_MEMBER_BYTES:
+            raise _xlsx_refused(
+                "xlsx_member_size", part=name[:100], limit=XLSX_MAX_MEMBER_BYTES // mb
+            )
+        total += member.file_size
+        if total > XLSX_MAX_TOTAL_BYTES:
+            raise _xlsx_refused("xlsx_total_size", limit=XLSX_MAX_TOTAL_BYTES // mb)
+        if member.file_size > XLSX_RATIO_FROM and member.file_size > XLSX_MAX_RATIO * max(
+            member.compress_size, 1
+        ):
+            raise _xlsx_refused("xlsx_ratio", part=name[:100], limit=XLSX_MAX_RATIO)
+
+
 def _xlsx_rows(content: bytes) -> list[tuple[int, list[str]]]:
     from openpyxl import load_workbook
 
+    check_xlsx_archive(content)
+    unreadable = (zipfile.BadZipFile, KeyError, ValueError, OSError, SyntaxError, TypeError)
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
-        raise _file_error(f"not a readable XLSX workbook ({error})") from None
+    except unreadable as error:
+        raise _file_error(f"not a readable XLSX workbook ({type(error).__name__})") from None
     try:
         sheet = workbook.worksheets[0]
         rows: list[tuple[int, list[str]]] = []
@@ -395,6 +456,8 @@ def _xlsx_rows(content: bytes) -> list[tuple[int, list[str]]]:
             rows.append((number, [_cell(value) for value in row]))
             if len(rows) > MAX_ROWS + 1:
                 raise _file_error(f"the list has more than {MAX_ROWS} rows")
+    except unreadable as error:  # a damaged part shows only when it is read
+        raise _file_error(f"not a readable XLSX workbook ({type(error).__name__})") from None
     finally:
         workbook.close()
     return rows

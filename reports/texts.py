@@ -784,6 +784,40 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "sv": "Kolumn saknas:",
         "en": "Missing column:",
     },
+    "upload.xlsx_members": {
+        "sv": "Excelfilen består av fler än {limit} delar, fler än en deltagarlista har",
+        "en": "the Excel file has more than {limit} parts, more than a participant list has",
+    },
+    "upload.xlsx_part": {
+        "sv": (
+            "Excelfilen innehåller en del som en deltagarlista inte ska ha ({part}): makron, "
+            "externa länkar och inbäddade objekt tas inte emot. Spara listan som en vanlig "
+            "Excelarbetsbok (.xlsx) eller som CSV"
+        ),
+        "en": (
+            "the Excel file contains a part a participant list must not have ({part}): macros, "
+            "external links and embedded objects are refused. Save the list as a plain Excel "
+            "workbook (.xlsx) or as CSV"
+        ),
+    },
+    "upload.xlsx_member_size": {
+        "sv": "En del av Excelfilen ({part}) packas upp till mer än {limit} MB",
+        "en": "a part of the Excel file ({part}) unpacks to more than {limit} MB",
+    },
+    "upload.xlsx_total_size": {
+        "sv": "Excelfilen packas upp till mer än {limit} MB",
+        "en": "the Excel file unpacks to more than {limit} MB",
+    },
+    "upload.xlsx_ratio": {
+        "sv": (
+            "En del av Excelfilen ({part}) är packad mer än {limit} gånger, vilket en "
+            "deltagarlista aldrig är"
+        ),
+        "en": (
+            "a part of the Excel file ({part}) is compressed more than {limit} times, which a "
+            "participant list never is"
+        ),
+    },
     "web.rule.format": {
         "sv": "Filformat:",
         "en": "File format:",

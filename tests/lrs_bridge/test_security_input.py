@@ -406,3 +406,202 @@ async def test_finding_1_audit_is_filed_under_the_actors_county_too(world: World
     ]
     other = (await world.http.get("/api/v1/audit", headers=world.tokens["admin 14"])).json()
     assert created.json()["id"] not in [e["object_id"] for e in other["entries"]]
+
+
+# --- finding 6: XLSX decompression bombs ---------------------------------------------------
+
+
+def xlsx_bomb(megabytes: int = 320) -> bytes:
+    """A real workbook whose first sheet unpacks to ``megabytes`` MB from a few hundred KB
+    (the review's mkbomb.py: 310 KB → 314 MB), deflated at level 9."""
+    import zipfile
+
+    plain = xlsx_of([["Namn", "E-post", "Kommun"]])
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(plain)) as source,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as bomb,
+    ):
+        for member in source.infolist():
+            if member.filename != "xl/worksheets/sheet1.xml":
+                bomb.writestr(member.filename, source.read(member.filename))
+                continue
+            head = (
+                b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+                b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+                b"<sheetData>"
+            )
+            # One cell of ``megabytes`` MB of one letter: deflate packs it ~1000 times.
+            with bomb.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as sheet:
+                sheet.write(head + b'<row r="2"><c r="A2" t="inlineStr"><is><t>')
+                chunk = b"x" * (1024 * 1024)
+                for _ in range(megabytes):
+                    sheet.write(chunk)
+                sheet.write(b"</t></is></c></row>")
+                sheet.write(b"</sheetData></worksheet>")
+    return out.getvalue()
+
+
+def with_member(name: str, data: bytes) -> bytes:
+    """A small valid participant list with one more member."""
+    import zipfile
+
+    plain = xlsx_of([["Namn", "E-post", "Kommun"], ["Anna", "anna@gavle.example", "2180"]])
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(plain)) as source,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as copy,
+    ):
+        for member in source.infolist():
+            copy.writestr(member, source.read(member.filename))
+        copy.writestr(name, data)
+    return out.getvalue()
+
+
+@pytest.fixture(scope="module")
+def bomb() -> bytes:
+    made = xlsx_bomb()
+    assert 200_000 < len(made) < 500_000, len(made)  # ~300 KB compressed, >300 MB unpacked
+    return made
+
+
+async def test_finding_6_xlsx_bomb_refused_by_api_and_web(world: World, bomb: bytes) -> None:
+    """Finding 6: the decompression bomb is refused with a 400 naming the rule (in Swedish
+    and English) before openpyxl opens it, through the API (dry run and real) and through
+    the web upload's dry run; the list is unchanged."""
+    before = await world.people_of(world.w21)
+    for query in ("?dry_run=true", ""):
+        answer = await world.http.put(
+            f"/api/v1/workshops/{world.w21}/participants{query}",
+            content=bomb,
+            headers={**world.tokens["admin 21"], "Content-Type": XLSX},
+        )
+        assert problem(answer, 400) == [("file", "xlsx_member_size")]
+        message = answer.json()["details"][0]["message"]
+        assert "packas upp till mer än 32 MB" in message and "unpacks to more than 32 MB" in message
+    csrf = await web_log_in(world.http, "admin 21")
+    page = await world.http.post(
+        f"/workshops/{world.w21}/upload",
+        data={"csrf": csrf},
+        files={"file": ("lista.xlsx", bomb, XLSX)},
+    )
+    assert page.status_code == 400 and "packas upp till mer än 32 MB" in page.text
+    assert await world.people_of(world.w21) == before
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "rule"),
+    [
+        ("xl/vbaProject.bin", b"macro", "xlsx_part"),
+        ("xl/externalLinks/externalLink1.xml", b"<externalLink/>", "xlsx_part"),
+        ("xl/embeddings/oleObject1.bin", b"ole", "xlsx_part"),
+        ("xl/activeX/activeX1.xml", b"<ax/>", "xlsx_part"),
+        ("evil.txt", b"other", "xlsx_part"),
+        ("../escape.xml", b"<x/>", "xlsx_part"),
+        ("docProps/filler.xml", b"\0" * (2 * 1024 * 1024), "xlsx_ratio"),
+    ],
+)
+async def test_finding_6_unexpected_xlsx_parts_refused(
+    world: World, name: str, data: bytes, rule: str
+) -> None:
+    """Finding 6: only the parts of a plain workbook are taken: macros, external links,
+    embedded objects and anything else are refused (400 naming the rule), and so is a
+    part packed more than 100 times."""
+    answer = await world.http.put(
+        f"/api/v1/workshops/{world.w21}/participants?dry_run=true",
+        content=with_member(name, data),
+        headers={**world.tokens["admin 21"], "Content-Type": XLSX},
+    )
+    assert problem(answer, 400) == [("file", rule)]
+
+
+async def test_finding_6_total_size_and_a_plain_list(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Finding 6: the total unpacked size is bounded too; a plain workbook passes."""
+    import reports.roster
+
+    plain = with_member("docProps/custom.xml", b"<Properties/>")
+    headers = {**world.tokens["admin 21"], "Content-Type": XLSX}
+    path = f"/api/v1/workshops/{world.w21}/participants?dry_run=true"
+    answer = await world.http.put(path, content=plain, headers=headers)
+    assert answer.status_code == 200 and answer.json()["rows"] == 1
+    monkeypatch.setattr(reports.roster, "XLSX_MAX_TOTAL_BYTES", 2000)
+    assert problem(await world.http.put(path, content=plain, headers=headers), 400) == [
+        ("file", "xlsx_total_size")
+    ]
+
+
+def peak_rss_mb(pid: int) -> float:
+    """The process's peak resident set size so far (VmHWM), in MB."""
+    with open(f"/proc/{pid}/status") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    raise AssertionError("no VmHWM")
+
+
+def test_finding_6_server_memory_under_the_bomb(
+    database_url: str, tmp_path: Any, bomb: bytes, record_property: Any
+) -> None:
+    """Finding 6, as the review measured it: a real server on loopback gets the bomb three
+    times through the API (dry run) and once through the web upload's dry run. The
+    server's peak RSS (VmHWM) is printed and recorded; before the fix it grew by ~580 MB,
+    now it must stay under a generous 300 MB."""
+    import asyncio
+
+    from tests.conftest import start_server
+
+    async def seed() -> tuple[str, str]:
+        services = Services.build(load_settings(database_url=database_url))
+        await services.open()
+        try:
+            user = await services.people.create_user("admin.21@example.se", "county-admin", "21")
+            await services.people.set_password(str(user.id), PASSWORD)
+            token = (await services.people.issue_token(str(user.id))).token
+            workshop = await services.reports.create_workshop(
+                {"county": "21", "title": "Bomb", "date": "2099-01-18"}
+            )
+            return token, workshop.id
+        finally:
+            await services.close()
+
+    token, workshop_id = asyncio.run(seed())
+    server = start_server(database_url.removeprefix("sqlite:///"), tmp_path / "server.log")
+    try:
+        pid = server.process.pid
+        before = peak_rss_mb(pid)
+        with httpx.Client(base_url=server.url, timeout=60) as http:
+            for _ in range(3):
+                answer = http.put(
+                    f"/api/v1/workshops/{workshop_id}/participants?dry_run=true",
+                    content=bomb,
+                    headers={"Authorization": f"Bearer {token}", "Content-Type": XLSX},
+                )
+                assert answer.status_code == 400
+                assert answer.json()["details"][0]["rule"] == "xlsx_member_size"
+            form = http.get("/login")
+            http.post(
+                "/login",
+                data={
+                    "csrf": csrf_of(form.text),
+                    "email": "admin.21@example.se",
+                    "password": PASSWORD,
+                    "next": "/",
+                },
+            )
+            csrf = csrf_of(http.get("/courses").text)
+            page = http.post(
+                f"/workshops/{workshop_id}/upload",
+                data={"csrf": csrf},
+                files={"file": ("lista.xlsx", bomb, XLSX)},
+            )
+            assert page.status_code == 400 and "32 MB" in page.text
+            assert http.get("/healthz").status_code == 200
+        peak = peak_rss_mb(pid)
+    finally:
+        server.stop()
+    figure = f"peak RSS {peak:.0f} MB (before the bomb {before:.0f} MB), bomb {len(bomb)} bytes"
+    print(f"\nfinding 6: server {figure}")
+    record_property("finding_6_peak_rss_mb", round(peak))
+    assert peak < 300, figure
