@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from typing import Any
+from urllib.parse import urlsplit
 
 from statements.errors import BadRequest
 
@@ -58,6 +59,18 @@ def text_field(
         raise bad(name, "max_length", f"must be at most {max_length} characters")
     if control_character(value) is not None:
         raise bad(name, "control_character", CONTROL_CHARACTER_MESSAGE)
+    return value
+
+
+def url_field(data: Mapping[str, Any], name: str, *, max_length: int = 2000) -> str | None:
+    """A web address people follow (a course's): ``https:`` or ``http:`` with a host, so
+    that a ``javascript:`` or ``data:`` link never reaches a page or an e-mail."""
+    value = text_field(data, name, required=False, max_length=max_length)
+    if not value:
+        return value
+    parts = urlsplit(value)
+    if parts.scheme.lower() not in ("https", "http") or not parts.netloc:
+        raise bad(name, "url", "must be an https:// (or http://) address with a host")
     return value
 
 

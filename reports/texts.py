@@ -818,6 +818,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
             "participant list never is"
         ),
     },
+    "web.rule.control_character": {
+        "sv": "Otillåtet tecken (styrtecken eller radbrytning):",
+        "en": "Character not allowed (control character or line break):",
+    },
     "web.rule.format": {
         "sv": "Filformat:",
         "en": "File format:",

@@ -24,6 +24,7 @@ from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, PackageLoader, select_autoescape
+from markupsafe import Markup
 from starlette.datastructures import FormData, UploadFile
 from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, RedirectResponse, Response
@@ -40,6 +41,7 @@ from lrs_bridge.web import charts
 from lrs_bridge.web.session import Session, Sessions, check_csrf
 from lrs_bridge.web.throttle import LoginThrottle
 from reports import places
+from reports.exports import printable
 from reports.model import ParticipantReadiness, StatusTotals
 from reports.roster import ImportRejected
 from reports.texts import CATALOGUE, LANGUAGES, long_date, text
@@ -79,7 +81,16 @@ class Web:
             autoescape=select_autoescape(["html"]),
             trim_blocks=True,
             lstrip_blocks=True,
+            finalize=_printable,
         )
+
+
+def _printable(value: Any) -> Any:
+    """Every value a template prints: control characters older data may hold (input
+    refuses them) shown as U+FFFD; markup the code built (charts) is left as it is."""
+    if isinstance(value, str) and not isinstance(value, Markup):
+        return printable(value)
+    return value
 
 
 def web(request: Request) -> Web:

@@ -605,3 +605,186 @@ def test_finding_6_server_memory_under_the_bomb(
     print(f"\nfinding 6: server {figure}")
     record_property("finding_6_peak_rss_mb", round(peak))
     assert peak < 300, figure
+
+
+# --- findings 10 and 12: control characters in text fields, course URLs ----------------------
+
+BAD_TEXTS = [
+    "Ctrl\x01char",
+    "Rad\r\nBcc: attacker@evil.example",
+    "Tab\there",
+    "Esc\x1b[31m",
+    "Ls\u2028x",
+]
+
+
+async def raw_sql(database_url: str, sql: str, *params: Any) -> None:
+    """Run ``sql`` (``?`` placeholders) on a connection of its own, outside the service:
+    how data from before the input checks (or another tool) gets into the database."""
+    if database_url.startswith("sqlite:"):
+        import sqlite3
+
+        with sqlite3.connect(database_url.removeprefix("sqlite:///")) as conn:
+            conn.execute(sql, params)
+        return
+    import asyncpg
+
+    numbered = iter(range(1, len(params) + 1))
+    conn = await asyncpg.connect(database_url)
+    try:
+        await conn.execute(re.sub(r"\?", lambda _: f"${next(numbered)}", sql), *params)
+    finally:
+        await conn.close()
+
+
+@pytest.mark.parametrize("bad", BAD_TEXTS)
+async def test_finding_10_text_fields_refuse_control_characters(world: World, bad: str) -> None:
+    """Finding 10: a control character or line break in a workshop title, a participant's
+    name or role, or a course's name or description is a 400 naming the field, with rule
+    ``control_character``; nothing changes."""
+    admin, national = world.tokens["admin 21"], world.tokens["national"]
+    http = world.http
+    before = await world.workshops()
+    created = await http.post(
+        "/api/v1/workshops",
+        json={"county": "21", "title": bad, "date": "2099-12-30"},
+        headers=admin,
+    )
+    assert problem(created, 400) == [("title", "control_character")]
+    changed = await http.patch(f"/api/v1/workshops/{world.w21}", json={"title": bad}, headers=admin)
+    assert problem(changed, 400) == [("title", "control_character")]
+    assert await world.workshops() == before
+    people = await world.people_of(world.w21)
+    for field in ("name", "role", "email"):
+        person = {"name": "Ny Person", "email": "ny@example.se", "municipality": "2180"}
+        added = await http.post(
+            f"/api/v1/workshops/{world.w21}/participants",
+            json={**person, field: bad},
+            headers=admin,
+        )
+        assert "control_character" in [rule for path, rule in problem(added, 400) if path == field]
+    assert await world.people_of(world.w21) == people
+    for field in ("name", "description"):
+        course = {"name": "Kurs", "activities": ["https://example.se/a"], field: bad}
+        answer = await http.post("/api/v1/courses", json=course, headers=national)
+        assert problem(answer, 400) == [(field, "control_character")]
+
+
+async def test_finding_10_list_with_control_characters_imports_nothing(world: World) -> None:
+    """Finding 10: a list whose rows hold control characters imports nothing and lists
+    every bad row (the review's CSV with "Ctrl\\x01char"), also as XLSX and on the web."""
+    rows = [
+        ["namn", "e-post", "kommun", "roll"],
+        ["Ctrl\x01char", "xss7@t.se", "2180", "valnämnd"],
+        ["Bra Namn", "bra@t.se", "2180", "valnämnd"],
+        ["Roll Fel", "roll@t.se", "2180", "valnämnd\x07"],
+    ]
+    content = "\n".join(";".join(row) for row in rows).encode()
+    before = await world.people_of(world.w21)
+    answer = await world.http.put(
+        f"/api/v1/workshops/{world.w21}/participants",
+        content=content,
+        headers={**world.tokens["admin 21"], "Content-Type": "text/csv"},
+    )
+    assert answer.status_code == 400
+    assert [(d["line"], d["field"], d["rule"]) for d in answer.json()["details"]] == [
+        (2, "name", "control_character"),
+        (4, "role", "control_character"),
+    ]
+    assert await world.people_of(world.w21) == before
+    csrf = await web_log_in(world.http, "admin 21")
+    page = await world.http.post(
+        f"/workshops/{world.w21}/upload",
+        data={"csrf": csrf},
+        files={"file": ("lista.csv", content, "text/csv")},
+    )
+    assert page.status_code == 400
+    assert page.text.count("Otillåtet tecken (styrtecken eller radbrytning)") == 2
+    assert await world.people_of(world.w21) == before
+
+
+async def test_finding_10_exports_of_older_data_with_control_characters(
+    world: World, database_url: str
+) -> None:
+    """Finding 10: data stored before the checks (written here straight into the database)
+    with control characters in a participant's name, a workshop's title and a course's
+    name is exported as JSON, CSV and XLSX for the workshop, the county and the nation, and
+    shown on the web pages: no 500, and U+FFFD where the character was."""
+    import openpyxl
+
+    await raw_sql(
+        database_url, "UPDATE participants SET name = ? WHERE id = ?", "Ctrl\x01char", world.p21
+    )
+    await raw_sql(
+        database_url, "UPDATE workshops SET title = ? WHERE id = ?", "Titel\r\nRad\x1b", world.w21
+    )
+    await raw_sql(
+        database_url,
+        "UPDATE courses SET name = ? WHERE id = ?",
+        "Kurs\r\nBcc: attacker@evil.example",
+        "valmyndigheten-introduktion",
+    )
+    paths = [
+        f"/api/v1/workshops/{world.w21}/readiness",
+        "/api/v1/readiness/21",
+        "/api/v1/readiness",
+    ]
+    for kind in ("admin 21", "national", "coordinator 2180"):
+        for path in paths:
+            for fmt in ("json", "csv", "xlsx"):
+                answer = await world.http.get(f"{path}?format={fmt}", headers=world.tokens[kind])
+                assert answer.status_code == 200, (kind, path, fmt, answer.text[:200])
+                if fmt == "csv":
+                    assert "\x01" not in answer.text and "\x1b" not in answer.text
+                if fmt == "xlsx":
+                    book = openpyxl.load_workbook(io.BytesIO(answer.content))
+                    cells = [
+                        str(cell)
+                        for sheet in book.worksheets
+                        for row in sheet.iter_rows(values_only=True)
+                        for cell in row
+                    ]
+                    if path.endswith("readiness") and "workshops" in path:
+                        assert "Ctrl\ufffdchar" in cells
+        csv_answer = await world.http.get(
+            f"/api/v1/workshops/{world.w21}/readiness?format=csv", headers=world.tokens[kind]
+        )
+        assert "Ctrl\ufffdchar" in csv_answer.text
+    csrf = await web_log_in(world.http, "admin 21")
+    assert csrf
+    for page in (f"/workshops/{world.w21}", "/counties/21", f"/workshops/{world.w21}/reminders"):
+        shown = await world.http.get(page)
+        assert shown.status_code == 200 and "\x01" not in shown.text and "\x1b" not in shown.text
+    for fmt in ("csv", "xlsx"):
+        exported = await world.http.get(f"/workshops/{world.w21}/export.{fmt}")
+        assert exported.status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("url", "status"),
+    [
+        ("javascript:alert(document.cookie)", 400),
+        ("JavaScript:alert(1)", 400),
+        ("data:text/html,<script>alert(1)</script>", 400),
+        ("vbscript:msgbox(1)", 400),
+        ("//evil.example/x", 400),
+        ("https:///nohost", 400),
+        ("ftp://example.se/kurs", 400),
+        ("https://www.val.se/kurs", 201),
+        ("http://intranet.example/kurs", 201),
+    ],
+)
+async def test_finding_12_course_urls_are_web_addresses(
+    world: World, url: str, status: int
+) -> None:
+    """Finding 12: a course URL is https: or http: with a host; ``javascript:`` and the
+    like are a 400 naming ``url``, so they never reach /courses or a reminder e-mail."""
+    answer = await world.http.post(
+        "/api/v1/courses",
+        json={"name": "Kurs", "url": url, "activities": ["https://example.se/a"]},
+        headers=world.tokens["national"],
+    )
+    if status == 201:
+        assert answer.status_code == 201, answer.text
+    else:
+        assert problem(answer, 400) == [("url", "url")]
