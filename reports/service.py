@@ -24,6 +24,7 @@ it includes every statement stored before it was asked for, and says so in ``fre
 
 from __future__ import annotations
 
+import functools
 import uuid
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
@@ -65,7 +66,7 @@ from reports.readiness import (
     summary_statuses,
     totals,
 )
-from reports.reminders import Recipient
+from reports.reminders import Recipient, Upcoming
 from reports.roster import (
     WORKSHOP_FIELDS,
     change_of,
@@ -612,14 +613,17 @@ class ReportsService:
                 )
         return recipients
 
-    async def upcoming_reminders(self) -> list[tuple[datetime, list[Recipient]]]:
+    async def upcoming_reminders(self) -> list[Upcoming]:
         """For the reminder scheduler: every workshop whose deadline is ahead, with its
-        deadline and unfinished participants."""
+        deadline and how to find its unfinished participants (asked one workshop at a time,
+        so that one that fails does not stop the others)."""
         now = self.clock()
-        upcoming: list[tuple[datetime, list[Recipient]]] = []
-        for workshop in await self.list_workshops():
-            if workshop.deadline <= now:
-                continue
-            report = await self.workshop_readiness(workshop.id)
-            upcoming.append((workshop.deadline, self._recipients(report)))
-        return upcoming
+        return [
+            Upcoming(
+                workshop.id,
+                workshop.deadline,
+                functools.partial(self.reminder_recipients, workshop.id),
+            )
+            for workshop in await self.list_workshops()
+            if workshop.deadline > now
+        ]

@@ -788,3 +788,170 @@ async def test_finding_12_course_urls_are_web_addresses(
         assert answer.status_code == 201, answer.text
     else:
         assert problem(answer, 400) == [("url", "url")]
+
+
+# --- finding 11: reminders never fail as a batch ----------------------------------------------
+
+
+def service_log(caplog: Any) -> str:
+    """Every record the service logged, messages and tracebacks, at any level; the test's
+    own SMTP server (aiosmtpd, logger ``mail.log``) is not the service."""
+    import logging
+
+    formatter = logging.Formatter("%(name)s %(levelname)s %(message)s")
+    return "\n".join(
+        formatter.format(record)
+        for record in caplog.records
+        if not record.name.startswith("mail.log")
+    )
+
+
+async def bad_course_workshop(world: World, database_url: str) -> str:
+    """A county-21 workshop whose only course's name holds CR/LF (older data, written
+    straight into the database: input refuses it now), with two participants."""
+    reports = world.services.reports
+    course = await reports.add_course(
+        {"id": "evil-course", "name": "Kurs", "activities": ["http://example.com/evil-act"]}
+    )
+    workshop = await reports.create_workshop(
+        {"county": "21", "title": "A först", "date": "2099-01-16", "courses": [course.id]}
+    )
+    for n in (1, 2):
+        await reports.add_participant(
+            workshop.id,
+            {"name": f"Evil {n}", "email": f"evil{n}@gavle.example", "municipality": "2180"},
+        )
+    await raw_sql(
+        database_url,
+        "UPDATE courses SET name = ? WHERE id = ?",
+        "Kurs\r\nBcc: attacker@evil.example",
+        course.id,
+    )
+    return workshop.id
+
+
+async def test_finding_11_a_course_name_that_cannot_go_into_a_header(
+    world: World, database_url: str, smtp: tuple[MailCatcher, int], caplog: Any
+) -> None:
+    """Finding 11: the review's reminder send for a workshop whose course name holds CR/LF
+    answered 500 and left the row 'pending'. Now each recipient fails on its own (counted,
+    logged without personal data, 'failed' in the reminder log), no Bcc goes anywhere, and
+    the same coordinator's send for a sound workshop goes through."""
+    catcher, _ = smtp
+    workshop_id = await bad_course_workshop(world, database_url)
+    headers = world.tokens["admin 21"]
+    with caplog.at_level("DEBUG"):
+        answer = await world.http.post(
+            f"/api/v1/workshops/{workshop_id}/reminders", headers=headers
+        )
+    assert answer.status_code == 200, answer.text
+    body = answer.json()
+    assert body["sent"] == [] and len(body["failed"]) == 2
+    assert all("could not be written" in f["error"] for f in body["failed"])
+    entries = await world.services.reminders.entries(workshop_id)
+    assert sorted(e.status for e in entries) == ["failed", "failed"]
+    assert catcher.messages == []
+    assert "evil1@" not in service_log(caplog) and "Evil 1" not in service_log(caplog)
+    sound = await world.http.post(f"/api/v1/workshops/{world.w21}/reminders", headers=headers)
+    assert len(sound.json()["sent"]) == 2 and len(catcher.messages) == 2
+    assert not any("attacker" in str(rcpt) for rcpt, _ in catcher.messages)
+
+
+async def test_finding_11_an_smtp_server_refusing_one_recipient(
+    world: World, settings: Settings, caplog: Any
+) -> None:
+    """Finding 11: an SMTP server that refuses one recipient fails that one (retried, then
+    'failed'); the others of the workshop are sent; the log names ids, not addresses."""
+    import socket
+
+    from aiosmtpd.controller import Controller
+
+    class Refusing(MailCatcher):
+        async def handle_RCPT(
+            self, server: Any, session: Any, envelope: Any, address: str, options: Any
+        ) -> str:
+            if address.startswith("anna@"):
+                return "550 5.1.1 <anna@gavle.example>: Recipient address rejected"
+            envelope.rcpt_tos.append(address)
+            return "250 OK"
+
+    catcher = Refusing()
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    controller = Controller(catcher, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        services = Services.build(
+            load_settings(database_url=settings.database_url, smtp_host="127.0.0.1", smtp_port=port)
+        )
+        await services.open()
+        try:
+            services.reminders.service.backoff = 0.01
+            with caplog.at_level("DEBUG"):
+                outcome = await services.reminders.send(world.w21)
+        finally:
+            await services.close()
+    finally:
+        controller.stop()
+    assert [r.email for r in outcome.sent] == ["sven@sandviken.example"]
+    assert [(r.email, "550" in error) for r, error in outcome.failed] == [
+        ("anna@gavle.example", True)
+    ]
+    assert [rcpts for rcpts, _ in catcher.messages] == [["sven@sandviken.example"]]
+    entries = {e.participant_id: e for e in await world.services.reminders.entries(world.w21)}
+    assert entries[world.p21].status == "failed" and entries[world.p21].attempts >= 1
+    assert "anna@" not in service_log(caplog) and "Anna Andersson" not in service_log(caplog)
+
+
+async def test_finding_11_one_bad_workshop_does_not_stop_the_scheduler(
+    world: World, database_url: str, smtp: tuple[MailCatcher, int]
+) -> None:
+    """Finding 11: the automatic scheduler's ``run_once`` goes through every workshop: one
+    whose course name cannot go into a header fails per recipient, one whose report cannot
+    be computed (a damaged progress row, written straight into the database) is counted
+    and tried again next round, and the workshop after them gets its reminders."""
+    from datetime import timedelta
+
+    catcher, _ = smtp
+    services = world.services
+    scheduler = services.reminder_scheduler
+    assert scheduler is not None
+    scheduler.service.backoff = 0.01
+    bad_course = await bad_course_workshop(world, database_url)
+    broken = await services.reports.create_workshop(
+        {"county": "21", "title": "B trasig", "date": "2099-01-17"}
+    )
+    await services.reports.add_participant(
+        broken.id, {"name": "Bruten", "email": "bruten@gavle.example", "municipality": "2180"}
+    )
+    await raw_sql(
+        database_url,
+        "INSERT INTO progress (learner, course_id, completed_at, last_activity, steps_done,"
+        " step_times) VALUES (?, ?, NULL, 1, 0, ?)",
+        "mbox:bruten@gavle.example",
+        "valmyndigheten-introduktion",
+        "{damaged",
+    )
+    # world.w21 and w14 (2099-01-18) come after both in the scheduler's order (by date);
+    # every deadline is ahead, and within seven days.
+    deadline = (await services.reports.get_workshop(bad_course)).deadline
+    now = deadline - timedelta(hours=1)
+    total = await scheduler.run_once(now)
+    assert total.workshops_failed == [broken.id]
+    assert sorted(r.email for r, _ in total.failed) == [
+        "evil1@gavle.example",
+        "evil2@gavle.example",
+    ]
+    sent = sorted(r.email for r in total.sent)
+    assert "anna@gavle.example" in sent and "sven@sandviken.example" in sent
+    assert "gota@goteborg.example" in sent  # county 14's workshop, after all of them
+    await raw_sql(
+        database_url, "DELETE FROM progress WHERE learner = ?", "mbox:bruten@gavle.example"
+    )
+    again = await scheduler.run_once(now + timedelta(minutes=5))
+    assert again.workshops_failed == [] and [r.email for r in again.sent] == [
+        "bruten@gavle.example"
+    ]
+    assert bad_course not in [r.workshop_id for r in again.sent]
+    assert len(catcher.messages) == len(sent) + 1
