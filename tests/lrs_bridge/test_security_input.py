@@ -955,3 +955,147 @@ async def test_finding_11_one_bad_workshop_does_not_stop_the_scheduler(
     ]
     assert bad_course not in [r.workshop_id for r in again.sent]
     assert len(catcher.messages) == len(sent) + 1
+
+
+# --- issue item 12: no personal data in logs, tracebacks included ----------------------------
+
+MARKER_NAME = "Markus Markörsson"
+MARKER_EMAIL = "markus.markor@example.se"
+
+
+def test_item_12_exception_messages_are_scrubbed_at_every_level() -> None:
+    """Issue item 12 (finding 10's traceback): errors whose messages carry values —
+    openpyxl's IllegalCharacterError (the cell text), pydantic's ValidationError (the
+    input), a database error (the row), chained and grouped — are logged through the
+    service's handler at DEBUG with their types and frames, never their messages; an
+    exception passed as a log argument is shown by its type."""
+    import logging
+
+    import pydantic
+    from openpyxl.utils.exceptions import IllegalCharacterError
+
+    from lrs_bridge.logs import FORMAT, ExceptionArgumentFilter, ScrubbingFormatter
+
+    out = io.StringIO()
+    handler = logging.StreamHandler(out)
+    handler.setFormatter(ScrubbingFormatter(FORMAT))
+    handler.addFilter(ExceptionArgumentFilter())
+    logger = logging.getLogger("lrs_bridge.test_item_12")
+    logger.addHandler(handler)
+    logger.setLevel(logging.DEBUG)
+    logger.propagate = False
+
+    class Person(pydantic.BaseModel):
+        age: int
+
+    def database() -> None:
+        import sqlite3
+
+        conn = sqlite3.connect(":memory:")
+        conn.execute("CREATE TABLE t (v TEXT CHECK (v NOT LIKE '%@%'))")
+        conn.execute("INSERT INTO t VALUES (?)", (MARKER_EMAIL,))
+
+    try:
+        for fail in (
+            lambda: (_ for _ in ()).throw(IllegalCharacterError(f"{MARKER_NAME}\x01")),
+            lambda: Person(age=MARKER_EMAIL),  # type: ignore[arg-type]
+            database,
+        ):
+            try:
+                try:
+                    fail()
+                except Exception as inner:
+                    raise RuntimeError(f"while handling {MARKER_NAME}") from inner
+            except Exception as error:
+                logger.exception("unexpected error")
+                logger.debug("database error: %s", error)
+                logger.warning("stopped: %r", error.__cause__)
+                logger.error(error)
+        try:
+            raise ExceptionGroup(MARKER_EMAIL, [ValueError(MARKER_NAME)])
+        except ExceptionGroup:
+            logger.exception("group")
+    finally:
+        logger.removeHandler(handler)
+    text = out.getvalue()
+    assert "IllegalCharacterError" in text and "ValidationError" in text
+    assert "IntegrityError" in text and "Traceback" in text and "RuntimeError" in text
+    assert MARKER_NAME not in text and MARKER_EMAIL not in text and "Markörsson" not in text
+
+
+def test_item_12_a_real_server_logs_no_personal_data(database_url: str, tmp_path: Any) -> None:
+    """Issue item 12: a real server at log level debug meets unexpected errors whose
+    messages carry a participant's name and address — a damaged row read back
+    (``date.fromisoformat`` quotes the text) and, on PostgreSQL, a database error with the
+    row's values (a trigger refusing the insert, as a constraint's DETAIL would) — answers
+    500, and its log (its own lines and uvicorn's traceback) holds the tracebacks' types
+    but neither the name nor the address."""
+    import asyncio
+
+    from tests.conftest import start_server
+
+    async def seed() -> tuple[str, str, str]:
+        services = Services.build(load_settings(database_url=database_url))
+        await services.open()
+        try:
+            user = await services.people.create_user("admin.21@example.se", "county-admin", "21")
+            token = (await services.people.issue_token(str(user.id))).token
+            sound = await services.reports.create_workshop(
+                {"county": "21", "title": "Loggtest", "date": "2099-01-18"}
+            )
+            damaged = await services.reports.create_workshop(
+                {"county": "21", "title": "Trasig", "date": "2099-01-19"}
+            )
+            return token, sound.id, damaged.id
+        finally:
+            await services.close()
+
+    token, workshop_id, damaged = asyncio.run(seed())
+    asyncio.run(
+        raw_sql(
+            database_url,
+            "UPDATE workshops SET date = ? WHERE id = ?",
+            f"{MARKER_NAME} <{MARKER_EMAIL}>",
+            damaged,
+        )
+    )
+    postgres = not database_url.startswith("sqlite:")
+    if postgres:
+        asyncio.run(
+            raw_sql(
+                database_url,
+                "CREATE FUNCTION refuse() RETURNS trigger AS $$ BEGIN"
+                " RAISE EXCEPTION 'refused % <%>', NEW.name, NEW.email;"
+                " END $$ LANGUAGE plpgsql",
+            )
+        )
+        asyncio.run(
+            raw_sql(
+                database_url,
+                "CREATE TRIGGER refuse BEFORE INSERT ON participants"
+                " FOR EACH ROW EXECUTE FUNCTION refuse()",
+            )
+        )
+    log = tmp_path / "server.log"
+    server = start_server(
+        database_url.removeprefix("sqlite:///"), log, env={"LRS_BRIDGE_LOG_LEVEL": "debug"}
+    )
+    headers = {"Authorization": f"Bearer {token}"}
+    try:
+        listed = httpx.get(f"{server.url}/api/v1/workshops", headers=headers, timeout=30)
+        assert listed.status_code == 500 and "markus" not in listed.text.lower()
+        if postgres:
+            answer = httpx.post(
+                f"{server.url}/api/v1/workshops/{workshop_id}/participants",
+                json={"name": MARKER_NAME, "email": MARKER_EMAIL, "municipality": "2180"},
+                headers=headers,
+                timeout=30,
+            )
+            assert answer.status_code == 500 and MARKER_EMAIL not in answer.text
+    finally:
+        server.stop()
+    text = log.read_text()
+    assert "Traceback" in text and "ValueError" in text, text
+    if postgres:
+        assert "RaiseError" in text, text
+    assert MARKER_EMAIL not in text and MARKER_NAME not in text and "markus" not in text.lower()
