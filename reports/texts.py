@@ -1082,6 +1082,14 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "sv": "laddade ned rapport",
         "en": "downloaded report",
     },
+    "web.audit.action.report.read": {
+        "sv": "Läste rapport",
+        "en": "Read report",
+    },
+    "web.audit.action.participants.read": {
+        "sv": "Läste deltagarlista",
+        "en": "Read participant list",
+    },
     "web.audit.action.reminders.send": {
         "sv": "skickade påminnelser",
         "en": "sent reminders",

@@ -414,6 +414,15 @@ async def workshop(ctx: Ctx) -> Response:
     report = await ctx.services.reports.workshop_readiness(
         workshop_id, municipality=own_municipality(ctx.principal)
     )
+    await ctx.services.audit.record(  # the page shows the list: a read, as in the API
+        ctx.principal,
+        "participants.read",
+        "workshop",
+        workshop_id,
+        report.workshop.county,
+        participants=len(report.participants),
+        municipality=own_municipality(ctx.principal),
+    )
     params = ctx.request.query_params
     query = params.get("q", "").strip()
     status = params.get("status", "")

@@ -1099,3 +1099,73 @@ def test_item_12_a_real_server_logs_no_personal_data(database_url: str, tmp_path
     if postgres:
         assert "RaiseError" in text, text
     assert MARKER_EMAIL not in text and MARKER_NAME not in text and "markus" not in text.lower()
+
+
+# --- issue item 13: reads audited, coordinators' counts ------------------------------------------
+
+
+async def test_item_13_reads_of_personal_data_are_audited(world: World) -> None:
+    """Issue item 13: a JSON readiness report and a participant list (or one participant)
+    read through the API, and the workshop page on the web, are audited as
+    ``report.read`` / ``participants.read``: one entry a read, the reader by id, no
+    personal data in the entry."""
+    http, headers = world.http, world.tokens["coordinator 2180"]
+
+    async def actions() -> list[tuple[str, str | None, Any]]:
+        entries = (await http.get("/api/v1/audit", headers=world.tokens["national"])).json()
+        return [
+            (e["action"], e["object_id"], e["details"].get("format"))
+            for e in reversed(entries["entries"])
+            if e["actor"] == world.users["coordinator 2180"]
+        ]
+
+    reads = [
+        (f"/api/v1/workshops/{world.w21}/readiness", ("report.read", world.w21, "json")),
+        ("/api/v1/readiness", ("report.read", "21", "json")),
+        ("/api/v1/readiness/21?format=json", ("report.read", "21", "json")),
+        (f"/api/v1/workshops/{world.w21}/participants", ("participants.read", world.w21, None)),
+        (
+            f"/api/v1/workshops/{world.w21}/participants/{world.p21}",
+            ("participants.read", world.w21, None),
+        ),
+        (
+            f"/api/v1/workshops/{world.w21}/readiness?format=csv",
+            ("report.export", world.w21, "csv"),
+        ),
+    ]
+    for path, expected in reads:
+        before = await actions()
+        assert (await http.get(path, headers=headers)).status_code == 200
+        assert await actions() == [*before, expected], path
+    # Not audited: a read that is refused (another municipality's participant).
+    before = await actions()
+    other = await world.services.reports.list_participants(world.w21, municipality="2181")
+    refused = await http.get(
+        f"/api/v1/workshops/{world.w21}/participants/{other[0].id}", headers=headers
+    )
+    assert refused.status_code == 404 and await actions() == before
+    entries = (await http.get("/api/v1/audit", headers=world.tokens["national"])).json()
+    assert "@" not in str(entries) and "Anna" not in str(entries)
+
+    await web_log_in(http, "coordinator 2180")
+    before = await actions()
+    assert (await http.get(f"/workshops/{world.w21}")).status_code == 200
+    assert await actions() == [*before, ("participants.read", world.w21, None)]
+
+
+async def test_item_13_coordinators_see_their_municipalitys_counts(world: World) -> None:
+    """Issue item 13: a workshop object shows a municipality coordinator the number of
+    their municipality's participants (1 in Gävle), not the county-wide total (2), in the
+    list, the workshop, and the reports; the county admin sees 2."""
+    http = world.http
+    for kind, count in (("coordinator 2180", 1), ("admin 21", 2), ("national", 2)):
+        headers = world.tokens[kind]
+        listed = (await http.get("/api/v1/workshops?county=21", headers=headers)).json()
+        assert [w["participants"] for w in listed["workshops"] if w["id"] == world.w21] == [count]
+        one = (await http.get(f"/api/v1/workshops/{world.w21}", headers=headers)).json()
+        assert one["participants"] == count
+        report = await http.get(f"/api/v1/workshops/{world.w21}/readiness", headers=headers)
+        assert report.json()["workshop"]["participants"] == count
+        county = (await http.get("/api/v1/readiness/21", headers=headers)).json()
+        assert [w["workshop"]["participants"] for w in county["workshops"]] == [count]
+        assert [w["totals"]["total"] for w in county["workshops"]] == [count]

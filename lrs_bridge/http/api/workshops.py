@@ -95,10 +95,26 @@ async def delete_workshop(request: Request, principal: Principal) -> Response:
 # --- participants ------------------------------------------------------------------------
 
 
+async def _audit_read(request: Request, principal: Principal, participants: int) -> None:
+    """A read of participants' personal data, one entry a read (issue 13, item 13)."""
+    workshop = await reports(request).get_workshop(_workshop_id(request))
+    await audit(
+        request,
+        principal,
+        "participants.read",
+        "workshop",
+        workshop.id,
+        workshop.county,
+        participants=participants,
+        municipality=own_municipality(principal),
+    )
+
+
 async def list_participants(request: Request, principal: Principal) -> Response:
     participants = await reports(request).list_participants(
         _workshop_id(request), municipality=own_municipality(principal)
     )
+    await _audit_read(request, principal, len(participants))
     return JSONResponse({"participants": to_json(participants)})
 
 
@@ -168,6 +184,7 @@ async def get_participant(request: Request, principal: Principal) -> Response:
     participant = await reports(request).get_participant(
         _workshop_id(request), _participant_id(request)
     )
+    await _audit_read(request, principal, 1)
     return JSONResponse(to_json(participant))
 
 
