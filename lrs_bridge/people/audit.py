@@ -63,8 +63,8 @@ class AuditLog:
         limit: int = 100,
     ) -> list[AuditEntry]:
         """Newest first. A national admin reads every county's entries (or ``county``'s);
-        anyone else only their own county's: about its objects or by its people (none of
-another county they ask for)."""
+                anyone else only their own county's: about its objects or by its people (none of
+        another county they ask for)."""
         try:
             county = county_filter(reader, county)
         except OutOfScope:

@@ -1169,3 +1169,100 @@ async def test_item_13_coordinators_see_their_municipalitys_counts(world: World)
         county = (await http.get("/api/v1/readiness/21", headers=headers)).json()
         assert [w["workshop"]["participants"] for w in county["workshops"]] == [count]
         assert [w["totals"]["total"] for w in county["workshops"]] == [count]
+
+
+# --- issue item 13: bridge secrets encrypted at rest ------------------------------------------
+
+REMOTE = {"endpoint": "http://127.0.0.1:9/xapi/", "key": "upstream-key"}
+UPSTREAM_SECRET = "upstream-secret-3f9a"
+
+
+async def stored_secrets(database_url: str) -> dict[str, str]:
+    """name → the secret column as stored, for every source and target."""
+    rows: list[tuple[Any, ...]] = []
+    for table in ("bridge_sources", "bridge_targets"):
+        sql = f"SELECT name, secret FROM {table}"
+        if database_url.startswith("sqlite:"):
+            import sqlite3
+
+            with sqlite3.connect(database_url.removeprefix("sqlite:///")) as conn:
+                rows += conn.execute(sql).fetchall()
+        else:
+            import asyncpg
+
+            conn = await asyncpg.connect(database_url)
+            try:
+                rows += [tuple(r) for r in await conn.fetch(sql)]
+            finally:
+                await conn.close()
+    return {str(name): str(secret) for name, secret in rows}
+
+
+async def open_services(database_url: str, key: str) -> Services:
+    services = Services.build(load_settings(database_url=database_url, secrets_key=key))
+    await services.open()
+    return services
+
+
+async def test_item_13_bridge_secrets_are_encrypted_at_rest(database_url: str) -> None:
+    """Issue item 13: with LRS_BRIDGE_SECRETS_KEY set, a source's and a target's secrets
+    are stored sealed (``fernet:…``, the plaintext nowhere in the row) and opened for the
+    pull; rows stored in plaintext before the key keep working and are sealed at the next
+    start; ``lrs-bridge secrets rotate`` re-seals with a new first key, after which the old
+    key alone cannot open them (503 naming the setting) and no key at all cannot either."""
+    from lrs_bridge.bridge.secrets import SecretUnreadable, new_key
+    from tests.conftest import run_cli
+
+    old, new = new_key(), new_key()
+    # Before the key: plaintext, as before.
+    plain = await open_services(database_url, "")
+    try:
+        await plain.bridge.add_source({"name": "before", **REMOTE, "secret": UPSTREAM_SECRET})
+    finally:
+        await plain.close()
+    assert (await stored_secrets(database_url))["before"] == UPSTREAM_SECRET
+
+    services = await open_services(database_url, old)
+    try:
+        await services.bridge.add_source({"name": "src", **REMOTE, "secret": UPSTREAM_SECRET})
+        await services.bridge.add_target({"name": "tgt", **REMOTE, "secret": UPSTREAM_SECRET})
+        stored = await stored_secrets(database_url)
+        assert stored["src"].startswith("fernet:") and stored["tgt"].startswith("fernet:")
+        assert UPSTREAM_SECRET not in stored["src"] + stored["tgt"]
+        assert stored["before"] == UPSTREAM_SECRET  # used as it is until sealed
+        for name in ("src", "before"):
+            source = await services.bridge.storage.get_source(name)
+            assert source is not None and source.remote.secret == UPSTREAM_SECRET
+        target = await services.bridge.storage.get_target("tgt")
+        assert target is not None and target.remote.secret == UPSTREAM_SECRET
+        assert await services.bridge.seal_secrets() == 1  # what start() does
+        assert (await stored_secrets(database_url))["before"].startswith("fernet:")
+    finally:
+        await services.close()
+
+    env = {"LRS_BRIDGE_DATABASE_URL": database_url, "LRS_BRIDGE_SECRETS_KEY": f"{new},{old}"}
+    rotated = run_cli("secrets", "rotate", env=env)
+    assert rotated.returncode == 0, rotated.stderr
+    assert rotated.stdout.strip() == "3 secrets sealed with the first key"
+    assert "3" not in run_cli("secrets", "rotate", env=env).stdout  # nothing left to do
+    no_key = run_cli("secrets", "rotate", env={**env, "LRS_BRIDGE_SECRETS_KEY": ""})
+    assert no_key.returncode != 0 and "LRS_BRIDGE_SECRETS_KEY is not set" in no_key.stderr
+    bad = run_cli("secrets", "rotate", env={**env, "LRS_BRIDGE_SECRETS_KEY": "not-a-key"})
+    assert bad.returncode != 0 and "LRS_BRIDGE_SECRETS_KEY" in bad.stderr
+
+    for key, opens in ((new, True), (old, False), ("", False)):
+        services = await open_services(database_url, key)
+        try:
+            if opens:
+                source = await services.bridge.storage.get_source("src")
+                assert source is not None and source.remote.secret == UPSTREAM_SECRET
+            else:
+                with pytest.raises(SecretUnreadable) as refused:
+                    await services.bridge.pull("src")
+                assert refused.value.status == 503
+                assert "LRS_BRIDGE_SECRETS_KEY" in refused.value.message
+            # Listings and the source itself are shown with or without the key.
+            assert [s.name for s in await services.bridge.list_sources()] == ["before", "src"]
+            assert (await services.bridge.get_source("src")).name == "src"
+        finally:
+            await services.close()
