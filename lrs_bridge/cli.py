@@ -98,9 +98,10 @@ def _demo(args: argparse.Namespace, settings: Settings) -> None:
     saved = json.loads(path.read_text("utf-8")) if path.exists() else None
 
     async def action(svc: Services) -> int:
-        from lrs_bridge.demo import seed_demo
+        from lrs_bridge.demo import seed_demo, trust_demo_credential
 
         credential = await ensure_demo_credential(svc, saved)
+        await trust_demo_credential(svc, credential["key"])
         password = (saved or {}).get("password")
         logins = await seed_demo(svc, password, reset=password is None)
         password = logins[0].password
@@ -484,7 +485,17 @@ def cmd_progress_rebuild(args: argparse.Namespace) -> int:
 
 
 def _course_line(course: Any) -> str:
-    return f"{course.id}  {course.rule}  {course.name}  ({len(course.activities)} activities)"
+    reporters = course.reporters
+    trusted = (
+        f", trusts {len(reporters.credentials)} credentials and {len(reporters.sources)}"
+        " bridge sources"
+        if reporters is not None
+        else ""
+    )
+    return (
+        f"{course.id}  {course.rule}  {course.name}"
+        f"  ({len(course.activities)} activities{trusted})"
+    )
 
 
 def cmd_courses_list(args: argparse.Namespace) -> int:
@@ -497,6 +508,10 @@ def cmd_courses_list(args: argparse.Namespace) -> int:
             print(_course_line(course))
             for activity in course.activities:
                 print(f"    {activity}")
+            for key in course.reporters.credentials if course.reporters else ():
+                print(f"    trusts credential {key}")
+            for name in course.reporters.sources if course.reporters else ():
+                print(f"    trusts bridge source {name}")
         return 0
 
     return _with_services(args, action)
@@ -511,6 +526,15 @@ def _course_data(args: argparse.Namespace, base: dict[str, Any]) -> dict[str, An
         data["description"] = args.description
     if args.activity:
         data["activities"] = list(args.activity)
+    if args.trust_nothing or args.trust_credential or args.trust_source:
+        reporters = dict(data.get("reporters") or {})
+        if args.trust_nothing:
+            reporters = {"credentials": [], "sources": []}
+        if args.trust_credential:
+            reporters["credentials"] = list(args.trust_credential)
+        if args.trust_source:
+            reporters["sources"] = list(args.trust_source)
+        data["reporters"] = reporters
     return data
 
 
@@ -702,6 +726,25 @@ def _course_flags(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--url", help="where learners start the course (for reminder e-mails)")
     parser.add_argument("--description", help="a line about the course")
+    parser.add_argument(
+        "--trust-credential",
+        action="append",
+        metavar="KEY",
+        help="an xAPI credential whose statements count for the course (its own key, for a "
+        "package that cannot be launched); repeat for several; replaces the list",
+    )
+    parser.add_argument(
+        "--trust-source",
+        action="append",
+        metavar="NAME",
+        help="a bridge source whose statements count for the course; repeat for several; "
+        "replaces the list",
+    )
+    parser.add_argument(
+        "--trust-nothing",
+        action="store_true",
+        help="count only statements the service writes itself (clears both lists first)",
+    )
     parser.add_argument("--json", action="store_true", help="print JSON")
 
 

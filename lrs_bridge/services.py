@@ -44,6 +44,7 @@ class Services:
         audit = AuditLog(people)
         # Before open(): registers the bridge's migrations and its outbox hook.
         bridge = BridgeService(store, statements, audit, settings)
+        reports.source_names = bridge.source_names  # a course may trust a bridge source
         statements.on_stored.append(bridge.nudge)  # forwarders wake for new statements
         # ... and for statements other instances on the same database store.
         store.watch_appends(reports.nudge)

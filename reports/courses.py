@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from typing import Any, cast
 
 from reports.fields import bad, require_object, string_list, text_field, url_field
-from reports.model import Course, Rule
+from reports.model import Course, Reporters, Rule
 from statements.models.base import check_iri
 
 COMPLETED = "http://adlnet.gov/expapi/verbs/completed"
@@ -58,7 +58,11 @@ DEFAULT_REQUIRED = "valmyndigheten-introduktion"
 """The course a workshop requires when it names none: the mandatory introduction."""
 
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
-COURSE_FIELDS = frozenset({"id", "name", "rule", "activities", "url", "description"})
+COURSE_FIELDS = frozenset(
+    {"id", "name", "rule", "activities", "url", "description", "reporters"}
+)
+REPORTER_FIELDS = frozenset({"credentials", "sources"})
+MAX_REPORTERS = 50
 
 
 def slug(name: str) -> str:
@@ -67,8 +71,36 @@ def slug(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")[:63] or "course"
 
 
-def parse_course(data: Any, *, course_id: str | None = None) -> Course:
-    """A course from input; ``course_id`` is the id of the course being replaced."""
+def parse_reporters(data: Any) -> Reporters:
+    """``{"credentials": [keys], "sources": [bridge source names]}``: whose statements
+    count for the course. Whether they exist is the service's to check."""
+    if not isinstance(data, Mapping):
+        raise bad("reporters", "type", "must be an object with credentials and sources")
+    unknown = sorted(set(data) - REPORTER_FIELDS)
+    if unknown:
+        raise bad(f"reporters.{unknown[0]}", "unknown_field", "is not a field of reporters")
+    found: dict[str, tuple[str, ...]] = {}
+    for name in sorted(REPORTER_FIELDS):
+        path = f"reporters.{name}"
+        values = data.get(name) or []
+        if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
+            raise bad(path, "type", "must be a list of strings")
+        if len(values) > MAX_REPORTERS:
+            raise bad(path, "max_items", f"must list at most {MAX_REPORTERS}")
+        cleaned = [value.strip() for value in values]
+        for index, value in enumerate(cleaned):
+            if not value or len(value) > 200:
+                raise bad(f"{path}[{index}]", "length", "must be 1–200 characters")
+        found[name] = tuple(dict.fromkeys(cleaned))
+    return Reporters(credentials=found["credentials"], sources=found["sources"])
+
+
+def parse_course(
+    data: Any, *, course_id: str | None = None, reporters: Reporters | None = None
+) -> Course:
+    """A course from input; ``course_id`` is the id of the course being replaced, and
+    ``reporters`` its trusted reporters, kept when the input names none (dropping them
+    unasked would change readiness)."""
     fields = require_object(data, COURSE_FIELDS)
     name = cast(str, text_field(fields, "name", required=True, max_length=200))
     given_id = text_field(fields, "id", required=False, max_length=63)
@@ -94,6 +126,7 @@ def parse_course(data: Any, *, course_id: str | None = None) -> Course:
             raise bad(f"activities[{index}]", "duplicate", "is listed twice")
     url = url_field(fields, "url") or ""
     description = text_field(fields, "description", required=False, max_length=2000) or ""
+    given = fields.get("reporters")
     return Course(
         id=new_id,
         name=name,
@@ -101,6 +134,7 @@ def parse_course(data: Any, *, course_id: str | None = None) -> Course:
         activities=tuple(activities),
         url=url,
         description=description,
+        reporters=parse_reporters(given) if given is not None else reporters or Reporters(),
     )
 
 

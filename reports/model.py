@@ -47,6 +47,26 @@ class Municipality:
 
 
 @dataclass(frozen=True, slots=True)
+class Reporters:
+    """The sources whose statements count for a course's readiness (its trusted reporters),
+    besides the service itself (and, later, the per-learner launches it issues). Course keys
+    sit inside e-learning packages and must be treated as public: only the ones named here
+    decide readiness. Statements of other credentials are kept, and shown as unverified."""
+
+    credentials: tuple[str, ...] = ()
+    """Keys of xAPI credentials (a course's own key, for packages that cannot be launched)."""
+    sources: tuple[str, ...] = ()
+    """Names of bridge sources (statements pulled from another LRS)."""
+
+    def trusts(self, credential: str | None, source: str | None) -> bool:
+        if source is not None:
+            return source in self.sources
+        if credential is not None:
+            return credential in self.credentials
+        return True  # written by the service itself
+
+
+@dataclass(frozen=True, slots=True)
 class Course:
     id: str
     """A short slug (``[a-z0-9-]``), chosen when the course is added; never changes."""
@@ -58,10 +78,19 @@ class Course:
     url: str = ""
     """Where a learner starts the course (used in reminder e-mails)."""
     description: str = ""
+    reporters: Reporters | None = Reporters()
+    """Whose statements count (by default the service's own only); None only for a course
+    from before trusted reporters, until the service has reviewed it at start-up (it then
+    trusts every earlier reporter)."""
 
     @property
     def steps(self) -> int:
         return len(self.activities) if self.rule == "all_of" else 1
+
+    def trusts(self, credential: str | None, source: str | None) -> bool:
+        """Does a statement stored by this credential, or pulled from this bridge source,
+        count for the course's readiness?"""
+        return self.reporters is None or self.reporters.trusts(credential, source)
 
 
 # --- workshops and participants ------------------------------------------------------------
@@ -173,6 +202,10 @@ class CourseProgress:
     steps_done: int
     steps: int
     last_activity: datetime | None
+    unverified_completed_at: datetime | None = None
+    """A completion reported only by a source the course does not trust (a credential or
+    bridge source not among its reporters): not counted, shown so a coordinator can decide.
+    None when there is none, or when the course is completed by a trusted source anyway."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,6 +220,13 @@ class ParticipantReadiness:
     """Mean progress over the required courses."""
     last_activity: datetime | None
     courses: tuple[CourseProgress, ...]
+
+    @property
+    def unverified_completed_at(self) -> datetime | None:
+        """The earliest completion of a required course that only a source the course does
+        not trust reported (see ``CourseProgress.unverified_completed_at``)."""
+        found = [c.unverified_completed_at for c in self.courses if c.unverified_completed_at]
+        return min(found) if found else None
 
 
 @dataclass(frozen=True, slots=True)

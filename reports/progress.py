@@ -9,6 +9,9 @@ voided statement's (learner, course) rows from the log (by the statement index, 
 
 Times are the LRS's ``stored`` (a learner's browser cannot backdate it); for statements
 pulled from another LRS, the origin's ``stored``.
+
+What a course's untrusted reporters sent goes into rows of its own (``trusted`` False), by
+the same fold, so the reports can show it without counting it.
 """
 
 from __future__ import annotations
@@ -56,25 +59,30 @@ def fold(row: LedgerRow | None, pair: Pair, events: Iterable[Event], steps: int)
                 times[step] = event.moment if current is None else min(current, event.moment)
     done = [moment for moment in times if moment is not None]
     completed = max(done) if steps and len(done) == steps else None
-    return LedgerRow(pair[0], pair[1], completed, last, tuple(times))
+    return LedgerRow(pair[0], pair[1], pair[2], completed, last, tuple(times))
 
 
 def moment_of(statement: StoredStatement) -> int:
     return statement.origin_stored if statement.origin_stored is not None else statement.stored
 
 
-def events_of(body: Mapping[str, Any], moment: int, index: CourseIndex) -> list[tuple[Pair, Event]]:
-    """The ledger events of one (not voided) statement."""
+def events_of(
+    statement: StoredStatement, body: Mapping[str, Any], index: CourseIndex
+) -> list[tuple[Pair, Event]]:
+    """The ledger events of one (not voided) statement, in the trusted or the untrusted
+    rows of each course as the course trusts the statement's credential or source."""
     touches: list[Touch] = index.touches(body)
     if not touches:
         return []
     actor = body.get("actor")
     keys = keys_of_actor(actor) if isinstance(actor, dict) else []
-    return [
-        ((key, touch.course_id), Event(moment, touch.completes))
-        for key in keys
-        for touch in touches
-    ]
+    moment = moment_of(statement)
+    found: list[tuple[Pair, Event]] = []
+    for touch in touches:
+        trusted = index.courses[touch.course_id].trusts(statement.credential, statement.source)
+        event = Event(moment, touch.completes)
+        found.extend(((key, touch.course_id, trusted), event) for key in keys)
+    return found
 
 
 @dataclass(slots=True)
@@ -212,7 +220,7 @@ class Projector:
             if verb == VOIDED:
                 voided.append(str(body["object"]["id"]))
                 continue
-            for pair, event in events_of(body, moment_of(statement), index):
+            for pair, event in events_of(statement, body, index):
                 events.setdefault(pair, []).append(event)
         recompute: set[Pair] = set()
         for target_id in voided:
@@ -220,7 +228,7 @@ class Projector:
             if target is None:
                 continue
             body = orjson.loads(target.body)
-            recompute.update(pair for pair, _ in events_of(body, moment_of(target), index))
+            recompute.update(pair for pair, _ in events_of(target, body, index))
         replacements = {pair: await self._from_log(pair, index) for pair in sorted(recompute)}
         merges = {pair: self._merger(index, found) for pair, found in events.items()}
         return merges, replacements
@@ -235,7 +243,7 @@ class Projector:
     async def _from_log(self, pair: Pair, index: CourseIndex) -> LedgerRow | None:
         """A learner's row for a course computed afresh from the log (voided ones left
         out), by the statement index on the learner."""
-        learner, course_id = pair
+        learner = pair[0]
         found: list[Event] = []
         query: StatementQuery | None = StatementQuery(
             agent=learner, ascending=True, limit=_QUERY_PAGE
@@ -244,13 +252,13 @@ class Projector:
             page = await self.store.query(query)
             for statement in page.statements:
                 body = orjson.loads(statement.body)
-                for (key, course), event in events_of(body, moment_of(statement), index):
-                    if key == learner and course == course_id:
-                        found.append(event)
+                found.extend(
+                    event for key, event in events_of(statement, body, index) if key == pair
+                )
             query = page.more
         if not found:
             return None
-        return fold(None, pair, found, index.courses[course_id].steps)
+        return fold(None, pair, found, index.courses[pair[1]].steps)
 
     async def project_course(self, course: Course) -> int:
         """After a course changed (its rows are cleared): fold its history into the
@@ -268,7 +276,7 @@ class Projector:
                 for statement in page.statements:
                     read += 1
                     body = orjson.loads(statement.body)
-                    for pair, event in events_of(body, moment_of(statement), index):
+                    for pair, event in events_of(statement, body, index):
                         events.setdefault(pair, []).append(event)
                 query = page.more
         if events:

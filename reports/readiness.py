@@ -6,12 +6,17 @@ an all-of course) was stored at or before the deadline, ``completed_late`` when 
 ``in_progress`` when the learner has done anything in it, else ``not_started``. Several
 identities of one participant (an e-mail address in one course, a cmi5 account in
 another) count together: each step's earliest completion, the latest activity.
+
+Only what a course's trusted reporters sent counts (``reports.model.Reporters``). A
+completion that only an untrusted source reported is shown beside the status, as
+``unverified_completed_at``, for a coordinator to judge; it never changes the status.
 """
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from datetime import datetime
 
 from reports import places
@@ -79,10 +84,30 @@ def overall(statuses: Sequence[Status]) -> Status:
     return "not_started"
 
 
-def group_rows(rows: Iterable[ProgressRow]) -> dict[str, dict[str, list[ProgressRow]]]:
-    """participant id → course id → the ledger rows of the participant's identities."""
-    grouped: dict[str, dict[str, list[ProgressRow]]] = defaultdict(lambda: defaultdict(list))
+def counted(row: ProgressRow) -> ProgressRow:
+    """The row as the reports count it: what an untrusted source reported is no progress."""
+    if row.trusted:
+        return row
+    return replace(row, completed_at=None, last_activity=None, step_times=None, trusted=True)
+
+
+def unverified(rows: Iterable[ProgressRow]) -> dict[tuple[str, str], int]:
+    """(participant id, course id) → the earliest completion that only untrusted sources
+    reported."""
+    found: dict[tuple[str, str], int] = {}
     for row in rows:
+        if not row.trusted and row.completed_at is not None:
+            key = (row.participant_id, row.course_id)
+            found[key] = min(found.get(key, row.completed_at), row.completed_at)
+    return found
+
+
+def group_rows(rows: Iterable[ProgressRow]) -> dict[str, dict[str, list[ProgressRow]]]:
+    """participant id → course id → the (counted) ledger rows of the participant's
+    identities."""
+    grouped: dict[str, dict[str, list[ProgressRow]]] = defaultdict(lambda: defaultdict(list))
+    for found in rows:
+        row = counted(found)
         bucket = grouped[row.participant_id][row.course_id]
         if row.last_activity is not None or not bucket:
             if bucket and bucket[0].last_activity is None:
@@ -96,10 +121,12 @@ def participant_readiness(
     courses: Sequence[Course],
     rows: dict[str, list[ProgressRow]],
     deadline: int,
+    unverified_completions: dict[tuple[str, str], int] | None = None,
 ) -> ParticipantReadiness:
     progress: list[CourseProgress] = []
     for course in courses:
         status, completed, last, done = course_status(course, rows.get(course.id, []), deadline)
+        untrusted = (unverified_completions or {}).get((participant.id, course.id))
         progress.append(
             CourseProgress(
                 course_id=course.id,
@@ -109,6 +136,7 @@ def participant_readiness(
                 steps_done=done,
                 steps=course.steps,
                 last_activity=moment(last),
+                unverified_completed_at=moment(untrusted) if completed is None else None,
             )
         )
     status = overall([p.status for p in progress])
@@ -134,7 +162,8 @@ def summary_statuses(
     """(workshop id, municipality, status) of every participant in ``rows``, without
     building a full report (county and national summaries)."""
     grouped: dict[str, tuple[str, str, dict[str, list[ProgressRow]]]] = {}
-    for row in rows:
+    for found in rows:
+        row = counted(found)
         entry = grouped.get(row.participant_id)
         if entry is None:
             entry = (row.workshop_id, row.municipality, {})

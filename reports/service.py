@@ -25,9 +25,10 @@ it includes every statement stored before it was asked for, and says so in ``fre
 from __future__ import annotations
 
 import functools
+import logging
 import uuid
 from collections import defaultdict
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any, cast
@@ -51,6 +52,7 @@ from reports.model import (
     Participant,
     ParticipantReadiness,
     RebuildResult,
+    Reporters,
     Status,
     UnmatchedLearner,
     Workshop,
@@ -65,6 +67,7 @@ from reports.readiness import (
     participant_readiness,
     summary_statuses,
     totals,
+    unverified,
 )
 from reports.reminders import Recipient, Upcoming
 from reports.roster import (
@@ -85,12 +88,15 @@ from reports.roster import (
 from reports.storage import Checkpoint, LedgerRow, WorkshopRow, open_readiness_storage
 from statements.errors import Conflict, NotFound
 from statements.prepare import PreparedStatement
-from statements.query import to_micros
+from statements.query import StatementQuery, to_micros
 from statements.storage.base import Store
 
 __all__ = ["STATUSES", "ReportsService"]
 
 Report = WorkshopReadiness | CountyReadiness | NationalReadiness
+
+
+log = logging.getLogger(__name__)
 
 
 def _not_found(kind: str, path: str, value: str) -> NotFound:
@@ -122,6 +128,9 @@ class ReportsService:
         self.storage = open_readiness_storage(store)
         self.clock = clock or _utc_now
         self.projector = Projector(store, self.storage, batch_size=batch_size)
+        self.source_names: Callable[[], Awaitable[Iterable[str]]] | None = None
+        """The names of the bridge's sources (set by whoever wires the bridge in), for
+        checking a course's trusted sources; None: no source can be named."""
 
     # --- life cycle ----------------------------------------------------------------------
 
@@ -130,7 +139,44 @@ class ReportsService:
         the projector in the background. Call after the store is open."""
         # The default courses come with the tables (migration 0100); catching up runs in
         # the background, so that a CLI command never waits for a long projection.
+        await self.review_reporters()
         self.projector.start()
+
+    async def review_reporters(self) -> int:
+        """Give every course from before trusted reporters (``reporters`` None) the
+        credentials and bridge sources that have reported it so far, so that an upgrade
+        changes no one's readiness. Returns how many courses were reviewed."""
+        reviewed = 0
+        for course in await self.storage.courses():
+            if course.reporters is not None:
+                continue
+            credentials: set[str] = set()
+            sources: set[str] = set()
+            for activity in course.activities:
+                query: StatementQuery | None = StatementQuery(
+                    activity=activity, related_activities=True, ascending=True, limit=1000
+                )
+                while query is not None:
+                    page = await self.store.query(query)
+                    for statement in page.statements:
+                        if statement.source is not None:
+                            sources.add(statement.source)
+                        elif statement.credential is not None:
+                            credentials.add(statement.credential)
+                    query = page.more
+            reporters = Reporters(tuple(sorted(credentials)), tuple(sorted(sources)))
+            if await self.storage.review_reporters(course.id, reporters):
+                reviewed += 1
+                log.info(
+                    "course %s now trusts the %d credentials and %d bridge sources that"
+                    " reported it before",
+                    course.id,
+                    len(credentials),
+                    len(sources),
+                )
+        if reviewed:
+            await self.projector.invalidate()
+        return reviewed
 
     async def stop(self) -> None:
         """Stop the background projector (the ledger's checkpoint is always consistent)."""
@@ -166,11 +212,28 @@ class ReportsService:
                 return course
         raise _not_found("course", "id", course_id)
 
+    async def _check_reporters(self, reporters: Reporters | None) -> None:
+        """BadRequest naming the first trusted reporter that does not exist."""
+        if reporters is None:
+            return
+        for index, key in enumerate(reporters.credentials):
+            if await self.store.get_credential(key) is None:
+                raise bad(
+                    f"reporters.credentials[{index}]", "unknown_credential", "no such credential"
+                )
+        known = set(await self.source_names()) if self.source_names is not None else set()
+        for index, name in enumerate(reporters.sources):
+            if name not in known:
+                raise bad(f"reporters.sources[{index}]", "unknown_source", "no such bridge source")
+
     async def add_course(self, data: Mapping[str, Any]) -> Course:
         """Add a course: ``{"id": "slug" (optional, else from the name), "name": "…",
         "rule": "any_of"|"all_of", "activities": ["IRI", …], "url": "…" (optional),
-        "description": "…" (optional)}``. Conflict when the id is taken."""
+        "description": "…" (optional), "reporters": {"credentials": [keys], "sources":
+        [bridge source names]} (optional; whose statements count besides the service's
+        own)}``. Conflict when the id is taken."""
         course = parse_course(data)
+        await self._check_reporters(course.reporters)
         async with self.projector.lock:
             if not await self.storage.add_course(course):
                 raise Conflict(
@@ -183,11 +246,13 @@ class ReportsService:
         return course
 
     async def change_course(self, course_id: str, data: Mapping[str, Any]) -> Course:
-        """Replace a course's name, rule, activities, url and description (as PUT: fields
-        left out take their defaults; ``id``, if given, must equal ``course_id``). Progress
-        for the course is recomputed from the log before this returns."""
-        await self.get_course(course_id)
-        course = parse_course(data, course_id=course_id)
+        """Replace a course's name, rule, activities, url, description and reporters (as
+        PUT: fields left out take their defaults, except reporters, which are kept unless
+        given; ``id``, if given, must equal ``course_id``). Progress for the course is
+        recomputed from the log before this returns."""
+        current = await self.get_course(course_id)
+        course = parse_course(data, course_id=course_id, reporters=current.reporters)
+        await self._check_reporters(course.reporters)
         async with self.projector.lock:
             if not await self.storage.replace_course(course):
                 raise _not_found("course", "id", course_id)
@@ -455,11 +520,15 @@ class ReportsService:
         courses_by_id = await self._courses_by_id()
         courses = [courses_by_id[course] for course in row.courses if course in courses_by_id]
         people = await self.storage.participants(workshop_id=workshop_id, municipality=municipality)
-        grouped = group_rows(
-            await self.storage.progress_rows(workshop_ids=[workshop_id], municipality=municipality)
+        progress = await self.storage.progress_rows(
+            workshop_ids=[workshop_id], municipality=municipality
         )
+        grouped = group_rows(progress)
+        untrusted = unverified(progress)
         entries: list[ParticipantReadiness] = [
-            participant_readiness(person, courses, grouped.get(person.id, {}), row.deadline)
+            participant_readiness(
+                person, courses, grouped.get(person.id, {}), row.deadline, untrusted
+            )
             for person in people
         ]
         return WorkshopReadiness(

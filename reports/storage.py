@@ -9,17 +9,20 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from reports.model import Course, Participant
+from reports.model import Course, Participant, Reporters
 from statements.storage.base import Store
 
-Pair = tuple[str, str]
-"""(learner identity key, course id): one row of the progress ledger."""
+Pair = tuple[str, str, bool]
+"""(learner identity key, course id, trusted): one row of the progress ledger. What sources
+the course does not trust reported is kept in rows of its own (trusted False)."""
 
 
 @dataclass(frozen=True, slots=True)
 class LedgerRow:
     learner: str
     course_id: str
+    trusted: bool
+    """Built from statements of the course's trusted reporters (only these count)."""
     completed_at: int | None
     """µs; set once every step has a completion: the latest of the steps' first ones."""
     last_activity: int
@@ -62,6 +65,8 @@ class ProgressRow:
     completed_at: int | None
     last_activity: int | None
     step_times: tuple[int | None, ...] | None
+    trusted: bool = True
+    """False for a ledger row of what an untrusted source reported (never counted)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +99,11 @@ class ReadinessStorage(abc.ABC):
     async def replace_course(self, course: Course) -> bool:
         """Replace a course, clear its ledger rows and move the generation on, in one
         transaction; False when there is no such course."""
+
+    @abc.abstractmethod
+    async def review_reporters(self, course_id: str, reporters: Reporters) -> bool:
+        """Set the reporters of a course not yet reviewed (``reporters`` NULL), leaving its
+        ledger as it is; False when it has been reviewed already."""
 
     # --- workshops ---------------------------------------------------------------------------
 

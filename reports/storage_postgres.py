@@ -21,7 +21,7 @@ from typing import Any
 
 import asyncpg
 
-from reports.model import Course, Participant
+from reports.model import Course, Participant, Reporters
 from reports.storage import (
     Checkpoint,
     LedgerRow,
@@ -33,6 +33,8 @@ from reports.storage import (
     WorkshopRow,
 )
 from reports.storage_rows import (
+    COURSE_COLUMNS,
+    LEDGER_COLUMNS,
     PARTICIPANT_COLUMNS,
     activities_text,
     course_of,
@@ -40,6 +42,7 @@ from reports.storage_rows import (
     ledger_values,
     participant_of,
     participant_values,
+    reporters_text,
     step_times_of,
     update_values,
 )
@@ -51,7 +54,6 @@ register("reports.migrations")
 _ACCOUNT_CLASH = "participants_account_unique"
 """The unique constraint on (workshop, account key), named in the migration."""
 
-_LEDGER_COLUMNS = "learner, course_id, completed_at, last_activity, step_times"
 
 _INSERT_PARTICIPANT = (
     "INSERT INTO participants (id, workshop_id, name, email, municipality, role,"
@@ -64,11 +66,12 @@ _UPDATE_PARTICIPANT = (
     " account_key = $9 WHERE id = $10 AND workshop_id = $11"
 )
 _UPSERT_LEDGER = (
-    "INSERT INTO progress (learner, course_id, completed_at, last_activity, steps_done,"
-    " step_times)"
-    " SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bigint[], $5::int[],"
-    " $6::text[])"
-    " ON CONFLICT (learner, course_id) DO UPDATE SET completed_at = EXCLUDED.completed_at,"
+    "INSERT INTO progress (learner, course_id, trusted, completed_at, last_activity,"
+    " steps_done, step_times)"
+    " SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::bigint[], $5::bigint[],"
+    " $6::int[], $7::text[])"
+    " ON CONFLICT (learner, course_id, trusted) DO UPDATE SET"
+    " completed_at = EXCLUDED.completed_at,"
     " last_activity = EXCLUDED.last_activity, steps_done = EXCLUDED.steps_done,"
     " step_times = EXCLUDED.step_times"
 )
@@ -110,15 +113,15 @@ class PostgresReadinessStorage(ReadinessStorage):
 
     async def courses(self) -> list[Course]:
         rows = await self._read(
-            "SELECT id, name, rule, activities, url, description FROM courses ORDER BY position, id"
+            f"SELECT {COURSE_COLUMNS} FROM courses ORDER BY position, id"
         )
         return [course_of(row) for row in rows]
 
     async def add_course(self, course: Course) -> bool:
         async with self.store._transaction() as conn:
             status = await conn.execute(
-                "INSERT INTO courses (id, name, rule, activities, url, description, position)"
-                " VALUES ($1, $2, $3, $4, $5, $6,"
+                "INSERT INTO courses (id, name, rule, activities, url, description, reporters,"
+                " position) VALUES ($1, $2, $3, $4, $5, $6, $7,"
                 " (SELECT COALESCE(MAX(position), 0) + 1 FROM courses))"
                 " ON CONFLICT (id) DO NOTHING",
                 course.id,
@@ -127,6 +130,7 @@ class PostgresReadinessStorage(ReadinessStorage):
                 activities_text(course),
                 course.url,
                 course.description,
+                reporters_text(course.reporters),
             )
         return affected_rows(status) > 0
 
@@ -135,12 +139,13 @@ class PostgresReadinessStorage(ReadinessStorage):
             await conn.execute(_LOCK_CHECKPOINT)  # the ledger's writers take turns
             status = await conn.execute(
                 "UPDATE courses SET name = $1, rule = $2, activities = $3, url = $4,"
-                " description = $5 WHERE id = $6",
+                " description = $5, reporters = $6 WHERE id = $7",
                 course.name,
                 course.rule,
                 activities_text(course),
                 course.url,
                 course.description,
+                reporters_text(course.reporters),
                 course.id,
             )
             if affected_rows(status) == 0:
@@ -150,6 +155,15 @@ class PostgresReadinessStorage(ReadinessStorage):
                 "UPDATE progress_checkpoint SET generation = generation + 1 WHERE id = 1"
             )
         return True
+
+    async def review_reporters(self, course_id: str, reporters: Reporters) -> bool:
+        async with self.store._transaction() as conn:
+            status = await conn.execute(
+                "UPDATE courses SET reporters = $1 WHERE id = $2 AND reporters IS NULL",
+                reporters_text(reporters),
+                course_id,
+            )
+        return affected_rows(status) > 0
 
     # --- workshops -----------------------------------------------------------------------
 
@@ -357,12 +371,13 @@ class PostgresReadinessStorage(ReadinessStorage):
         """Read the rows merged, merge, write back: the caller holds the checkpoint's lock."""
         if not merges:
             return
-        learners = sorted({learner for learner, _ in merges})
+        learners = sorted({pair[0] for pair in merges})
         current: dict[Pair, LedgerRow] = {}
         for row in await conn.fetch(
-            f"SELECT {_LEDGER_COLUMNS} FROM progress WHERE learner = ANY($1::text[])", learners
+            f"SELECT {LEDGER_COLUMNS} FROM progress WHERE learner = ANY($1::text[])", learners
         ):
-            current[(row[0], row[1])] = ledger_row_of(row)
+            found = ledger_row_of(row)
+            current[(found.learner, found.course_id, found.trusted)] = found
         await _upsert(conn, (merge(current.get(pair), pair) for pair, merge in merges.items()))
 
     async def advance(
@@ -383,10 +398,11 @@ class PostgresReadinessStorage(ReadinessStorage):
             deleted = [pair for pair, replacement in replacements.items() if replacement is None]
             if deleted:
                 await conn.execute(
-                    "DELETE FROM progress WHERE (learner, course_id) IN"
-                    " (SELECT * FROM unnest($1::text[], $2::text[]))",
-                    [learner for learner, _ in deleted],
-                    [course_id for _, course_id in deleted],
+                    "DELETE FROM progress WHERE (learner, course_id, trusted) IN"
+                    " (SELECT * FROM unnest($1::text[], $2::text[], $3::int[]))",
+                    [pair[0] for pair in deleted],
+                    [pair[1] for pair in deleted],
+                    [int(pair[2]) for pair in deleted],
                 )
             await _upsert(conn, (new for new in replacements.values() if new is not None))
             await conn.execute(
@@ -413,12 +429,13 @@ class PostgresReadinessStorage(ReadinessStorage):
         return Checkpoint(row[0], row[1], row[2])
 
     async def ledger(self, learners: Iterable[str] | None = None) -> list[LedgerRow]:
-        select = f"SELECT {_LEDGER_COLUMNS} FROM progress"
+        select = f"SELECT {LEDGER_COLUMNS} FROM progress"
         if learners is None:
-            rows = await self._read(select + " ORDER BY learner, course_id")
+            rows = await self._read(select + " ORDER BY learner, course_id, trusted DESC")
         else:
             rows = await self._read(
-                select + " WHERE learner = ANY($1::text[]) ORDER BY learner, course_id",
+                select + " WHERE learner = ANY($1::text[])"
+                " ORDER BY learner, course_id, trusted DESC",
                 sorted(set(learners)),
             )
         return [ledger_row_of(row) for row in rows]
@@ -447,14 +464,14 @@ class PostgresReadinessStorage(ReadinessStorage):
         # the same ledger row, so nothing is counted twice).
         matches = " UNION ALL ".join(
             "SELECT q.id AS participant_id, g.course_id, g.completed_at, g.last_activity,"
-            f" g.step_times FROM chosen q JOIN progress g ON g.learner = q.{key}"
+            f" g.step_times, g.trusted FROM chosen q JOIN progress g ON g.learner = q.{key}"
             for key in ("mbox_key", "sha1_key", "account_key")
         )
         rows = await self._read(
             "WITH chosen AS MATERIALIZED (SELECT * FROM participants p"
             + (" WHERE " + " AND ".join(where) if where else "")
             + ") SELECT p.id, p.workshop_id, p.municipality, c.course_id, m.completed_at,"
-            " m.last_activity, m.step_times"
+            " m.last_activity, m.step_times, m.trusted"
             " FROM chosen p"
             " JOIN workshop_courses c ON c.workshop_id = p.workshop_id"
             f" LEFT JOIN ({matches}) m"
@@ -470,18 +487,19 @@ class PostgresReadinessStorage(ReadinessStorage):
                 completed_at=row[4],
                 last_activity=row[5],
                 step_times=step_times_of(row[6]) if row[6] is not None else None,
+                trusted=row[7] is None or bool(row[7]),
             )
             for row in rows
         ]
 
     async def unmatched(self, limit: int) -> list[LedgerRow]:
         rows = await self._read(
-            "SELECT g.learner, g.course_id, g.completed_at, g.last_activity, g.step_times"
-            " FROM progress g"
+            "SELECT g.learner, g.course_id, g.trusted, g.completed_at, g.last_activity,"
+            " g.step_times FROM progress g"
             " WHERE NOT EXISTS (SELECT 1 FROM participants p WHERE p.mbox_key = g.learner)"
             " AND NOT EXISTS (SELECT 1 FROM participants p WHERE p.sha1_key = g.learner)"
             " AND NOT EXISTS (SELECT 1 FROM participants p WHERE p.account_key = g.learner)"
-            " ORDER BY g.last_activity DESC, g.learner, g.course_id LIMIT $1",
+            " ORDER BY g.last_activity DESC, g.learner, g.course_id, g.trusted DESC LIMIT $1",
             limit,
         )
         return [ledger_row_of(row) for row in rows]

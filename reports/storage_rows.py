@@ -9,7 +9,7 @@ from typing import Any
 
 import orjson
 
-from reports.model import Course, Participant
+from reports.model import Course, Participant, Reporters
 from reports.places import municipality as find_by_code
 from reports.storage import LedgerRow
 from statements.identity import mbox_sha1sum
@@ -77,16 +77,21 @@ def step_times_of(text: str) -> tuple[int | None, ...]:
     return tuple(orjson.loads(text))
 
 
+LEDGER_COLUMNS = "learner, course_id, trusted, completed_at, last_activity, step_times"
+"""The columns ``ledger_row_of`` reads, in its order."""
+
+
 def ledger_row_of(row: Sequence[Any]) -> LedgerRow:
-    """A ledger row from (learner, course_id, completed_at, last_activity, step_times)."""
-    return LedgerRow(row[0], row[1], row[2], row[3], step_times_of(row[4]))
+    """A ledger row from ``LEDGER_COLUMNS``."""
+    return LedgerRow(row[0], row[1], bool(row[2]), row[3], row[4], step_times_of(row[5]))
 
 
 def ledger_values(row: LedgerRow) -> tuple[Any, ...]:
-    """(learner, course_id, completed_at, last_activity, steps_done, step_times)."""
+    """(learner, course_id, trusted, completed_at, last_activity, steps_done, step_times)."""
     return (
         row.learner,
         row.course_id,
+        int(row.trusted),
         row.completed_at,
         row.last_activity,
         row.steps_done,
@@ -94,8 +99,12 @@ def ledger_values(row: LedgerRow) -> tuple[Any, ...]:
     )
 
 
+COURSE_COLUMNS = "id, name, rule, activities, url, description, reporters"
+"""The columns ``course_of`` reads, in its order."""
+
+
 def course_of(row: Sequence[Any]) -> Course:
-    """A course from (id, name, rule, activities, url, description)."""
+    """A course from ``COURSE_COLUMNS``."""
     return Course(
         id=row[0],
         name=row[1],
@@ -103,8 +112,24 @@ def course_of(row: Sequence[Any]) -> Course:
         activities=tuple(orjson.loads(row[3])),
         url=row[4],
         description=row[5],
+        reporters=reporters_of(row[6]),
     )
 
 
 def activities_text(course: Course) -> str:
     return orjson.dumps(list(course.activities)).decode()
+
+
+def reporters_of(text: str | None) -> Reporters | None:
+    if text is None:
+        return None
+    data = orjson.loads(text)
+    return Reporters(tuple(data.get("credentials", ())), tuple(data.get("sources", ())))
+
+
+def reporters_text(reporters: Reporters | None) -> str | None:
+    if reporters is None:
+        return None
+    return orjson.dumps(
+        {"credentials": list(reporters.credentials), "sources": list(reporters.sources)}
+    ).decode()

@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from typing import Any
 
-from reports.model import Course, Participant
+from reports.model import Course, Participant, Reporters
 from reports.storage import (
     Checkpoint,
     LedgerRow,
@@ -21,6 +21,8 @@ from reports.storage import (
     WorkshopRow,
 )
 from reports.storage_rows import (
+    COURSE_COLUMNS,
+    LEDGER_COLUMNS,
     PARTICIPANT_COLUMNS,
     activities_text,
     course_of,
@@ -28,6 +30,7 @@ from reports.storage_rows import (
     ledger_values,
     participant_of,
     participant_values,
+    reporters_text,
     step_times_of,
     update_values,
 )
@@ -56,6 +59,12 @@ _UPDATE_PARTICIPANT = (
 )
 
 
+_UPSERT_LEDGER = (
+    "INSERT OR REPLACE INTO progress (learner, course_id, trusted, completed_at,"
+    " last_activity, steps_done, step_times) VALUES (?, ?, ?, ?, ?, ?, ?)"
+)
+
+
 class SQLiteReadinessStorage(ReadinessStorage):
     def __init__(self, store: SQLiteStore) -> None:
         self.store = store
@@ -67,7 +76,7 @@ class SQLiteReadinessStorage(ReadinessStorage):
 
     async def courses(self) -> list[Course]:
         rows = await self._read(
-            "SELECT id, name, rule, activities, url, description FROM courses ORDER BY position, id"
+            f"SELECT {COURSE_COLUMNS} FROM courses ORDER BY position, id"
         )
         return [course_of(row) for row in rows]
 
@@ -76,7 +85,7 @@ class SQLiteReadinessStorage(ReadinessStorage):
             try:
                 conn.execute(
                     "INSERT INTO courses (id, name, rule, activities, url, description,"
-                    " position) VALUES (?, ?, ?, ?, ?, ?,"
+                    " reporters, position) VALUES (?, ?, ?, ?, ?, ?, ?,"
                     " (SELECT COALESCE(MAX(position), 0) + 1 FROM courses))",
                     (
                         course.id,
@@ -85,6 +94,7 @@ class SQLiteReadinessStorage(ReadinessStorage):
                         activities_text(course),
                         course.url,
                         course.description,
+                        reporters_text(course.reporters),
                     ),
                 )
             except sqlite3.IntegrityError:
@@ -98,13 +108,14 @@ class SQLiteReadinessStorage(ReadinessStorage):
         def apply(conn: sqlite3.Connection) -> bool:
             cursor = conn.execute(
                 "UPDATE courses SET name = ?, rule = ?, activities = ?, url = ?,"
-                " description = ? WHERE id = ?",
+                " description = ?, reporters = ? WHERE id = ?",
                 (
                     course.name,
                     course.rule,
                     activities_text(course),
                     course.url,
                     course.description,
+                    reporters_text(course.reporters),
                     course.id,
                 ),
             )
@@ -116,6 +127,17 @@ class SQLiteReadinessStorage(ReadinessStorage):
 
         replaced: bool = await self.store.write(apply)
         return replaced
+
+    async def review_reporters(self, course_id: str, reporters: Reporters) -> bool:
+        def apply(conn: sqlite3.Connection) -> bool:
+            cursor = conn.execute(
+                "UPDATE courses SET reporters = ? WHERE id = ? AND reporters IS NULL",
+                (reporters_text(reporters), course_id),
+            )
+            return cursor.rowcount > 0
+
+        reviewed: bool = await self.store.write(apply)
+        return reviewed
 
     # --- workshops -----------------------------------------------------------------------
 
@@ -339,17 +361,15 @@ class SQLiteReadinessStorage(ReadinessStorage):
         current: dict[Pair, LedgerRow] = {}
         for start in range(0, len(pairs), _CHUNK):
             chunk = pairs[start : start + _CHUNK]
-            learners = sorted({learner for learner, _ in chunk})
+            learners = sorted({pair[0] for pair in chunk})
             marks = ",".join("?" * len(learners))
             for row in conn.execute(
-                "SELECT learner, course_id, completed_at, last_activity, step_times"
-                f" FROM progress WHERE learner IN ({marks})",
+                f"SELECT {LEDGER_COLUMNS} FROM progress WHERE learner IN ({marks})",
                 learners,
             ):
-                current[(row[0], row[1])] = ledger_row_of(row)
-        conn.executemany(
-            "INSERT OR REPLACE INTO progress (learner, course_id, completed_at, last_activity,"
-            " steps_done, step_times) VALUES (?, ?, ?, ?, ?, ?)",
+                found = ledger_row_of(row)
+                current[(found.learner, found.course_id, found.trusted)] = found
+        conn.executemany(_UPSERT_LEDGER,
             [ledger_values(merge(current.get(pair), pair)) for pair, merge in merges.items()],
         )
 
@@ -368,18 +388,15 @@ class SQLiteReadinessStorage(ReadinessStorage):
             if (row[0], row[1]) != (expected.seq, expected.generation):
                 return False
             self._merge(conn, {p: m for p, m in merges.items() if p not in replacements})
-            for (learner, course_id), replacement in replacements.items():
+            for (learner, course_id, trusted), replacement in replacements.items():
                 if replacement is None:
                     conn.execute(
-                        "DELETE FROM progress WHERE learner = ? AND course_id = ?",
-                        (learner, course_id),
+                        "DELETE FROM progress WHERE learner = ? AND course_id = ?"
+                        " AND trusted = ?",
+                        (learner, course_id, int(trusted)),
                     )
                 else:
-                    conn.execute(
-                        "INSERT OR REPLACE INTO progress (learner, course_id, completed_at,"
-                        " last_activity, steps_done, step_times) VALUES (?, ?, ?, ?, ?, ?)",
-                        ledger_values(replacement),
-                    )
+                    conn.execute(_UPSERT_LEDGER, ledger_values(replacement))
             conn.execute(
                 "UPDATE progress_checkpoint SET seq = ?,"
                 " last_stored = COALESCE(?, last_stored) WHERE id = 1",
@@ -409,9 +426,9 @@ class SQLiteReadinessStorage(ReadinessStorage):
         return checkpoint
 
     async def ledger(self, learners: Iterable[str] | None = None) -> list[LedgerRow]:
-        select = "SELECT learner, course_id, completed_at, last_activity, step_times FROM progress"
+        select = f"SELECT {LEDGER_COLUMNS} FROM progress"
         if learners is None:
-            rows = await self._read(select + " ORDER BY learner, course_id")
+            rows = await self._read(select + " ORDER BY learner, course_id, trusted DESC")
             return [ledger_row_of(row) for row in rows]
         wanted = sorted(set(learners))
         found: list[LedgerRow] = []
@@ -419,7 +436,8 @@ class SQLiteReadinessStorage(ReadinessStorage):
             chunk = wanted[start : start + _CHUNK]
             marks = ",".join("?" * len(chunk))
             rows = await self._read(
-                select + f" WHERE learner IN ({marks}) ORDER BY learner, course_id", chunk
+                select + f" WHERE learner IN ({marks}) ORDER BY learner, course_id, trusted DESC",
+                chunk,
             )
             found.extend(ledger_row_of(row) for row in rows)
         return found
@@ -446,7 +464,7 @@ class SQLiteReadinessStorage(ReadinessStorage):
             params.append(municipality)
         rows = await self._read(
             "SELECT p.id, p.workshop_id, p.municipality, c.course_id, g.completed_at,"
-            " g.last_activity, g.step_times"
+            " g.last_activity, g.step_times, g.trusted"
             " FROM participants p"
             " JOIN workshop_courses c ON c.workshop_id = p.workshop_id"
             " LEFT JOIN progress g ON g.course_id = c.course_id"
@@ -463,14 +481,14 @@ class SQLiteReadinessStorage(ReadinessStorage):
                 completed_at=row[4],
                 last_activity=row[5],
                 step_times=step_times_of(row[6]) if row[6] is not None else None,
+                trusted=row[7] is None or bool(row[7]),
             )
             for row in rows
         ]
 
     async def unmatched(self, limit: int) -> list[LedgerRow]:
         rows = await self._read(
-            "SELECT g.learner, g.course_id, g.completed_at, g.last_activity, g.step_times"
-            " FROM progress g"
+            f"SELECT {LEDGER_COLUMNS} FROM progress g"
             " WHERE NOT EXISTS (SELECT 1 FROM participants p WHERE p.mbox_key = g.learner)"
             " AND NOT EXISTS (SELECT 1 FROM participants p WHERE p.sha1_key = g.learner)"
             " AND NOT EXISTS (SELECT 1 FROM participants p WHERE p.account_key = g.learner)"

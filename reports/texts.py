@@ -1012,6 +1012,34 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "sv": "Aktiviteter (xAPI-id)",
         "en": "Activities (xAPI ids)",
     },
+    "web.courses.reporters": {
+        "sv": "Källor som räknas",
+        "en": "Sources that count",
+    },
+    "web.courses.reporters_help": {
+        "sv": "Bara utbildningsdata från de här källorna räknas när vi följer upp vem som är"
+        " klar. Uppgifter från andra källor sparas, men visas bara som en upplysning.",
+        "en": "Only learning data from these sources counts when we follow up who has"
+        " completed. Data from other sources is kept, but only shown as a note.",
+    },
+    "web.courses.reporter_credential": {
+        "sv": "xAPI-nyckel {key}",
+        "en": "xAPI key {key}",
+    },
+    "web.courses.reporter_source": {
+        "sv": "Hämtas från {name}",
+        "en": "Pulled from {name}",
+    },
+    "web.courses.reporters_none": {
+        "sv": "Bara uppgifter som tjänsten själv har registrerat.",
+        "en": "Only data the service has recorded itself.",
+    },
+    "web.workshop.unverified": {
+        "sv": "Rapporterad som klar {when} av en källa som inte räknas för kursen."
+        " Kontrollera med deltagaren.",
+        "en": "Reported as completed {when} by a source that does not count for the course."
+        " Check with the participant.",
+    },
     "web.audit.title": {
         "sv": "Händelselogg",
         "en": "Audit log",

@@ -207,6 +207,9 @@ class BridgeService:
     async def list_sources(self) -> list[Source]:
         return await self.storage.list_sources()
 
+    async def source_names(self) -> list[str]:
+        return [source.name for source in await self.storage.list_sources()]
+
     async def get_source(self, name: str) -> Source:
         """A source as shown (its secret, never shown, is left sealed)."""
         source = await self.storage.inner.get_source(name)

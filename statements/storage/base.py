@@ -27,6 +27,8 @@ class StoredStatement:
     """For a statement pulled from another LRS, the origin's stored time (µs)."""
     credential: str | None = None
     """Key of the credential that stored it (for the statements/read/mine scope)."""
+    source: str | None = None
+    """Name of the bridge source it was pulled from (None when sent to this LRS)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -153,11 +153,11 @@ def named_agents(statement: dict[str, Any]) -> Iterable[tuple[str, str]]:
 
 def statement_of(row: Iterable[Any]) -> StoredStatement:
     """A stored statement from its row (seq, id, body, stored, voided, attachments,
-    origin_stored, credential), on either engine."""
-    seq, sid, body, stored, voided, attachments, origin_stored, credential = row
+    origin_stored, credential, source), on either engine."""
+    seq, sid, body, stored, voided, attachments, origin_stored, credential, source = row
     hashes = tuple(attachments.split(",")) if attachments else ()
     return StoredStatement(
-        seq, sid, bytes(body), stored, bool(voided), hashes, origin_stored, credential
+        seq, sid, bytes(body), stored, bool(voided), hashes, origin_stored, credential, source
     )
 
 

@@ -77,7 +77,8 @@ ROLE_LOCK_CLASS = 0x4C52_5343
 _NOW_MICROS = "(EXTRACT(EPOCH FROM clock_timestamp()) * 1000000)::bigint"
 
 _STATEMENT_COLUMNS = (
-    "s.seq, s.id, s.body, s.stored, s.voided, s.attachments, s.origin_stored, s.credential"
+    "s.seq, s.id, s.body, s.stored, s.voided, s.attachments, s.origin_stored, s.credential,"
+    " s.source"
 )
 _CREDENTIAL_COLUMNS = "key, secret_hash, label, scopes, created_at, revoked_at"
 

@@ -57,7 +57,8 @@ _PRAGMAS = (
 )
 
 _STATEMENT_COLUMNS = (
-    "s.seq, s.id, s.body, s.stored, s.voided, s.attachments, s.origin_stored, s.credential"
+    "s.seq, s.id, s.body, s.stored, s.voided, s.attachments, s.origin_stored, s.credential,"
+    " s.source"
 )
 
 

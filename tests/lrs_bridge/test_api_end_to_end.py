@@ -14,6 +14,7 @@ they may see. (``tests/reports/test_end_to_end.py`` is the same story at the ser
 
 from __future__ import annotations
 
+import base64
 import csv
 import io
 import uuid
@@ -102,6 +103,17 @@ async def test_a_county_admin_learns_who_is_ready(xapi: XapiClient) -> None:
     gavle = await person("olle@gavle.se", "coordinator", municipality="2180")
     elsewhere = await person("lisa@lansstyrelsen.se", "county-admin", county="14")
     course = await xapi.credential("statements/write")  # what a course package is given
+    # The national admin names that key as the courses' reporter (trusted reporters).
+    national = await person("nat@val.se", "national-admin")
+    course_key = base64.b64decode(course["Authorization"].split()[1]).decode().split(":")[0]
+    for course_id in ("valmyndigheten-introduktion", "skr-ett-tryggt-valar"):
+        current = (await http.get(f"/api/v1/courses/{course_id}", headers=national)).json()
+        trusted = await http.put(
+            f"/api/v1/courses/{course_id}",
+            json={**current, "reporters": {"credentials": [course_key]}},
+            headers=national,
+        )
+        assert trusted.status_code == 200, trusted.text
 
     async def post(*statements: dict[str, Any]) -> list[str]:
         answer = await http.post(

@@ -125,6 +125,7 @@ async def test_courses_commands(services: Services, settings: Settings) -> None:
         "activities": ["https://x.se/1", "https://x.se/2"],
         "url": "",
         "description": "",
+        "reporters": {"credentials": [], "sources": []},
     }
     changed = run_cli(
         "courses", "change", "krisovning", "--url", "https://x.se/start", "--database", database
@@ -137,7 +138,20 @@ async def test_courses_commands(services: Services, settings: Settings) -> None:
         ("https://x.se/1", "https://x.se/2"),
     )
     text = run_cli("courses", "list", "--database", database).stdout
-    assert "krisovning  all_of  Krisövning  (2 activities)" in text
+    assert (
+        "krisovning  all_of  Krisövning  (2 activities, trusts 0 credentials and 0 bridge"
+        " sources)" in text
+    )
+    key = (await services.credentials.create("Krisövning", ["statements/write"])).credential.key
+    trusted = run_cli(
+        "courses", "change", "krisovning", "--trust-credential", key, "--database", database
+    )
+    assert trusted.returncode == 0, trusted.stderr
+    course = await services.reports.get_course("krisovning")
+    assert course.reporters is not None and course.reporters.credentials == (key,)
+    assert course.url == "https://x.se/start"  # the rest is kept
+    listed = run_cli("courses", "list", "--database", database).stdout
+    assert f"    trusts credential {key}" in listed
     for args, message in [
         (["change", "nope", "--name", "x"], "lrs-bridge: no course nope\n"),
         (
@@ -147,6 +161,10 @@ async def test_courses_commands(services: Services, settings: Settings) -> None:
         (
             ["add", "--name", "Krisövning", "--activity", "https://x.se/3"],
             "lrs-bridge: a course 'krisovning' exists\n",
+        ),
+        (
+            ["change", "krisovning", "--trust-credential", "no-such-key"],
+            "lrs-bridge: reporters.credentials[0]: no such credential\n",
         ),
     ]:
         failed = run_cli("courses", *args, "--database", database)

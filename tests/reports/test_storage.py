@@ -21,13 +21,13 @@ def test_both_engines_have_the_reports_migrations_under_the_same_numbers(
     monkeypatch.setattr(migrate, "MIGRATION_PACKAGES", ["reports.migrations"])
     sqlite = [(m.number, m.name) for m in migrations_for("sqlite")]
     assert sqlite == [(m.number, m.name) for m in migrations_for("postgresql")]
-    assert [n for n, _ in sqlite] == [100, 190]
+    assert [n for n, _ in sqlite] == [100, 110, 190]
 
 
 def _count(row: LedgerRow | None, pair: Pair) -> LedgerRow:
     """A merge that counts how often it was committed (in last_activity)."""
     seen = row.last_activity if row is not None else 0
-    return LedgerRow(pair[0], pair[1], None, seen + 1, (None,))
+    return LedgerRow(pair[0], pair[1], pair[2], None, seen + 1, (None,))
 
 
 async def test_of_batches_from_one_checkpoint_only_one_commits(
@@ -36,7 +36,7 @@ async def test_of_batches_from_one_checkpoint_only_one_commits(
     others = [await open_reports(store_url) for _ in range(2)]
     try:
         storages = [lrs.reports.storage] + [other.reports.storage for other in others]
-        pair = ("mbox:anna@gavle.se", INTRO_ID)
+        pair = ("mbox:anna@gavle.se", INTRO_ID, True)
         for round_ in range(1, 6):
             start = await lrs.reports.storage.checkpoint()
             committed = await asyncio.gather(

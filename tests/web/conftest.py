@@ -20,6 +20,7 @@ import pytest
 
 from lrs_bridge.config import load_settings
 from lrs_bridge.services import Services
+from reports.exports import to_json
 from tests.conftest import LiveServer, start_server
 from tests.mail import MailCatcher
 
@@ -57,7 +58,7 @@ def need_chromium() -> None:
         )
 
 
-async def _seed(database: str) -> tuple[str, str, dict[str, str]]:
+async def _seed(database: str) -> tuple[str, str, dict[str, str], tuple[str, str]]:
     settings = load_settings(database_url=f"sqlite:///{database}")
     services = Services.build(settings)
     await services.open()
@@ -81,7 +82,18 @@ async def _seed(database: str) -> tuple[str, str, dict[str, str]]:
             w14.id,
             {"name": "Göran Göteborg", "email": "goran@goteborg.example", "municipality": "1480"},
         )
-        return w21.id, w14.id, {kind: value[0] for kind, value in people.items()}
+        # The key the course package is given, named as the introduction's reporter.
+        created = await services.credentials.create("live", ["all"])
+        key = created.credential.key
+        await services.reports.change_course(
+            "valmyndigheten-introduktion",
+            {
+                **to_json(await services.reports.get_course("valmyndigheten-introduktion")),
+                "reporters": {"credentials": [key]},
+            },
+        )
+        people_emails = {kind: value[0] for kind, value in people.items()}
+        return w21.id, w14.id, people_emails, (key, created.secret)
     finally:
         await services.close()
 
@@ -91,10 +103,12 @@ def site(tmp_path: Path, smtp: tuple[MailCatcher, int]) -> Iterator[Site]:
     need_chromium()
     catcher, port = smtp
     database = str(tmp_path / "web.sqlite3")
-    workshop_21, workshop_14, people = asyncio.run(_seed(database))
+    workshop_21, workshop_14, people, (key, secret) = asyncio.run(_seed(database))
     server = start_server(
         database,
         tmp_path / "server.log",
+        key=key,
+        secret=secret,
         env={
             "LRS_BRIDGE_SMTP_HOST": "127.0.0.1",
             "LRS_BRIDGE_SMTP_PORT": str(port),
