@@ -927,8 +927,8 @@ async def test_finding_11_one_bad_workshop_does_not_stop_the_scheduler(
     )
     await raw_sql(
         database_url,
-        "INSERT INTO progress (learner, course_id, completed_at, last_activity, steps_done,"
-        " step_times) VALUES (?, ?, NULL, 1, 0, ?)",
+        "INSERT INTO progress (learner, course_id, trusted, completed_at, last_activity,"
+        " steps_done, step_times) VALUES (?, ?, 1, NULL, 1, 0, ?)",
         "mbox:bruten@gavle.example",
         "valmyndigheten-introduktion",
         "{damaged",
