@@ -1280,7 +1280,7 @@ _MONTHS_EN = (
 )
 
 
-def text(key: str, language: str = DEFAULT_LANGUAGE, **values: Any) -> str:
+def text(key: str, language: str = DEFAULT_LANGUAGE, /, **values: Any) -> str:
     entry = CATALOGUE[key]
     template = entry.get(language) or entry[DEFAULT_LANGUAGE]
     return template.format(**values)

@@ -116,7 +116,7 @@ class Ctx:
     def language(self) -> str:
         return self.session.language
 
-    def t(self, key: str, **values: Any) -> str:
+    def t(self, key: str, /, **values: Any) -> str:
         return text(key, self.language, **values)
 
     def may(self, action: Action) -> bool:
