@@ -155,6 +155,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         # believed only from these proxies (README, "Behind a proxy").
         proxy_headers=True,
         forwarded_allow_ips=settings.forwarded_allow_ips or None,
+        log_config=None,  # uvicorn's loggers go through the scrubbed handler (lrs_bridge.logs)
         loop="auto",
         http="auto",
         timeout_graceful_shutdown=5,
@@ -850,6 +851,10 @@ def _add_reports(commands: Any) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.func is not cmd_serve:  # serve configures logging from its settings
+        from lrs_bridge.logs import configure_logging
+
+        configure_logging("warning")
     try:
         result: int = args.func(args)
         return result

@@ -122,12 +122,26 @@ class Settings(BaseSettings):
         "(shown on the accessibility statement page).",
     )
     log_level: str = Field("info", description="Log level: debug, info, warning, error.")
+    secrets_key: str = Field(
+        "",
+        repr=False,
+        description="Key(s) encrypting the bridge's source and target secrets at rest: "
+        "comma-separated Fernet keys, the first encrypts, all decrypt.",
+    )
 
     @field_validator("database_url")
     @classmethod
     def _known_scheme(cls, value: str) -> str:
         if not value.startswith(("sqlite:", "postgresql:", "postgres:")):
             raise ValueError("must start with sqlite:/// or postgresql://")
+        return value
+
+    @field_validator("secrets_key")
+    @classmethod
+    def _secrets_key(cls, value: str) -> str:
+        from lrs_bridge.bridge.secrets import parse_keys
+
+        parse_keys(value)  # ValueError naming the bad key
         return value
 
     @field_validator("default_xapi_version")

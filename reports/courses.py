@@ -22,7 +22,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, cast
 
-from reports.fields import bad, require_object, string_list, text_field
+from reports.fields import bad, require_object, string_list, text_field, url_field
 from reports.model import Course, Reporters, Rule
 from statements.models.base import check_iri
 
@@ -124,7 +124,7 @@ def parse_course(
             raise bad(f"activities[{index}]", "iri", "must be an IRI with a scheme") from None
         if activity in activities[:index]:
             raise bad(f"activities[{index}]", "duplicate", "is listed twice")
-    url = text_field(fields, "url", required=False, max_length=2000) or ""
+    url = url_field(fields, "url") or ""
     description = text_field(fields, "description", required=False, max_length=2000) or ""
     given = fields.get("reporters")
     return Course(

@@ -6,7 +6,9 @@ with a Swedish locale, where ',' is the decimal comma) and CRLF line ends. Times
 Europe/Stockholm local time as ``YYYY-MM-DD HH:MM``, which Excel reads as a date-time.
 Text that Excel would take for a formula (starting with = + - @) is written with a
 leading apostrophe in CSV and as a text cell in XLSX, so a name in an imported list can
-never run as a formula on a coordinator's computer.
+never run as a formula on a coordinator's computer. Control characters and line breaks,
+which input refuses but older data may still hold, are written as U+FFFD in CSV and XLSX
+(openpyxl refuses them, and a report must never fail for its contents).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from typing import Any
 
 import orjson
 
+from reports.fields import CONTROL_CHARACTERS
 from reports.model import (
     STATUSES,
     STOCKHOLM,
@@ -254,7 +257,17 @@ def tables(report: Report, language: str) -> list[Table]:
 # --- CSV -------------------------------------------------------------------------------------
 
 
+REPLACEMENT = "\ufffd"
+
+
+def printable(value: str) -> str:
+    """``value`` with every control character and line break shown as U+FFFD."""
+    return CONTROL_CHARACTERS.sub(REPLACEMENT, value)
+
+
 def _csv_cell(value: Cell) -> str:
+    if isinstance(value, str):
+        value = printable(value)
     if value is None:
         return ""
     if isinstance(value, datetime):
@@ -303,9 +316,9 @@ def to_xlsx(report: Report, language: str = DEFAULT_LANGUAGE) -> bytes:
     workbook = Workbook()
     workbook.remove(workbook.active)
     for table in sheets:
-        sheet = workbook.create_sheet(table.title[:31])
+        sheet = workbook.create_sheet(printable(table.title)[:31])
         if table.header:
-            sheet.append(table.header)
+            sheet.append([printable(title) for title in table.header])
             for cell in sheet[1]:
                 cell.font = Font(bold=True)
             sheet.freeze_panes = "A2"
@@ -331,6 +344,8 @@ def _xlsx_value(value: Cell) -> Cell:
     # Excel has no time zones: local Stockholm wall-clock time, as the CSV shows it.
     if isinstance(value, datetime):
         return value.astimezone(STOCKHOLM).replace(tzinfo=None)
+    if isinstance(value, str):
+        return printable(value)
     return value
 
 

@@ -10,7 +10,9 @@ sends it, and keeps a log that makes two rules hold:
   *before* sending, and a claim left 'pending' by a crash is never resent.
 
 Failed deliveries are retried with backoff, then logged as failed and reported; a later
-automatic run tries a failed one again.
+automatic run tries a failed one again. Nothing fails as a batch (finding 11 of the December
+2026 review): whatever goes wrong for one recipient (a refused address, a header that cannot
+be written) or one workshop is logged without personal data, counted, and the others go on.
 """
 
 from __future__ import annotations
@@ -73,6 +75,14 @@ class Outcome:
     sent: list[Recipient] = field(default_factory=list)
     failed: list[tuple[Recipient, str]] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
+    workshops_failed: list[str] = field(default_factory=list)
+    """Workshops an automatic run could not handle at all (tried again next round)."""
+
+
+def kind_of(error: BaseException) -> str:
+    """What went wrong, for a log line: the exception's type, never its message (which
+    may carry an address or a name)."""
+    return type(error).__name__
 
 
 @dataclass(frozen=True, slots=True)
@@ -236,47 +246,37 @@ class ReminderService:
         outcome = Outcome(skipped=list(plan.skipped))
         for skipped in plan.skipped:  # logged too, once per trigger and person
             who = skipped.recipient
-            if await self.log.claim(
-                who.workshop_id, who.participant_id, trigger, now, sent_by, self.attempts
-            ):
-                await self.log.finish(
+            try:
+                if await self.log.claim(
+                    who.workshop_id, who.participant_id, trigger, now, sent_by, self.attempts
+                ):
+                    await self.log.finish(
+                        who.workshop_id,
+                        who.participant_id,
+                        trigger,
+                        status="skipped",
+                        error=skipped.reason,
+                        now=now,
+                    )
+            except Exception as failure:  # only the record of a skip is lost
+                log.warning(
+                    "recording a skipped reminder of workshop %s failed (%s)",
                     who.workshop_id,
-                    who.participant_id,
-                    trigger,
-                    status="skipped",
-                    error=skipped.reason,
-                    now=now,
+                    kind_of(failure),
                 )
         for recipient in plan.send:
-            claimed = await self.log.claim(
-                recipient.workshop_id,
-                recipient.participant_id,
-                trigger,
-                now,
-                sent_by,
-                self.attempts,
-            )
-            if not claimed:
-                continue  # this trigger already went out to this person
-            error = await self._deliver(self.compose(recipient))
-            status = "sent" if error is None else "failed"
-            await self.log.finish(
-                recipient.workshop_id,
-                recipient.participant_id,
-                trigger,
-                status=status,
-                error=error,
-                now=now,
-            )
+            try:
+                error = await self._remind(recipient, trigger, now, sent_by)
+            except Exception as failure:  # the log itself failed: the others go on
+                error = kind_of(failure)
             if error is None:
                 outcome.sent.append(recipient)
-            else:
+            elif error != _ALREADY:
                 outcome.failed.append((recipient, error))
                 log.warning(
-                    "reminder to participant %s of workshop %s failed: %s",
+                    "reminder to participant %s of workshop %s failed",
                     recipient.participant_id,
                     recipient.workshop_id,
-                    error,
                 )
         log.info(
             "reminders %s: %d sent, %d failed, %d skipped",
@@ -287,18 +287,47 @@ class ReminderService:
         )
         return outcome
 
-    async def _deliver(self, email: Email) -> str | None:
-        """Send with retries; None on success, else the last error."""
+    async def _remind(
+        self, recipient: Recipient, trigger: str, now: datetime, sent_by: str | None
+    ) -> str | None:
+        """Claim, send and record one reminder: None when sent, ``_ALREADY`` when this
+        trigger already went out to the person, else the error (kept in the reminder log
+        and shown to whoever sent, never written to the service's log)."""
+        claimed = await self.log.claim(
+            recipient.workshop_id, recipient.participant_id, trigger, now, sent_by, self.attempts
+        )
+        if not claimed:
+            return _ALREADY
+        error = await self._deliver(recipient)
+        await self.log.finish(
+            recipient.workshop_id,
+            recipient.participant_id,
+            trigger,
+            status="sent" if error is None else "failed",
+            error=error,
+            now=now,
+        )
+        return error
+
+    async def _deliver(self, recipient: Recipient) -> str | None:
+        """Write and send with retries; None on success, else the last error. An e-mail
+        that cannot be written (a course name from older data with a line break cannot go
+        into the Subject) fails at once: retrying cannot help."""
         error = "not attempted"
         for attempt in range(self.attempts):
             try:
-                await self.mailer.send(email)
+                await self.mailer.send(self.compose(recipient))
                 return None
             except MailError as failure:
                 error = str(failure)
                 if attempt + 1 < self.attempts:
                     await asyncio.sleep(self.backoff * 2**attempt)
+            except Exception as failure:
+                return f"the e-mail could not be written ({kind_of(failure)})"
         return error
+
+
+_ALREADY = "already sent"
 
 
 def due_triggers(deadline: datetime, now: datetime, offsets: Sequence[timedelta]) -> list[str]:
@@ -320,8 +349,18 @@ def _offset_name(offset: timedelta) -> str:
     return f"{int(offset.total_seconds() // 3600)}h"
 
 
-RecipientSource = Callable[[], Awaitable[list[tuple[datetime, list[Recipient]]]]]
-"""Every workshop whose deadline is ahead: its deadline and its unfinished participants."""
+@dataclass(frozen=True, slots=True)
+class Upcoming:
+    """A workshop whose deadline is ahead, for the scheduler."""
+
+    workshop_id: str
+    deadline: datetime
+    recipients: Callable[[], Awaitable[list[Recipient]]]
+    """Its unfinished participants (asked only when a trigger is due)."""
+
+
+RecipientSource = Callable[[], Awaitable[list[Upcoming]]]
+"""Every workshop whose deadline is ahead."""
 
 
 class ReminderScheduler:
@@ -349,12 +388,30 @@ class ReminderScheduler:
         total = Outcome()
         # Claims left pending by a crash an hour ago are not resent: "never twice".
         await self.service.log.abandon_pending(now - timedelta(hours=1))
-        for deadline, recipients in await self.source():
-            for trigger in due_triggers(deadline, now, self.offsets):
-                outcome = await self.service.send(recipients, now=now, trigger=trigger)
-                total.sent += outcome.sent
-                total.failed += outcome.failed
-                total.skipped += outcome.skipped
+        for upcoming in await self.source():
+            triggers = due_triggers(upcoming.deadline, now, self.offsets)
+            if not triggers:
+                continue
+            try:  # one workshop that fails must not stop the workshops after it
+                recipients = await upcoming.recipients()
+                for trigger in triggers:
+                    outcome = await self.service.send(recipients, now=now, trigger=trigger)
+                    total.sent += outcome.sent
+                    total.failed += outcome.failed
+                    total.skipped += outcome.skipped
+            except Exception as error:
+                total.workshops_failed.append(upcoming.workshop_id)
+                log.warning(
+                    "automatic reminders of workshop %s failed (%s); trying again next round",
+                    upcoming.workshop_id,
+                    kind_of(error),
+                )
+        if total.failed or total.workshops_failed:
+            log.warning(
+                "automatic reminders: %d failed, %d workshops failed",
+                len(total.failed),
+                len(total.workshops_failed),
+            )
         return total
 
     def start(self) -> None:
@@ -372,6 +429,8 @@ class ReminderScheduler:
             try:
                 if self.lead is None or await self.lead():
                     await self.run_once(datetime.now(UTC))
-            except Exception:
-                log.exception("automatic reminders failed; trying again next round")
+            except Exception as error:
+                log.warning(
+                    "automatic reminders failed (%s); trying again next round", kind_of(error)
+                )
             await asyncio.sleep(self.interval)

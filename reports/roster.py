@@ -15,7 +15,16 @@ from datetime import date, datetime, time, timedelta
 from typing import Any, cast
 
 from reports import places
-from reports.fields import bad, require_object, string_list, text_field
+from reports.fields import (
+    CONTROL_CHARACTER_MESSAGE,
+    CONTROL_CHARACTERS,
+    bad,
+    code_field,
+    control_character,
+    require_object,
+    string_list,
+    text_field,
+)
 from reports.model import (
     ROLES,
     STOCKHOLM,
@@ -24,6 +33,7 @@ from reports.model import (
     RowProblem,
 )
 from reports.storage import ParticipantDiff
+from reports.texts import text
 from statements.errors import BadRequest
 from statements.models.base import check_iri
 
@@ -92,14 +102,37 @@ def parse_deadline(data: Mapping[str, Any]) -> datetime | None:
 
 
 def parse_county(data: Mapping[str, Any]) -> str:
-    value = data.get("county")
-    if isinstance(value, int) and not isinstance(value, bool):
-        value = str(value)
-    if not isinstance(value, str) or not value.strip():
+    """The county code of input, normalised (" 1" and "01" are "01"); a JSON string only,
+    so that the permission check and the storage see one and the same value."""
+    value = code_field(data, "county", "21")
+    if value is None or not value.strip():
         raise bad("county", "required", "is required: a two-digit county code such as '21'")
     found = places.county(value)
     if found is None:
         raise bad("county", "county", f"{value!r} is not a county code (01, 03 … 25)")
+    return found.code
+
+
+def municipality_in(value: str | None, county: str) -> str | None:
+    """A municipality filter (``--municipality``, a coordinator's municipality) as its
+    four-digit code ("180" and " 0180" are "0180"); BadRequest naming ``municipality``
+    unless it is one of ``county``'s municipalities, so that a misspelt filter never
+    widens or silently empties a report or a reminder run."""
+    if value is None:
+        return None
+    found = places.find_municipality(value) if value.strip() else None
+    if found is None:
+        raise bad(
+            "municipality",
+            "unknown_municipality",
+            f"{value!r} is not a Swedish municipality (name or four-digit code)",
+        )
+    if found.county != county:
+        raise bad(
+            "municipality",
+            "municipality_outside_county",
+            f"{found.name} ({found.code}) is not in county {county}",
+        )
     return found.code
 
 
@@ -176,7 +209,16 @@ def check_participant(
 ) -> tuple[ParticipantInput | None, list[tuple[str, str, str]]]:
     """Check one participant's fields (strings, as a file has them): the participant, or
     the problems as (field, rule, message)."""
-    problems: list[tuple[str, str, str]] = []
+    problems: list[tuple[str, str, str]] = [
+        (field, "control_character", CONTROL_CHARACTER_MESSAGE)
+        for field, value in values.items()
+        if value and control_character(value.strip()) is not None
+    ]
+    if problems:  # the other rules are checked on the text without them
+        values = {
+            field: CONTROL_CHARACTERS.sub("", value) if value else value
+            for field, value in values.items()
+        }
     name = (values.get("name") or "").strip()
     if not name:
         problems.append(("name", "missing", "the name is missing"))
@@ -246,9 +288,9 @@ def participant_from_json(
     for name in PARTICIPANT_FIELDS:
         if name in fields:
             value = fields[name]
-            if isinstance(value, int) and not isinstance(value, bool) and name == "municipality":
-                value = str(value).zfill(4)
-            if value is not None and not isinstance(value, str):
+            if name == "municipality":
+                value = code_field(fields, name, "2180")
+            elif value is not None and not isinstance(value, str):
                 raise bad(name, "type", "must be a string")
             values[name] = value
         elif base is not None:
@@ -340,13 +382,73 @@ def _csv_rows(content: bytes) -> list[tuple[int, list[str]]]:
     return rows
 
 
+# What an XLSX participant list may unpack to (finding 6 of the December 2026 review: a
+# 310 KB workbook whose sheet unpacked to 314 MB grew the server by 580 MB). A list of
+# 20,000 rows is a few MB of XML; zipfile never unpacks a member past the size the
+# archive's central directory declares (a lie fails its CRC), so checking the declared
+# sizes bounds what openpyxl can read.
+XLSX_MAX_MEMBER_BYTES = 32 * 1024 * 1024
+XLSX_MAX_TOTAL_BYTES = 64 * 1024 * 1024
+XLSX_MAX_RATIO = 100
+"""Largest uncompressed/compressed ratio of a member above ``XLSX_RATIO_FROM`` bytes."""
+XLSX_RATIO_FROM = 1024 * 1024
+XLSX_MAX_MEMBERS = 500
+_XLSX_PARTS = re.compile(r"^(\[Content_Types\]\.xml|_rels/[^/]+|docProps/[^/]+|xl/.+)$")
+_XLSX_REFUSED = re.compile(
+    r"^xl/(vbaProject|vbaData|externalLinks/|activeX/|embeddings/|connections\.xml|"
+    r"queryTables/|customData/)",
+    re.IGNORECASE,
+)
+
+
+def _xlsx_refused(rule: str, **values: Any) -> BadRequest:
+    """A workbook refused before it is opened: 400 naming the rule, in Swedish and
+    English (the catalogue's ``upload.<rule>``)."""
+    message = f"{text('upload.' + rule, 'sv', **values)} / {text('upload.' + rule, 'en', **values)}"
+    return bad("file", rule, message)
+
+
+def check_xlsx_archive(content: bytes) -> None:
+    """Refuse a workbook that would unpack to too much, or has parts a participant list
+    never has (macros, external links, embedded objects, anything not an XLSX part),
+    before openpyxl opens it."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, ValueError, OSError) as error:
+        raise _file_error(f"not a readable XLSX workbook ({error})") from None
+    if len(members) > XLSX_MAX_MEMBERS:
+        raise _xlsx_refused("xlsx_members", limit=XLSX_MAX_MEMBERS)
+    mb = 1024 * 1024
+    total = 0
+    for member in members:
+        name = member.filename
+        if member.is_dir():
+            continue
+        if not _XLSX_PARTS.match(name) or _XLSX_REFUSED.match(name) or ".." in name:
+            raise _xlsx_refused("xlsx_part", part=name[:100])
+        if member.file_size > XLSX_MAX_MEMBER_BYTES:
+            raise _xlsx_refused(
+                "xlsx_member_size", part=name[:100], limit=XLSX_MAX_MEMBER_BYTES // mb
+            )
+        total += member.file_size
+        if total > XLSX_MAX_TOTAL_BYTES:
+            raise _xlsx_refused("xlsx_total_size", limit=XLSX_MAX_TOTAL_BYTES // mb)
+        if member.file_size > XLSX_RATIO_FROM and member.file_size > XLSX_MAX_RATIO * max(
+            member.compress_size, 1
+        ):
+            raise _xlsx_refused("xlsx_ratio", part=name[:100], limit=XLSX_MAX_RATIO)
+
+
 def _xlsx_rows(content: bytes) -> list[tuple[int, list[str]]]:
     from openpyxl import load_workbook
 
+    check_xlsx_archive(content)
+    unreadable = (zipfile.BadZipFile, KeyError, ValueError, OSError, SyntaxError, TypeError)
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
-        raise _file_error(f"not a readable XLSX workbook ({error})") from None
+    except unreadable as error:
+        raise _file_error(f"not a readable XLSX workbook ({type(error).__name__})") from None
     try:
         sheet = workbook.worksheets[0]
         rows: list[tuple[int, list[str]]] = []
@@ -354,6 +456,8 @@ def _xlsx_rows(content: bytes) -> list[tuple[int, list[str]]]:
             rows.append((number, [_cell(value) for value in row]))
             if len(rows) > MAX_ROWS + 1:
                 raise _file_error(f"the list has more than {MAX_ROWS} rows")
+    except unreadable as error:  # a damaged part shows only when it is read
+        raise _file_error(f"not a readable XLSX workbook ({type(error).__name__})") from None
     finally:
         workbook.close()
     return rows

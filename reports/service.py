@@ -24,6 +24,7 @@ it includes every statement stored before it was asked for, and says so in ``fre
 
 from __future__ import annotations
 
+import functools
 import logging
 import uuid
 from collections import defaultdict
@@ -68,12 +69,13 @@ from reports.readiness import (
     totals,
     unverified,
 )
-from reports.reminders import Recipient
+from reports.reminders import Recipient, Upcoming
 from reports.roster import (
     WORKSHOP_FIELDS,
     change_of,
     check_list,
     default_deadline,
+    municipality_in,
     parse_county,
     parse_courses,
     parse_date,
@@ -275,19 +277,28 @@ class ReportsService:
             participants=row.participants,
         )
 
-    async def _workshop_row(self, workshop_id: str) -> WorkshopRow:
-        rows = await self.storage.workshops(workshop_id=workshop_id)
+    async def _workshop_row(
+        self, workshop_id: str, municipality: str | None = None
+    ) -> WorkshopRow:
+        rows = await self.storage.workshops(workshop_id=workshop_id, municipality=municipality)
         if not rows:
             raise _not_found("workshop", "id", workshop_id)
         return rows[0]
 
-    async def list_workshops(self, county: str | None = None) -> list[Workshop]:
-        """Workshops (of one county when given), by date then title."""
-        return [self._workshop(row) for row in await self.storage.workshops(county=county)]
+    async def list_workshops(
+        self, county: str | None = None, *, municipality: str | None = None
+    ) -> list[Workshop]:
+        """Workshops (of one county when given), by date then title; with
+        ``municipality`` (a coordinator's), ``participants`` counts only its participants."""
+        rows = await self.storage.workshops(county=county, municipality=municipality)
+        return [self._workshop(row) for row in rows]
 
-    async def get_workshop(self, workshop_id: str) -> Workshop:
-        """NotFound when there is no such workshop."""
-        return self._workshop(await self._workshop_row(workshop_id))
+    async def get_workshop(
+        self, workshop_id: str, *, municipality: str | None = None
+    ) -> Workshop:
+        """NotFound when there is no such workshop; ``municipality`` as for
+        ``list_workshops``."""
+        return self._workshop(await self._workshop_row(workshop_id, municipality))
 
     async def _course_ids(self) -> set[str]:
         return {course.id for course in await self.storage.courses()}
@@ -372,7 +383,8 @@ class ReportsService:
     ) -> list[Participant]:
         """A workshop's participants (of one municipality when given), by municipality,
         then name."""
-        await self._workshop_row(workshop_id)
+        row = await self._workshop_row(workshop_id)
+        municipality = municipality_in(municipality, row.county)
         return await self.storage.participants(workshop_id=workshop_id, municipality=municipality)
 
     async def get_participant(self, workshop_id: str, participant_id: str) -> Participant:
@@ -502,7 +514,8 @@ class ReportsService:
         """Every participant's status for the workshop's required courses, totals per
         status and per municipality (restricted to one municipality when given)."""
         freshness = await self._fresh()
-        row = await self._workshop_row(workshop_id)
+        row = await self._workshop_row(workshop_id, municipality)
+        municipality = municipality_in(municipality, row.county)
         workshop = self._workshop(row)
         courses_by_id = await self._courses_by_id()
         courses = [courses_by_id[course] for course in row.courses if course in courses_by_id]
@@ -545,8 +558,9 @@ class ReportsService:
         found = places.county(county)
         if found is None:
             raise bad("county", "county", f"{county!r} is not a county code (01, 03 … 25)")
+        municipality = municipality_in(municipality, found.code)
         freshness = await self._fresh()
-        rows = await self.storage.workshops(county=found.code)
+        rows = await self.storage.workshops(county=found.code, municipality=municipality)
         statuses = await self._statuses(rows, municipality, found.code)
         by_workshop: dict[str, list[Status]] = defaultdict(list)
         for workshop_id, _, status in statuses:
@@ -668,14 +682,17 @@ class ReportsService:
                 )
         return recipients
 
-    async def upcoming_reminders(self) -> list[tuple[datetime, list[Recipient]]]:
+    async def upcoming_reminders(self) -> list[Upcoming]:
         """For the reminder scheduler: every workshop whose deadline is ahead, with its
-        deadline and unfinished participants."""
+        deadline and how to find its unfinished participants (asked one workshop at a time,
+        so that one that fails does not stop the others)."""
         now = self.clock()
-        upcoming: list[tuple[datetime, list[Recipient]]] = []
-        for workshop in await self.list_workshops():
-            if workshop.deadline <= now:
-                continue
-            report = await self.workshop_readiness(workshop.id)
-            upcoming.append((workshop.deadline, self._recipients(report)))
-        return upcoming
+        return [
+            Upcoming(
+                workshop.id,
+                workshop.deadline,
+                functools.partial(self.reminder_recipients, workshop.id),
+            )
+            for workshop in await self.list_workshops()
+            if workshop.deadline > now
+        ]

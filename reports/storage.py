@@ -109,9 +109,14 @@ class ReadinessStorage(abc.ABC):
 
     @abc.abstractmethod
     async def workshops(
-        self, *, county: str | None = None, workshop_id: str | None = None
+        self,
+        *,
+        county: str | None = None,
+        workshop_id: str | None = None,
+        municipality: str | None = None,
     ) -> list[WorkshopRow]:
-        """Workshops by date, then title."""
+        """Workshops by date, then title; with ``municipality``, ``participants`` counts
+        only that municipality's participants (what its coordinator may see)."""
 
     @abc.abstractmethod
     async def add_workshop(self, row: WorkshopRow, now: int) -> None: ...

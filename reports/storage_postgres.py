@@ -168,10 +168,15 @@ class PostgresReadinessStorage(ReadinessStorage):
     # --- workshops -----------------------------------------------------------------------
 
     async def workshops(
-        self, *, county: str | None = None, workshop_id: str | None = None
+        self,
+        *,
+        county: str | None = None,
+        workshop_id: str | None = None,
+        municipality: str | None = None,
     ) -> list[WorkshopRow]:
         where: list[str] = []
         param = _Params()
+        counted = f" AND p.municipality = {param(municipality)}" if municipality is not None else ""
         if county is not None:
             where.append(f"w.county = {param(county)}")
         if workshop_id is not None:
@@ -180,7 +185,7 @@ class PostgresReadinessStorage(ReadinessStorage):
             "SELECT w.id, w.county, w.title, w.date, w.deadline, w.deadline_is_default,"
             " (SELECT string_agg(c.course_id, ' ' ORDER BY c.position)"
             "   FROM workshop_courses c WHERE c.workshop_id = w.id),"
-            " (SELECT COUNT(*) FROM participants p WHERE p.workshop_id = w.id)"
+            " (SELECT COUNT(*) FROM participants p WHERE p.workshop_id = w.id" + counted + ")"
             " FROM workshops w"
             + (" WHERE " + " AND ".join(where) if where else "")
             + " ORDER BY w.date, w.title, w.id",

@@ -142,9 +142,18 @@ class SQLiteReadinessStorage(ReadinessStorage):
     # --- workshops -----------------------------------------------------------------------
 
     async def workshops(
-        self, *, county: str | None = None, workshop_id: str | None = None
+        self,
+        *,
+        county: str | None = None,
+        workshop_id: str | None = None,
+        municipality: str | None = None,
     ) -> list[WorkshopRow]:
-        where, params = [], []
+        where: list[str] = []
+        params: list[str] = []
+        counted = ""
+        if municipality is not None:
+            counted = " AND p.municipality = ?"
+            params.append(municipality)
         if county is not None:
             where.append("w.county = ?")
             params.append(county)
@@ -156,7 +165,7 @@ class SQLiteReadinessStorage(ReadinessStorage):
             " (SELECT group_concat(course_id, ' ') FROM"
             "   (SELECT course_id FROM workshop_courses c WHERE c.workshop_id = w.id"
             "    ORDER BY position)),"
-            " (SELECT COUNT(*) FROM participants p WHERE p.workshop_id = w.id)"
+            " (SELECT COUNT(*) FROM participants p WHERE p.workshop_id = w.id" + counted + ")"
             " FROM workshops w"
             + (" WHERE " + " AND ".join(where) if where else "")
             + " ORDER BY w.date, w.title, w.id",

@@ -792,6 +792,44 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "sv": "Kolumn saknas:",
         "en": "Missing column:",
     },
+    "upload.xlsx_members": {
+        "sv": "Excelfilen består av fler än {limit} delar, fler än en deltagarlista har",
+        "en": "the Excel file has more than {limit} parts, more than a participant list has",
+    },
+    "upload.xlsx_part": {
+        "sv": (
+            "Excelfilen innehåller en del som en deltagarlista inte ska ha ({part}): makron, "
+            "externa länkar och inbäddade objekt tas inte emot. Spara listan som en vanlig "
+            "Excelarbetsbok (.xlsx) eller som CSV"
+        ),
+        "en": (
+            "the Excel file contains a part a participant list must not have ({part}): macros, "
+            "external links and embedded objects are refused. Save the list as a plain Excel "
+            "workbook (.xlsx) or as CSV"
+        ),
+    },
+    "upload.xlsx_member_size": {
+        "sv": "En del av Excelfilen ({part}) packas upp till mer än {limit} MB",
+        "en": "a part of the Excel file ({part}) unpacks to more than {limit} MB",
+    },
+    "upload.xlsx_total_size": {
+        "sv": "Excelfilen packas upp till mer än {limit} MB",
+        "en": "the Excel file unpacks to more than {limit} MB",
+    },
+    "upload.xlsx_ratio": {
+        "sv": (
+            "En del av Excelfilen ({part}) är packad mer än {limit} gånger, vilket en "
+            "deltagarlista aldrig är"
+        ),
+        "en": (
+            "a part of the Excel file ({part}) is compressed more than {limit} times, which a "
+            "participant list never is"
+        ),
+    },
+    "web.rule.control_character": {
+        "sv": "Otillåtet tecken (styrtecken eller radbrytning):",
+        "en": "Character not allowed (control character or line break):",
+    },
     "web.rule.format": {
         "sv": "Filformat:",
         "en": "File format:",
@@ -1079,6 +1117,14 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "web.audit.action.report.export": {
         "sv": "laddade ned rapport",
         "en": "downloaded report",
+    },
+    "web.audit.action.report.read": {
+        "sv": "Läste rapport",
+        "en": "Read report",
+    },
+    "web.audit.action.participants.read": {
+        "sv": "Läste deltagarlista",
+        "en": "Read participant list",
     },
     "web.audit.action.reminders.send": {
         "sv": "skickade påminnelser",

@@ -23,6 +23,7 @@ from lrs_bridge.bridge.model import (
     Target,
 )
 from lrs_bridge.bridge.pull import PullFailed, PullResult
+from lrs_bridge.bridge.secrets import SecretUnreadable, new_key
 from lrs_bridge.cli import CliError, _add_database, _user_error, _with_services
 from lrs_bridge.services import Services
 from statements.errors import XapiError
@@ -272,6 +273,33 @@ def cmd_targets_remove(args: argparse.Namespace) -> int:
     return _with_services(args, action)
 
 
+def cmd_secrets_new_key(args: argparse.Namespace) -> int:
+    """A new key for LRS_BRIDGE_SECRETS_KEY (put it first in the list to rotate)."""
+    print(new_key())
+    return 0
+
+
+def cmd_secrets_rotate(args: argparse.Namespace) -> int:
+    """Seal every source's and target's secret with the first key of
+    LRS_BRIDGE_SECRETS_KEY (plaintext ones and those sealed with an older key)."""
+
+    async def action(services: Services) -> int:
+        bridge = services.bridge
+        if not bridge.storage.box.sealing:
+            raise CliError(
+                "LRS_BRIDGE_SECRETS_KEY is not set: there is no key to encrypt with "
+                "(make one with 'lrs-bridge secrets new-key')"
+            )
+        try:
+            changed = await bridge.storage.reseal_all()
+        except SecretUnreadable as error:
+            raise CliError(error.message) from None
+        print(f"{changed} secret{'s' if changed != 1 else ''} sealed with the first key")
+        return 0
+
+    return _with_services(args, action)
+
+
 def cmd_outbox(args: argparse.Namespace) -> int:
     async def action(services: Services) -> int:
         targets = await services.bridge.list_targets()
@@ -392,6 +420,22 @@ def add_bridge_commands(commands: Any) -> None:
     _add_database(remove)
     remove.add_argument("name", metavar="NAME")
     remove.set_defaults(func=cmd_targets_remove)
+
+    secrets_parser = commands.add_parser(
+        "secrets",
+        help="bridge: the key encrypting sources' and targets' secrets at rest",
+        description="Secrets of other LRSs are stored encrypted with LRS_BRIDGE_SECRETS_KEY "
+        "(comma-separated keys: the first encrypts, all decrypt). To rotate: put a new key "
+        "first, run 'secrets rotate', then drop the old key.",
+    )
+    secret_commands = secrets_parser.add_subparsers(dest="secrets_command", required=True)
+    made = secret_commands.add_parser("new-key", help="print a new key")
+    made.set_defaults(func=cmd_secrets_new_key)
+    rotate = secret_commands.add_parser(
+        "rotate", help="encrypt every stored secret with the first key (plaintext ones too)"
+    )
+    _add_database(rotate)
+    rotate.set_defaults(func=cmd_secrets_rotate)
 
     outbox = commands.add_parser(
         "outbox", help="statements waiting per forwarding target, and the last error"

@@ -20,6 +20,7 @@ from lrs_bridge.bridge.forward import Forwarder
 from lrs_bridge.bridge.model import PullProblem, Source, Target, parse_source, parse_target
 from lrs_bridge.bridge.pull import Progress, Puller, PullFailed, PullResult
 from lrs_bridge.bridge.retry import wait_for_event
+from lrs_bridge.bridge.secrets import SealedBridgeStorage, SecretBox, SecretUnreadable
 from lrs_bridge.bridge.storage import bridge_storage
 from lrs_bridge.config import Settings
 from lrs_bridge.people.audit import AuditLog
@@ -53,7 +54,7 @@ class BridgeService:
         """Build before the store opens: the bridge's migrations and its hook into the
         store's statement transactions are registered here."""
         self.store = store
-        self.storage = bridge_storage(store)
+        self.storage = SealedBridgeStorage(bridge_storage(store), SecretBox(settings.secrets_key))
         self.audit = audit
         self.settings = settings
         self.idle_seconds = idle_seconds
@@ -68,9 +69,32 @@ class BridgeService:
     # --- life cycle -----------------------------------------------------------------------
 
     async def start(self) -> None:
-        """Run scheduled pulls and the forwarders in the background (the service only)."""
+        """Run scheduled pulls and the forwarders in the background (the service only);
+        first seal secrets stored in plaintext or under an older key, if a key is set."""
+        await self.seal_secrets()
         if self._loop_task is None:
             self._loop_task = asyncio.create_task(self._loop(), name="bridge")
+
+    async def seal_secrets(self) -> int:
+        """Seal what is not sealed with the first key (``lrs-bridge secrets rotate`` and
+        every start); how many secrets changed. Without a key, say what is in plaintext."""
+        try:
+            if not self.storage.box.sealing:
+                plain = await self.storage.plaintext_count()
+                if plain:
+                    log.warning(
+                        "%d bridge secrets are stored in plaintext: set LRS_BRIDGE_SECRETS_KEY "
+                        "to encrypt them (see the README)",
+                        plain,
+                    )
+                return 0
+            changed = await self.storage.reseal_all()
+        except SecretUnreadable as error:
+            log.warning("bridge secrets not sealed: %s", error.message)
+            return 0
+        if changed:
+            log.info("sealed %d bridge secrets with the first key", changed)
+        return changed
 
     async def stop(self) -> None:
         tasks = [t for _, t in self._forwarders.values()] + list(self._pulls.values())
@@ -154,6 +178,10 @@ class BridgeService:
             pass  # recorded on the source and logged; the next one is due after the interval
         except NotFound:
             pass  # removed meanwhile
+        except SecretUnreadable as error:  # shown on the source as its last error
+            log.warning("%s", error.message)
+            with contextlib.suppress(Exception):
+                await self.storage.finish_pull(source.name, now_micros(), error.message)
         except Exception:
             log.exception("pull from source %s failed", source.name)
         finally:
@@ -183,7 +211,8 @@ class BridgeService:
         return [source.name for source in await self.storage.list_sources()]
 
     async def get_source(self, name: str) -> Source:
-        source = await self.storage.get_source(name)
+        """A source as shown (its secret, never shown, is left sealed)."""
+        source = await self.storage.inner.get_source(name)
         if source is None:
             raise _missing("source", name)
         return source
@@ -201,7 +230,9 @@ class BridgeService:
         """Pull a source now (waits for a pull of it already running in this process)."""
         lock = self._locks.setdefault(name, asyncio.Lock())
         async with lock:
-            source = await self.get_source(name)
+            source = await self.storage.get_source(name)  # with its secret opened
+            if source is None:
+                raise _missing("source", name)
             return await self.puller.pull(source, progress)
 
     def pull_soon(self, name: str) -> bool:
@@ -233,7 +264,8 @@ class BridgeService:
         return await self.storage.list_targets()
 
     async def get_target(self, name: str) -> Target:
-        target = await self.storage.get_target(name)
+        """A target as shown (its secret, never shown, is left sealed)."""
+        target = await self.storage.inner.get_target(name)
         if target is None:
             raise _missing("target", name)
         return target

@@ -118,6 +118,12 @@ class BridgeStorage(abc.ABC):
     @abc.abstractmethod
     async def log_position(self) -> int: ...
 
+    @abc.abstractmethod
+    async def set_secret(self, kind: str, name: str, secret: str, before: str) -> bool:
+        """Replace the stored secret of source or target (``kind``) ``name``, if it is
+        still ``before`` (another instance may have replaced it meanwhile); whether it did.
+        The value is stored as given: sealing is the service's (``bridge.secrets``)."""
+
     async def close(self) -> None:  # noqa: B027 (most engines hold nothing more)
         """Let go of what the storage holds besides the store (the service stops)."""
 

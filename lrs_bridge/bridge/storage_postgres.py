@@ -226,6 +226,17 @@ class PostgresBridgeStorage(BridgeStorage):
         )
         return source_of(rows[0]) if rows else None
 
+    async def set_secret(self, kind: str, name: str, secret: str, before: str) -> bool:
+        table = {"source": "bridge_sources", "target": "bridge_targets"}[kind]
+        async with self.store._transaction() as conn:
+            status = await conn.execute(
+                f"UPDATE {table} SET secret = $1 WHERE name = $2 AND secret = $3",
+                secret,
+                name,
+                before,
+            )
+        return affected_rows(status) == 1
+
     async def remove_source(self, name: str) -> bool:
         async with self.store._transaction() as conn:
             await conn.execute("DELETE FROM bridge_pull_problems WHERE source = $1", name)

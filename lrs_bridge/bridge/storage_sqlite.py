@@ -104,6 +104,21 @@ class SQLiteBridgeStorage(BridgeStorage):
         )
         return source_of(rows[0]) if rows else None
 
+    async def set_secret(self, kind: str, name: str, secret: str, before: str) -> bool:
+        table = {"source": "bridge_sources", "target": "bridge_targets"}[kind]
+
+        def apply(conn: sqlite3.Connection) -> bool:
+            return (
+                conn.execute(
+                    f"UPDATE {table} SET secret = ? WHERE name = ? AND secret = ?",
+                    (secret, name, before),
+                ).rowcount
+                == 1
+            )
+
+        changed: bool = await self.store.write(apply)
+        return changed
+
     async def remove_source(self, name: str) -> bool:
         def apply(conn: sqlite3.Connection) -> bool:
             conn.execute("DELETE FROM bridge_pull_problems WHERE source = ?", (name,))

@@ -10,7 +10,10 @@ belongs to (see ``lrs_bridge.http.api.routes``). ``people_guarded`` authenticate
 person (``Authorization: Bearer TOKEN``), checks their role may take the action (403
 otherwise, whatever the object), then that the object exists *and* lies in their scope
 (``lrs_bridge.auth.access.may_see``): one and the same 404 otherwise, so nobody learns
-whether another county's object exists.
+whether another county's object exists. An object a request names in its *body* (the
+county of a workshop to create) is checked by ``check_target`` on the value the validation
+layer normalised, never on the raw JSON: ``1``, ``"1"`` and ``" 01"`` cannot reach a
+different decision than the storage's ``"01"``.
 
 Web pages: ``lrs_bridge.web.pages`` declares each page the same way and asks the same
 ``refusal`` (the person comes from the signed session cookie instead of a token).
@@ -30,6 +33,7 @@ from lrs_bridge.auth.limits import Throttled
 from lrs_bridge.auth.scopes import SCOPES_GRANTING, Permission
 from lrs_bridge.http.responses import error_response
 from lrs_bridge.services import Services
+from statements.errors import Forbidden
 
 Handler = Callable[[Request, Client], Awaitable[Response]]
 PeopleHandler = Callable[[Request, Principal], Awaitable[Response]]
@@ -170,6 +174,21 @@ async def refusal(
         if place is None or not may_see(principal, place.county, place.municipality):
             return 404
     return None
+
+
+def check_target(
+    principal: Principal, field: str, county: str, municipality: str | None = None
+) -> None:
+    """The permission check for an object a request body names (``field``): ``county`` and
+    ``municipality`` as the validation layer normalised them. ``Forbidden`` (403, naming
+    the field) when they lie outside the person's scope: the person named the place, so
+    saying it is not theirs tells them nothing new."""
+    if not may_see(principal, county, municipality):
+        own = principal.municipality or principal.county
+        raise Forbidden(
+            f"{field}: outside your scope ({own}); you may act only there",
+            [{"path": field, "rule": "scope", "message": f"your scope is {own}"}],
+        )
 
 
 def people_guarded(

@@ -2,8 +2,9 @@
 
 An entry names the person by user id (``None``: the operator, from the command line),
 what they did (``workshop.create``, ``participants.import``, ``report.export``, …), the
-object, and the county the object belongs to, so that a county admin reads exactly their own
-county's entries. Details carry counts and ids, never names or e-mail addresses.
+object, the county the object belongs to, and the county of the person who acted, so that
+a county admin reads every entry about their county's objects and every entry of their
+county's people, wherever they acted. Details carry counts and ids, never names or e-mail addresses.
 """
 
 from __future__ import annotations
@@ -35,7 +36,14 @@ class AuditLog:
     ) -> int:
         actor_id = actor.user_id if actor else None
         entry_id = await self.storage.add_audit(
-            datetime.now(UTC), actor_id, action, object_type, object_id, county, details
+            datetime.now(UTC),
+            actor_id,
+            action,
+            object_type,
+            object_id,
+            county,
+            details,
+            actor_county=actor.county if actor else None,
         )
         log.info(
             "audit %d: %s %s %s %s",
@@ -55,7 +63,8 @@ class AuditLog:
         limit: int = 100,
     ) -> list[AuditEntry]:
         """Newest first. A national admin reads every county's entries (or ``county``'s);
-        anyone else only their own county's (none of another county they ask for)."""
+                anyone else only their own county's: about its objects or by its people (none of
+        another county they ask for)."""
         try:
             county = county_filter(reader, county)
         except OutOfScope:

@@ -151,11 +151,14 @@ class PeopleStorage(abc.ABC):
         object_id: str | None,
         county: str | None,
         details: dict[str, Any],
+        actor_county: str | None = None,
     ) -> int:
-        """Append one audit entry; its id."""
+        """Append one audit entry; its id. ``county`` is the object's county,
+        ``actor_county`` the county of the person who acted (None: national or operator)."""
 
     @abc.abstractmethod
     async def audit_entries(
         self, county: str | None, before: int | None, limit: int
     ) -> list[AuditEntry]:
-        """Newest first; only ``county``'s entries when it is given."""
+        """Newest first; when ``county`` is given, only entries about its objects or by
+        its people (an admin of another county acting there is seen by both)."""

@@ -190,11 +190,12 @@ class PostgresPeopleStorage(PeopleStorage):
         object_id: str | None,
         county: str | None,
         details: dict[str, Any],
+        actor_county: str | None = None,
     ) -> int:
         async with self.store._transaction() as conn:
             entry_id: int = await conn.fetchval(
                 "INSERT INTO audit_log (at, actor_id, action, object_type, object_id, county,"
-                " details) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+                " details, actor_county) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
                 to_micros(at),
                 actor_id,
                 action,
@@ -202,6 +203,7 @@ class PostgresPeopleStorage(PeopleStorage):
                 object_id,
                 county,
                 orjson.dumps(details).decode(),
+                actor_county,
             )
         return entry_id
 
@@ -212,7 +214,7 @@ class PostgresPeopleStorage(PeopleStorage):
         params: list[Any] = []
         if county is not None:
             params.append(county)
-            where.append(f"county = ${len(params)}")
+            where.append(f"(county = ${len(params)} OR actor_county = ${len(params)})")
         if before is not None:
             params.append(before)
             where.append(f"id < ${len(params)}")

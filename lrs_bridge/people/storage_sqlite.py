@@ -200,11 +200,12 @@ class SQLitePeopleStorage(PeopleStorage):
         object_id: str | None,
         county: str | None,
         details: dict[str, Any],
+        actor_county: str | None = None,
     ) -> int:
         def apply(conn: sqlite3.Connection) -> int:
             cursor = conn.execute(
                 "INSERT INTO audit_log (at, actor_id, action, object_type, object_id, county,"
-                " details) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                " details, actor_county) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     to_micros(at),
                     actor_id,
@@ -213,6 +214,7 @@ class SQLitePeopleStorage(PeopleStorage):
                     object_id,
                     county,
                     orjson.dumps(details).decode(),
+                    actor_county,
                 ),
             )
             assert cursor.lastrowid is not None
@@ -227,8 +229,8 @@ class SQLitePeopleStorage(PeopleStorage):
         where: list[str] = []
         params: list[Any] = []
         if county is not None:
-            where.append("county = ?")
-            params.append(county)
+            where.append("(county = ? OR actor_county = ?)")
+            params += [county, county]
         if before is not None:
             where.append("id < ?")
             params.append(before)

@@ -33,6 +33,7 @@ from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, PackageLoader, select_autoescape
+from markupsafe import Markup
 from starlette.datastructures import FormData, UploadFile
 from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, RedirectResponse, Response
@@ -45,10 +46,12 @@ from lrs_bridge.config import Settings
 from lrs_bridge.http.api.readiness import content_disposition
 from lrs_bridge.http.api.routes import COUNTY, WORKSHOP
 from lrs_bridge.http.body import read_body
-from lrs_bridge.http.guard import Locator, client_address, refusal, services
+from lrs_bridge.http.guard import Locator, check_target, client_address, refusal, services
 from lrs_bridge.services import Services
 from lrs_bridge.web import charts
 from lrs_bridge.web.session import Session, Sessions, check_csrf
+from reports import places
+from reports.exports import printable
 from reports.model import ParticipantReadiness, StatusTotals
 from reports.roster import ImportRejected
 from reports.texts import CATALOGUE, LANGUAGES, long_date, text
@@ -94,7 +97,16 @@ class Web:
             autoescape=select_autoescape(["html"]),
             trim_blocks=True,
             lstrip_blocks=True,
+            finalize=_printable,
         )
+
+
+def _printable(value: Any) -> Any:
+    """Every value a template prints: control characters older data may hold (input
+    refuses them) shown as U+FFFD; markup the code built (charts) is left as it is."""
+    if isinstance(value, str) and not isinstance(value, Markup):
+        return printable(value)
+    return value
 
 
 def web(request: Request) -> Web:
@@ -403,7 +415,11 @@ async def county(ctx: Ctx) -> Response:
 
 
 async def create_workshop(ctx: Ctx) -> Response:
-    code: str = ctx.request.path_params["county"]
+    assert ctx.principal is not None
+    found = places.county(ctx.request.path_params["county"])
+    assert found is not None  # the route's locator answered 404 otherwise
+    code = found.code  # the normalised code, the one the permission check saw
+    check_target(ctx.principal, "county", code)
     reports = ctx.services.reports
     values = {name: ctx.value(name) for name in ("title", "date", "deadline")}
     chosen = [v for v in ctx.form.getlist("courses") if isinstance(v, str)] if ctx.form else []
@@ -468,6 +484,15 @@ async def workshop(ctx: Ctx) -> Response:
     workshop_id: str = ctx.request.path_params["workshop_id"]
     report = await ctx.services.reports.workshop_readiness(
         workshop_id, municipality=own_municipality(ctx.principal)
+    )
+    await ctx.services.audit.record(  # the page shows the list: a read, as in the API
+        ctx.principal,
+        "participants.read",
+        "workshop",
+        workshop_id,
+        report.workshop.county,
+        participants=len(report.participants),
+        municipality=own_municipality(ctx.principal),
     )
     params = ctx.request.query_params
     query = params.get("q", "").strip()
@@ -615,8 +640,8 @@ async def reminders(ctx: Ctx) -> Response:
     assert ctx.principal is not None
     workshop_id: str = ctx.request.path_params["workshop_id"]
     services_ = ctx.services
-    found = await services_.reports.get_workshop(workshop_id)
     municipality = own_municipality(ctx.principal)
+    found = await services_.reports.get_workshop(workshop_id, municipality=municipality)
     outcome = None
     if ctx.request.method == "POST":
         outcome = await services_.reminders.send(

@@ -9,7 +9,13 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from reports.mailer import SmtpMailer, SmtpSettings
-from reports.reminders import Recipient, ReminderScheduler, ReminderService, due_triggers
+from reports.reminders import (
+    Recipient,
+    ReminderScheduler,
+    ReminderService,
+    Upcoming,
+    due_triggers,
+)
 from reports.reminding import reminder_log
 from statements.storage import open_store
 from tests.mail import MailCatcher
@@ -140,8 +146,11 @@ async def test_automatic_reminders_go_out_once_even_after_a_restart(
 ) -> None:
     catcher, _ = smtp
 
-    async def source() -> list[tuple[datetime, list[Recipient]]]:
-        return [(DEADLINE, [recipient(1), recipient(2)])]
+    async def recipients() -> list[Recipient]:
+        return [recipient(1), recipient(2)]
+
+    async def source() -> list[Upcoming]:
+        return [Upcoming("w1", DEADLINE, recipients)]
 
     offsets = [timedelta(days=7), timedelta(days=2)]
     scheduler = ReminderScheduler(reminder_service, source, offsets)

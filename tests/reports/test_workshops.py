@@ -26,7 +26,12 @@ async def test_create_with_the_default_deadline(lrs: ReportsLRS) -> None:
     assert await lrs.reports.get_workshop(workshop.id) == workshop
     # Summer time: UTC+2.
     summer = await lrs.reports.create_workshop(
-        {"county": 1, "title": "Sommar", "date": "2026-06-10", "courses": ["skr-ett-tryggt-valar"]}
+        {
+            "county": " 1",
+            "title": "Sommar",
+            "date": "2026-06-10",
+            "courses": ["skr-ett-tryggt-valar"],
+        }
     )
     assert summer.county == "01"
     assert summer.deadline.isoformat() == "2026-06-09T23:59:00+02:00"

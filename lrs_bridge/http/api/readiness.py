@@ -40,19 +40,21 @@ async def _answer(
     object_id: str,
     county: str | None,
 ) -> Response:
-    if fmt == "json":
-        return JSONResponse(to_json(report))
-    export = reports(request).export(report, fmt)
+    # A JSON read shows the same personal data as an export: audited alike, one entry a
+    # read (issue 13, item 13).
     await audit(
         request,
         principal,
-        "report.export",
+        "report.read" if fmt == "json" else "report.export",
         object_type,
         object_id,
         county,
         format=fmt,
         municipality=own_municipality(principal),
     )
+    if fmt == "json":
+        return JSONResponse(to_json(report))
+    export = reports(request).export(report, fmt)
     return Response(
         export.content,
         media_type=export.media_type,

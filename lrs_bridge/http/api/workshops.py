@@ -5,14 +5,15 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import Response
 
-from lrs_bridge.auth.access import OutOfScope, Principal, county_filter, may_see
+from lrs_bridge.auth.access import OutOfScope, Principal, county_filter
 from lrs_bridge.auth.access import municipality_filter as own_municipality
 from lrs_bridge.http.api.common import audit, county_param, flag, json_object, reports
 from lrs_bridge.http.body import read_body
-from lrs_bridge.http.guard import services
+from lrs_bridge.http.guard import check_target, services
 from lrs_bridge.http.responses import JSONResponse, error_response
-from reports import places
 from reports.exports import to_json
+from reports.fields import require_object
+from reports.roster import WORKSHOP_FIELDS, parse_county
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 LIST_TYPES = ("text/csv", "application/csv", XLSX, "application/octet-stream", "")
@@ -36,21 +37,19 @@ async def list_workshops(request: Request, principal: Principal) -> Response:
         county = county_filter(principal, county_param(request))
     except OutOfScope:
         return JSONResponse({"workshops": []})
-    workshops = await reports(request).list_workshops(county)
+    workshops = await reports(request).list_workshops(
+        county, municipality=own_municipality(principal)
+    )
     return JSONResponse({"workshops": to_json(workshops)})
 
 
 async def create_workshop(request: Request, principal: Principal) -> Response:
     data = await json_object(request)
-    given = data.get("county")
-    found = places.county(given) if isinstance(given, str) else None
-    if found is not None and not may_see(principal, found.code):
-        return error_response(
-            403,
-            "you may create workshops only in your own county",
-            [{"path": "county", "rule": "scope", "message": f"your county is {principal.county}"}],
-        )
-    workshop = await reports(request).create_workshop(data)
+    # Scope is decided on the county the validation layer normalised (finding 1 of the
+    # December 2026 review: a county given as the number 1 slipped past a check of strings).
+    county = parse_county(require_object(data, WORKSHOP_FIELDS))
+    check_target(principal, "county", county)
+    workshop = await reports(request).create_workshop({**data, "county": county})
     await audit(request, principal, "workshop.create", "workshop", workshop.id, workshop.county)
     return JSONResponse(
         to_json(workshop), 201, headers={"Location": f"/api/v1/workshops/{workshop.id}"}
@@ -58,7 +57,9 @@ async def create_workshop(request: Request, principal: Principal) -> Response:
 
 
 async def get_workshop(request: Request, principal: Principal) -> Response:
-    workshop = await reports(request).get_workshop(_workshop_id(request))
+    workshop = await reports(request).get_workshop(
+        _workshop_id(request), municipality=own_municipality(principal)
+    )
     return JSONResponse(to_json(workshop))
 
 
@@ -94,10 +95,26 @@ async def delete_workshop(request: Request, principal: Principal) -> Response:
 # --- participants ------------------------------------------------------------------------
 
 
+async def _audit_read(request: Request, principal: Principal, participants: int) -> None:
+    """A read of participants' personal data, one entry a read (issue 13, item 13)."""
+    workshop = await reports(request).get_workshop(_workshop_id(request))
+    await audit(
+        request,
+        principal,
+        "participants.read",
+        "workshop",
+        workshop.id,
+        workshop.county,
+        participants=participants,
+        municipality=own_municipality(principal),
+    )
+
+
 async def list_participants(request: Request, principal: Principal) -> Response:
     participants = await reports(request).list_participants(
         _workshop_id(request), municipality=own_municipality(principal)
     )
+    await _audit_read(request, principal, len(participants))
     return JSONResponse({"participants": to_json(participants)})
 
 
@@ -167,6 +184,7 @@ async def get_participant(request: Request, principal: Principal) -> Response:
     participant = await reports(request).get_participant(
         _workshop_id(request), _participant_id(request)
     )
+    await _audit_read(request, principal, 1)
     return JSONResponse(to_json(participant))
 
 
