@@ -45,7 +45,7 @@ from lrs_bridge.bridge.storage import (
 )
 from statements.prepare import PreparedStatement
 from statements.storage.migrate import register
-from statements.storage.postgres import APPEND_LOCK, PostgresStore, affected_rows
+from statements.storage.postgres import APPEND_LOCK, PostgresStore, affected_rows, uncancelled
 
 register("lrs_bridge.bridge.migrations")
 
@@ -112,11 +112,18 @@ class _TargetLocks:
             if name in self._held:  # session locks stack: one holder per target here too
                 return False
             conn = await self._connection()
+            lock_key = (TARGET_LOCK_CLASS, _name_key(self._schema, name))
+
+            async def release(taken: Any) -> None:
+                if taken:
+                    await conn.fetchval("SELECT pg_advisory_unlock($1, $2)", *lock_key)
+
+            # Cancelled mid-query (the forwarder stopping), the lock may be taken all the same:
+            # let the query finish and give the lock back, or no instance could take it again.
             taken = bool(
-                await conn.fetchval(
-                    "SELECT pg_try_advisory_lock($1, $2)",
-                    TARGET_LOCK_CLASS,
-                    _name_key(self._schema, name),
+                await uncancelled(
+                    conn.fetchval("SELECT pg_try_advisory_lock($1, $2)", *lock_key),
+                    cleanup=release,
                 )
             )
             if taken:

@@ -284,7 +284,7 @@ class PostgresStore(Store):
         held = self._roles.get(role)
         if held is not None:
             try:
-                await _uncancelled(held.fetchval("SELECT 1", timeout=PING_TIMEOUT))
+                await uncancelled(held.fetchval("SELECT 1", timeout=PING_TIMEOUT))
                 return True
             except asyncio.CancelledError:
                 raise
@@ -294,7 +294,7 @@ class PostgresStore(Store):
                 with contextlib.suppress(Exception):
                     held.terminate()
         try:
-            conn = await _uncancelled(self._take(role), cleanup=_close_session)
+            conn = await uncancelled(self._take(role), cleanup=_close_session)
         except asyncio.CancelledError:
             raise
         except Exception as error:
@@ -799,7 +799,7 @@ class PostgresStore(Store):
         return affected_rows(status) == 1
 
 
-async def _uncancelled(
+async def uncancelled(
     work: Awaitable[T], cleanup: Callable[[T], Awaitable[None]] | None = None
 ) -> T:
     """Await ``work``; if the caller is cancelled meanwhile (the service stopping), let the
