@@ -168,8 +168,8 @@ class ReportsService:
             if await self.storage.review_reporters(course.id, reporters):
                 reviewed += 1
                 log.info(
-                    "course %s now trusts the %d credentials and %d bridge sources that"
-                    " reported it before",
+                    "upgrade: course %s trusts the %d credentials and %d bridge sources that"
+                    " reported it before trusted reporters",
                     course.id,
                     len(credentials),
                     len(sources),

@@ -2,6 +2,9 @@
 -- text, NULL until reviewed at start-up), and the ledger's rows split by trust, every
 -- existing row trusted.
 ALTER TABLE courses ADD COLUMN reporters TEXT;
+-- A new database (no statement yet) has nothing to review: its courses trust no one yet.
+UPDATE courses SET reporters = '{"credentials":[],"sources":[]}'
+    WHERE NOT EXISTS (SELECT 1 FROM statements);
 
 ALTER TABLE progress ADD COLUMN trusted INTEGER NOT NULL DEFAULT 1;
 ALTER TABLE progress ALTER COLUMN trusted DROP DEFAULT;

@@ -5,6 +5,9 @@
 -- so an upgrade changes no one's readiness. Statements the service writes itself (no
 -- credential, no source) always count.
 ALTER TABLE courses ADD COLUMN reporters TEXT;
+-- A new database (no statement yet) has nothing to review: its courses trust no one yet.
+UPDATE courses SET reporters = '{"credentials":[],"sources":[]}'
+    WHERE NOT EXISTS (SELECT 1 FROM statements);
 
 -- The ledger keeps what untrusted sources reported apart (trusted = 0), so that a
 -- coordinator can see it, but reports judge only by trusted rows. Every row so far was

@@ -228,3 +228,11 @@ async def _forget_reporters(lrs: ReportsLRS) -> None:
     else:
         async with lrs.store._transaction() as conn:
             await conn.execute(sql.replace("?", "$1"), COURSE)
+
+
+async def test_a_new_database_has_nothing_to_review(lrs: ReportsLRS) -> None:
+    """Fresh courses trust no one but the service from the start; only an upgraded database
+    (statements already stored) is reviewed."""
+    for course in await lrs.reports.list_courses():
+        assert course.reporters == Reporters()
+    assert await lrs.reports.review_reporters() == 0
