@@ -1031,8 +1031,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
         " completed. Data from other sources is kept, but only shown as a note.",
     },
     "web.courses.reporter_credential": {
-        "sv": "xAPI-nyckel {key}",
-        "en": "xAPI key {key}",
+        "sv": "{label} (xAPI-nyckel {key})",
+        "en": "{label} (xAPI key {key})",
     },
     "web.courses.reporter_source": {
         "sv": "Hämtas från {name}",

@@ -691,7 +691,10 @@ async def learners(ctx: Ctx) -> Response:
 
 
 async def courses(ctx: Ctx) -> Response:
-    return ctx.render("courses.html", courses=await ctx.services.reports.list_courses())
+    labels = {c.key: c.label for c in await ctx.services.store.list_credentials()}
+    return ctx.render(
+        "courses.html", courses=await ctx.services.reports.list_courses(), labels=labels
+    )
 
 
 async def audit(ctx: Ctx) -> Response:

@@ -16,6 +16,7 @@ from lrs_bridge.http.app import create_app
 from lrs_bridge.services import Services
 from lrs_bridge.web.session import COOKIE
 from reports.model import Workshop
+from statements.log import Writer
 from tests.reports.helpers import COMPLETED, INTRO, mbox, send, statement
 
 PASSWORD = "ett-långt-lösenord"
@@ -230,3 +231,34 @@ def test_every_page_is_declared_with_its_permissions(settings: Settings) -> None
         assert actions, f"{route.path} has no declared permissions"
         public = getattr(route.endpoint, "public", False)
         assert public == (route.path in ("/login", "/language", "/tillganglighet")), route.path
+
+
+async def test_trusted_reporters_on_the_courses_and_workshop_pages(world: World) -> None:
+    """The Courses page names each course's trusted keys by label; a completion from an
+    untrusted key shows on the workshop page as a note, not as a status."""
+    services, http = world.services, world.http
+    trusted = await services.credentials.create("Storyline-paketet", ["statements/write"])
+    other = await services.credentials.create("Okänd nyckel", ["statements/write"])
+    intro = await services.reports.get_course("valmyndigheten-introduktion")
+    await services.reports.change_course(
+        intro.id,
+        {
+            "name": intro.name,
+            "activities": list(intro.activities),
+            "reporters": {"credentials": [trusted.credential.key]},
+        },
+    )
+    await services.statements.store_statements(
+        [statement(mbox("sven@sandviken.example"), COMPLETED, INTRO)],
+        version="1.0.3",
+        writer=Writer(None, other.credential.key),
+    )
+    await services.reports.catch_up()
+    await log_in(http, "national@val.example")
+    page = (await http.get("/courses")).text
+    assert f"Storyline-paketet (xAPI-nyckel {trusted.credential.key})" in page
+    assert "Okänd nyckel" not in page
+    workshop = (await http.get(f"/workshops/{world.gavle.id}")).text
+    row = workshop[workshop.index("Sven Sandvik") :].split("</tr>")[0]
+    assert "Inte påbörjad" in row or "Ej påbörjad" in row
+    assert "av en källa som inte räknas för kursen" in row
