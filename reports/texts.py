@@ -1043,10 +1043,9 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "Only data the service has recorded itself.",
     },
     "web.workshop.unverified": {
-        "sv": "Rapporterad som klar {when} av en källa som inte räknas för kursen."
-        " Kontrollera med deltagaren.",
-        "en": "Reported as completed {when} by a source that does not count for the course."
-        " Check with the participant.",
+        "sv": "Klar enligt en källa som inte räknas ({when}). Fråga deltagaren.",
+        "en": "Completed according to a source that does not count ({when}). Ask the"
+        " participant.",
     },
     "web.audit.title": {
         "sv": "Händelselogg",

@@ -261,4 +261,4 @@ async def test_trusted_reporters_on_the_courses_and_workshop_pages(world: World)
     workshop = (await http.get(f"/workshops/{world.gavle.id}")).text
     row = workshop[workshop.index("Sven Sandvik") :].split("</tr>")[0]
     assert "Inte påbörjad" in row or "Ej påbörjad" in row
-    assert "av en källa som inte räknas för kursen" in row
+    assert "Klar enligt en källa som inte räknas" in row
