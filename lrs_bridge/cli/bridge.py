@@ -23,10 +23,9 @@ from lrs_bridge.bridge.model import (
     Target,
 )
 from lrs_bridge.bridge.pull import PullFailed, PullResult
-from lrs_bridge.bridge.secrets import SecretUnreadable, new_key
-from lrs_bridge.cli import CliError, _add_database, _user_error, _with_services
+from lrs_bridge.bridge.secrets import new_key
+from lrs_bridge.cli.common import CliError, Commands, add_database, with_services
 from lrs_bridge.services import Services
-from statements.errors import XapiError
 from statements.query import format_timestamp
 from statements.time import now_micros
 
@@ -83,10 +82,7 @@ def cmd_sources_add(args: argparse.Namespace) -> int:
     data["interval_seconds"] = args.interval
 
     async def action(services: Services) -> int:
-        try:
-            source = await services.bridge.add_source(data)
-        except XapiError as error:
-            raise _user_error(error) from None
+        source = await services.bridge.add_source(data)
         if args.json:
             print(json.dumps(source.public()))
         else:
@@ -97,7 +93,7 @@ def cmd_sources_add(args: argparse.Namespace) -> int:
             print(f"{added}, {_filters(source)}, {schedule}")
         return 0
 
-    return _with_services(args, action)
+    return with_services(args, action)
 
 
 def cmd_sources_list(args: argparse.Namespace) -> int:
@@ -119,19 +115,16 @@ def cmd_sources_list(args: argparse.Namespace) -> int:
                 print(f"    last error {_when(s.last_error_at)}: {s.last_error}")
         return 0
 
-    return _with_services(args, action)
+    return with_services(args, action)
 
 
 def cmd_sources_remove(args: argparse.Namespace) -> int:
     async def action(services: Services) -> int:
-        try:
-            await services.bridge.remove_source(args.name)
-        except XapiError as error:
-            raise _user_error(error) from None
+        await services.bridge.remove_source(args.name)
         print(f"removed source {args.name}")
         return 0
 
-    return _with_services(args, action)
+    return with_services(args, action)
 
 
 # --- pull --------------------------------------------------------------------------------------
@@ -201,8 +194,6 @@ def cmd_pull(args: argparse.Namespace) -> int:
                 f"pull from {args.source} stopped after {failure.result.stored} new statements: "
                 f"{failure.message} (what is stored stays; run the pull again to resume)"
             ) from None
-        except XapiError as error:
-            raise _user_error(error) from None
         if bar is not None:
             bar.close()
         _report_problems(result)
@@ -216,7 +207,7 @@ def cmd_pull(args: argparse.Namespace) -> int:
             )
         return 0
 
-    return _with_services(args, action)
+    return with_services(args, action)
 
 
 # --- targets and the outbox --------------------------------------------------------------------
@@ -228,10 +219,7 @@ def cmd_targets_add(args: argparse.Namespace) -> int:
     data["peer_credential"] = args.peer_credential
 
     async def action(services: Services) -> int:
-        try:
-            target = await services.bridge.add_target(data)
-        except XapiError as error:
-            raise _user_error(error) from None
+        target = await services.bridge.add_target(data)
         if args.json:
             print(json.dumps(target.public()))
         else:
@@ -241,7 +229,7 @@ def cmd_targets_add(args: argparse.Namespace) -> int:
             )
         return 0
 
-    return _with_services(args, action)
+    return with_services(args, action)
 
 
 def cmd_targets_list(args: argparse.Namespace) -> int:
@@ -258,19 +246,16 @@ def cmd_targets_list(args: argparse.Namespace) -> int:
             )
         return 0
 
-    return _with_services(args, action)
+    return with_services(args, action)
 
 
 def cmd_targets_remove(args: argparse.Namespace) -> int:
     async def action(services: Services) -> int:
-        try:
-            await services.bridge.remove_target(args.name)
-        except XapiError as error:
-            raise _user_error(error) from None
+        await services.bridge.remove_target(args.name)
         print(f"removed target {args.name} and its outbox")
         return 0
 
-    return _with_services(args, action)
+    return with_services(args, action)
 
 
 def cmd_secrets_new_key(args: argparse.Namespace) -> int:
@@ -290,14 +275,11 @@ def cmd_secrets_rotate(args: argparse.Namespace) -> int:
                 "LRS_BRIDGE_SECRETS_KEY is not set: there is no key to encrypt with "
                 "(make one with 'lrs-bridge secrets new-key')"
             )
-        try:
-            changed = await bridge.storage.reseal_all()
-        except SecretUnreadable as error:
-            raise CliError(error.message) from None
+        changed = await bridge.storage.reseal_all()
         print(f"{changed} secret{'s' if changed != 1 else ''} sealed with the first key")
         return 0
 
-    return _with_services(args, action)
+    return with_services(args, action)
 
 
 def cmd_outbox(args: argparse.Namespace) -> int:
@@ -317,7 +299,7 @@ def cmd_outbox(args: argparse.Namespace) -> int:
                 print(f"    last error {_when(t.last_error_at)}: {t.last_error}")
         return 0
 
-    return _with_services(args, action)
+    return with_services(args, action)
 
 
 # --- the parser ------------------------------------------------------------------------------
@@ -346,7 +328,7 @@ def _remote_flags(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="print JSON")
 
 
-def add_bridge_commands(commands: Any) -> None:
+def add_commands(commands: Commands) -> None:
     sources = commands.add_parser("sources", help="bridge: upstream LRSs to pull statements from")
     source_commands = sources.add_subparsers(dest="sources_command", required=True)
     add = source_commands.add_parser(
@@ -355,7 +337,7 @@ def add_bridge_commands(commands: Any) -> None:
         description="Add an upstream LRS to pull from. A source and a forwarding target with "
         "the same name are the same LRS: what is pulled from it is never sent back to it.",
     )
-    _add_database(add)
+    add_database(add)
     _remote_flags(add)
     add.add_argument(
         "--interval",
@@ -368,11 +350,11 @@ def add_bridge_commands(commands: Any) -> None:
     listing = source_commands.add_parser(
         "list", help="sources, checkpoints, last errors (never secrets)"
     )
-    _add_database(listing)
+    add_database(listing)
     listing.add_argument("--json", action="store_true", help="print JSON")
     listing.set_defaults(func=cmd_sources_list)
     remove = source_commands.add_parser("remove", help="remove a source and its checkpoint")
-    _add_database(remove)
+    add_database(remove)
     remove.add_argument("name", metavar="NAME")
     remove.set_defaults(func=cmd_sources_remove)
 
@@ -383,7 +365,7 @@ def add_bridge_commands(commands: Any) -> None:
         "page, and store them as if received. Interrupted, it resumes where it stopped. Bad "
         "statements are reported on standard error and stored nowhere.",
     )
-    _add_database(pull)
+    add_database(pull)
     pull.add_argument("source", metavar="SOURCE", help="the source's name")
     pull.add_argument("--json", action="store_true", help="print the result as JSON")
     pull.set_defaults(func=cmd_pull)
@@ -396,7 +378,7 @@ def add_bridge_commands(commands: Any) -> None:
         description="Forward every statement accepted from now on (that passes the filters) "
         "to another LRS. The running service sends them.",
     )
-    _add_database(add)
+    add_database(add)
     _remote_flags(add)
     add.add_argument(
         "--batch-size",
@@ -413,11 +395,11 @@ def add_bridge_commands(commands: Any) -> None:
     )
     add.set_defaults(func=cmd_targets_add)
     listing = target_commands.add_parser("list", help="forwarding targets (never secrets)")
-    _add_database(listing)
+    add_database(listing)
     listing.add_argument("--json", action="store_true", help="print JSON")
     listing.set_defaults(func=cmd_targets_list)
     remove = target_commands.add_parser("remove", help="remove a target and its outbox")
-    _add_database(remove)
+    add_database(remove)
     remove.add_argument("name", metavar="NAME")
     remove.set_defaults(func=cmd_targets_remove)
 
@@ -434,12 +416,12 @@ def add_bridge_commands(commands: Any) -> None:
     rotate = secret_commands.add_parser(
         "rotate", help="encrypt every stored secret with the first key (plaintext ones too)"
     )
-    _add_database(rotate)
+    add_database(rotate)
     rotate.set_defaults(func=cmd_secrets_rotate)
 
     outbox = commands.add_parser(
         "outbox", help="statements waiting per forwarding target, and the last error"
     )
-    _add_database(outbox)
+    add_database(outbox)
     outbox.add_argument("--json", action="store_true", help="print JSON")
     outbox.set_defaults(func=cmd_outbox)
