@@ -45,10 +45,10 @@ from tincan.lrs_response import LRSResponse
 from tincan.version import Version
 
 from lrs_bridge.bridge.model import Remote
-from lrs_bridge.http.body import parse_multipart, sha2_hex
 from statements.errors import BadRequest
 from statements.log import AttachmentPart
 from statements.models.base import parse_timestamp
+from statements.multipart import parse_multipart, sha2_hex
 from statements.query import to_micros
 
 VERSIONS = (*Version.supported, "2.0.0")

@@ -16,58 +16,30 @@ layer normalised, never on the raw JSON: ``1``, ``"1"`` and ``" 01"`` cannot rea
 different decision than the storage's ``"01"``.
 
 Web pages: ``lrs_bridge.web.pages`` declares each page the same way and asks the same
-``refusal`` (the person comes from the signed session cookie instead of a token).
+``refusal`` (the person comes from the signed session cookie instead of a token). What both
+share (``refusal``, ``check_target``, the locators) lives in ``lrs_bridge.gate``, which the
+web pages import instead of this package.
 """
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass
 
 from starlette.requests import Request
 from starlette.responses import Response
 
-from lrs_bridge.auth.access import Action, Principal, may, may_see
+from lrs_bridge.auth.access import Action, Principal
 from lrs_bridge.auth.credentials import Client, parse_basic
 from lrs_bridge.auth.limits import Throttled
 from lrs_bridge.auth.scopes import SCOPES_GRANTING, Permission
+from lrs_bridge.gate import Locator, client_address, refusal, services
 from lrs_bridge.http.responses import error_response
-from lrs_bridge.services import Services
-from statements.errors import Forbidden
 
 Handler = Callable[[Request, Client], Awaitable[Response]]
 PeopleHandler = Callable[[Request, Principal], Awaitable[Response]]
 
 
-@dataclass(frozen=True, slots=True)
-class Place:
-    """Where an object named in a request's path belongs."""
-
-    county: str
-    municipality: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Locator:
-    """Finds the place of the object a path names (None: no such object); ``noun`` names
-    the object in the 404 answer."""
-
-    noun: str
-    find: Callable[[Request], Awaitable[Place | None]]
-
-
 UNAUTHORIZED_HEADERS = {"WWW-Authenticate": 'Basic realm="xAPI", charset="UTF-8"'}
-
-
-def services(request: Request) -> Services:
-    found: Services = request.app.state.services
-    return found
-
-
-def client_address(request: Request) -> str:
-    """Where the request comes from (behind a trusted proxy, from X-Forwarded-For: see
-    LRS_BRIDGE_FORWARDED_ALLOW_IPS); what the authentication throttles count by."""
-    return request.client.host if request.client else "unknown"
 
 
 def throttled_response(throttled: Throttled) -> Response:
@@ -159,36 +131,6 @@ def not_found(noun: str, path: str) -> Response:
     return error_response(
         404, f"no such {noun}", [{"path": path, "rule": "exists", "message": f"no such {noun}"}]
     )
-
-
-async def refusal(
-    request: Request, principal: Principal, action: Action, locator: Locator | None
-) -> int | None:
-    """The permission check for people, the API's and the web pages' alike: 403 when the
-    role never takes ``action``, 404 when the object the path names does not exist or lies
-    outside the person's scope, None when the request may go on."""
-    if not may(principal, action):
-        return 403
-    if locator is not None:
-        place = await locator.find(request)
-        if place is None or not may_see(principal, place.county, place.municipality):
-            return 404
-    return None
-
-
-def check_target(
-    principal: Principal, field: str, county: str, municipality: str | None = None
-) -> None:
-    """The permission check for an object a request body names (``field``): ``county`` and
-    ``municipality`` as the validation layer normalised them. ``Forbidden`` (403, naming
-    the field) when they lie outside the person's scope: the person named the place, so
-    saying it is not theirs tells them nothing new."""
-    if not may_see(principal, county, municipality):
-        own = principal.municipality or principal.county
-        raise Forbidden(
-            f"{field}: outside your scope ({own}); you may act only there",
-            [{"path": field, "rule": "scope", "message": f"your scope is {own}"}],
-        )
 
 
 def people_guarded(

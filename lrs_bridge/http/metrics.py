@@ -10,7 +10,7 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import Response
 
-from lrs_bridge.http.guard import services
+from lrs_bridge.gate import services
 
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 

@@ -43,10 +43,17 @@ from lrs_bridge.auth.access import Action, OutOfScope, Principal, Role, county_f
 from lrs_bridge.auth.access import municipality_filter as own_municipality
 from lrs_bridge.auth.limits import Throttled
 from lrs_bridge.config import Settings
-from lrs_bridge.http.api.readiness import content_disposition
-from lrs_bridge.http.api.routes import COUNTY, WORKSHOP
-from lrs_bridge.http.body import read_body
-from lrs_bridge.http.guard import Locator, check_target, client_address, refusal, services
+from lrs_bridge.gate import (
+    COUNTY,
+    WORKSHOP,
+    Locator,
+    check_target,
+    client_address,
+    content_disposition,
+    read_body,
+    refusal,
+    services,
+)
 from lrs_bridge.services import Services
 from lrs_bridge.web import charts
 from lrs_bridge.web.session import Session, Sessions, check_csrf

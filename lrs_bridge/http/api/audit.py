@@ -6,8 +6,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from lrs_bridge.auth.access import Principal
+from lrs_bridge.gate import services
 from lrs_bridge.http.api.common import count, county_param
-from lrs_bridge.http.guard import services
 from lrs_bridge.http.responses import JSONResponse
 from lrs_bridge.people.audit import MAX_PAGE
 

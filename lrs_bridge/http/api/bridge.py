@@ -8,8 +8,8 @@ from starlette.responses import Response
 
 from lrs_bridge.auth.access import Principal
 from lrs_bridge.bridge.service import BridgeService
+from lrs_bridge.gate import services
 from lrs_bridge.http.api.common import count, json_object
-from lrs_bridge.http.guard import services
 from lrs_bridge.http.responses import JSONResponse
 
 PREFIX = "/api/v1/bridge"

@@ -8,8 +8,8 @@ import orjson
 from starlette.requests import Request
 
 from lrs_bridge.auth.access import Principal
-from lrs_bridge.http.body import check_depth, read_body
-from lrs_bridge.http.guard import services
+from lrs_bridge.gate import read_body, services
+from lrs_bridge.http.body import check_depth
 from reports import places
 from reports.service import ReportsService
 from statements.errors import BadRequest

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from urllib.parse import quote
-
 from starlette.requests import Request
 from starlette.responses import Response
 
 from lrs_bridge.auth.access import OutOfScope, Principal, Role, county_filter
 from lrs_bridge.auth.access import municipality_filter as own_municipality
+from lrs_bridge.gate import content_disposition
 from lrs_bridge.http.api.common import audit, bad, count, county_param, reports
 from lrs_bridge.http.responses import JSONResponse
 from reports import places
@@ -23,12 +22,6 @@ def _format(request: Request) -> str:
     if value not in FORMATS:
         raise bad("format", "format", f"format must be one of {', '.join(FORMATS)}")
     return value
-
-
-def content_disposition(filename: str) -> str:
-    """``attachment`` with an ASCII fallback name and the exact UTF-8 one (RFC 6266)."""
-    fallback = filename.encode("ascii", "replace").decode().replace("?", "_").replace('"', "_")
-    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename)}"
 
 
 async def _answer(

@@ -11,8 +11,8 @@ from starlette.responses import Response
 
 from lrs_bridge.auth.access import Principal
 from lrs_bridge.auth.access import municipality_filter as own_municipality
+from lrs_bridge.gate import services
 from lrs_bridge.http.api.common import audit, reports
-from lrs_bridge.http.guard import services
 from lrs_bridge.http.responses import JSONResponse
 from reports.exports import to_json
 from reports.reminding import outcome_json, person_json

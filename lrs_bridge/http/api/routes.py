@@ -11,45 +11,13 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from lrs_bridge.auth.access import Action, Principal
+from lrs_bridge.gate import COUNTY, PARTICIPANT, WORKSHOP, Locator
 from lrs_bridge.http.api import audit, bridge, courses, readiness, reminders, workshops
-from lrs_bridge.http.api.common import reports
-from lrs_bridge.http.guard import Locator, Place, people_guarded
-from reports import places
-from statements.errors import NotFound
+from lrs_bridge.http.guard import people_guarded
 
 Handler = Callable[[Request, Principal], Awaitable[Response]]
 
 PREFIX = "/api/v1"
-
-
-async def _workshop_place(request: Request) -> Place | None:
-    try:
-        workshop = await reports(request).get_workshop(request.path_params["workshop_id"])
-    except NotFound:
-        return None
-    return Place(workshop.county)
-
-
-async def _participant_place(request: Request) -> Place | None:
-    service = reports(request)
-    try:
-        workshop = await service.get_workshop(request.path_params["workshop_id"])
-        participant = await service.get_participant(
-            workshop.id, request.path_params["participant_id"]
-        )
-    except NotFound:
-        return None
-    return Place(workshop.county, participant.municipality)
-
-
-async def _county_place(request: Request) -> Place | None:
-    found = places.county(request.path_params["county"])
-    return Place(found.code) if found else None
-
-
-WORKSHOP = Locator("workshop", _workshop_place)
-PARTICIPANT = Locator("participant", _participant_place)
-COUNTY = Locator("county", _county_place)
 
 
 def _by_method(handlers: dict[str, tuple[Handler, Action]]) -> Handler:

@@ -7,9 +7,8 @@ from starlette.responses import Response
 
 from lrs_bridge.auth.access import OutOfScope, Principal, county_filter
 from lrs_bridge.auth.access import municipality_filter as own_municipality
+from lrs_bridge.gate import check_target, read_body, services
 from lrs_bridge.http.api.common import audit, county_param, flag, json_object, reports
-from lrs_bridge.http.body import read_body
-from lrs_bridge.http.guard import check_target, services
 from lrs_bridge.http.responses import JSONResponse, error_response
 from reports.exports import to_json
 from reports.fields import require_object

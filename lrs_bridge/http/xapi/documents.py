@@ -16,8 +16,7 @@ from lrs_bridge.auth.scopes import (
     may_read_all_statements,
     reads_every_clients_documents,
 )
-from lrs_bridge.http.body import read_body
-from lrs_bridge.http.guard import services
+from lrs_bridge.gate import read_body, services
 from lrs_bridge.http.responses import JSONResponse
 from statements.documents import (
     Document,

@@ -14,12 +14,13 @@ from starlette.responses import Response
 
 from lrs_bridge.auth.credentials import Client
 from lrs_bridge.auth.scopes import may_define, may_void_any_statement, only_own_statements
-from lrs_bridge.http.body import check_depth, parse_multipart, read_body, sha2_hex
-from lrs_bridge.http.guard import services
+from lrs_bridge.gate import read_body, services
+from lrs_bridge.http.body import check_depth
 from lrs_bridge.http.responses import JSONResponse, error_response
 from statements.errors import BadRequest, PayloadTooLarge, XapiError
 from statements.formats import parse_accept_language
 from statements.log import AttachmentPart, Writer
+from statements.multipart import parse_multipart, sha2_hex
 from statements.query import (
     SINGLE_PARAMS,
     StatementQuery,
