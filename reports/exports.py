@@ -297,8 +297,18 @@ def to_xlsx(report: Report, language: str = DEFAULT_LANGUAGE) -> bytes:
     """Every table of the report on its own sheet (a workshop: participants, then a
     summary with freshness, totals and municipalities)."""
     from openpyxl import Workbook
-    from openpyxl.styles import Font
 
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    for table in _xlsx_tables(report, language):
+        _xlsx_sheet(workbook.create_sheet(printable(table.title)[:31]), table)
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def _xlsx_tables(report: Report, language: str) -> list[Table]:
+    """The report's tables, and for a workshop or a county the summary sheets."""
     sheets = tables(report, language)
     if isinstance(report, WorkshopReadiness):
         workshop = report.workshop
@@ -313,31 +323,31 @@ def to_xlsx(report: Report, language: str = DEFAULT_LANGUAGE) -> bytes:
     elif isinstance(report, CountyReadiness):
         heading = [[_c("county", language), f"{report.county_name} ({report.county})"]]
         sheets.append(_summary_table(report, language, heading))
-    workbook = Workbook()
-    workbook.remove(workbook.active)
-    for table in sheets:
-        sheet = workbook.create_sheet(printable(table.title)[:31])
-        if table.header:
-            sheet.append([printable(title) for title in table.header])
-            for cell in sheet[1]:
-                cell.font = Font(bold=True)
-            sheet.freeze_panes = "A2"
-        for row in table.rows:
-            sheet.append([_xlsx_value(cell) for cell in row])
-        for cells in sheet.iter_rows(min_row=1):
-            for cell in cells:
-                if isinstance(cell.value, str) and cell.value.startswith("="):
-                    cell.data_type = "s"  # text, never a formula
-                elif isinstance(cell.value, datetime):
-                    cell.number_format = "yyyy-mm-dd hh:mm"
-                elif isinstance(cell.value, date):
-                    cell.number_format = "yyyy-mm-dd"
-        for column in sheet.columns:
-            width = max((len(_csv_cell(cell.value)) for cell in column), default=8)
-            sheet.column_dimensions[column[0].column_letter].width = min(max(width + 2, 8), 60)
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+    return sheets
+
+
+def _xlsx_sheet(sheet: Any, table: Table) -> None:
+    """One table on ``sheet``: a bold, frozen header, typed cells, fitted columns."""
+    from openpyxl.styles import Font
+
+    if table.header:
+        sheet.append([printable(title) for title in table.header])
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        sheet.freeze_panes = "A2"
+    for row in table.rows:
+        sheet.append([_xlsx_value(cell) for cell in row])
+    for cells in sheet.iter_rows(min_row=1):
+        for cell in cells:
+            if isinstance(cell.value, str) and cell.value.startswith("="):
+                cell.data_type = "s"  # text, never a formula
+            elif isinstance(cell.value, datetime):
+                cell.number_format = "yyyy-mm-dd hh:mm"
+            elif isinstance(cell.value, date):
+                cell.number_format = "yyyy-mm-dd"
+    for column in sheet.columns:
+        width = max((len(_csv_cell(cell.value)) for cell in column), default=8)
+        sheet.column_dimensions[column[0].column_letter].width = min(max(width + 2, 8), 60)
 
 
 def _xlsx_value(value: Cell) -> Cell:

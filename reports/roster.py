@@ -28,6 +28,7 @@ from reports.fields import (
 from reports.model import (
     ROLES,
     STOCKHOLM,
+    Municipality,
     Participant,
     ParticipantChange,
     RowProblem,
@@ -204,12 +205,16 @@ class ParticipantInput:
         )
 
 
+Problems = list[tuple[str, str, str]]
+"""What is wrong with a participant's fields, as (field, rule, message)."""
+
+
 def check_participant(
     values: Mapping[str, str | None], county: str
-) -> tuple[ParticipantInput | None, list[tuple[str, str, str]]]:
+) -> tuple[ParticipantInput | None, Problems]:
     """Check one participant's fields (strings, as a file has them): the participant, or
     the problems as (field, rule, message)."""
-    problems: list[tuple[str, str, str]] = [
+    problems: Problems = [
         (field, "control_character", CONTROL_CHARACTER_MESSAGE)
         for field, value in values.items()
         if value and control_character(value.strip()) is not None
@@ -219,28 +224,57 @@ def check_participant(
             field: CONTROL_CHARACTERS.sub("", value) if value else value
             for field, value in values.items()
         }
-    name = (values.get("name") or "").strip()
+    name = _check_name(values, problems)
+    email = _check_email(values, problems)
+    municipality = _check_municipality(values, county, problems)
+    role = _check_role(values, problems)
+    home_page, account_name = _check_account(values, problems)
+    if problems or municipality is None or role is None:
+        return None, problems
+    return (
+        ParticipantInput(name, email, municipality.code, role, home_page, account_name),
+        [],
+    )
+
+
+def _field(values: Mapping[str, str | None], name: str) -> str:
+    return (values.get(name) or "").strip()
+
+
+def _check_name(values: Mapping[str, str | None], problems: Problems) -> str:
+    name = _field(values, "name")
     if not name:
         problems.append(("name", "missing", "the name is missing"))
     elif len(name) > 200:
         problems.append(("name", "max_length", "the name is longer than 200 characters"))
-    email = (values.get("email") or "").strip()
+    return name
+
+
+def _check_email(values: Mapping[str, str | None], problems: Problems) -> str:
+    email = _field(values, "email")
     if email.lower().startswith("mailto:"):
         email = email[len("mailto:") :]
     if not email:
         problems.append(("email", "bad_email", "the e-mail address is missing"))
     elif not _EMAIL.match(email) or len(email) > 254:
         problems.append(("email", "bad_email", f"{email!r} is not an e-mail address"))
-    municipality_text = (values.get("municipality") or "").strip()
-    municipality = places.find_municipality(municipality_text) if municipality_text else None
-    if not municipality_text:
+    return email
+
+
+def _check_municipality(
+    values: Mapping[str, str | None], county: str, problems: Problems
+) -> Municipality | None:
+    """The municipality, by name or code, which must lie in the workshop's ``county``."""
+    text = _field(values, "municipality")
+    municipality = places.find_municipality(text) if text else None
+    if not text:
         problems.append(("municipality", "unknown_municipality", "the municipality is missing"))
     elif municipality is None:
         problems.append(
             (
                 "municipality",
                 "unknown_municipality",
-                f"{municipality_text!r} is not a Swedish municipality (name or four-digit code)",
+                f"{text!r} is not a Swedish municipality (name or four-digit code)",
             )
         )
     elif municipality.county != county:
@@ -253,14 +287,25 @@ def check_participant(
                 f"{county_name.name if county_name else county} ({county})",
             )
         )
-    role_text = (values.get("role") or "").strip()
+    return municipality
+
+
+def _check_role(values: Mapping[str, str | None], problems: Problems) -> str | None:
+    role_text = _field(values, "role")
     role = _ROLE_NAMES.get(_ascii_fold(role_text)) if role_text else "other"
     if role is None:
         problems.append(
             ("role", "unknown_role", f"{role_text!r} is not a role ({', '.join(ROLES)})")
         )
-    home_page = (values.get("account_home_page") or "").strip() or None
-    account_name = (values.get("account_name") or "").strip() or None
+    return role
+
+
+def _check_account(
+    values: Mapping[str, str | None], problems: Problems
+) -> tuple[str | None, str | None]:
+    """The xAPI account (home page and name): both or neither, the home page an IRI."""
+    home_page = _field(values, "account_home_page") or None
+    account_name = _field(values, "account_name") or None
     if (home_page is None) != (account_name is None):
         field = "account_name" if account_name is None else "account_home_page"
         problems.append((field, "bad_account", "an account needs both a home page and a name"))
@@ -271,12 +316,7 @@ def check_participant(
             problems.append(
                 ("account_home_page", "bad_account", f"{home_page!r} is not an IRI (URL)")
             )
-    if problems or municipality is None or role is None:
-        return None, problems
-    return (
-        ParticipantInput(name, email, municipality.code, role, home_page, account_name),
-        [],
-    )
+    return home_page, account_name
 
 
 def participant_from_json(

@@ -9,6 +9,7 @@ addresses and ids.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 from statements.models import parse_timestamp
@@ -28,43 +29,49 @@ def _activity(value: Any) -> Any:
     return _normalise(value)
 
 
+_SCALARS: dict[str, Callable[[str], Any]] = {
+    "timestamp": parse_timestamp,
+    "duration": _hundredths,
+    "mbox": str.lower,
+    "registration": str.lower,
+}
+"""How a string under these keys is compared."""
+
+
 def _normalise(value: Any, key: str | None = None) -> Any:
     if isinstance(value, list):
         items = [_normalise(item) for item in value]
         if key == "member":
             items.sort(key=repr)
         return items
-    if not isinstance(value, dict):
-        if key in ("timestamp",) and isinstance(value, str):
-            return parse_timestamp(value)
-        if key == "duration" and isinstance(value, str):
-            return _hundredths(value)
-        if key == "mbox" and isinstance(value, str):
-            return value.lower()
-        if key in ("registration",) and isinstance(value, str):
-            return value.lower()
+    if isinstance(value, dict):
+        return {
+            k: _normalise_member(k, v)
+            for k, v in value.items()
+            # the default objectType is the same as no objectType
+            if not (k == "objectType" and v in ("Agent", "Activity"))
+        }
+    rule = _SCALARS.get(key) if key is not None and isinstance(value, str) else None
+    return rule(value) if rule is not None else value
+
+
+def _normalise_member(key: str, value: Any) -> Any:
+    """One member of an object, by its key."""
+    if key == "verb" and isinstance(value, dict):
+        return {"id": value.get("id")}
+    if key == "object":
+        obj = _activity(value)
+        if isinstance(obj, dict) and obj.get("objectType") == "StatementRef":
+            obj = {**obj, "id": str(obj.get("id")).lower()}
+        return obj
+    if key == "contextActivities" and isinstance(value, dict):
+        return {
+            name: [_activity(a) for a in (acts if isinstance(acts, list) else [acts])]
+            for name, acts in value.items()
+        }
+    if key == "extensions":
         return value
-    out: dict[str, Any] = {}
-    for k, v in value.items():
-        if k == "verb" and isinstance(v, dict):
-            out[k] = {"id": v.get("id")}
-        elif k == "object":
-            obj = _activity(v)
-            if isinstance(obj, dict) and obj.get("objectType") == "StatementRef":
-                obj = {**obj, "id": str(obj.get("id")).lower()}
-            out[k] = obj
-        elif k == "contextActivities" and isinstance(v, dict):
-            out[k] = {
-                name: [_activity(a) for a in (acts if isinstance(acts, list) else [acts])]
-                for name, acts in v.items()
-            }
-        elif k == "extensions":
-            out[k] = v
-        elif k == "objectType" and v in ("Agent", "Activity"):
-            continue  # the default objectType is the same as no objectType
-        else:
-            out[k] = _normalise(v, k)
-    return out
+    return _normalise(value, key)
 
 
 def comparable(statement: dict[str, Any]) -> dict[str, Any]:

@@ -97,21 +97,30 @@ def index_keys(body: dict[str, Any]) -> set[tuple[int, str]]:
     for activity_id in _context_activities(context):
         keys.add((IndexKind.ACTIVITY_RELATED, activity_id))
     if _object_kind(obj) == "SubStatement":
-        sub_context = obj.get("context") or {}
-        agents(IndexKind.AGENT_RELATED, obj["actor"])
-        sub_object = obj["object"]
-        if _object_kind(sub_object) in ("Agent", "Group"):
-            agents(IndexKind.AGENT_RELATED, sub_object)
-        elif _object_kind(sub_object) == "Activity":
-            keys.add((IndexKind.ACTIVITY_RELATED, sub_object["id"]))
-        for actor in _context_agents(sub_context):
-            agents(IndexKind.AGENT_RELATED, actor)
-        for activity_id in _context_activities(sub_context):
-            keys.add((IndexKind.ACTIVITY_RELATED, activity_id))
+        keys.update(_substatement_keys(obj))
     keys.add((IndexKind.VERB, body["verb"]["id"]))
     registration = context.get("registration")
     if registration:
         keys.add((IndexKind.REGISTRATION, str(registration).lower()))
+    return keys
+
+
+def _substatement_keys(sub: dict[str, Any]) -> set[tuple[int, str]]:
+    """What a SubStatement adds to its statement's keys: its agents and activities, all as
+    related ones."""
+    keys: set[tuple[int, str]] = {
+        (IndexKind.AGENT_RELATED, key) for key in keys_of_actor(sub["actor"])
+    }
+    sub_object = sub["object"]
+    if _object_kind(sub_object) in ("Agent", "Group"):
+        keys.update((IndexKind.AGENT_RELATED, key) for key in keys_of_actor(sub_object))
+    elif _object_kind(sub_object) == "Activity":
+        keys.add((IndexKind.ACTIVITY_RELATED, sub_object["id"]))
+    sub_context = sub.get("context") or {}
+    for actor in _context_agents(sub_context):
+        keys.update((IndexKind.AGENT_RELATED, key) for key in keys_of_actor(actor))
+    for activity_id in _context_activities(sub_context):
+        keys.add((IndexKind.ACTIVITY_RELATED, activity_id))
     return keys
 
 

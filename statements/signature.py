@@ -60,30 +60,9 @@ def _unsigned(statement: dict[str, Any]) -> dict[str, Any]:
 
 def check_signature(statement: dict[str, Any], part: AttachmentPart) -> None:
     """Raise BadRequest unless ``part`` is a well-formed signature of ``statement``."""
-    if part.content_type.split(";")[0].strip().lower() != "application/octet-stream":
-        raise _bad("a signature must be sent as application/octet-stream")
-    declared = [
-        a
-        for a in statement.get("attachments") or ()
-        if a.get("usageType") == SIGNATURE_USAGE and str(a.get("sha2")).lower() == part.sha2.lower()
-    ]
-    if any(a.get("contentType") != "application/octet-stream" for a in declared):
-        raise _bad("a signature attachment's contentType must be application/octet-stream")
-    try:
-        token = part.data.decode("ascii").strip()
-    except UnicodeDecodeError:
-        raise _bad("the signature is not a JWS compact serialization") from None
-    pieces = token.split(".")
-    if len(pieces) != 3:
-        raise _bad("the signature is not a JWS compact serialization")
-    header_b64, payload_b64, signature_b64 = pieces
-    try:
-        header = orjson.loads(_b64url(header_b64))
-        payload = orjson.loads(_b64url(payload_b64))
-    except orjson.JSONDecodeError:
-        raise _bad("the JWS header or payload is not JSON") from None
-    if not isinstance(header, dict) or not isinstance(payload, dict):
-        raise _bad("the JWS header and payload must be JSON objects")
+    _check_declared(statement, part)
+    header_b64, payload_b64, signature_b64 = _jws_pieces(part.data)
+    header, payload = _jws_objects(header_b64, payload_b64)
     algorithm = header.get("alg")
     if algorithm not in _HASHES:
         raise _bad("the JWS algorithm must be RS256, RS384 or RS512")
@@ -95,8 +74,49 @@ def check_signature(statement: dict[str, Any], part: AttachmentPart) -> None:
     if not same_statement(_unsigned(payload), _unsigned(statement)):
         raise _bad("the signed payload differs from the statement")
     chain = header.get("x5c")
-    if chain is None:
-        return
+    if chain is not None:
+        _verify(chain, f"{header_b64}.{payload_b64}", signature_b64, _HASHES[algorithm])
+
+
+def _check_declared(statement: dict[str, Any], part: AttachmentPart) -> None:
+    """The part and the attachments declaring it are application/octet-stream."""
+    if part.content_type.split(";")[0].strip().lower() != "application/octet-stream":
+        raise _bad("a signature must be sent as application/octet-stream")
+    declared = [
+        a
+        for a in statement.get("attachments") or ()
+        if a.get("usageType") == SIGNATURE_USAGE and str(a.get("sha2")).lower() == part.sha2.lower()
+    ]
+    if any(a.get("contentType") != "application/octet-stream" for a in declared):
+        raise _bad("a signature attachment's contentType must be application/octet-stream")
+
+
+def _jws_pieces(data: bytes) -> list[str]:
+    """The three base64url pieces of a JWS compact serialization."""
+    try:
+        token = data.decode("ascii").strip()
+    except UnicodeDecodeError:
+        raise _bad("the signature is not a JWS compact serialization") from None
+    pieces = token.split(".")
+    if len(pieces) != 3:
+        raise _bad("the signature is not a JWS compact serialization")
+    return pieces
+
+
+def _jws_objects(header_b64: str, payload_b64: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The JWS header and payload, each a JSON object."""
+    try:
+        header = orjson.loads(_b64url(header_b64))
+        payload = orjson.loads(_b64url(payload_b64))
+    except orjson.JSONDecodeError:
+        raise _bad("the JWS header or payload is not JSON") from None
+    if not isinstance(header, dict) or not isinstance(payload, dict):
+        raise _bad("the JWS header and payload must be JSON objects")
+    return header, payload
+
+
+def _verify(chain: Any, signed: str, signature_b64: str, algorithm: hashes.HashAlgorithm) -> None:
+    """The signature verifies with the RSA key of the first x5c certificate."""
     try:
         der = base64.b64decode(chain[0], validate=True)
         key = x509.load_der_x509_certificate(der).public_key()
@@ -105,11 +125,6 @@ def check_signature(statement: dict[str, Any], part: AttachmentPart) -> None:
     if not isinstance(key, rsa.RSAPublicKey):
         raise _bad("the x5c certificate does not hold an RSA key")
     try:
-        key.verify(
-            _b64url(signature_b64),
-            f"{header_b64}.{payload_b64}".encode("ascii"),
-            padding.PKCS1v15(),
-            _HASHES[algorithm],
-        )
+        key.verify(_b64url(signature_b64), signed.encode("ascii"), padding.PKCS1v15(), algorithm)
     except InvalidSignature:
         raise _bad("the signature does not verify against the x5c certificate") from None

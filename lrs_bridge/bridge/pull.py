@@ -180,6 +180,8 @@ class Puller:
         return result
 
     async def _store_page(self, source: Source, page: Page, result: PullResult) -> None:
+        """Store one page (what was stored before is accepted again), move the checkpoint
+        and count the page in ``result``."""
         items = page.statements
         result.pages += 1
         if not items:
@@ -190,6 +192,31 @@ class Puller:
         ]
         ids = [_statement_id(item) for item in items]
         known = await self.storage.known_ids([i for i in ids if i])
+        problems = await self._store_items(source, page, origin, ids)
+        bad = {p.statement_id for p in problems}
+        already = sum(1 for i in ids if i and i in known and i not in bad)
+        new = len(items) - len(problems) - already
+        times = [t for t in origin if t is not None]
+        checkpoint = _page_checkpoint(source.name, page, times, result)
+        await self.storage.advance(source.name, checkpoint, new, problems)
+        if times:
+            result.newest = max(times + ([result.newest] if result.newest else []))
+            if result.first_stored is None:
+                result.first_stored = min(times)
+        result.received += len(items)
+        result.stored += new
+        result.already += already
+        result.problems.extend(problems)
+        if checkpoint is not None:
+            result.checkpoint = max(checkpoint, result.checkpoint or 0)
+
+    async def _store_items(
+        self, source: Source, page: Page, origin: list[int | None], ids: list[str]
+    ) -> list[PullProblem]:
+        """Store the page's statements in one batch or, when something in it is refused,
+        one by one so that the rest go in; the refused ones, stored nowhere, are returned.
+        A busy database (``Unavailable``) stops the pull instead."""
+        items = page.statements
         writer = Writer(authority=None, credential=None, source=source.name)
         by_hash = {part.sha2: part for part in page.parts}
 
@@ -210,56 +237,46 @@ class Puller:
                 ),
             )
 
-        problems: list[PullProblem] = []
         try:
             await store(items, origin, True)
+            return []
         except Unavailable:
             raise
         except XapiError:
-            # Something in the page is refused: store one by one, so the rest go in.
-            for index, item in enumerate(items):
-                try:
-                    await store([item], [origin[index]], False)
-                except Unavailable:
-                    raise
-                except XapiError as error:
-                    problems.append(
-                        PullProblem(
-                            source.name,
-                            ids[index],
-                            origin[index],
-                            error.message,
-                            error.details,
-                            now_micros(),
-                        )
-                    )
-                    log.warning(
-                        "source %s: statement %s stored nowhere (%s)",
-                        source.name,
-                        ids[index] or "without an id",
-                        ", ".join(f"{d.get('path')} {d.get('rule')}" for d in error.details[:3]),
-                    )
-        bad = {p.statement_id for p in problems}
-        already = sum(1 for i in ids if i and i in known and i not in bad)
-        new = len(items) - len(problems) - already
-        times = [t for t in origin if t is not None]
-        if times and (
-            times != sorted(times) or (result.newest is not None and times[0] < result.newest)
-        ):
-            if result.in_order:
-                log.warning("source %s answers out of stored order", source.name)
-            result.in_order = False
-        checkpoint = max(times) if times and result.in_order else None
-        if checkpoint is not None and page.consistent_through is not None:
-            checkpoint = min(checkpoint, page.consistent_through)
-        await self.storage.advance(source.name, checkpoint, new, problems)
-        if times:
-            result.newest = max(times + ([result.newest] if result.newest else []))
-        result.received += len(items)
-        result.stored += new
-        result.already += already
-        result.problems.extend(problems)
-        if result.first_stored is None and times:
-            result.first_stored = min(times)
-        if checkpoint is not None:
-            result.checkpoint = max(checkpoint, result.checkpoint or 0)
+            pass
+        problems: list[PullProblem] = []
+        for index, item in enumerate(items):
+            try:
+                await store([item], [origin[index]], False)
+            except Unavailable:
+                raise
+            except XapiError as error:
+                problems.append(_refused(source.name, ids[index], origin[index], error))
+        return problems
+
+
+def _refused(source: str, statement_id: str, stored: int | None, error: XapiError) -> PullProblem:
+    """A statement the store refused, logged without its content."""
+    log.warning(
+        "source %s: statement %s stored nowhere (%s)",
+        source,
+        statement_id or "without an id",
+        ", ".join(f"{d.get('path')} {d.get('rule')}" for d in error.details[:3]),
+    )
+    return PullProblem(source, statement_id, stored, error.message, error.details, now_micros())
+
+
+def _page_checkpoint(source: str, page: Page, times: list[int], result: PullResult) -> int | None:
+    """How far the checkpoint may move after this page: to its newest stored time (not past
+    the upstream's consistent-through), or nowhere once the upstream has answered out of
+    stored order (``result.in_order`` turns false, and the pull moves it at its end)."""
+    if times and (
+        times != sorted(times) or (result.newest is not None and times[0] < result.newest)
+    ):
+        if result.in_order:
+            log.warning("source %s answers out of stored order", source)
+        result.in_order = False
+    checkpoint = max(times) if times and result.in_order else None
+    if checkpoint is not None and page.consistent_through is not None:
+        checkpoint = min(checkpoint, page.consistent_through)
+    return checkpoint

@@ -7,9 +7,12 @@ count what every process did (a CLI pull included) and survive restarts.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from starlette.requests import Request
 from starlette.responses import Response
 
+from lrs_bridge.bridge.model import Source, Target
 from lrs_bridge.gate import services
 
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
@@ -35,6 +38,75 @@ class _Text:
             self.lines.append(f"{name}{{{labels}}} {value}" if labels else f"{name} {value}")
 
 
+_TARGET_METRICS: tuple[tuple[str, str, str, Callable[[Target], str]], ...] = (
+    (
+        "lrs_bridge_outbox_queue_length",
+        "gauge",
+        "Statements waiting in the outbox to be forwarded to the target.",
+        lambda t: str(t.queue),
+    ),
+    (
+        "lrs_bridge_forwarded_statements_total",
+        "counter",
+        "Statements the target has acknowledged.",
+        lambda t: str(t.sent_total),
+    ),
+    (
+        "lrs_bridge_forward_rejected_statements_total",
+        "counter",
+        "Statements the target refused for good (recorded, not sent again).",
+        lambda t: str(t.rejected_total),
+    ),
+    (
+        "lrs_bridge_forward_last_success_timestamp_seconds",
+        "gauge",
+        "When the target last acknowledged statements (0: never).",
+        lambda t: _seconds(t.last_sent_at),
+    ),
+    (
+        "lrs_bridge_forward_last_error_timestamp_seconds",
+        "gauge",
+        "When forwarding to the target last failed (0: never).",
+        lambda t: _seconds(t.last_error_at),
+    ),
+)
+"""Per forwarding target: (name, type, help, value)."""
+
+_SOURCE_METRICS: tuple[tuple[str, str, str, Callable[[Source], str]], ...] = (
+    (
+        "lrs_bridge_pulled_statements_total",
+        "counter",
+        "Statements pulled from the source that were new here.",
+        lambda s: str(s.pulled_total),
+    ),
+    (
+        "lrs_bridge_pull_bad_statements_total",
+        "counter",
+        "Statements from the source that were stored nowhere (invalid or conflicting).",
+        lambda s: str(s.bad_total),
+    ),
+    (
+        "lrs_bridge_pull_checkpoint_timestamp_seconds",
+        "gauge",
+        "The source's stored time through which its statements are stored here (0: none).",
+        lambda s: _seconds(s.checkpoint),
+    ),
+    (
+        "lrs_bridge_pull_last_success_timestamp_seconds",
+        "gauge",
+        "When a pull from the source last completed (0: never).",
+        lambda s: _seconds(s.last_success_at),
+    ),
+    (
+        "lrs_bridge_pull_last_error_timestamp_seconds",
+        "gauge",
+        "When a pull from the source last stopped with an error (0: never).",
+        lambda s: _seconds(s.last_error_at),
+    ),
+)
+"""Per bridge source: (name, type, help, value)."""
+
+
 async def metrics(request: Request) -> Response:
     bridge = services(request).bridge
     targets = await bridge.list_targets()
@@ -46,71 +118,10 @@ async def metrics(request: Request) -> Response:
         "Sequence number of the newest statement stored (statements stored so far).",
         [("", str(await bridge.storage.log_position()))],
     )
-
-    def per_target(values: list[str]) -> list[tuple[str, str]]:
-        return [(f'target="{_label(t.name)}"', v) for t, v in zip(targets, values, strict=True)]
-
-    def per_source(values: list[str]) -> list[tuple[str, str]]:
-        return [(f'source="{_label(s.name)}"', v) for s, v in zip(sources, values, strict=True)]
-
-    text.metric(
-        "lrs_bridge_outbox_queue_length",
-        "gauge",
-        "Statements waiting in the outbox to be forwarded to the target.",
-        per_target([str(t.queue) for t in targets]),
-    )
-    text.metric(
-        "lrs_bridge_forwarded_statements_total",
-        "counter",
-        "Statements the target has acknowledged.",
-        per_target([str(t.sent_total) for t in targets]),
-    )
-    text.metric(
-        "lrs_bridge_forward_rejected_statements_total",
-        "counter",
-        "Statements the target refused for good (recorded, not sent again).",
-        per_target([str(t.rejected_total) for t in targets]),
-    )
-    text.metric(
-        "lrs_bridge_forward_last_success_timestamp_seconds",
-        "gauge",
-        "When the target last acknowledged statements (0: never).",
-        per_target([_seconds(t.last_sent_at) for t in targets]),
-    )
-    text.metric(
-        "lrs_bridge_forward_last_error_timestamp_seconds",
-        "gauge",
-        "When forwarding to the target last failed (0: never).",
-        per_target([_seconds(t.last_error_at) for t in targets]),
-    )
-    text.metric(
-        "lrs_bridge_pulled_statements_total",
-        "counter",
-        "Statements pulled from the source that were new here.",
-        per_source([str(s.pulled_total) for s in sources]),
-    )
-    text.metric(
-        "lrs_bridge_pull_bad_statements_total",
-        "counter",
-        "Statements from the source that were stored nowhere (invalid or conflicting).",
-        per_source([str(s.bad_total) for s in sources]),
-    )
-    text.metric(
-        "lrs_bridge_pull_checkpoint_timestamp_seconds",
-        "gauge",
-        "The source's stored time through which its statements are stored here (0: none).",
-        per_source([_seconds(s.checkpoint) for s in sources]),
-    )
-    text.metric(
-        "lrs_bridge_pull_last_success_timestamp_seconds",
-        "gauge",
-        "When a pull from the source last completed (0: never).",
-        per_source([_seconds(s.last_success_at) for s in sources]),
-    )
-    text.metric(
-        "lrs_bridge_pull_last_error_timestamp_seconds",
-        "gauge",
-        "When a pull from the source last stopped with an error (0: never).",
-        per_source([_seconds(s.last_error_at) for s in sources]),
-    )
+    for name, kind, help_text, target_value in _TARGET_METRICS:
+        values = [(f'target="{_label(t.name)}"', target_value(t)) for t in targets]
+        text.metric(name, kind, help_text, values)
+    for name, kind, help_text, source_value in _SOURCE_METRICS:
+        values = [(f'source="{_label(s.name)}"', source_value(s)) for s in sources]
+        text.metric(name, kind, help_text, values)
     return Response("\n".join(text.lines) + "\n", media_type=CONTENT_TYPE)

@@ -56,20 +56,8 @@ def check_place(
 ) -> tuple[str | None, str | None]:
     """The (county, municipality) a person of ``role`` belongs to, checked against the
     reference data; a coordinator's county follows from their municipality."""
-    county = county.strip() if county else None
-    municipality = municipality.strip() if municipality else None
-    if county is not None:
-        found_county = places.county(county)
-        if found_county is None:
-            raise PeopleError(f"unknown county code {county!r} (two digits, e.g. 21)")
-        county = found_county.code
-    if municipality is not None:
-        found = places.municipality(municipality)
-        if found is None:
-            raise PeopleError(
-                f"unknown municipality code {municipality!r} (four digits, e.g. 2180)"
-            )
-        municipality = found.code
+    county = _county_code(county)
+    municipality = _municipality_code(municipality)
     if role is Role.NATIONAL_ADMIN:
         if county or municipality:
             raise PeopleError("a national admin has no county or municipality")
@@ -87,6 +75,26 @@ def check_place(
     if not county:
         raise PeopleError("a coordinator needs --county or --municipality")
     return county, None
+
+
+def _county_code(county: str | None) -> str | None:
+    county = county.strip() if county else None
+    if county is None:
+        return None
+    found = places.county(county)
+    if found is None:
+        raise PeopleError(f"unknown county code {county!r} (two digits, e.g. 21)")
+    return found.code
+
+
+def _municipality_code(municipality: str | None) -> str | None:
+    municipality = municipality.strip() if municipality else None
+    if municipality is None:
+        return None
+    found = places.municipality(municipality)
+    if found is None:
+        raise PeopleError(f"unknown municipality code {municipality!r} (four digits, e.g. 2180)")
+    return found.code
 
 
 def check_email(email: str) -> str:
