@@ -6,7 +6,9 @@ README lists each one.
 
 from __future__ import annotations
 
-from pydantic import Field, ValidationError, field_validator
+from typing import Literal
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -40,18 +42,18 @@ class Settings(BaseSettings):
     max_pending_writes: int = Field(
         2000, ge=1, description="Writes waiting for the store before new ones get 503."
     )
-    default_xapi_version: str = Field(
+    default_xapi_version: Literal["2.0.0", "1.0.3"] = Field(
         "2.0.0",
         description="xAPI version named in answers to requests that name none "
         "(errors, /xapi/about): 2.0.0 or 1.0.3.",
     )
     smtp_host: str = Field("localhost", description="SMTP server for reminder e-mails.")
     smtp_port: int = Field(25, ge=1, le=65535, description="SMTP server port.")
-    smtp_security: str = Field(
+    smtp_security: Literal["none", "starttls", "tls"] = Field(
         "none", description="SMTP transport security: none, starttls or tls (implicit TLS)."
     )
     smtp_user: str = Field("", description="SMTP login name; empty for no login.")
-    smtp_password: str = Field("", description="SMTP password.")
+    smtp_password: SecretStr = Field(SecretStr(""), description="SMTP password.")
     mail_from: str = Field("noreply@localhost", description="Sender address of reminder e-mails.")
     mail_from_name: str = Field(
         "Valsäkerhetsutbildningen", description="Sender name of reminder e-mails."
@@ -84,6 +86,7 @@ class Settings(BaseSettings):
     )
     session_secret: str = Field(
         "",
+        repr=False,
         description="Key that signs the web pages' session cookies; set the same long "
         "random value on every instance (empty: a new key at each start, which logs "
         "everyone out on restart).",
@@ -121,7 +124,9 @@ class Settings(BaseSettings):
         description="Where people report accessibility problems with the web pages "
         "(shown on the accessibility statement page).",
     )
-    log_level: str = Field("info", description="Log level: debug, info, warning, error.")
+    log_level: Literal["debug", "info", "warning", "error"] = Field(
+        "info", description="Log level: debug, info, warning, error."
+    )
     secrets_key: str = Field(
         "",
         repr=False,
@@ -144,20 +149,6 @@ class Settings(BaseSettings):
         parse_keys(value)  # ValueError naming the bad key
         return value
 
-    @field_validator("default_xapi_version")
-    @classmethod
-    def _xapi_version(cls, value: str) -> str:
-        if value not in ("1.0.3", "2.0.0"):
-            raise ValueError("must be 1.0.3 or 2.0.0")
-        return value
-
-    @field_validator("smtp_security")
-    @classmethod
-    def _smtp_security(cls, value: str) -> str:
-        if value not in ("none", "starttls", "tls"):
-            raise ValueError("must be none, starttls or tls")
-        return value
-
     @field_validator("reminder_offsets_days")
     @classmethod
     def _offsets(cls, value: str) -> str:
@@ -166,12 +157,10 @@ class Settings(BaseSettings):
             raise ValueError("must be whole numbers of days, e.g. 7,2")
         return ",".join(parts)
 
-    @field_validator("log_level")
+    @field_validator("log_level", mode="before")
     @classmethod
-    def _level(cls, value: str) -> str:
-        if value.lower() not in ("debug", "info", "warning", "error"):
-            raise ValueError("must be one of debug, info, warning, error")
-        return value.lower()
+    def _level(cls, value: object) -> object:
+        return value.lower() if isinstance(value, str) else value  # INFO as info
 
     @property
     def base_url(self) -> str:

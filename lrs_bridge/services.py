@@ -106,7 +106,7 @@ def smtp_settings(settings: Settings) -> SmtpSettings:
         port=settings.smtp_port,
         security=settings.smtp_security,
         user=settings.smtp_user or None,
-        password=settings.smtp_password or None,
+        password=settings.smtp_password.get_secret_value() or None,
         sender_address=settings.mail_from,
         sender_name=settings.mail_from_name,
     )
