@@ -4,12 +4,12 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck unit unit-postgresql bench screenshot clean
+.PHONY: run test lint typecheck unit unit-postgresql coverage bench screenshot clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml constraints-dev.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -c constraints-dev.txt -e '.[test]'
 	touch $(STAMP)
 
 ## Run the service with demo data on the embedded SQLite database under ./data/.
@@ -19,17 +19,22 @@ run: $(STAMP)
 ## Lint, type-check and run the whole test suite: once on SQLite, then the tests whose
 ## service runs on a database once more on PostgreSQL (they say they skipped, and why, when
 ## LRS_BRIDGE_TEST_POSTGRES, default postgresql://postgres@127.0.0.1:5432/test, is absent).
-test: lint unit unit-postgresql
+## Coverage is measured over both passes and reported as one line at the end (no threshold).
+test: lint unit unit-postgresql coverage
 
 lint: $(STAMP)
 	$(BIN)/ruff check lrs_bridge statements reports tests benchmarks
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 unit: $(STAMP)
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q --cov --cov-report=
 
 unit-postgresql: $(STAMP)
-	LRS_BRIDGE_TEST_ENGINE=postgresql $(BIN)/pytest -q
+	LRS_BRIDGE_TEST_ENGINE=postgresql $(BIN)/pytest -q --cov --cov-append --cov-report=
+
+coverage: $(STAMP)
+	@echo "coverage (lines, both passes, pytest process only): $$($(BIN)/coverage report --format=total)%"
 
 ## Benchmarks (never part of `make test`): ingest, queries and memory against ceilings;
 ## at most 12 minutes (--budget 720). BENCH_ARGS="--quick" for a short run, or
@@ -47,4 +52,4 @@ screenshot: $(STAMP)
 	$(BIN)/python docs/screenshot.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .import_linter_cache .coverage
