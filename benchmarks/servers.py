@@ -21,7 +21,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-# The uvicorn options of ``lrs-bridge serve`` (lrs_bridge/cli.py, cmd_serve).
+# The uvicorn options of ``lrs-bridge serve`` (lrs_bridge/cli/serve.py, cmd_serve).
 UVICORN_OPTIONS: dict[str, Any] = {
     "log_level": "warning",
     "access_log": False,
