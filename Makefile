@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# Coverage of the test passes; `make test COV=` runs them without it (the tracer costs time).
+COV ?= --cov --cov-report=
 
 .PHONY: run test lint typecheck unit unit-postgresql coverage bench screenshot clean
 
@@ -28,13 +30,14 @@ lint: $(STAMP)
 	$(BIN)/lint-imports
 
 unit: $(STAMP)
-	$(BIN)/pytest -q --cov --cov-report=
+	$(BIN)/pytest -q $(COV)
 
 unit-postgresql: $(STAMP)
-	LRS_BRIDGE_TEST_ENGINE=postgresql $(BIN)/pytest -q --cov --cov-append --cov-report=
+	LRS_BRIDGE_TEST_ENGINE=postgresql $(BIN)/pytest -q $(COV) $(if $(COV),--cov-append)
 
 coverage: $(STAMP)
-	@echo "coverage (lines, both passes, pytest process only): $$($(BIN)/coverage report --format=total)%"
+	@if [ -n "$(COV)" ]; then echo "coverage (lines, both passes, pytest process only):" \
+	  "$$($(BIN)/coverage report --format=total)%"; fi
 
 ## Benchmarks (never part of `make test`): ingest, queries and memory against ceilings;
 ## at most 12 minutes (--budget 720). BENCH_ARGS="--quick" for a short run, or
