@@ -329,6 +329,14 @@ def _remote_flags(parser: argparse.ArgumentParser) -> None:
 
 
 def add_commands(commands: Commands) -> None:
+    _add_sources(commands)
+    _add_pull(commands)
+    _add_targets(commands)
+    _add_secrets(commands)
+    _add_outbox(commands)
+
+
+def _add_sources(commands: Commands) -> None:
     sources = commands.add_parser("sources", help="bridge: upstream LRSs to pull statements from")
     source_commands = sources.add_subparsers(dest="sources_command", required=True)
     add = source_commands.add_parser(
@@ -358,6 +366,8 @@ def add_commands(commands: Commands) -> None:
     remove.add_argument("name", metavar="NAME")
     remove.set_defaults(func=cmd_sources_remove)
 
+
+def _add_pull(commands: Commands) -> None:
     pull = commands.add_parser(
         "pull",
         help="pull statements from an upstream LRS now",
@@ -370,6 +380,8 @@ def add_commands(commands: Commands) -> None:
     pull.add_argument("--json", action="store_true", help="print the result as JSON")
     pull.set_defaults(func=cmd_pull)
 
+
+def _add_targets(commands: Commands) -> None:
     targets = commands.add_parser("targets", help="bridge: LRSs to forward accepted statements to")
     target_commands = targets.add_subparsers(dest="targets_command", required=True)
     add = target_commands.add_parser(
@@ -403,6 +415,8 @@ def add_commands(commands: Commands) -> None:
     remove.add_argument("name", metavar="NAME")
     remove.set_defaults(func=cmd_targets_remove)
 
+
+def _add_secrets(commands: Commands) -> None:
     secrets_parser = commands.add_parser(
         "secrets",
         help="bridge: the key encrypting sources' and targets' secrets at rest",
@@ -419,6 +433,8 @@ def add_commands(commands: Commands) -> None:
     add_database(rotate)
     rotate.set_defaults(func=cmd_secrets_rotate)
 
+
+def _add_outbox(commands: Commands) -> None:
     outbox = commands.add_parser(
         "outbox", help="statements waiting per forwarding target, and the last error"
     )

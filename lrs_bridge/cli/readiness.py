@@ -248,6 +248,13 @@ def _course_flags(parser: argparse.ArgumentParser) -> None:
 
 
 def add_commands(commands: Commands) -> None:
+    _add_report(commands)
+    _add_remind(commands)
+    _add_progress(commands)
+    _add_courses(commands)
+
+
+def _add_report(commands: Commands) -> None:
     report = commands.add_parser(
         "report",
         help="readiness report of a workshop (or a county, or the nation)",
@@ -270,6 +277,8 @@ def add_commands(commands: Commands) -> None:
     report.add_argument("--output", metavar="FILE", help="write to FILE instead of stdout")
     report.set_defaults(func=cmd_report)
 
+
+def _add_remind(commands: Commands) -> None:
     remind = commands.add_parser(
         "remind",
         help="remind a workshop's participants who have not finished",
@@ -286,6 +295,8 @@ def add_commands(commands: Commands) -> None:
     remind.add_argument("--json", action="store_true", help="print JSON")
     remind.set_defaults(func=cmd_remind)
 
+
+def _add_progress(commands: Commands) -> None:
     progress = commands.add_parser("progress", help="the progress ledger")
     progress_commands = progress.add_subparsers(dest="progress_command", required=True)
     rebuild = progress_commands.add_parser(
@@ -298,6 +309,8 @@ def add_commands(commands: Commands) -> None:
     rebuild.add_argument("--json", action="store_true", help="print JSON")
     rebuild.set_defaults(func=cmd_progress_rebuild)
 
+
+def _add_courses(commands: Commands) -> None:
     courses = commands.add_parser("courses", help="courses and their completion rules")
     course_commands = courses.add_subparsers(dest="courses_command", required=True)
     listing = course_commands.add_parser("list", help="list courses and their activities")
