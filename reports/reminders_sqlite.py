@@ -65,7 +65,7 @@ class SQLiteReminderLog(ReminderLog):
                 return True
             return False
 
-        claimed: bool = await self.store.write(apply)
+        claimed: bool = await self.store.write_sync(apply)
         return claimed
 
     async def finish(
@@ -92,7 +92,7 @@ class SQLiteReminderLog(ReminderLog):
                 ),
             )
 
-        await self.store.write(apply)
+        await self.store.write_sync(apply)
 
     async def abandon_pending(self, before: datetime) -> int:
         def apply(conn: sqlite3.Connection) -> int:
@@ -104,7 +104,7 @@ class SQLiteReminderLog(ReminderLog):
             )
             return cursor.rowcount
 
-        count: int = await self.store.write(apply)
+        count: int = await self.store.write_sync(apply)
         return count
 
     async def entries(self, workshop_id: str) -> list[LogEntry]:

@@ -101,7 +101,7 @@ class SQLiteReadinessStorage(ReadinessStorage):
                 return False
             return True
 
-        added: bool = await self.store.write(apply)
+        added: bool = await self.store.write_sync(apply)
         return added
 
     async def replace_course(self, course: Course) -> bool:
@@ -125,7 +125,7 @@ class SQLiteReadinessStorage(ReadinessStorage):
             conn.execute("UPDATE progress_checkpoint SET generation = generation + 1")
             return True
 
-        replaced: bool = await self.store.write(apply)
+        replaced: bool = await self.store.write_sync(apply)
         return replaced
 
     async def review_reporters(self, course_id: str, reporters: Reporters) -> bool:
@@ -136,7 +136,7 @@ class SQLiteReadinessStorage(ReadinessStorage):
             )
             return cursor.rowcount > 0
 
-        reviewed: bool = await self.store.write(apply)
+        reviewed: bool = await self.store.write_sync(apply)
         return reviewed
 
     # --- workshops -----------------------------------------------------------------------
@@ -211,7 +211,7 @@ class SQLiteReadinessStorage(ReadinessStorage):
             )
             self._set_courses(conn, row)
 
-        await self.store.write(apply)
+        await self.store.write_sync(apply)
 
     async def update_workshop(self, row: WorkshopRow, now: int) -> bool:
         def apply(conn: sqlite3.Connection) -> bool:
@@ -232,14 +232,14 @@ class SQLiteReadinessStorage(ReadinessStorage):
             self._set_courses(conn, row)
             return True
 
-        updated: bool = await self.store.write(apply)
+        updated: bool = await self.store.write_sync(apply)
         return updated
 
     async def delete_workshop(self, workshop_id: str) -> bool:
         def apply(conn: sqlite3.Connection) -> bool:
             return conn.execute("DELETE FROM workshops WHERE id = ?", (workshop_id,)).rowcount > 0
 
-        deleted: bool = await self.store.write(apply)
+        deleted: bool = await self.store.write_sync(apply)
         return deleted
 
     # --- participants ------------------------------------------------------------------------
@@ -281,7 +281,7 @@ class SQLiteReadinessStorage(ReadinessStorage):
                 return _clash(error)
             return None
 
-        clash: str | None = await self.store.write(apply)
+        clash: str | None = await self.store.write_sync(apply)
         return clash
 
     async def update_participant(self, participant: Participant) -> str | None:
@@ -292,7 +292,7 @@ class SQLiteReadinessStorage(ReadinessStorage):
                 return _clash(error)
             return None
 
-        clash: str | None = await self.store.write(apply)
+        clash: str | None = await self.store.write_sync(apply)
         return clash
 
     async def remove_participant(self, workshop_id: str, participant_id: str) -> bool:
@@ -303,7 +303,7 @@ class SQLiteReadinessStorage(ReadinessStorage):
             )
             return cursor.rowcount > 0
 
-        removed: bool = await self.store.write(apply)
+        removed: bool = await self.store.write_sync(apply)
         return removed
 
     async def replace_participants(
@@ -337,7 +337,7 @@ class SQLiteReadinessStorage(ReadinessStorage):
             conn.executemany(_INSERT_PARTICIPANT, [participant_values(p) for p in diff.added])
             return diff
 
-        diff: ParticipantDiff = await self.store.write(write)
+        diff: ParticipantDiff = await self.store.write_sync(write)
         return diff
 
     async def registered_emails(self) -> list[tuple[str, str, str, str]]:
@@ -404,11 +404,11 @@ class SQLiteReadinessStorage(ReadinessStorage):
             )
             return True
 
-        advanced: bool = await self.store.write(apply)
+        advanced: bool = await self.store.write_sync(apply)
         return advanced
 
     async def merge_rows(self, merges: dict[Pair, Merge]) -> None:
-        await self.store.write(lambda conn: self._merge(conn, merges))
+        await self.store.write_sync(lambda conn: self._merge(conn, merges))
 
     async def reset_ledger(self) -> Checkpoint:
         def apply(conn: sqlite3.Connection) -> Checkpoint:
@@ -422,7 +422,7 @@ class SQLiteReadinessStorage(ReadinessStorage):
             ).fetchone()
             return Checkpoint(row[0], row[1], row[2])
 
-        checkpoint: Checkpoint = await self.store.write(apply)
+        checkpoint: Checkpoint = await self.store.write_sync(apply)
         return checkpoint
 
     async def ledger(self, learners: Iterable[str] | None = None) -> list[LedgerRow]:

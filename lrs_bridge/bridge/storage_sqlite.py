@@ -92,7 +92,7 @@ class SQLiteBridgeStorage(BridgeStorage):
             except sqlite3.IntegrityError:
                 raise exists_already("source", source.name) from None
 
-        await self.store.write(apply)
+        await self.store.write_sync(apply)
 
     async def list_sources(self) -> list[Source]:
         rows = await self.store._read(f"SELECT {SOURCE_COLUMNS} FROM bridge_sources ORDER BY name")
@@ -116,7 +116,7 @@ class SQLiteBridgeStorage(BridgeStorage):
                 == 1
             )
 
-        changed: bool = await self.store.write(apply)
+        changed: bool = await self.store.write_sync(apply)
         return changed
 
     async def remove_source(self, name: str) -> bool:
@@ -124,7 +124,7 @@ class SQLiteBridgeStorage(BridgeStorage):
             conn.execute("DELETE FROM bridge_pull_problems WHERE source = ?", (name,))
             return conn.execute("DELETE FROM bridge_sources WHERE name = ?", (name,)).rowcount == 1
 
-        removed: bool = await self.store.write(apply)
+        removed: bool = await self.store.write_sync(apply)
         return removed
 
     async def advance(
@@ -158,7 +158,7 @@ class SQLiteBridgeStorage(BridgeStorage):
                 ],
             )
 
-        await self.store.write(apply)
+        await self.store.write_sync(apply)
 
     async def finish_pull(self, name: str, now: int, error: str | None) -> None:
         def apply(conn: sqlite3.Connection) -> None:
@@ -175,7 +175,7 @@ class SQLiteBridgeStorage(BridgeStorage):
                     (now, error, now, name),
                 )
 
-        await self.store.write(apply)
+        await self.store.write_sync(apply)
 
     async def problems(self, name: str, limit: int = 100) -> list[PullProblem]:
         rows = await self.store._read(
@@ -216,7 +216,7 @@ class SQLiteBridgeStorage(BridgeStorage):
                 raise exists_already("target", target.name) from None
             _bump_generation(conn)
 
-        await self.store.write(apply)
+        await self.store.write_sync(apply)
 
     async def list_targets(self) -> list[Target]:
         queues = await self.queue_lengths()
@@ -247,7 +247,7 @@ class SQLiteBridgeStorage(BridgeStorage):
             _bump_generation(conn)
             return removed == 1
 
-        removed: bool = await self.store.write(apply)
+        removed: bool = await self.store.write_sync(apply)
         return removed
 
     async def queue_lengths(self) -> dict[str, int]:
@@ -294,7 +294,7 @@ class SQLiteBridgeStorage(BridgeStorage):
                     (len(done), now, name),
                 )
 
-        await self.store.write(apply)
+        await self.store.write_sync(apply)
 
     async def reject(
         self, name: str, item: OutboxItem, status: int, message: str, now: int
@@ -314,7 +314,7 @@ class SQLiteBridgeStorage(BridgeStorage):
                 (f"statement {item.id} refused: {message}", now, name),
             )
 
-        await self.store.write(apply)
+        await self.store.write_sync(apply)
 
     async def rejected(self, name: str, limit: int = 100) -> list[dict[str, Any]]:
         rows = await self.store._read(
@@ -334,7 +334,7 @@ class SQLiteBridgeStorage(BridgeStorage):
                 (message, now, name),
             )
 
-        await self.store.write(apply)
+        await self.store.write_sync(apply)
 
     async def target_names(self) -> list[str]:
         rows = await self.store._read("SELECT name FROM bridge_targets ORDER BY name")

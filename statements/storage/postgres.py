@@ -24,7 +24,7 @@ import contextlib
 import hashlib
 import logging
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
 from datetime import datetime
 from typing import Any, TypeVar
@@ -58,6 +58,7 @@ from statements.storage.common import (
     voided_targets,
 )
 from statements.storage.migrate import migrations_for
+from statements.storage.port import Dialect, Duplicate, Row, Tx, Violation, lock_hash, numbered
 from statements.time import now_micros
 
 log = logging.getLogger(__name__)
@@ -83,6 +84,8 @@ DOCUMENT_LOCK_CLASS = 0x4C52_5342
 """First key of a document's lock; the second is a hash of the document's key."""
 ROLE_LOCK_CLASS = 0x4C52_5343
 """First key of a role's session lock (``lead``); the second is a hash of schema and role."""
+DOMAIN_LOCK_CLASS = 0x4C52_5344
+"""First key of a ``Tx.lock`` of the domain storages; the second is a hash of the key."""
 
 _NOW_MICROS = "(EXTRACT(EPOCH FROM clock_timestamp()) * 1000000)::bigint"
 
@@ -214,7 +217,55 @@ class _InternedValues:
         )
 
 
+class PostgresTx:
+    """The port's ``Tx`` on a pooled connection in a transaction."""
+
+    dialect: Dialect = "postgresql"
+
+    def __init__(self, conn: Any) -> None:
+        self._conn = conn
+
+    async def execute(self, sql: str, *params: Any) -> int:
+        with _integrity():
+            return affected_rows(await self._conn.execute(numbered(sql), *params))
+
+    async def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
+        with _integrity():
+            await self._conn.executemany(numbered(sql), rows)
+
+    async def fetch(self, sql: str, *params: Any) -> list[Row]:
+        with _integrity():
+            return list(await self._conn.fetch(numbered(sql), *params))
+
+    async def fetchrow(self, sql: str, *params: Any) -> Row | None:
+        with _integrity():
+            row: Row | None = await self._conn.fetchrow(numbered(sql), *params)
+            return row
+
+    async def fetchval(self, sql: str, *params: Any) -> Any:
+        with _integrity():
+            return await self._conn.fetchval(numbered(sql), *params)
+
+    async def lock(self, key: str) -> None:
+        await self._conn.execute(
+            "SELECT pg_advisory_xact_lock($1, $2)", DOMAIN_LOCK_CLASS, lock_hash(key)
+        )
+
+
+@contextlib.contextmanager
+def _integrity() -> Iterator[None]:
+    """asyncpg's integrity errors as the port's."""
+    try:
+        yield
+    except asyncpg.UniqueViolationError as error:
+        raise Duplicate(str(getattr(error, "constraint_name", "") or "")) from None
+    except asyncpg.IntegrityConstraintViolationError as error:
+        raise Violation(str(getattr(error, "constraint_name", "") or "")) from None
+
+
 class PostgresStore(Store):
+    dialect: Dialect = "postgresql"
+
     def __init__(
         self,
         url: str,
@@ -366,6 +417,15 @@ class PostgresStore(Store):
         return self._pool
 
     # --- reading and writing ----------------------------------------------------------
+
+    async def read(self, sql: str, *params: Any) -> list[Row]:
+        """The port's read (``statements.storage.port``): SQL with ``?`` placeholders."""
+        return await self._read(numbered(sql), *params)
+
+    async def write(self, fn: Callable[[Tx], Awaitable[T]]) -> T:
+        """The port's write: ``fn`` in one transaction on a pooled connection."""
+        async with self._transaction() as conn:
+            return await fn(PostgresTx(conn))
 
     async def _read(self, sql: str, *params: Any) -> list[Any]:
         pool = self._require_pool()

@@ -16,7 +16,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import sqlite3
-from collections.abc import Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -43,6 +43,15 @@ from statements.storage.common import (
     voided_targets,
 )
 from statements.storage.migrate import migrations_for
+from statements.storage.port import (
+    DatabaseError,
+    Dialect,
+    Duplicate,
+    Row,
+    Tx,
+    Violation,
+    run_now,
+)
 from statements.storage.sqlite_documents import SQLiteDocumentsMixin
 from statements.time import now_micros
 
@@ -167,7 +176,54 @@ class _WriterState:
     )
 
 
+class SQLiteTx:
+    """The port's ``Tx`` on the writer's connection: ``async`` methods that never suspend."""
+
+    dialect: Dialect = "sqlite"
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self._conn = conn
+
+    def _run(self, sql: str, params: Sequence[Any]) -> sqlite3.Cursor:
+        try:
+            return self._conn.execute(sql, params)
+        except sqlite3.IntegrityError as error:
+            raise _integrity(error) from None
+
+    async def execute(self, sql: str, *params: Any) -> int:
+        return self._run(sql, params).rowcount
+
+    async def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
+        try:
+            self._conn.executemany(sql, rows)
+        except sqlite3.IntegrityError as error:
+            raise _integrity(error) from None
+
+    async def fetch(self, sql: str, *params: Any) -> list[Row]:
+        return self._run(sql, params).fetchall()
+
+    async def fetchrow(self, sql: str, *params: Any) -> Row | None:
+        row: Row | None = self._run(sql, params).fetchone()
+        return row
+
+    async def fetchval(self, sql: str, *params: Any) -> Any:
+        row = self._run(sql, params).fetchone()
+        return None if row is None else row[0]
+
+    async def lock(self, key: str) -> None:
+        """Nothing to do: the one writer runs one transaction at a time."""
+
+
+def _integrity(error: sqlite3.IntegrityError) -> DatabaseError:
+    message = str(error)
+    if message.startswith("UNIQUE constraint failed: "):
+        return Duplicate(message.removeprefix("UNIQUE constraint failed: "))
+    return Violation(message)
+
+
 class SQLiteStore(SQLiteDocumentsMixin, Store):
+    dialect: Dialect = "sqlite"
+
     def __init__(self, url: str, *, max_pending_writes: int = 2000) -> None:
         self.url = url
         self.max_pending_writes = max_pending_writes
@@ -265,7 +321,12 @@ class SQLiteStore(SQLiteDocumentsMixin, Store):
 
     # --- the writer -----------------------------------------------------------------
 
-    async def write(
+    async def write(self, fn: Callable[[Tx], Awaitable[T]]) -> T:
+        """The port's write (``statements.storage.port``): ``fn`` over a ``Tx`` that never
+        suspends, driven to its end on the writer thread in the next group's savepoint."""
+        return await self.write_sync(lambda conn: run_now(fn(SQLiteTx(conn))))  # type: ignore[arg-type]
+
+    async def write_sync(
         self,
         apply: Callable[[sqlite3.Connection], T],
         *,
@@ -386,6 +447,10 @@ class SQLiteStore(SQLiteDocumentsMixin, Store):
 
     # --- reading ----------------------------------------------------------------------
 
+    async def read(self, sql: str, *params: Any) -> list[Row]:
+        """The port's read (``statements.storage.port``)."""
+        return await self._read(sql, params)
+
     async def _read(self, sql: str, params: Iterable[Any] = ()) -> list[Any]:
         assert self._readers is not None
         reader = await self._readers.get()
@@ -400,7 +465,7 @@ class SQLiteStore(SQLiteDocumentsMixin, Store):
     # --- statements -----------------------------------------------------------------
 
     async def append(self, batch: list[PreparedStatement]) -> AppendResult:
-        return await self.write(lambda conn: self._append(conn, batch), appends=batch)
+        return await self.write_sync(lambda conn: self._append(conn, batch), appends=batch)
 
     def _append(self, conn: sqlite3.Connection, batch: list[PreparedStatement]) -> AppendResult:
         # Answer with each id as the client spelled it; look up by the lower-cased key.
@@ -606,7 +671,7 @@ class SQLiteStore(SQLiteDocumentsMixin, Store):
                 ),
             )
 
-        await self.write(apply)
+        await self.write_sync(apply)
 
     async def get_credential(self, key: str) -> Credential | None:
         # Read on every request (so a revocation by another process counts at once), and
@@ -641,7 +706,7 @@ class SQLiteStore(SQLiteDocumentsMixin, Store):
             )
             return cursor.rowcount == 1
 
-        return await self.write(apply)
+        return await self.write_sync(apply)
 
     async def replace_credential_hash(self, key: str, old: str, new: str) -> bool:
         def apply(conn: sqlite3.Connection) -> bool:
@@ -651,7 +716,7 @@ class SQLiteStore(SQLiteDocumentsMixin, Store):
             )
             return cursor.rowcount == 1
 
-        return await self.write(apply)
+        return await self.write_sync(apply)
 
 
 def _runs(jobs: list[_Job]) -> list[list[_Job]]:
