@@ -4,7 +4,7 @@ instances). Callers depend on this, never on an engine: no ``if engine == …`` 
 from __future__ import annotations
 
 import abc
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, TypeVar
@@ -15,6 +15,11 @@ from statements.query import StatementQuery
 from statements.storage.port import Dialect, Row, Tx
 
 T = TypeVar("T")
+
+AppendHook = Callable[["Tx", list[tuple[int, PreparedStatement]]], Coroutine[Any, Any, None]]
+"""Run inside the transaction that appends statements, with a ``Tx`` on it and each new
+(seq, statement): rows other packages keep about new statements (the bridge's outbox)
+commit or roll back with them. Under SQLite it must not suspend (see ``port``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +75,8 @@ class Store(abc.ABC):
 
     url: str
     dialect: Dialect
+    after_append: list[AppendHook]
+    """Run, in order, inside each transaction that appends statements (``AppendHook``)."""
 
     @abc.abstractmethod
     async def read(self, sql: str, *params: Any) -> list[Row]:

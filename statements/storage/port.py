@@ -73,6 +73,11 @@ class Tx(Protocol):
         """Hold ``key`` until the transaction ends: an advisory lock on PostgreSQL (writers
         of the same key, in any instance, take turns); nothing under SQLite's one writer."""
 
+    async def lock_appends(self) -> None:
+        """Hold the statement log's append lock until the transaction ends: every statement
+        is appended either before this transaction or after it commits (PostgreSQL; under
+        SQLite appends go through the same one writer anyway)."""
+
 
 class Database(Protocol):
     """Reads and writes outside the statement log, as a store offers them."""

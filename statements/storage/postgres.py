@@ -43,7 +43,14 @@ from statements.documents import (
 from statements.errors import BadRequest, Unavailable
 from statements.prepare import PreparedStatement, index_keys
 from statements.query import StatementQuery, format_timestamp
-from statements.storage.base import AppendResult, Credential, QueryPage, Store, StoredStatement
+from statements.storage.base import (
+    AppendHook,
+    AppendResult,
+    Credential,
+    QueryPage,
+    Store,
+    StoredStatement,
+)
 from statements.storage.common import (
     activities_with_definitions,
     credential_of,
@@ -64,10 +71,6 @@ from statements.time import now_micros
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
-
-AppendHook = Callable[[Any, list[tuple[int, PreparedStatement]]], Awaitable[None]]
-"""Awaited inside the append transaction with its asyncpg connection and each new
-(seq, statement)."""
 
 POOL_SIZE = 10
 COMMAND_TIMEOUT = 60.0
@@ -251,6 +254,9 @@ class PostgresTx:
             "SELECT pg_advisory_xact_lock($1, $2)", DOMAIN_LOCK_CLASS, lock_hash(key)
         )
 
+    async def lock_appends(self) -> None:
+        await self._conn.execute("SELECT pg_advisory_xact_lock($1)", APPEND_LOCK)
+
 
 @contextlib.contextmanager
 def _integrity() -> Iterator[None]:
@@ -290,8 +296,8 @@ class PostgresStore(Store):
         self._instance = uuid.uuid4().hex
         """Sent with this store's append notifications, so that it ignores its own."""
         self.after_append: list[AppendHook] = []
-        """Awaited inside the transaction that stores statements, with its asyncpg
-        connection and each new (seq, statement): rows other packages keep about new
+        """Awaited inside the transaction that stores statements, with a ``Tx`` on it and
+        each new (seq, statement): rows other packages keep about new
         statements commit or roll back with them (as ``SQLiteStore.after_append``)."""
 
     # --- life cycle -----------------------------------------------------------------
@@ -533,7 +539,7 @@ class PostgresStore(Store):
         if self.after_append:
             new = [(last_seq + offset, p) for offset, p in enumerate(fresh, start=1)]
             for hook in self.after_append:
-                await hook(conn, new)
+                await hook(PostgresTx(conn), new)
         result.new = len(fresh)
         return result
 
@@ -974,4 +980,4 @@ def _query_sql(query: StatementQuery, low: int, high: int) -> tuple[str, list[An
     return sql, params
 
 
-__all__ = ["APPEND_LOCK", "AppendHook", "PostgresStore"]
+__all__ = ["APPEND_LOCK", "PostgresStore"]

@@ -30,7 +30,14 @@ import orjson
 from statements.errors import Unavailable
 from statements.prepare import PreparedStatement, index_keys
 from statements.query import StatementQuery, format_timestamp
-from statements.storage.base import AppendResult, Credential, QueryPage, Store, StoredStatement
+from statements.storage.base import (
+    AppendHook,
+    AppendResult,
+    Credential,
+    QueryPage,
+    Store,
+    StoredStatement,
+)
 from statements.storage.common import (
     Owner,
     credential_of,
@@ -56,8 +63,6 @@ from statements.storage.sqlite_documents import SQLiteDocumentsMixin
 from statements.time import now_micros
 
 T = TypeVar("T")
-
-AppendHook = Callable[[sqlite3.Connection, list[tuple[int, PreparedStatement]]], None]
 
 READERS = 4
 MAX_GROUP = 512
@@ -212,6 +217,9 @@ class SQLiteTx:
 
     async def lock(self, key: str) -> None:
         """Nothing to do: the one writer runs one transaction at a time."""
+
+    async def lock_appends(self) -> None:
+        """Nothing to do: appends go through the same one writer."""
 
 
 def _integrity(error: sqlite3.IntegrityError) -> DatabaseError:
@@ -516,7 +524,7 @@ class SQLiteStore(SQLiteDocumentsMixin, Store):
         if self.after_append:
             inserted = [(last_seq + offset, p) for offset, p in enumerate(fresh, start=1)]
             for hook in self.after_append:
-                hook(conn, inserted)
+                run_now(hook(SQLiteTx(conn), inserted))
         return fresh
 
     def _inherit(self, conn: sqlite3.Connection, *, source_seq: int, target_seq: int) -> None:
