@@ -25,7 +25,6 @@ import hashlib
 import logging
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator, Sequence
-from dataclasses import replace
 from datetime import datetime
 from typing import Any, TypeVar
 
@@ -47,25 +46,21 @@ from statements.storage.base import (
     AppendHook,
     AppendResult,
     Credential,
-    QueryPage,
-    Store,
-    StoredStatement,
 )
 from statements.storage.common import (
     activities_with_definitions,
     credential_of,
-    index_filters,
     merge_definition,
     named_agents,
     not_stored_yet,
     owner_of,
     refuse_foreign_voiding,
-    statement_of,
     statement_rows,
     voided_targets,
 )
 from statements.storage.migrate import migrations_for
 from statements.storage.port import Dialect, Duplicate, Row, Tx, Violation, lock_hash, numbered
+from statements.storage.reads import CREDENTIAL_COLUMNS, StatementReads
 from statements.time import now_micros
 
 log = logging.getLogger(__name__)
@@ -92,11 +87,6 @@ DOMAIN_LOCK_CLASS = 0x4C52_5344
 
 _NOW_MICROS = "(EXTRACT(EPOCH FROM clock_timestamp()) * 1000000)::bigint"
 
-_STATEMENT_COLUMNS = (
-    "s.seq, s.id, s.body, s.stored, s.voided, s.attachments, s.origin_stored, s.credential,"
-    " s.source"
-)
-_CREDENTIAL_COLUMNS = "key, secret_hash, label, scopes, created_at, revoked_at"
 
 # SQLSTATE classes that say "not now" rather than "this request is wrong": connection
 # exceptions, transaction rollbacks (deadlock, serialization), insufficient resources,
@@ -269,8 +259,12 @@ def _integrity() -> Iterator[None]:
         raise Violation(str(getattr(error, "constraint_name", "") or "")) from None
 
 
-class PostgresStore(Store):
+class PostgresStore(StatementReads):
     dialect: Dialect = "postgresql"
+    by_bytes = ' COLLATE "C"'
+
+    def index_value(self, value: str) -> str:
+        return _text(value)
 
     def __init__(
         self,
@@ -644,54 +638,6 @@ class PostgresStore(Store):
                 [_text(name) for _, name in names],
             )
 
-    async def get_statement(self, statement_id: str) -> StoredStatement | None:
-        rows = await self._read(
-            f"SELECT {_STATEMENT_COLUMNS} FROM statements s WHERE s.id = $1",
-            statement_id.lower(),
-        )
-        return statement_of(rows[0]) if rows else None
-
-    async def query(self, query: StatementQuery) -> QueryPage:
-        bounds = await self._seq_bounds(query)
-        if bounds is None:
-            return QueryPage([], None)
-        low, high = bounds
-        sql, params = _query_sql(query, low, high)
-        rows = await self._read(sql, *params)
-        statements = [statement_of(row) for row in rows[: query.limit]]
-        more = None
-        if len(rows) > query.limit and statements:
-            more = replace(query, after_seq=statements[-1].seq, through_seq=high)
-        return QueryPage(statements, more, high)
-
-    async def _seq_bounds(self, query: StatementQuery) -> tuple[int, int] | None:
-        """Translate since/until/paging into an exclusive low and inclusive high seq."""
-        low, high = 0, query.through_seq
-        if high is None:
-            rows = await self._read("SELECT COALESCE(MAX(seq), 0) FROM statements")
-            high = int(rows[0][0])
-        last_at = (
-            "SELECT seq FROM statements WHERE stored <= $1 ORDER BY stored DESC, seq DESC LIMIT 1"
-        )
-        if query.since is not None:
-            rows = await self._read(last_at, query.since)
-            low = rows[0][0] if rows else 0
-        if query.until is not None:
-            rows = await self._read(last_at, query.until)
-            high = min(high, rows[0][0] if rows else 0)
-        if query.after_seq is not None:
-            if query.ascending:
-                low = max(low, query.after_seq)
-            else:
-                high = min(high, query.after_seq - 1)
-        if high <= low:
-            return None
-        return low, high
-
-    async def attachment(self, sha2: str) -> tuple[str, bytes] | None:
-        rows = await self._read("SELECT content_type, data FROM attachments WHERE sha2 = $1", sha2)
-        return (rows[0][0], bytes(rows[0][1])) if rows else None
-
     async def consistent_through(self) -> int:
         """The database's clock while no append (of any instance) holds the log's lock: an
         append that starts later stores a later time. While one does, the newest stored
@@ -719,24 +665,10 @@ class PostgresStore(Store):
                 raise
             raise translated from error
 
-    async def last_stored(self) -> int | None:
-        rows = await self._read("SELECT MAX(stored) FROM statements")
-        value: int | None = rows[0][0]
-        return value
-
-    async def statements_after(self, seq: int, limit: int) -> list[StoredStatement]:
-        rows = await self._read(
-            f"SELECT {_STATEMENT_COLUMNS} FROM statements s WHERE s.seq > $1"
-            " ORDER BY s.seq LIMIT $2",
-            seq,
-            limit,
-        )
-        return [statement_of(row) for row in rows]
-
     async def explain(self, query: StatementQuery) -> list[str]:
         """PostgreSQL's plan for a query: lets a test prove no query scans the whole log."""
-        sql, params = _query_sql(query, 0, 1 << 62)
-        return [str(row[0]) for row in await self._read("EXPLAIN " + sql, *params)]
+        sql, params = self.query_sql(query, 0, 1 << 62)
+        return [str(row[0]) for row in await self.read("EXPLAIN " + sql, *params)]
 
     # --- documents and activities -----------------------------------------------------
 
@@ -835,15 +767,9 @@ class PostgresStore(Store):
     async def get_credential(self, key: str) -> Credential | None:
         # Read on every request, so a revocation by another instance counts at once.
         rows = await self._read(
-            f"SELECT {_CREDENTIAL_COLUMNS} FROM credentials WHERE key = $1", key
+            f"SELECT {CREDENTIAL_COLUMNS} FROM credentials WHERE key = $1", key
         )
         return credential_of(rows[0]) if rows else None
-
-    async def list_credentials(self) -> list[Credential]:
-        rows = await self._read(
-            f'SELECT {_CREDENTIAL_COLUMNS} FROM credentials ORDER BY created_at COLLATE "C"'
-        )
-        return [credential_of(row) for row in rows]
 
     async def revoke_credential(self, key: str, when: datetime) -> bool:
         async with self._transaction() as conn:
@@ -940,44 +866,6 @@ def _one_document(scope: DocumentScope, doc_id: str) -> tuple[str, list[Any]]:
 def _document_row(found: Any) -> DocumentRow:
     content_type, content, etag, updated, credential = found
     return (content_type, bytes(content), etag, updated, credential)
-
-
-def _query_sql(query: StatementQuery, low: int, high: int) -> tuple[str, list[Any]]:
-    order = "ASC" if query.ascending else "DESC"
-    filters = index_filters(query)
-    params: list[Any] = []
-
-    def bind(value: Any) -> str:
-        params.append(value)
-        return f"${len(params)}"
-
-    if filters:
-        kind, value = filters[0]
-        sql = (
-            f"SELECT {_STATEMENT_COLUMNS} FROM statement_index i"
-            " JOIN statements s ON s.seq = i.seq"
-            f" WHERE i.kind = {bind(int(kind))}"
-            f" AND i.value_id = (SELECT id FROM index_values WHERE value = {bind(_text(value))})"
-            f" AND i.seq > {bind(low)} AND i.seq <= {bind(high)} AND NOT s.voided"
-        )
-        order_by = f" ORDER BY i.seq {order}"
-    else:
-        sql = (
-            f"SELECT {_STATEMENT_COLUMNS} FROM statements s"
-            f" WHERE s.seq > {bind(low)} AND s.seq <= {bind(high)} AND NOT s.voided"
-        )
-        order_by = f" ORDER BY s.seq {order}"
-    for kind, value in filters[1:]:
-        sql += (
-            " AND EXISTS (SELECT 1 FROM statement_index j"
-            f" WHERE j.kind = {bind(int(kind))}"
-            f" AND j.value_id = (SELECT id FROM index_values WHERE value = {bind(_text(value))})"
-            " AND j.seq = s.seq)"
-        )
-    if query.credential is not None:
-        sql += f" AND s.credential = {bind(query.credential)}"
-    sql += order_by + f" LIMIT {bind(query.limit + 1)}"
-    return sql, params
 
 
 __all__ = ["APPEND_LOCK", "PostgresStore"]

@@ -18,7 +18,7 @@ import contextlib
 import sqlite3
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
 from pathlib import Path
@@ -34,18 +34,13 @@ from statements.storage.base import (
     AppendHook,
     AppendResult,
     Credential,
-    QueryPage,
-    Store,
-    StoredStatement,
 )
 from statements.storage.common import (
     Owner,
     credential_of,
-    index_filters,
     not_stored_yet,
     owner_of,
     refuse_foreign_voiding,
-    statement_of,
     statement_rows,
     voided_targets,
 )
@@ -59,6 +54,7 @@ from statements.storage.port import (
     Violation,
     run_now,
 )
+from statements.storage.reads import StatementReads
 from statements.storage.sqlite_documents import SQLiteDocumentsMixin
 from statements.time import now_micros
 
@@ -74,10 +70,6 @@ _PRAGMAS = (
     "PRAGMA foreign_keys=ON",
 )
 
-_STATEMENT_COLUMNS = (
-    "s.seq, s.id, s.body, s.stored, s.voided, s.attachments, s.origin_stored, s.credential,"
-    " s.source"
-)
 
 
 def path_from_url(url: str) -> str:
@@ -229,8 +221,9 @@ def _integrity(error: sqlite3.IntegrityError) -> DatabaseError:
     return Violation(message)
 
 
-class SQLiteStore(SQLiteDocumentsMixin, Store):
+class SQLiteStore(SQLiteDocumentsMixin, StatementReads):
     dialect: Dialect = "sqlite"
+    not_voided = "s.voided = 0"
 
     def __init__(self, url: str, *, max_pending_writes: int = 2000) -> None:
         self.url = url
@@ -582,61 +575,6 @@ class SQLiteStore(SQLiteDocumentsMixin, Store):
                 self._inherit(conn, source_seq=source_seq, target_seq=referrer_seq)
                 pending.append((referrer_seq, referrer_id))
 
-    async def get_statement(self, statement_id: str) -> StoredStatement | None:
-        rows = await self._read(
-            f"SELECT {_STATEMENT_COLUMNS} FROM statements s WHERE s.id = ?",
-            (statement_id.lower(),),
-        )
-        return statement_of(rows[0]) if rows else None
-
-    async def query(self, query: StatementQuery) -> QueryPage:
-        bounds = await self._seq_bounds(query)
-        if bounds is None:
-            return QueryPage([], None)
-        low, high = bounds
-        sql, params = _query_sql(query, low, high)
-        rows = await self._read(sql, params)
-        statements = [statement_of(row) for row in rows[: query.limit]]
-        more = None
-        if len(rows) > query.limit and statements:
-            more = replace(query, after_seq=statements[-1].seq, through_seq=high)
-        return QueryPage(statements, more, high)
-
-    async def _seq_bounds(self, query: StatementQuery) -> tuple[int, int] | None:
-        """Translate since/until/paging into an exclusive low and inclusive high seq."""
-        low, high = 0, query.through_seq
-        if high is None:
-            rows = await self._read("SELECT COALESCE(MAX(seq), 0) FROM statements")
-            high = rows[0][0]
-        if query.since is not None:
-            rows = await self._read(
-                "SELECT seq FROM statements WHERE stored <= ? ORDER BY stored DESC, seq DESC"
-                " LIMIT 1",
-                (query.since,),
-            )
-            low = rows[0][0] if rows else 0
-        if query.until is not None:
-            rows = await self._read(
-                "SELECT seq FROM statements WHERE stored <= ? ORDER BY stored DESC, seq DESC"
-                " LIMIT 1",
-                (query.until,),
-            )
-            high = min(high, rows[0][0] if rows else 0)
-        if query.after_seq is not None:
-            if query.ascending:
-                low = max(low, query.after_seq)
-            else:
-                high = min(high, query.after_seq - 1)
-        if high <= low:
-            return None
-        return low, high
-
-    async def attachment(self, sha2: str) -> tuple[str, bytes] | None:
-        rows = await self._read(
-            "SELECT content_type, data FROM attachments WHERE sha2 = ?", (sha2,)
-        )
-        return (rows[0][0], bytes(rows[0][1])) if rows else None
-
     async def consistent_through(self) -> int:
         if self._state.pending == 0:
             return now_micros()
@@ -645,21 +583,9 @@ class SQLiteStore(SQLiteDocumentsMixin, Store):
     async def ping(self) -> None:
         await self._read("SELECT 1 FROM schema_migrations LIMIT 1")
 
-    async def last_stored(self) -> int | None:
-        rows = await self._read("SELECT MAX(stored) FROM statements")
-        value: int | None = rows[0][0]
-        return value
-
-    async def statements_after(self, seq: int, limit: int) -> list[StoredStatement]:
-        rows = await self._read(
-            f"SELECT {_STATEMENT_COLUMNS} FROM statements s WHERE s.seq > ? ORDER BY s.seq LIMIT ?",
-            (seq, limit),
-        )
-        return [statement_of(row) for row in rows]
-
     async def explain(self, query: StatementQuery) -> list[str]:
         """SQLite's plan for a query: lets a test prove no query scans the whole log."""
-        sql, params = _query_sql(query, 0, 1 << 62)
+        sql, params = self.query_sql(query, 0, 1 << 62)
         rows = await self._read("EXPLAIN QUERY PLAN " + sql, params)
         return [str(row[3]) for row in rows]
 
@@ -698,13 +624,6 @@ class SQLiteStore(SQLiteDocumentsMixin, Store):
         except sqlite3.OperationalError as error:
             raise _unavailable(error) from error
         return credential_of(row) if row else None
-
-    async def list_credentials(self) -> list[Credential]:
-        rows = await self._read(
-            "SELECT key, secret_hash, label, scopes, created_at, revoked_at"
-            " FROM credentials ORDER BY created_at"
-        )
-        return [credential_of(row) for row in rows]
 
     async def revoke_credential(self, key: str, when: datetime) -> bool:
         def apply(conn: sqlite3.Connection) -> bool:
@@ -772,42 +691,6 @@ def _referenced(conn: sqlite3.Connection, ids: list[str]) -> set[str]:
             )
         )
     return found
-
-
-def _query_sql(query: StatementQuery, low: int, high: int) -> tuple[str, list[Any]]:
-    order = "ASC" if query.ascending else "DESC"
-    filters = index_filters(query)
-    params: list[Any] = []
-    if filters:
-        kind, value = filters[0]
-        sql = (
-            f"SELECT {_STATEMENT_COLUMNS} FROM statement_index i"
-            " JOIN statements s ON s.seq = i.seq"
-            " WHERE i.kind = ? AND i.value_id = (SELECT id FROM index_values WHERE value = ?)"
-            " AND i.seq > ? AND i.seq <= ? AND s.voided = 0"
-        )
-        params += [int(kind), value, low, high]
-        order_by = f" ORDER BY i.seq {order}"
-    else:
-        sql = (
-            f"SELECT {_STATEMENT_COLUMNS} FROM statements s"
-            " WHERE s.seq > ? AND s.seq <= ? AND s.voided = 0"
-        )
-        params += [low, high]
-        order_by = f" ORDER BY s.seq {order}"
-    for kind, value in filters[1:]:
-        sql += (
-            " AND EXISTS (SELECT 1 FROM statement_index j"
-            " WHERE j.kind = ? AND j.value_id = (SELECT id FROM index_values WHERE value = ?)"
-            " AND j.seq = s.seq)"
-        )
-        params += [int(kind), value]
-    if query.credential is not None:
-        sql += " AND s.credential = ?"
-        params.append(query.credential)
-    sql += order_by + " LIMIT ?"
-    params.append(query.limit + 1)
-    return sql, params
 
 
 def _split_sql(script: str) -> list[str]:
