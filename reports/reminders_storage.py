@@ -12,10 +12,7 @@ from datetime import datetime
 
 from reports.reminders import LogEntry, ReminderLog, log_entry_of
 from statements.query import from_micros, to_micros
-from statements.storage.migrate import register
 from statements.storage.port import Database, Tx, in_list
-
-register("reports.migrations")
 
 
 class SqlReminderLog(ReminderLog):

@@ -46,10 +46,7 @@ from reports.storage_rows import (
     step_times_of,
     update_values,
 )
-from statements.storage.migrate import register
 from statements.storage.port import Database, DatabaseError, Row, Tx, in_list
-
-register("reports.migrations")
 
 _CHUNK = {"sqlite": 400, "postgresql": 50_000}
 """Learners per look-up (SQLite binds each as a variable; PostgreSQL one array)."""

@@ -24,7 +24,7 @@ class OutboxItem:
 
 
 class BridgeStorage(abc.ABC):
-    """Built before the store opens: it registers the bridge's migrations and the hook that
+    """Built before the store opens: it registers the hook that
     writes the outbox rows of new statements in the transaction that stores them."""
 
     # --- sources ------------------------------------------------------------------------

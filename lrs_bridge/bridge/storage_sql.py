@@ -41,10 +41,7 @@ from lrs_bridge.bridge.storage import (
 )
 from statements.prepare import PreparedStatement
 from statements.storage.base import Store
-from statements.storage.migrate import register
 from statements.storage.port import Database, Duplicate, Tx, in_list
-
-register("lrs_bridge.bridge.migrations")
 
 _CHUNK = {"sqlite": 500, "postgresql": 50_000}
 """Statement ids per look-up (SQLite binds each as a variable; PostgreSQL one array)."""

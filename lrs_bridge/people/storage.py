@@ -25,10 +25,7 @@ from lrs_bridge.people.model import (
     User,
 )
 from statements.query import from_micros, to_micros
-from statements.storage.migrate import register
 from statements.storage.port import Database, Duplicate, Tx
-
-register("lrs_bridge.people.migrations")
 
 _TOKEN_COLUMNS = "id, user_id, created_at, revoked_at"
 _TAKEN = "a person with this e-mail address exists already"

@@ -58,7 +58,7 @@ from statements.storage.common import (
     statement_rows,
     voided_targets,
 )
-from statements.storage.migrate import migrations_for
+from statements.storage.migrate import STATEMENT_MIGRATIONS, migrations_for
 from statements.storage.port import Dialect, Duplicate, Row, Tx, Violation, lock_hash, numbered
 from statements.storage.reads import CREDENTIAL_COLUMNS, StatementReads
 from statements.time import now_micros
@@ -273,8 +273,10 @@ class PostgresStore(StatementReads):
         max_pending_writes: int = 2000,
         server_settings: dict[str, str] | None = None,
         pool_size: int = POOL_SIZE,
+        migrations: Sequence[str] = STATEMENT_MIGRATIONS,
     ) -> None:
         self.url = url
+        self.migrations = tuple(migrations)
         self.max_pending_writes = max_pending_writes
         self.server_settings = server_settings
         self.pool_size = pool_size
@@ -306,7 +308,7 @@ class PostgresStore(StatementReads):
         )
         try:
             async with self._pool.acquire() as conn:
-                await self._migrate(conn)
+                await self._migrate(conn, self.migrations)
                 schema = await conn.fetchval("SELECT current_schema()")
             # One channel per schema: instances sharing a schema share a statement log.
             self._channel = "lrs_bridge_" + hashlib.sha256(schema.encode()).hexdigest()[:16]
@@ -374,7 +376,7 @@ class PostgresStore(StatementReads):
         return None
 
     @staticmethod
-    async def _migrate(conn: Any) -> None:
+    async def _migrate(conn: Any, packages: Sequence[str]) -> None:
         """Apply pending migrations in one transaction under an advisory lock, so instances
         starting together apply each migration once (the later ones find them applied)."""
         async with conn.transaction():
@@ -384,7 +386,7 @@ class PostgresStore(StatementReads):
                 " number INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
             )
             applied = {row[0] for row in await conn.fetch("SELECT number FROM schema_migrations")}
-            for migration in migrations_for("postgresql"):
+            for migration in migrations_for("postgresql", packages):
                 if migration.number in applied:
                     continue
                 await conn.execute(migration.sql)  # several statements: the simple protocol

@@ -44,7 +44,7 @@ from statements.storage.common import (
     statement_rows,
     voided_targets,
 )
-from statements.storage.migrate import migrations_for
+from statements.storage.migrate import STATEMENT_MIGRATIONS, migrations_for
 from statements.storage.port import (
     DatabaseError,
     Dialect,
@@ -225,8 +225,15 @@ class SQLiteStore(SQLiteDocumentsMixin, StatementReads):
     dialect: Dialect = "sqlite"
     not_voided = "s.voided = 0"
 
-    def __init__(self, url: str, *, max_pending_writes: int = 2000) -> None:
+    def __init__(
+        self,
+        url: str,
+        *,
+        max_pending_writes: int = 2000,
+        migrations: Sequence[str] = STATEMENT_MIGRATIONS,
+    ) -> None:
         self.url = url
+        self.migrations = tuple(migrations)
         self.max_pending_writes = max_pending_writes
         self.path = path_from_url(url)
         self._executor: ThreadPoolExecutor | None = None
@@ -272,19 +279,19 @@ class SQLiteStore(SQLiteDocumentsMixin, StatementReads):
         for pragma in _PRAGMAS:
             conn.execute(pragma)
         self._conn = conn
-        self._migrate(conn)
+        self._migrate(conn, self.migrations)
         row = conn.execute("SELECT MAX(stored) FROM statements").fetchone()
         self._state.last_stored = row[0] or 0
         self._state.committed_stored = self._state.last_stored
 
     @staticmethod
-    def _migrate(conn: sqlite3.Connection) -> None:
+    def _migrate(conn: sqlite3.Connection, packages: Sequence[str]) -> None:
         conn.execute(
             "CREATE TABLE IF NOT EXISTS schema_migrations ("
             " number INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
         )
         applied = {row[0] for row in conn.execute("SELECT number FROM schema_migrations")}
-        for migration in migrations_for("sqlite"):
+        for migration in migrations_for("sqlite", packages):
             if migration.number in applied:
                 continue
             conn.execute("BEGIN IMMEDIATE")
