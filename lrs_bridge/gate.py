@@ -60,7 +60,7 @@ async def read_body(request: Request, limit: int) -> bytes:
             raise _too_large(limit)
         chunks.append(chunk)
     body = b"".join(chunks)
-    request._body = body
+    request._body = body  # noqa: SLF001 (Starlette's cache of the read body, for request.body())
     return body
 
 

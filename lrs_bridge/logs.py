@@ -41,7 +41,7 @@ def _scrub(exception: traceback.TracebackException) -> None:
         if id(current) in seen:
             continue
         seen.add(id(current))
-        current._str = WITHHELD  # type: ignore[attr-defined]  # the message line
+        current._str = WITHHELD  # type: ignore[attr-defined]  # noqa: SLF001 (the message line)
         current.__notes__ = None
         if current.exc_type is not None and issubclass(current.exc_type, SyntaxError):
             current.text = WITHHELD  # the offending source line may be input

@@ -24,7 +24,6 @@ from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from importlib import import_module
 from pathlib import Path
 from typing import Any, TextIO
 from urllib.parse import urlsplit, urlunsplit
@@ -33,13 +32,13 @@ from uuid import UUID
 import asyncpg
 import orjson
 
+from lrs_bridge import schema
 from statements.storage import open_store
-from statements.storage.migrate import migrations_for, register
+from statements.storage.migrate import migrations_for
 from statements.storage.sqlite import path_from_url
 
 BATCH_ROWS = 1000
 SKIPPED_TABLES = frozenset({"schema_migrations"})
-_TOP_PACKAGES = ("statements", "reports", "lrs_bridge")
 _SEEDED = re.compile(r"INSERT\s+INTO\s+\"?(\w+)\"?\s*\([^)]*\)\s*VALUES", re.IGNORECASE)
 
 
@@ -92,21 +91,11 @@ def shown(url: str) -> str:
     return urlunsplit(parts._replace(netloc=netloc))
 
 
-def register_all_migrations() -> None:
-    """Register every package's migrations, as the running service does, so the target
-    gets every table whichever parts of the service this process has imported."""
-    for top in _TOP_PACKAGES:
-        root = Path(import_module(top).__file__ or "").parent
-        for marker in sorted(root.rglob("migrations/__init__.py")):
-            parts = marker.parent.relative_to(root.parent).parts
-            register(".".join(parts))
-
-
-def seeded_tables(engine: str) -> set[str]:
+def seeded_tables(engine: str, migrations: Sequence[str]) -> set[str]:
     """Tables whose migrations insert rows of their own (e.g. the built-in courses)."""
     return {
         match.group(1).lower()
-        for migration in migrations_for(engine)
+        for migration in migrations_for(engine, migrations)
         for match in _SEEDED.finditer(migration.sql)
     }
 
@@ -538,12 +527,14 @@ class Progress:
         self.stream.flush()
 
 
-async def _open(url: str, side: str, *, writable: bool = False, schema: bool = False) -> Database:
-    """A database connection for ``url``; with ``schema``, opened as the service first, so it
-    has every table of this version."""
+async def _open(
+    url: str, side: str, *, writable: bool = False, schema: Sequence[str] = ()
+) -> Database:
+    """A database connection for ``url``; with ``schema`` (migration packages), opened as the
+    service first, so it has every table of this version."""
     try:
         if schema:
-            store = open_store(url)
+            store = open_store(url, migrations=schema)
             await store.open()
             await store.close()
         if url.startswith("sqlite:"):
@@ -575,20 +566,22 @@ def _new_sqlite_file(url: str) -> bool:
         return False  # _open says what is wrong with the URL
 
 
-async def _refuse_target_with_data(url: str) -> None:
+async def _refuse_target_with_data(url: str, migrations: Sequence[str]) -> None:
     """Refuse a target holding data before opening it as the service would: that applies
     this version's migrations, and a refused target must stay as it was."""
     if _new_sqlite_file(url):
         return
     target = await _open(url, "--to")
     try:
-        await _check_target_empty(target, await target.tables())
+        await _check_target_empty(target, await target.tables(), migrations)
     finally:
         await target.close()
 
 
-async def _check_target_empty(target: Database, tables: dict[str, Table]) -> None:
-    seeded = seeded_tables(target.engine)
+async def _check_target_empty(
+    target: Database, tables: dict[str, Table], migrations: Sequence[str]
+) -> None:
+    seeded = seeded_tables(target.engine, migrations)
     for name in sorted(tables):
         if name.lower() in seeded:
             continue
@@ -638,25 +631,30 @@ async def migrate(
     *,
     batch: int = BATCH_ROWS,
     progress: TextIO | None = None,
+    migrations: Sequence[str] | None = None,
 ) -> Outcome:
-    """Copy every table of ``source_url`` into the new database at ``target_url``."""
-    register_all_migrations()
+    """Copy every table of ``source_url`` into the new database at ``target_url``, which
+    first gets the tables of ``migrations`` (the service's, ``schema.MIGRATIONS``, unless
+    told)."""
+    packages = tuple(schema.MIGRATIONS if migrations is None else migrations)
     source = await _open(source_url, "--from")
     try:
-        await _refuse_target_with_data(target_url)  # before migrations change it
-        target = await _open(target_url, "--to", writable=True, schema=True)
+        await _refuse_target_with_data(target_url, packages)  # before migrations change it
+        target = await _open(target_url, "--to", writable=True, schema=packages)
         try:
-            return await _copy(source, target, batch, progress or sys.stderr)
+            return await _copy(source, target, batch, progress or sys.stderr, packages)
         finally:
             await target.close()
     finally:
         await source.close()
 
 
-async def _copy(source: Database, target: Database, batch: int, stream: TextIO) -> Outcome:
+async def _copy(
+    source: Database, target: Database, batch: int, stream: TextIO, migrations: Sequence[str]
+) -> Outcome:
     await source.begin_read()
     await target.begin_write()
-    await _check_target_empty(target, await target.tables())
+    await _check_target_empty(target, await target.tables(), migrations)
     pairs, counts, skipped = await _plan(source, target)
     for _, other in reversed(pairs):  # children first
         await target.delete_all(other.name)  # rows a migration put there

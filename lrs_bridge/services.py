@@ -13,6 +13,7 @@ from lrs_bridge.config import Settings
 from lrs_bridge.people.audit import AuditLog
 from lrs_bridge.people.service import PeopleService
 from lrs_bridge.people.storage import people_storage
+from lrs_bridge.schema import MIGRATIONS
 from reports.mailer import SmtpSettings
 from reports.reminders import ReminderScheduler
 from reports.reminding import WorkshopReminders, build_reminders
@@ -38,8 +39,12 @@ class Services:
 
     @classmethod
     def build(cls, settings: Settings) -> Services:
-        store = open_store(settings.database_url, max_pending_writes=settings.max_pending_writes)
-        reports = ReportsService(store)  # before open(): registers the reports migrations
+        store = open_store(
+            settings.database_url,
+            max_pending_writes=settings.max_pending_writes,
+            migrations=MIGRATIONS,
+        )
+        reports = ReportsService(store)
         statements = StatementLog(
             store,
             max_limit=settings.max_statements_per_page,
@@ -47,9 +52,9 @@ class Services:
             cursor_key=cursor_key(settings),
         )
         statements.on_stored.append(reports.nudge)  # the projector wakes for new statements
-        people = people_storage(store)  # before open(): registers the people migrations
+        people = people_storage(store)
         audit = AuditLog(people)
-        # Before open(): registers the bridge's migrations and its outbox hook.
+        # Before open(): registers the bridge's outbox hook.
         bridge = BridgeService(store, statements, audit, settings)
         reports.source_names = bridge.source_names  # a course may trust a bridge source
         statements.on_stored.append(bridge.nudge)  # forwarders wake for new statements

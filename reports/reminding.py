@@ -27,25 +27,15 @@ from reports.reminders import (
     ReminderScheduler,
     ReminderService,
 )
+from reports.reminders_storage import SqlReminderLog
 from reports.service import ReportsService
 from statements.storage.base import Store
+from statements.storage.port import Database
 
 
-def reminder_log(store: Store) -> ReminderLog:
-    """The reminder log for the store's engine (the one place that chooses it)."""
-    from statements.storage.sqlite import SQLiteStore
-
-    if isinstance(store, SQLiteStore):
-        from reports.reminders_sqlite import SQLiteReminderLog
-
-        return SQLiteReminderLog(store)
-    from statements.storage.postgres import PostgresStore
-
-    if isinstance(store, PostgresStore):
-        from reports.reminders_postgres import PostgresReminderLog
-
-        return PostgresReminderLog(store)
-    raise ValueError(f"no reminder log for {type(store).__name__}")
+def reminder_log(store: Database) -> ReminderLog:
+    """The reminder log, on the store's database port."""
+    return SqlReminderLog(store)
 
 
 @dataclass(frozen=True, slots=True)

@@ -85,7 +85,8 @@ from reports.roster import (
     read_list,
     title_of,
 )
-from reports.storage import Checkpoint, LedgerRow, WorkshopRow, open_readiness_storage
+from reports.storage import Checkpoint, LedgerRow, WorkshopRow
+from reports.storage_sql import SqlReadinessStorage
 from statements.errors import Conflict, NotFound
 from statements.prepare import PreparedStatement
 from statements.query import StatementQuery, to_micros
@@ -125,7 +126,7 @@ class ReportsService:
         """``clock`` gives "now" (aware) for statuses of open deadlines and ``computed_at``;
         ``batch_size`` is how many statements the projector reads per step."""
         self.store = store
-        self.storage = open_readiness_storage(store)
+        self.storage = SqlReadinessStorage(store)
         self.clock = clock or _utc_now
         self.projector = Projector(store, self.storage, batch_size=batch_size)
         self.source_names: Callable[[], Awaitable[Iterable[str]]] | None = None

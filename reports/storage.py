@@ -1,6 +1,5 @@
-"""Where readiness data is kept: the interface each storage engine implements (all SQL is
-in ``reports.storage_sqlite`` and ``reports.storage_postgres``), and the plain rows it
-hands back."""
+"""Where readiness data is kept: the storage's interface (its SQL, for both engines, is in
+``reports.storage_sql``), and the plain rows it hands back."""
 
 from __future__ import annotations
 
@@ -10,7 +9,6 @@ from dataclasses import dataclass
 from datetime import date
 
 from reports.model import Course, Participant, Reporters
-from statements.storage.base import Store
 
 Pair = tuple[str, str, bool]
 """(learner identity key, course id, trusted): one row of the progress ledger. What sources
@@ -211,22 +209,3 @@ class ReadinessStorage(abc.ABC):
     async def unmatched(self, limit: int) -> list[LedgerRow]:
         """Ledger rows of learners whom no participant's identity matches, most recently
         active first."""
-
-
-def open_readiness_storage(store: Store) -> ReadinessStorage:
-    """The readiness storage living in the same database as ``store``."""
-    # The engines' modules are imported only when chosen: each registers the reports'
-    # migrations, and neither needs the other's driver.
-    from statements.storage.sqlite import SQLiteStore
-
-    if isinstance(store, SQLiteStore):
-        from reports.storage_sqlite import SQLiteReadinessStorage
-
-        return SQLiteReadinessStorage(store)
-    from statements.storage.postgres import PostgresStore
-
-    if isinstance(store, PostgresStore):
-        from reports.storage_postgres import PostgresReadinessStorage
-
-        return PostgresReadinessStorage(store)
-    raise ValueError(f"readiness reports are not available for {type(store).__name__}")

@@ -1,6 +1,6 @@
 """Engine-neutral parts of the readiness storage: a participant's identity keys, and rows
 of the database turned into ``reports`` objects and back, spelled the same by every engine
-(``reports.storage_sqlite``, ``reports.storage_postgres``)."""
+(``reports.storage_sql``)."""
 
 from __future__ import annotations
 

@@ -25,6 +25,7 @@ import pytest
 
 from lrs_bridge.config import Settings, load_settings
 from lrs_bridge.http.app import create_app
+from lrs_bridge.schema import MIGRATIONS
 from lrs_bridge.services import Services
 from statements.storage import Store, open_store
 from tests.mail import MailCatcher, mail_server
@@ -126,7 +127,7 @@ def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 @pytest.fixture
 async def store(store_url: str) -> AsyncIterator[Store]:
     """An open store of each engine (the statements+documents+credentials ``Store``)."""
-    opened = open_store(store_url)
+    opened = open_store(store_url, migrations=MIGRATIONS)
     await opened.open()
     try:
         yield opened

@@ -124,7 +124,7 @@ def timestamp_micros(value: Any) -> int | None:
 class BridgeLRS(RemoteLRS):  # type: ignore[misc]
     """A remote LRS the bridge pulls from or forwards to."""
 
-    _props: ClassVar[list[str]] = [*RemoteLRS._props, "timeout"]
+    _props: ClassVar[list[str]] = [*RemoteLRS._props, "timeout"]  # noqa: SLF001 (extends tincan's own list)
 
     def __init__(self, remote: Remote, timeout: float) -> None:
         # tincan encodes username:password as ASCII and fails on any other character;

@@ -21,7 +21,7 @@ from lrs_bridge.bridge.model import PullProblem, Source, Target, parse_source, p
 from lrs_bridge.bridge.pull import Progress, Puller, PullFailed, PullResult
 from lrs_bridge.bridge.retry import wait_for_event
 from lrs_bridge.bridge.secrets import SealedBridgeStorage, SecretBox, SecretUnreadable
-from lrs_bridge.bridge.storage import bridge_storage
+from lrs_bridge.bridge.storage_sql import bridge_storage
 from lrs_bridge.config import Settings
 from lrs_bridge.people.audit import AuditLog
 from statements.errors import NotFound

@@ -1,5 +1,5 @@
-"""What the bridge's storage must do (sources, checkpoints, targets, the outbox), and the
-storage for a store's engine (``storage_sqlite``, ``storage_postgres``: all SQL there)."""
+"""What the bridge's storage must do (sources, checkpoints, targets, the outbox), and its
+rows (the SQL, for both engines, is in ``storage_sql``)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,6 @@ from typing import Any
 
 from lrs_bridge.bridge.model import Filters, PullProblem, Remote, Source, Target
 from statements.errors import Conflict
-from statements.storage.base import Store
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,7 +24,7 @@ class OutboxItem:
 
 
 class BridgeStorage(abc.ABC):
-    """Built before the store opens: it registers the bridge's migrations and the hook that
+    """Built before the store opens: it registers the hook that
     writes the outbox rows of new statements in the transaction that stores them."""
 
     # --- sources ------------------------------------------------------------------------
@@ -131,22 +130,6 @@ class BridgeStorage(abc.ABC):
 def exists_already(kind: str, name: str) -> Conflict:
     message = f"a {kind} named {name!r} exists already"
     return Conflict(message, [{"path": "name", "rule": "unique", "message": message}])
-
-
-def bridge_storage(store: Store) -> BridgeStorage:
-    """The bridge's storage on a store's engine (build it before the store opens)."""
-    from statements.storage.postgres import PostgresStore
-    from statements.storage.sqlite import SQLiteStore
-
-    if isinstance(store, SQLiteStore):
-        from lrs_bridge.bridge.storage_sqlite import SQLiteBridgeStorage
-
-        return SQLiteBridgeStorage(store)
-    if isinstance(store, PostgresStore):
-        from lrs_bridge.bridge.storage_postgres import PostgresBridgeStorage
-
-        return PostgresBridgeStorage(store)
-    raise ValueError(f"no bridge storage for {type(store).__name__}")
 
 
 # --- rows, alike on both engines ---------------------------------------------------------

@@ -4,14 +4,22 @@ instances). Callers depend on this, never on an engine: no ``if engine == …`` 
 from __future__ import annotations
 
 import abc
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from statements.documents import Decide, Document, DocumentScope
 from statements.prepare import PreparedStatement
 from statements.query import StatementQuery
+from statements.storage.port import Dialect, Row, Tx
+
+T = TypeVar("T")
+
+AppendHook = Callable[["Tx", list[tuple[int, PreparedStatement]]], Coroutine[Any, Any, None]]
+"""Run inside the transaction that appends statements, with a ``Tx`` on it and each new
+(seq, statement): rows other packages keep about new statements (the bridge's outbox)
+commit or roll back with them. Under SQLite it must not suspend (see ``port``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,9 +69,22 @@ class AppendResult:
 
 
 class Store(abc.ABC):
-    """A statement log with documents and credentials, durable when a call returns."""
+    """A statement log with documents and credentials, durable when a call returns; and,
+    for the other packages' own tables, the database port (``read``, ``write``:
+    ``statements.storage.port.Database``)."""
 
     url: str
+    dialect: Dialect
+    after_append: list[AppendHook]
+    """Run, in order, inside each transaction that appends statements (``AppendHook``)."""
+
+    @abc.abstractmethod
+    async def read(self, sql: str, *params: Any) -> list[Row]:
+        """Rows of one query with ``?`` placeholders, outside any write transaction."""
+
+    @abc.abstractmethod
+    async def write(self, fn: Callable[[Tx], Awaitable[T]]) -> T:
+        """Run ``fn`` in one transaction, committed before this returns (see ``port``)."""
 
     @abc.abstractmethod
     async def open(self) -> None:

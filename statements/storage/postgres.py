@@ -24,8 +24,7 @@ import contextlib
 import hashlib
 import logging
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
-from dataclasses import replace
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator, Sequence
 from datetime import datetime
 from typing import Any, TypeVar
 
@@ -43,30 +42,30 @@ from statements.documents import (
 from statements.errors import BadRequest, Unavailable
 from statements.prepare import PreparedStatement, index_keys
 from statements.query import StatementQuery, format_timestamp
-from statements.storage.base import AppendResult, Credential, QueryPage, Store, StoredStatement
+from statements.storage.base import (
+    AppendHook,
+    AppendResult,
+    Credential,
+)
 from statements.storage.common import (
     activities_with_definitions,
     credential_of,
-    index_filters,
     merge_definition,
     named_agents,
     not_stored_yet,
     owner_of,
     refuse_foreign_voiding,
-    statement_of,
     statement_rows,
     voided_targets,
 )
-from statements.storage.migrate import migrations_for
+from statements.storage.migrate import STATEMENT_MIGRATIONS, migrations_for
+from statements.storage.port import Dialect, Duplicate, Row, Tx, Violation, lock_hash, numbered
+from statements.storage.reads import CREDENTIAL_COLUMNS, StatementReads
 from statements.time import now_micros
 
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
-
-AppendHook = Callable[[Any, list[tuple[int, PreparedStatement]]], Awaitable[None]]
-"""Awaited inside the append transaction with its asyncpg connection and each new
-(seq, statement)."""
 
 POOL_SIZE = 10
 COMMAND_TIMEOUT = 60.0
@@ -83,14 +82,11 @@ DOCUMENT_LOCK_CLASS = 0x4C52_5342
 """First key of a document's lock; the second is a hash of the document's key."""
 ROLE_LOCK_CLASS = 0x4C52_5343
 """First key of a role's session lock (``lead``); the second is a hash of schema and role."""
+DOMAIN_LOCK_CLASS = 0x4C52_5344
+"""First key of a ``Tx.lock`` of the domain storages; the second is a hash of the key."""
 
 _NOW_MICROS = "(EXTRACT(EPOCH FROM clock_timestamp()) * 1000000)::bigint"
 
-_STATEMENT_COLUMNS = (
-    "s.seq, s.id, s.body, s.stored, s.voided, s.attachments, s.origin_stored, s.credential,"
-    " s.source"
-)
-_CREDENTIAL_COLUMNS = "key, secret_hash, label, scopes, created_at, revoked_at"
 
 # SQLSTATE classes that say "not now" rather than "this request is wrong": connection
 # exceptions, transaction rollbacks (deadlock, serialization), insufficient resources,
@@ -214,7 +210,62 @@ class _InternedValues:
         )
 
 
-class PostgresStore(Store):
+class PostgresTx:
+    """The port's ``Tx`` on a pooled connection in a transaction."""
+
+    dialect: Dialect = "postgresql"
+
+    def __init__(self, conn: Any) -> None:
+        self._conn = conn
+
+    async def execute(self, sql: str, *params: Any) -> int:
+        with _integrity():
+            return affected_rows(await self._conn.execute(numbered(sql), *params))
+
+    async def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
+        with _integrity():
+            await self._conn.executemany(numbered(sql), rows)
+
+    async def fetch(self, sql: str, *params: Any) -> list[Row]:
+        with _integrity():
+            return list(await self._conn.fetch(numbered(sql), *params))
+
+    async def fetchrow(self, sql: str, *params: Any) -> Row | None:
+        with _integrity():
+            row: Row | None = await self._conn.fetchrow(numbered(sql), *params)
+            return row
+
+    async def fetchval(self, sql: str, *params: Any) -> Any:
+        with _integrity():
+            return await self._conn.fetchval(numbered(sql), *params)
+
+    async def lock(self, key: str) -> None:
+        await self._conn.execute(
+            "SELECT pg_advisory_xact_lock($1, $2)", DOMAIN_LOCK_CLASS, lock_hash(key)
+        )
+
+    async def lock_appends(self) -> None:
+        await self._conn.execute("SELECT pg_advisory_xact_lock($1)", APPEND_LOCK)
+
+
+@contextlib.contextmanager
+def _integrity() -> Iterator[None]:
+    """asyncpg's integrity errors as the port's."""
+    try:
+        yield
+    except asyncpg.UniqueViolationError as error:
+        raise Duplicate(str(getattr(error, "constraint_name", "") or "")) from None
+    except asyncpg.IntegrityConstraintViolationError as error:
+        raise Violation(str(getattr(error, "constraint_name", "") or "")) from None
+
+
+class PostgresStore(StatementReads):
+    dialect: Dialect = "postgresql"
+    by_bytes = ' COLLATE "C"'
+
+    def index_value(self, value: str) -> str:
+        return _text(value)
+
     def __init__(
         self,
         url: str,
@@ -222,8 +273,10 @@ class PostgresStore(Store):
         max_pending_writes: int = 2000,
         server_settings: dict[str, str] | None = None,
         pool_size: int = POOL_SIZE,
+        migrations: Sequence[str] = STATEMENT_MIGRATIONS,
     ) -> None:
         self.url = url
+        self.migrations = tuple(migrations)
         self.max_pending_writes = max_pending_writes
         self.server_settings = server_settings
         self.pool_size = pool_size
@@ -239,8 +292,8 @@ class PostgresStore(Store):
         self._instance = uuid.uuid4().hex
         """Sent with this store's append notifications, so that it ignores its own."""
         self.after_append: list[AppendHook] = []
-        """Awaited inside the transaction that stores statements, with its asyncpg
-        connection and each new (seq, statement): rows other packages keep about new
+        """Awaited inside the transaction that stores statements, with a ``Tx`` on it and
+        each new (seq, statement): rows other packages keep about new
         statements commit or roll back with them (as ``SQLiteStore.after_append``)."""
 
     # --- life cycle -----------------------------------------------------------------
@@ -255,7 +308,7 @@ class PostgresStore(Store):
         )
         try:
             async with self._pool.acquire() as conn:
-                await self._migrate(conn)
+                await self._migrate(conn, self.migrations)
                 schema = await conn.fetchval("SELECT current_schema()")
             # One channel per schema: instances sharing a schema share a statement log.
             self._channel = "lrs_bridge_" + hashlib.sha256(schema.encode()).hexdigest()[:16]
@@ -323,7 +376,7 @@ class PostgresStore(Store):
         return None
 
     @staticmethod
-    async def _migrate(conn: Any) -> None:
+    async def _migrate(conn: Any, packages: Sequence[str]) -> None:
         """Apply pending migrations in one transaction under an advisory lock, so instances
         starting together apply each migration once (the later ones find them applied)."""
         async with conn.transaction():
@@ -333,7 +386,7 @@ class PostgresStore(Store):
                 " number INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
             )
             applied = {row[0] for row in await conn.fetch("SELECT number FROM schema_migrations")}
-            for migration in migrations_for("postgresql"):
+            for migration in migrations_for("postgresql", packages):
                 if migration.number in applied:
                     continue
                 await conn.execute(migration.sql)  # several statements: the simple protocol
@@ -366,6 +419,15 @@ class PostgresStore(Store):
         return self._pool
 
     # --- reading and writing ----------------------------------------------------------
+
+    async def read(self, sql: str, *params: Any) -> list[Row]:
+        """The port's read (``statements.storage.port``): SQL with ``?`` placeholders."""
+        return await self._read(numbered(sql), *params)
+
+    async def write(self, fn: Callable[[Tx], Awaitable[T]]) -> T:
+        """The port's write: ``fn`` in one transaction on a pooled connection."""
+        async with self._transaction() as conn:
+            return await fn(PostgresTx(conn))
 
     async def _read(self, sql: str, *params: Any) -> list[Any]:
         pool = self._require_pool()
@@ -473,7 +535,7 @@ class PostgresStore(Store):
         if self.after_append:
             new = [(last_seq + offset, p) for offset, p in enumerate(fresh, start=1)]
             for hook in self.after_append:
-                await hook(conn, new)
+                await hook(PostgresTx(conn), new)
         result.new = len(fresh)
         return result
 
@@ -578,54 +640,6 @@ class PostgresStore(Store):
                 [_text(name) for _, name in names],
             )
 
-    async def get_statement(self, statement_id: str) -> StoredStatement | None:
-        rows = await self._read(
-            f"SELECT {_STATEMENT_COLUMNS} FROM statements s WHERE s.id = $1",
-            statement_id.lower(),
-        )
-        return statement_of(rows[0]) if rows else None
-
-    async def query(self, query: StatementQuery) -> QueryPage:
-        bounds = await self._seq_bounds(query)
-        if bounds is None:
-            return QueryPage([], None)
-        low, high = bounds
-        sql, params = _query_sql(query, low, high)
-        rows = await self._read(sql, *params)
-        statements = [statement_of(row) for row in rows[: query.limit]]
-        more = None
-        if len(rows) > query.limit and statements:
-            more = replace(query, after_seq=statements[-1].seq, through_seq=high)
-        return QueryPage(statements, more, high)
-
-    async def _seq_bounds(self, query: StatementQuery) -> tuple[int, int] | None:
-        """Translate since/until/paging into an exclusive low and inclusive high seq."""
-        low, high = 0, query.through_seq
-        if high is None:
-            rows = await self._read("SELECT COALESCE(MAX(seq), 0) FROM statements")
-            high = int(rows[0][0])
-        last_at = (
-            "SELECT seq FROM statements WHERE stored <= $1 ORDER BY stored DESC, seq DESC LIMIT 1"
-        )
-        if query.since is not None:
-            rows = await self._read(last_at, query.since)
-            low = rows[0][0] if rows else 0
-        if query.until is not None:
-            rows = await self._read(last_at, query.until)
-            high = min(high, rows[0][0] if rows else 0)
-        if query.after_seq is not None:
-            if query.ascending:
-                low = max(low, query.after_seq)
-            else:
-                high = min(high, query.after_seq - 1)
-        if high <= low:
-            return None
-        return low, high
-
-    async def attachment(self, sha2: str) -> tuple[str, bytes] | None:
-        rows = await self._read("SELECT content_type, data FROM attachments WHERE sha2 = $1", sha2)
-        return (rows[0][0], bytes(rows[0][1])) if rows else None
-
     async def consistent_through(self) -> int:
         """The database's clock while no append (of any instance) holds the log's lock: an
         append that starts later stores a later time. While one does, the newest stored
@@ -653,24 +667,10 @@ class PostgresStore(Store):
                 raise
             raise translated from error
 
-    async def last_stored(self) -> int | None:
-        rows = await self._read("SELECT MAX(stored) FROM statements")
-        value: int | None = rows[0][0]
-        return value
-
-    async def statements_after(self, seq: int, limit: int) -> list[StoredStatement]:
-        rows = await self._read(
-            f"SELECT {_STATEMENT_COLUMNS} FROM statements s WHERE s.seq > $1"
-            " ORDER BY s.seq LIMIT $2",
-            seq,
-            limit,
-        )
-        return [statement_of(row) for row in rows]
-
     async def explain(self, query: StatementQuery) -> list[str]:
         """PostgreSQL's plan for a query: lets a test prove no query scans the whole log."""
-        sql, params = _query_sql(query, 0, 1 << 62)
-        return [str(row[0]) for row in await self._read("EXPLAIN " + sql, *params)]
+        sql, params = self.query_sql(query, 0, 1 << 62)
+        return [str(row[0]) for row in await self.read("EXPLAIN " + sql, *params)]
 
     # --- documents and activities -----------------------------------------------------
 
@@ -769,15 +769,9 @@ class PostgresStore(Store):
     async def get_credential(self, key: str) -> Credential | None:
         # Read on every request, so a revocation by another instance counts at once.
         rows = await self._read(
-            f"SELECT {_CREDENTIAL_COLUMNS} FROM credentials WHERE key = $1", key
+            f"SELECT {CREDENTIAL_COLUMNS} FROM credentials WHERE key = $1", key
         )
         return credential_of(rows[0]) if rows else None
-
-    async def list_credentials(self) -> list[Credential]:
-        rows = await self._read(
-            f'SELECT {_CREDENTIAL_COLUMNS} FROM credentials ORDER BY created_at COLLATE "C"'
-        )
-        return [credential_of(row) for row in rows]
 
     async def revoke_credential(self, key: str, when: datetime) -> bool:
         async with self._transaction() as conn:
@@ -876,42 +870,4 @@ def _document_row(found: Any) -> DocumentRow:
     return (content_type, bytes(content), etag, updated, credential)
 
 
-def _query_sql(query: StatementQuery, low: int, high: int) -> tuple[str, list[Any]]:
-    order = "ASC" if query.ascending else "DESC"
-    filters = index_filters(query)
-    params: list[Any] = []
-
-    def bind(value: Any) -> str:
-        params.append(value)
-        return f"${len(params)}"
-
-    if filters:
-        kind, value = filters[0]
-        sql = (
-            f"SELECT {_STATEMENT_COLUMNS} FROM statement_index i"
-            " JOIN statements s ON s.seq = i.seq"
-            f" WHERE i.kind = {bind(int(kind))}"
-            f" AND i.value_id = (SELECT id FROM index_values WHERE value = {bind(_text(value))})"
-            f" AND i.seq > {bind(low)} AND i.seq <= {bind(high)} AND NOT s.voided"
-        )
-        order_by = f" ORDER BY i.seq {order}"
-    else:
-        sql = (
-            f"SELECT {_STATEMENT_COLUMNS} FROM statements s"
-            f" WHERE s.seq > {bind(low)} AND s.seq <= {bind(high)} AND NOT s.voided"
-        )
-        order_by = f" ORDER BY s.seq {order}"
-    for kind, value in filters[1:]:
-        sql += (
-            " AND EXISTS (SELECT 1 FROM statement_index j"
-            f" WHERE j.kind = {bind(int(kind))}"
-            f" AND j.value_id = (SELECT id FROM index_values WHERE value = {bind(_text(value))})"
-            " AND j.seq = s.seq)"
-        )
-    if query.credential is not None:
-        sql += f" AND s.credential = {bind(query.credential)}"
-    sql += order_by + f" LIMIT {bind(query.limit + 1)}"
-    return sql, params
-
-
-__all__ = ["APPEND_LOCK", "AppendHook", "PostgresStore"]
+__all__ = ["APPEND_LOCK", "PostgresStore"]

@@ -16,9 +16,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import sqlite3
-from collections.abc import Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
 from pathlib import Path
@@ -30,25 +30,35 @@ import orjson
 from statements.errors import Unavailable
 from statements.prepare import PreparedStatement, index_keys
 from statements.query import StatementQuery, format_timestamp
-from statements.storage.base import AppendResult, Credential, QueryPage, Store, StoredStatement
+from statements.storage.base import (
+    AppendHook,
+    AppendResult,
+    Credential,
+)
 from statements.storage.common import (
     Owner,
     credential_of,
-    index_filters,
     not_stored_yet,
     owner_of,
     refuse_foreign_voiding,
-    statement_of,
     statement_rows,
     voided_targets,
 )
-from statements.storage.migrate import migrations_for
+from statements.storage.migrate import STATEMENT_MIGRATIONS, migrations_for
+from statements.storage.port import (
+    DatabaseError,
+    Dialect,
+    Duplicate,
+    Row,
+    Tx,
+    Violation,
+    run_now,
+)
+from statements.storage.reads import StatementReads
 from statements.storage.sqlite_documents import SQLiteDocumentsMixin
 from statements.time import now_micros
 
 T = TypeVar("T")
-
-AppendHook = Callable[[sqlite3.Connection, list[tuple[int, PreparedStatement]]], None]
 
 READERS = 4
 MAX_GROUP = 512
@@ -60,10 +70,6 @@ _PRAGMAS = (
     "PRAGMA foreign_keys=ON",
 )
 
-_STATEMENT_COLUMNS = (
-    "s.seq, s.id, s.body, s.stored, s.voided, s.attachments, s.origin_stored, s.credential,"
-    " s.source"
-)
 
 
 def path_from_url(url: str) -> str:
@@ -167,9 +173,67 @@ class _WriterState:
     )
 
 
-class SQLiteStore(SQLiteDocumentsMixin, Store):
-    def __init__(self, url: str, *, max_pending_writes: int = 2000) -> None:
+class SQLiteTx:
+    """The port's ``Tx`` on the writer's connection: ``async`` methods that never suspend."""
+
+    dialect: Dialect = "sqlite"
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self._conn = conn
+
+    def _run(self, sql: str, params: Sequence[Any]) -> sqlite3.Cursor:
+        try:
+            return self._conn.execute(sql, params)
+        except sqlite3.IntegrityError as error:
+            raise _integrity(error) from None
+
+    async def execute(self, sql: str, *params: Any) -> int:
+        return self._run(sql, params).rowcount
+
+    async def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
+        try:
+            self._conn.executemany(sql, rows)
+        except sqlite3.IntegrityError as error:
+            raise _integrity(error) from None
+
+    async def fetch(self, sql: str, *params: Any) -> list[Row]:
+        return self._run(sql, params).fetchall()
+
+    async def fetchrow(self, sql: str, *params: Any) -> Row | None:
+        row: Row | None = self._run(sql, params).fetchone()
+        return row
+
+    async def fetchval(self, sql: str, *params: Any) -> Any:
+        row = self._run(sql, params).fetchone()
+        return None if row is None else row[0]
+
+    async def lock(self, key: str) -> None:
+        """Nothing to do: the one writer runs one transaction at a time."""
+
+    async def lock_appends(self) -> None:
+        """Nothing to do: appends go through the same one writer."""
+
+
+def _integrity(error: sqlite3.IntegrityError) -> DatabaseError:
+    message = str(error)
+    if message.startswith("UNIQUE constraint failed: "):
+        return Duplicate(message.removeprefix("UNIQUE constraint failed: "))
+    return Violation(message)
+
+
+class SQLiteStore(SQLiteDocumentsMixin, StatementReads):
+    dialect: Dialect = "sqlite"
+    not_voided = "s.voided = 0"
+
+    def __init__(
+        self,
+        url: str,
+        *,
+        max_pending_writes: int = 2000,
+        migrations: Sequence[str] = STATEMENT_MIGRATIONS,
+    ) -> None:
         self.url = url
+        self.migrations = tuple(migrations)
         self.max_pending_writes = max_pending_writes
         self.path = path_from_url(url)
         self._executor: ThreadPoolExecutor | None = None
@@ -215,19 +279,19 @@ class SQLiteStore(SQLiteDocumentsMixin, Store):
         for pragma in _PRAGMAS:
             conn.execute(pragma)
         self._conn = conn
-        self._migrate(conn)
+        self._migrate(conn, self.migrations)
         row = conn.execute("SELECT MAX(stored) FROM statements").fetchone()
         self._state.last_stored = row[0] or 0
         self._state.committed_stored = self._state.last_stored
 
     @staticmethod
-    def _migrate(conn: sqlite3.Connection) -> None:
+    def _migrate(conn: sqlite3.Connection, packages: Sequence[str]) -> None:
         conn.execute(
             "CREATE TABLE IF NOT EXISTS schema_migrations ("
             " number INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
         )
         applied = {row[0] for row in conn.execute("SELECT number FROM schema_migrations")}
-        for migration in migrations_for("sqlite"):
+        for migration in migrations_for("sqlite", packages):
             if migration.number in applied:
                 continue
             conn.execute("BEGIN IMMEDIATE")
@@ -265,7 +329,12 @@ class SQLiteStore(SQLiteDocumentsMixin, Store):
 
     # --- the writer -----------------------------------------------------------------
 
-    async def write(
+    async def write(self, fn: Callable[[Tx], Awaitable[T]]) -> T:
+        """The port's write (``statements.storage.port``): ``fn`` over a ``Tx`` that never
+        suspends, driven to its end on the writer thread in the next group's savepoint."""
+        return await self.write_sync(lambda conn: run_now(fn(SQLiteTx(conn))))  # type: ignore[arg-type]
+
+    async def write_sync(
         self,
         apply: Callable[[sqlite3.Connection], T],
         *,
@@ -386,6 +455,10 @@ class SQLiteStore(SQLiteDocumentsMixin, Store):
 
     # --- reading ----------------------------------------------------------------------
 
+    async def read(self, sql: str, *params: Any) -> list[Row]:
+        """The port's read (``statements.storage.port``)."""
+        return await self._read(sql, params)
+
     async def _read(self, sql: str, params: Iterable[Any] = ()) -> list[Any]:
         assert self._readers is not None
         reader = await self._readers.get()
@@ -400,7 +473,7 @@ class SQLiteStore(SQLiteDocumentsMixin, Store):
     # --- statements -----------------------------------------------------------------
 
     async def append(self, batch: list[PreparedStatement]) -> AppendResult:
-        return await self.write(lambda conn: self._append(conn, batch), appends=batch)
+        return await self.write_sync(lambda conn: self._append(conn, batch), appends=batch)
 
     def _append(self, conn: sqlite3.Connection, batch: list[PreparedStatement]) -> AppendResult:
         # Answer with each id as the client spelled it; look up by the lower-cased key.
@@ -451,7 +524,7 @@ class SQLiteStore(SQLiteDocumentsMixin, Store):
         if self.after_append:
             inserted = [(last_seq + offset, p) for offset, p in enumerate(fresh, start=1)]
             for hook in self.after_append:
-                hook(conn, inserted)
+                run_now(hook(SQLiteTx(conn), inserted))
         return fresh
 
     def _inherit(self, conn: sqlite3.Connection, *, source_seq: int, target_seq: int) -> None:
@@ -509,61 +582,6 @@ class SQLiteStore(SQLiteDocumentsMixin, Store):
                 self._inherit(conn, source_seq=source_seq, target_seq=referrer_seq)
                 pending.append((referrer_seq, referrer_id))
 
-    async def get_statement(self, statement_id: str) -> StoredStatement | None:
-        rows = await self._read(
-            f"SELECT {_STATEMENT_COLUMNS} FROM statements s WHERE s.id = ?",
-            (statement_id.lower(),),
-        )
-        return statement_of(rows[0]) if rows else None
-
-    async def query(self, query: StatementQuery) -> QueryPage:
-        bounds = await self._seq_bounds(query)
-        if bounds is None:
-            return QueryPage([], None)
-        low, high = bounds
-        sql, params = _query_sql(query, low, high)
-        rows = await self._read(sql, params)
-        statements = [statement_of(row) for row in rows[: query.limit]]
-        more = None
-        if len(rows) > query.limit and statements:
-            more = replace(query, after_seq=statements[-1].seq, through_seq=high)
-        return QueryPage(statements, more, high)
-
-    async def _seq_bounds(self, query: StatementQuery) -> tuple[int, int] | None:
-        """Translate since/until/paging into an exclusive low and inclusive high seq."""
-        low, high = 0, query.through_seq
-        if high is None:
-            rows = await self._read("SELECT COALESCE(MAX(seq), 0) FROM statements")
-            high = rows[0][0]
-        if query.since is not None:
-            rows = await self._read(
-                "SELECT seq FROM statements WHERE stored <= ? ORDER BY stored DESC, seq DESC"
-                " LIMIT 1",
-                (query.since,),
-            )
-            low = rows[0][0] if rows else 0
-        if query.until is not None:
-            rows = await self._read(
-                "SELECT seq FROM statements WHERE stored <= ? ORDER BY stored DESC, seq DESC"
-                " LIMIT 1",
-                (query.until,),
-            )
-            high = min(high, rows[0][0] if rows else 0)
-        if query.after_seq is not None:
-            if query.ascending:
-                low = max(low, query.after_seq)
-            else:
-                high = min(high, query.after_seq - 1)
-        if high <= low:
-            return None
-        return low, high
-
-    async def attachment(self, sha2: str) -> tuple[str, bytes] | None:
-        rows = await self._read(
-            "SELECT content_type, data FROM attachments WHERE sha2 = ?", (sha2,)
-        )
-        return (rows[0][0], bytes(rows[0][1])) if rows else None
-
     async def consistent_through(self) -> int:
         if self._state.pending == 0:
             return now_micros()
@@ -572,21 +590,9 @@ class SQLiteStore(SQLiteDocumentsMixin, Store):
     async def ping(self) -> None:
         await self._read("SELECT 1 FROM schema_migrations LIMIT 1")
 
-    async def last_stored(self) -> int | None:
-        rows = await self._read("SELECT MAX(stored) FROM statements")
-        value: int | None = rows[0][0]
-        return value
-
-    async def statements_after(self, seq: int, limit: int) -> list[StoredStatement]:
-        rows = await self._read(
-            f"SELECT {_STATEMENT_COLUMNS} FROM statements s WHERE s.seq > ? ORDER BY s.seq LIMIT ?",
-            (seq, limit),
-        )
-        return [statement_of(row) for row in rows]
-
     async def explain(self, query: StatementQuery) -> list[str]:
         """SQLite's plan for a query: lets a test prove no query scans the whole log."""
-        sql, params = _query_sql(query, 0, 1 << 62)
+        sql, params = self.query_sql(query, 0, 1 << 62)
         rows = await self._read("EXPLAIN QUERY PLAN " + sql, params)
         return [str(row[3]) for row in rows]
 
@@ -606,7 +612,7 @@ class SQLiteStore(SQLiteDocumentsMixin, Store):
                 ),
             )
 
-        await self.write(apply)
+        await self.write_sync(apply)
 
     async def get_credential(self, key: str) -> Credential | None:
         # Read on every request (so a revocation by another process counts at once), and
@@ -626,13 +632,6 @@ class SQLiteStore(SQLiteDocumentsMixin, Store):
             raise _unavailable(error) from error
         return credential_of(row) if row else None
 
-    async def list_credentials(self) -> list[Credential]:
-        rows = await self._read(
-            "SELECT key, secret_hash, label, scopes, created_at, revoked_at"
-            " FROM credentials ORDER BY created_at"
-        )
-        return [credential_of(row) for row in rows]
-
     async def revoke_credential(self, key: str, when: datetime) -> bool:
         def apply(conn: sqlite3.Connection) -> bool:
             cursor = conn.execute(
@@ -641,7 +640,7 @@ class SQLiteStore(SQLiteDocumentsMixin, Store):
             )
             return cursor.rowcount == 1
 
-        return await self.write(apply)
+        return await self.write_sync(apply)
 
     async def replace_credential_hash(self, key: str, old: str, new: str) -> bool:
         def apply(conn: sqlite3.Connection) -> bool:
@@ -651,7 +650,7 @@ class SQLiteStore(SQLiteDocumentsMixin, Store):
             )
             return cursor.rowcount == 1
 
-        return await self.write(apply)
+        return await self.write_sync(apply)
 
 
 def _runs(jobs: list[_Job]) -> list[list[_Job]]:
@@ -699,42 +698,6 @@ def _referenced(conn: sqlite3.Connection, ids: list[str]) -> set[str]:
             )
         )
     return found
-
-
-def _query_sql(query: StatementQuery, low: int, high: int) -> tuple[str, list[Any]]:
-    order = "ASC" if query.ascending else "DESC"
-    filters = index_filters(query)
-    params: list[Any] = []
-    if filters:
-        kind, value = filters[0]
-        sql = (
-            f"SELECT {_STATEMENT_COLUMNS} FROM statement_index i"
-            " JOIN statements s ON s.seq = i.seq"
-            " WHERE i.kind = ? AND i.value_id = (SELECT id FROM index_values WHERE value = ?)"
-            " AND i.seq > ? AND i.seq <= ? AND s.voided = 0"
-        )
-        params += [int(kind), value, low, high]
-        order_by = f" ORDER BY i.seq {order}"
-    else:
-        sql = (
-            f"SELECT {_STATEMENT_COLUMNS} FROM statements s"
-            " WHERE s.seq > ? AND s.seq <= ? AND s.voided = 0"
-        )
-        params += [low, high]
-        order_by = f" ORDER BY s.seq {order}"
-    for kind, value in filters[1:]:
-        sql += (
-            " AND EXISTS (SELECT 1 FROM statement_index j"
-            " WHERE j.kind = ? AND j.value_id = (SELECT id FROM index_values WHERE value = ?)"
-            " AND j.seq = s.seq)"
-        )
-        params += [int(kind), value]
-    if query.credential is not None:
-        sql += " AND s.credential = ?"
-        params.append(query.credential)
-    sql += order_by + " LIMIT ?"
-    params.append(query.limit + 1)
-    return sql, params
 
 
 def _split_sql(script: str) -> list[str]:

@@ -69,7 +69,7 @@ def _row(found: Any) -> DocumentRow:
 
 
 class SQLiteDocumentsMixin:
-    write: Callable[..., Any]
+    write_sync: Callable[..., Any]
     _read: Callable[..., Any]
 
     async def get_document(self, scope: DocumentScope, doc_id: str) -> Document | None:
@@ -120,7 +120,7 @@ class SQLiteDocumentsMixin:
             )
             return Document(chosen.content_type, chosen.content, chosen.etag, updated)
 
-        result: Document | None = await self.write(apply)
+        result: Document | None = await self.write_sync(apply)
         return result
 
     async def delete_documents(self, scope: DocumentScope) -> int:
@@ -130,7 +130,7 @@ class SQLiteDocumentsMixin:
             cursor = conn.execute("DELETE FROM documents WHERE " + where, params)
             return cursor.rowcount
 
-        deleted: int = await self.write(apply)
+        deleted: int = await self.write_sync(apply)
         return deleted
 
     async def activity_definitions(self, ids: list[str]) -> dict[str, dict[str, Any]]:

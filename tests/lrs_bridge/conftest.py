@@ -21,6 +21,7 @@ from lrs_bridge.config import Settings
 from lrs_bridge.people.audit import AuditLog
 from lrs_bridge.people.service import PeopleService
 from lrs_bridge.people.storage import people_storage
+from lrs_bridge.schema import MIGRATIONS
 from statements.log import StatementLog
 from statements.signature import check_signature
 from statements.storage import Store, open_store
@@ -64,8 +65,8 @@ class EngineServices:
 
 
 async def open_engine_services(url: str, settings: Settings) -> EngineServices:
-    store = open_store(url)
-    people = people_storage(store)  # before open(): registers the people migrations
+    store = open_store(url, migrations=MIGRATIONS)
+    people = people_storage(store)
     audit = AuditLog(people)
     statements = StatementLog(
         store, max_limit=settings.max_statements_per_page, check_signature=check_signature

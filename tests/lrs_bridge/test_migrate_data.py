@@ -22,6 +22,7 @@ from typing import Any
 
 import pytest
 
+from lrs_bridge import schema
 from lrs_bridge.auth.credentials import CredentialService
 from lrs_bridge.config import Settings
 from lrs_bridge.demo import seed_demo
@@ -39,7 +40,6 @@ from statements.models import VERSION_1
 from statements.query import parse_query
 from statements.signature import check_signature
 from statements.storage import Store, StoredStatement, open_store
-from statements.storage import migrate as migrations
 from tests.conftest import run_cli
 
 BASE = "http://lrs.test"
@@ -74,8 +74,8 @@ def tables_of_both_engines(monkeypatch: pytest.MonkeyPatch) -> None:
         names = [entry.name for entry in resources.files(package).iterdir()]
         return any(name.endswith(".postgresql.sql") for name in names)
 
-    both = [package for package in migrations.MIGRATION_PACKAGES if on_both(package)]
-    monkeypatch.setattr(migrations, "MIGRATION_PACKAGES", both)
+    both = tuple(package for package in schema.MIGRATIONS if on_both(package))
+    monkeypatch.setattr(schema, "MIGRATIONS", both)
 
 
 def statement(email: str, verb: str = COMPLETED, **extra: Any) -> dict[str, Any]:
@@ -106,7 +106,7 @@ async def fill(url: str) -> Filled:
     """A database filled through the real services: a credential and a revoked one,
     statements (one with an attachment, one voided, a StatementRef, a registration),
     state and profile documents."""
-    store = open_store(url)
+    store = open_store(url, migrations=schema.MIGRATIONS)
     await store.open()
     try:
         credentials = CredentialService(store, BASE)
@@ -201,7 +201,7 @@ async def all_documents(store: Store) -> dict[str, Document]:
 
 async def check_copy(url: str, filled: Filled) -> None:
     """The copy at ``url`` answers as the source did, and takes new writes."""
-    store = open_store(url)
+    store = open_store(url, migrations=schema.MIGRATIONS)
     await store.open()
     try:
         # Byte-identical bodies, the same seq, stored time, voided flag, attachments.
@@ -234,7 +234,7 @@ async def check_copy(url: str, filled: Filled) -> None:
 
 
 async def count_rows(url: str, table: str) -> int:
-    store = open_store(url)
+    store = open_store(url, migrations=schema.MIGRATIONS)
     await store.open()
     await store.close()
     if url.startswith("sqlite:"):

@@ -9,7 +9,7 @@ How the failures are made, all on real SQLite files and real server processes:
 - database locked: another connection holds ``BEGIN EXCLUSIVE`` on the server's database
   for longer than the writer's busy_timeout (5 s);
 - disk full, portable: ``PRAGMA max_page_count`` on the store's own writer connection (set
-  through ``store.write``, the writer's ordinary entry point), so the next page SQLite needs
+  through ``store.write_sync``, the writer's ordinary entry point), so the next page SQLite needs
   fails with SQLITE_FULL, as on a full disk, inside a batch that is half inserted;
 - disk full, for real: the server's database on a tiny tmpfs filled to the last byte (needs
   the right to mount, i.e. root; skipped otherwise).
@@ -209,7 +209,7 @@ async def _set_max_pages(services: Services, pages: int | None) -> int:
         conn.execute(f"PRAGMA max_page_count = {limit}")
         return int(count)
 
-    return await services.store.write(apply)
+    return await services.store.write_sync(apply)
 
 
 @pytest.mark.sqlite_only("fills the SQLite file with max_page_count")

@@ -208,7 +208,9 @@ async def _without_migration_20(url: str, monkeypatch: pytest.MonkeyPatch) -> No
         monkeypatch.setattr(
             engine,
             "migrations_for",
-            lambda name, original=original: [m for m in original(name) if m.number < 20],
+            lambda name, packages, original=original: [
+                m for m in original(name, packages) if m.number < 20
+            ],
         )
     store = open_store(url)
     await store.open()

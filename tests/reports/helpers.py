@@ -6,6 +6,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
+from lrs_bridge.schema import MIGRATIONS
 from lrs_bridge.services import Services
 from reports.courses import SKR_STEPS, VALMYNDIGHETEN_INTRO
 from reports.service import ReportsService
@@ -82,8 +83,8 @@ class ReportsLRS:
 async def open_reports(url: str, *, batch_size: int = 2000) -> ReportsLRS:
     """An opened store on ``url`` with its statement log and reports service: another
     instance, when a store on ``url`` is open already."""
-    store = open_store(url)
-    reports = ReportsService(store, batch_size=batch_size)  # before open(): its migrations
+    store = open_store(url, migrations=MIGRATIONS)
+    reports = ReportsService(store, batch_size=batch_size)
     statements = StatementLog(store, check_signature=check_signature)
     statements.on_stored.append(reports.nudge)
     await store.open()

@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
+from lrs_bridge.schema import MIGRATIONS
 from reports.mailer import SmtpMailer, SmtpSettings
 from reports.reminders import (
     Recipient,
@@ -160,7 +161,7 @@ async def test_automatic_reminders_go_out_once_even_after_a_restart(
     assert [r.participant_id for r in seven.sent] == ["p1", "p2"]
     # A second instance (a store of its own on the same database) at the same moment
     # sends nothing.
-    other = open_store(store_url)
+    other = open_store(store_url, migrations=MIGRATIONS)
     await other.open()
     try:
         again = ReminderScheduler(
@@ -208,7 +209,7 @@ async def test_a_reminder_claimed_by_one_instance_is_not_claimed_by_the_other(
 ) -> None:
     """Two instances (two stores on one database) claiming the same reminders at the same
     moment: each reminder goes to exactly one, first time and when a failed one is retried."""
-    other = open_store(store_url)
+    other = open_store(store_url, migrations=MIGRATIONS)
     await other.open()
     try:
         ours, theirs = reminder_log(lrs.store), reminder_log(other)

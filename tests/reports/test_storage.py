@@ -8,7 +8,6 @@ import asyncio
 import pytest
 
 from reports.storage import LedgerRow, Pair
-from statements.storage import migrate
 from statements.storage.migrate import migrations_for
 from tests.reports.helpers import ReportsLRS, open_reports
 
@@ -18,9 +17,10 @@ INTRO_ID = "valmyndigheten-introduktion"
 def test_both_engines_have_the_reports_migrations_under_the_same_numbers(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(migrate, "MIGRATION_PACKAGES", ["reports.migrations"])
-    sqlite = [(m.number, m.name) for m in migrations_for("sqlite")]
-    assert sqlite == [(m.number, m.name) for m in migrations_for("postgresql")]
+    sqlite = [(m.number, m.name) for m in migrations_for("sqlite", ["reports.migrations"])]
+    assert sqlite == [
+        (m.number, m.name) for m in migrations_for("postgresql", ["reports.migrations"])
+    ]
     assert [n for n, _ in sqlite] == [100, 110, 190]
 
 

@@ -220,14 +220,9 @@ async def test_an_unreviewed_course_trusts_everyone_who_reported_it_before(
 
 async def _forget_reporters(lrs: ReportsLRS) -> None:
     """Put the course back as the previous release left it (no reporters column value)."""
-    sql = "UPDATE courses SET reporters = NULL WHERE id = ?"
-    from statements.storage.sqlite import SQLiteStore
-
-    if isinstance(lrs.store, SQLiteStore):
-        await lrs.store.write(lambda conn: conn.execute(sql, (COURSE,)))
-    else:
-        async with lrs.store._transaction() as conn:
-            await conn.execute(sql.replace("?", "$1"), COURSE)
+    await lrs.store.write(
+        lambda tx: tx.execute("UPDATE courses SET reporters = NULL WHERE id = ?", COURSE)
+    )
 
 
 async def test_a_new_database_has_nothing_to_review(lrs: ReportsLRS) -> None:

@@ -19,6 +19,7 @@ import asyncpg
 import orjson
 import pytest
 
+from lrs_bridge.schema import MIGRATIONS
 from statements.documents import DocumentKind, DocumentScope
 from statements.errors import Conflict, Forbidden, Unavailable
 from statements.identity import agent_key
@@ -26,8 +27,8 @@ from statements.log import AttachmentPart, StatementLog, Writer
 from statements.models import VERSION_1
 from statements.prepare import PreparedStatement
 from statements.query import parse_query
-from statements.storage import Credential, Store, migrate, open_store
-from statements.storage.migrate import migrations_for
+from statements.storage import Credential, Store, open_store
+from statements.storage.migrate import STATEMENT_MIGRATIONS, migrations_for
 from statements.storage.postgres import PostgresStore
 from tests.conftest import with_search_path
 
@@ -359,15 +360,15 @@ def engine(url: str) -> str:
     return "sqlite" if url.startswith("sqlite:") else "postgresql"
 
 
-async def reopen(url: str) -> None:
-    store = open_store(url)
+async def reopen(url: str, migrations: tuple[str, ...] = MIGRATIONS) -> None:
+    store = open_store(url, migrations=migrations)
     await store.open()
     await store.close()
 
 
 async def test_migrations_are_applied_once_and_recorded(store: Store, store_url: str) -> None:
     first = await applied(store_url)
-    expected = [(m.number, m.name) for m in migrations_for(engine(store_url))]
+    expected = [(m.number, m.name) for m in migrations_for(engine(store_url), MIGRATIONS)]
     assert [(n, name) for n, name, _ in first] == expected
     assert [n for n, _, _ in first if n < 100] == [1, 2, 10, 11, 20]  # the statement store's
     for _ in range(2):  # opening again changes nothing
@@ -378,9 +379,10 @@ async def test_migrations_are_applied_once_and_recorded(store: Store, store_url:
 def test_both_engines_have_the_statement_stores_migrations_under_the_same_numbers(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(migrate, "MIGRATION_PACKAGES", ["statements.storage.migrations"])
-    sqlite = [(m.number, m.name) for m in migrations_for("sqlite")]
-    assert sqlite == [(m.number, m.name) for m in migrations_for("postgresql")]
+    sqlite = [(m.number, m.name) for m in migrations_for("sqlite", STATEMENT_MIGRATIONS)]
+    assert sqlite == [
+        (m.number, m.name) for m in migrations_for("postgresql", STATEMENT_MIGRATIONS)
+    ]
     assert [n for n, _ in sqlite] == [1, 2, 10, 11, 20]
 
 
@@ -399,24 +401,23 @@ async def test_a_new_migration_is_applied_to_an_existing_database_at_start_up(
             "CREATE INDEX probe_id ON probe (id);\n"
         )
     monkeypatch.syspath_prepend(str(tmp_path))
-    monkeypatch.setattr(migrate, "MIGRATION_PACKAGES", list(migrate.MIGRATION_PACKAGES))
-    migrate.register(name)
+    packages = (*MIGRATIONS, name)
     for _ in range(2):
-        await reopen(store_url)
+        await reopen(store_url, packages)
     after = await applied(store_url)
     assert after[: len(before)] == before
     assert [(n, name) for n, name, _ in after[len(before) :]] == [(9990, "probe")]
 
     (package / f"0001_clash.{engine(store_url)}.sql").write_text("CREATE TABLE clash (id INT);\n")
     with pytest.raises(RuntimeError, match="two migrations are numbered 0001"):
-        migrations_for(engine(store_url))
+        migrations_for(engine(store_url), packages)
 
 
 # --- PostgreSQL: several instances on one database ----------------------------------------------
 
 
 async def open_stores(url: str, count: int) -> list[Store]:
-    stores = [open_store(url) for _ in range(count)]
+    stores = [open_store(url, migrations=MIGRATIONS) for _ in range(count)]
     await asyncio.gather(*(s.open() for s in stores))
     return stores
 
@@ -427,7 +428,7 @@ async def test_instances_starting_together_apply_each_migration_once(postgres_ur
         await s.close()
     numbers = [n for n, _, _ in await applied(postgres_url)]
     # Every registered migration once (other packages' too, once they are imported).
-    assert numbers == [m.number for m in migrations_for("postgresql")]
+    assert numbers == [m.number for m in migrations_for("postgresql", MIGRATIONS)]
     assert [n for n in numbers if n < 100] == [1, 2, 10, 11, 20]  # the statement store's
 
 

@@ -199,9 +199,9 @@ async def test_explain_reports_the_plan_of_a_query(services: Services) -> None:
 
 async def test_wal_and_synchronous_full(services: Services) -> None:
     store = sqlite_store(services)
-    synchronous = await store.write(lambda conn: conn.execute("PRAGMA synchronous").fetchone()[0])
+    synchronous = await store.write(lambda tx: tx.fetchval("PRAGMA synchronous"))
     assert synchronous == 2  # FULL
-    journal = await store.write(lambda conn: conn.execute("PRAGMA journal_mode").fetchone()[0])
+    journal = await store.write(lambda tx: tx.fetchval("PRAGMA journal_mode"))
     assert journal == "wal"
     # WAL is a property of the file: any other connection sees it too.
     with sqlite3.connect(database_path(services)) as conn:

@@ -1,8 +1,9 @@
-"""PostgreSQL SQL for the reminder log, on the statement store's asyncpg pool.
+"""The reminder log's SQL, once for both engines, over the store's database port.
 
 A claim is one statement that either inserts the (workshop, participant, trigger) row or
 takes a failed one back to 'pending': the unique constraint and the row lock decide, so of
-two instances claiming the same reminder at once exactly one gets it."""
+two instances claiming the same reminder at once exactly one gets it (under SQLite's one
+writer the question does not arise)."""
 
 from __future__ import annotations
 
@@ -11,25 +12,24 @@ from datetime import datetime
 
 from reports.reminders import LogEntry, ReminderLog, log_entry_of
 from statements.query import from_micros, to_micros
-from statements.storage.migrate import register
-from statements.storage.postgres import PostgresStore, affected_rows
-
-register("reports.migrations")
+from statements.storage.port import Database, Tx, in_list
 
 
-class PostgresReminderLog(ReminderLog):
-    def __init__(self, store: PostgresStore) -> None:
-        self.store = store
+class SqlReminderLog(ReminderLog):
+    def __init__(self, db: Database) -> None:
+        self.db = db
 
     async def last_sent(self, pairs: Sequence[tuple[str, str]]) -> dict[tuple[str, str], datetime]:
         if not pairs:
             return {}
         wanted = set(pairs)
-        rows = await self.store._read(
+        workshops, params = in_list(
+            self.db.dialect, "workshop_id", sorted({workshop for workshop, _ in pairs})
+        )
+        rows = await self.db.read(
             "SELECT workshop_id, participant_id, MAX(sent_at) FROM reminders"
-            " WHERE workshop_id = ANY($1::text[]) AND status = 'sent'"
-            " GROUP BY workshop_id, participant_id",
-            sorted({workshop for workshop, _ in pairs}),
+            f" WHERE {workshops} AND status = 'sent' GROUP BY workshop_id, participant_id",
+            *params,
         )
         return {
             (workshop, participant): from_micros(sent_at)
@@ -46,12 +46,12 @@ class PostgresReminderLog(ReminderLog):
         sent_by: str | None,
         max_attempts: int,
     ) -> bool:
-        async with self.store._transaction() as conn:
+        async def apply(tx: Tx) -> bool:
             # A claim of another instance not yet committed makes this insert wait for it,
             # then do nothing.
-            inserted = await conn.execute(
+            inserted = await tx.execute(
                 "INSERT INTO reminders (workshop_id, participant_id, trigger, status, attempts,"
-                " created_at, sent_by) VALUES ($1, $2, $3, 'pending', 1, $4, $5)"
+                " created_at, sent_by) VALUES (?, ?, ?, 'pending', 1, ?, ?)"
                 " ON CONFLICT (workshop_id, participant_id, trigger) DO NOTHING",
                 workshop_id,
                 participant_id,
@@ -59,20 +59,22 @@ class PostgresReminderLog(ReminderLog):
                 to_micros(now),
                 sent_by,
             )
-            if affected_rows(inserted) == 1:
+            if inserted == 1:
                 return True
             # A failed one is tried again: the row lock makes the condition hold for one
             # claimer only (the other re-reads the row as 'pending' and updates nothing).
-            retried = await conn.execute(
+            retried = await tx.execute(
                 "UPDATE reminders SET status = 'pending', attempts = attempts + 1"
-                " WHERE workshop_id = $1 AND participant_id = $2 AND trigger = $3"
-                " AND status = 'failed' AND attempts < $4",
+                " WHERE workshop_id = ? AND participant_id = ? AND trigger = ?"
+                " AND status = 'failed' AND attempts < ?",
                 workshop_id,
                 participant_id,
                 trigger,
                 max_attempts,
             )
-        return affected_rows(retried) == 1
+            return retried == 1
+
+        return await self.db.write(apply)
 
     async def finish(
         self,
@@ -84,10 +86,10 @@ class PostgresReminderLog(ReminderLog):
         error: str | None,
         now: datetime,
     ) -> None:
-        async with self.store._transaction() as conn:
-            await conn.execute(
-                "UPDATE reminders SET status = $1, last_error = $2, sent_at = $3"
-                " WHERE workshop_id = $4 AND participant_id = $5 AND trigger = $6",
+        await self.db.write(
+            lambda tx: tx.execute(
+                "UPDATE reminders SET status = ?, last_error = ?, sent_at = ?"
+                " WHERE workshop_id = ? AND participant_id = ? AND trigger = ?",
                 status,
                 error,
                 to_micros(now) if status == "sent" else None,
@@ -95,21 +97,22 @@ class PostgresReminderLog(ReminderLog):
                 participant_id,
                 trigger,
             )
+        )
 
     async def abandon_pending(self, before: datetime) -> int:
-        async with self.store._transaction() as conn:
-            status = await conn.execute(
+        return await self.db.write(
+            lambda tx: tx.execute(
                 "UPDATE reminders SET status = 'unknown',"
                 " last_error = 'interrupted before the result was recorded; not resent'"
-                " WHERE status = 'pending' AND created_at < $1",
+                " WHERE status = 'pending' AND created_at < ?",
                 to_micros(before),
             )
-        return affected_rows(status)
+        )
 
     async def entries(self, workshop_id: str) -> list[LogEntry]:
-        rows = await self.store._read(
+        rows = await self.db.read(
             "SELECT workshop_id, participant_id, trigger, status, attempts, last_error,"
-            " created_at, sent_at, sent_by FROM reminders WHERE workshop_id = $1"
+            " created_at, sent_at, sent_by FROM reminders WHERE workshop_id = ?"
             " ORDER BY created_at, id",
             workshop_id,
         )
