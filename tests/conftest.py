@@ -91,8 +91,15 @@ def on_ci() -> bool:
 @pytest.fixture(scope="session")
 def postgres_server() -> str:
     """The test PostgreSQL's URL. When it does not answer, a developer's run skips the
-    test, saying why; a CI run (``CI=true``) stops, failed, with that one message, so the
-    PostgreSQL side can never pass by skipping."""
+    test, saying why (a CI run has stopped before, see ``_demand_postgres_on_ci``)."""
+    why = _postgres_unreachable()
+    if why is not None:
+        pytest.skip(why)
+    return POSTGRES_URL
+
+
+def _postgres_unreachable() -> str | None:
+    """Why the test PostgreSQL does not answer; None when it does."""
 
     async def probe() -> None:
         conn = await _connect(POSTGRES_URL)
@@ -101,14 +108,33 @@ def postgres_server() -> str:
     try:
         _run(probe())
     except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError, TimeoutError) as error:
-        why = (
+        return (
             f"PostgreSQL is not reachable at {_shown(POSTGRES_URL)} (set LRS_BRIDGE_TEST_POSTGRES"
             f" to another URL): {type(error).__name__}: {error}"
         )
-        if on_ci():
-            pytest.exit(f"CI=true requires the test PostgreSQL. {why}", returncode=1)
-        pytest.skip(why)
-    return POSTGRES_URL
+    return None
+
+
+def _needs_postgres(item: pytest.Item) -> bool:
+    names = getattr(item, "fixturenames", ())
+    callspec = getattr(item, "callspec", None)
+    return (
+        "postgres_server" in names
+        or "postgres_url" in names
+        or (callspec is not None and callspec.params.get("store_url") == "postgresql")
+        or (TEST_ENGINE == "postgresql" and "store_url" not in names)
+    )
+
+
+def _demand_postgres_on_ci(items: list[pytest.Item]) -> None:
+    """Under CI (``CI=true``) a run whose tests need PostgreSQL stops at once, failed, with
+    one message, when it does not answer: there the PostgreSQL side must never pass by
+    skipping. A developer's run skips those tests instead, saying why."""
+    if not on_ci() or not any(_needs_postgres(item) for item in items):
+        return
+    why = _postgres_unreachable()
+    if why is not None:
+        pytest.exit(f"CI=true requires the test PostgreSQL. {why}", returncode=1)
 
 
 @contextmanager
@@ -184,6 +210,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     """In the PostgreSQL pass, keep the tests whose service runs on ``database_url``: the
     others do not depend on the engine (or, using ``store_url``, ran on both already)."""
     if TEST_ENGINE == "sqlite":
+        _demand_postgres_on_ci(items)
         return
     kept, other = [], []
     for item in items:
@@ -196,6 +223,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         )
     items[:] = kept
     config.hook.pytest_deselected(items=other)
+    _demand_postgres_on_ci(items)
 
 
 @pytest.fixture
