@@ -91,7 +91,7 @@ def on_ci() -> bool:
 @pytest.fixture(scope="session")
 def postgres_server() -> str:
     """The test PostgreSQL's URL. When it does not answer, a developer's run skips the
-    test, saying why (a CI run has stopped before, see ``_demand_postgres_on_ci``)."""
+    test, saying why (a CI run has stopped before, see ``pytest_sessionstart``)."""
     why = _postgres_unreachable()
     if why is not None:
         pytest.skip(why)
@@ -115,22 +115,12 @@ def _postgres_unreachable() -> str | None:
     return None
 
 
-def _needs_postgres(item: pytest.Item) -> bool:
-    names = getattr(item, "fixturenames", ())
-    callspec = getattr(item, "callspec", None)
-    return (
-        "postgres_server" in names
-        or "postgres_url" in names
-        or (callspec is not None and callspec.params.get("store_url") == "postgresql")
-        or (TEST_ENGINE == "postgresql" and "store_url" not in names)
-    )
-
-
-def _demand_postgres_on_ci(items: list[pytest.Item]) -> None:
-    """Under CI (``CI=true``) a run whose tests need PostgreSQL stops at once, failed, with
-    one message, when it does not answer: there the PostgreSQL side must never pass by
-    skipping. A developer's run skips those tests instead, saying why."""
-    if not on_ci() or not any(_needs_postgres(item) for item in items):
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Under CI (``CI=true``, as `.ci/run` runs) the test PostgreSQL is required: when it
+    does not answer, the run stops at once, failed, with one message, so the PostgreSQL
+    side can never pass by skipping. A developer's run skips those tests instead, saying
+    why. (Checked once, in the process that leads a pytest-xdist run.)"""
+    if not on_ci() or hasattr(session.config, "workerinput"):
         return
     why = _postgres_unreachable()
     if why is not None:
@@ -210,7 +200,6 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     """In the PostgreSQL pass, keep the tests whose service runs on ``database_url``: the
     others do not depend on the engine (or, using ``store_url``, ran on both already)."""
     if TEST_ENGINE == "sqlite":
-        _demand_postgres_on_ci(items)
         return
     kept, other = [], []
     for item in items:
@@ -223,7 +212,6 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         )
     items[:] = kept
     config.hook.pytest_deselected(items=other)
-    _demand_postgres_on_ci(items)
 
 
 @pytest.fixture
