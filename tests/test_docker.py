@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 import yaml
 
 from tests.conftest import ROOT, free_port
@@ -73,6 +74,7 @@ def test_compose_file_parses_and_uses_the_health_endpoint() -> None:
     assert service["environment"]["LRS_BRIDGE_DATABASE_URL"].startswith("sqlite:////data/")
 
 
+@pytest.mark.slow
 def test_the_container_command_serves_with_the_container_environment(tmp_path: Path) -> None:
     stage = _final_stage()
     command = json.loads(next(rest for keyword, rest in stage if keyword == "CMD"))
@@ -107,6 +109,7 @@ def test_the_container_command_serves_with_the_container_environment(tmp_path: P
         process.wait(10)
 
 
+@pytest.mark.slow
 def test_the_wheel_the_image_installs_carries_every_data_file(tmp_path: Path) -> None:
     """The image installs a wheel, not the checkout: templates, stylesheets, migrations and
     reference data must be inside it."""

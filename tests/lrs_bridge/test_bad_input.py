@@ -10,23 +10,32 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import itertools
 import sqlite3
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import closing
+from dataclasses import dataclass
 from typing import Any
 
 import asyncpg
 import httpx
 import orjson
 import pytest
+import pytest_asyncio
+from starlette.applications import Starlette
 
 from lrs_bridge.config import Settings, load_settings
+from lrs_bridge.http.app import create_app
+from lrs_bridge.services import Services
 from statements.storage.sqlite import path_from_url
 from tests.conftest import LiveServer, XapiClient
 
 MAX_BODY = 64 * 1024
+NOBODYS_ID = "3f8a2d6c-1b7e-4c59-9e0d-5a4b2c1f7e38"
+"""A statement id nothing is stored under (fixed: test ids must be the same in every
+pytest-xdist worker)."""
 AGENT = '{"mbox": "mailto:deltagare@kommun.se"}'
 ACTIVITY = "https://valmyndigheten.se/xapi/intro"
 STATEMENT: dict[str, Any] = {
@@ -84,24 +93,88 @@ def _dump_postgresql(url: str) -> list[str]:
         return pool.submit(asyncio.run, rows()).result()
 
 
-@pytest.fixture
-async def seeded(xapi: XapiClient, settings: Settings) -> AsyncIterator[XapiClient]:
-    """A store with two statements and a state document, and a check, after the test,
-    that nothing in it changed."""
-    first = {**STATEMENT, "id": str(uuid.uuid4())}
-    second = {**STATEMENT, "id": str(uuid.uuid4()), "context": {"registration": str(uuid.uuid4())}}
-    response = await xapi.http.post("/xapi/statements", json=[first, second])
-    assert response.status_code == 200
-    response = await xapi.http.put(
-        "/xapi/activities/state",
-        params={"activityId": ACTIVITY, "agent": AGENT, "stateId": "bookmark"},
-        json={"page": 3},
+@dataclass
+class Seeded:
+    """The module's one seeded service: its app, credential and the dump taken after
+    seeding, which every test's store must still equal."""
+
+    app: Starlette
+    services: Services
+    key: str
+    secret: str
+    database: str
+    dump: list[str]
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def seeded_service(shared_database_url: str) -> AsyncIterator[Seeded]:
+    """One service on one database for the whole module (per engine pass), holding two
+    statements and a state document. The tests that use it only send refused requests;
+    ``seeded`` proves after each one that the store is still exactly this dump."""
+    settings = load_settings(
+        database_url=shared_database_url,
+        public_url="http://lrs.test",
+        max_body_bytes=MAX_BODY,
     )
-    assert response.status_code == 204
-    database = settings.database_url
-    before = dump(database)
-    yield xapi
-    assert dump(database) == before, "a refused request changed the store"
+    services = Services.build(settings)
+    await services.open()
+    try:
+        app = create_app(settings, services)
+        created = await services.credentials.create("test client", ["all"])
+        key, secret = created.credential.key, created.secret
+        first = {**STATEMENT, "id": str(uuid.uuid4())}
+        second = {
+            **STATEMENT,
+            "id": str(uuid.uuid4()),
+            "context": {"registration": str(uuid.uuid4())},
+        }
+        async with httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app),
+            base_url="http://lrs.test",
+            headers=_headers(key, secret),
+        ) as http:
+            response = await http.post("/xapi/statements", json=[first, second])
+            assert response.status_code == 200
+            response = await http.put(
+                "/xapi/activities/state",
+                params={"activityId": ACTIVITY, "agent": AGENT, "stateId": "bookmark"},
+                json={"page": 3},
+            )
+            assert response.status_code == 204
+        yield Seeded(app, services, key, secret, shared_database_url, dump(shared_database_url))
+    finally:
+        await services.close()
+
+
+def _headers(key: str, secret: str) -> dict[str, str]:
+    token = base64.b64encode(f"{key}:{secret}".encode()).decode()
+    return {"X-Experience-API-Version": "1.0.3", "Authorization": f"Basic {token}"}
+
+
+_clients = itertools.count(1)
+
+
+@pytest_asyncio.fixture(loop_scope="module")
+async def seeded(seeded_service: Seeded) -> AsyncIterator[XapiClient]:
+    """A client of the module's seeded service, and a check, after the test, that nothing
+    in the store changed. Each test's requests come from a client address of their own, so
+    the per-address failure throttles start empty, as on a service of its own."""
+    number = next(_clients)
+    address = f"10.{number // 65536 % 256}.{number // 256 % 256}.{number % 256}"
+    shared = seeded_service
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=shared.app, client=(address, 50000)),
+        base_url="http://lrs.test",
+        headers=_headers(shared.key, shared.secret),
+    ) as http:
+        yield XapiClient(http, shared.key, shared.secret, shared.services)
+    assert dump(seeded_service.database) == seeded_service.dump, (
+        "a refused request changed the store"
+    )
+
+
+SHARED = pytest.mark.asyncio(loop_scope="module")
+"""Tests on ``seeded`` run on the module's event loop, where its service runs."""
 
 
 def assert_error(
@@ -178,6 +251,7 @@ BAD_BODIES: list[tuple[str, bytes, str, str]] = [
     [pytest.param(body, path, rule, id=name) for name, body, path, rule in BAD_BODIES],
 )
 @pytest.mark.parametrize("method", ["POST", "PUT"])
+@SHARED
 async def test_bad_statement_bodies_get_400_naming_the_field(
     seeded: XapiClient, method: str, body: bytes, path: str, rule: str | None
 ) -> None:
@@ -208,6 +282,7 @@ async def test_bad_statement_bodies_get_400_naming_the_field(
         ('multipart/mixed; boundary="b"', "$", "multipart"),
     ],
 )
+@SHARED
 async def test_wrong_content_types_get_400(
     seeded: XapiClient, content_type: str, path: str, rule: str
 ) -> None:
@@ -219,6 +294,7 @@ async def test_wrong_content_types_get_400(
     assert_error(response, 400, path, rule)
 
 
+@SHARED
 async def test_bodies_beyond_the_limit_get_413_declared_or_streamed(seeded: XapiClient) -> None:
     big = b"[" + b" " * MAX_BODY + b"]"
     response = await seeded.http.post(
@@ -294,6 +370,7 @@ async def test_deeply_nested_documents_cannot_break_a_merge(
         ("DELETE", "/xapi/activities/state"),
     ],
 )
+@SHARED
 async def test_missing_or_wrong_version_headers_get_400(
     seeded: XapiClient, method: str, url: str, value: str | None, rule: str
 ) -> None:
@@ -337,6 +414,7 @@ def _basic(raw: bytes) -> bytes:
         ("GET", f"/xapi/agents?agent={AGENT}"),
     ],
 )
+@SHARED
 async def test_wrong_credentials_get_401(
     seeded: XapiClient, method: str, url: str, authorization: bytes | None
 ) -> None:
@@ -351,6 +429,7 @@ async def test_wrong_credentials_get_401(
     assert response.headers["WWW-Authenticate"].startswith("Basic ")
 
 
+@SHARED
 async def test_a_wrong_secret_for_a_real_key_gets_401(seeded: XapiClient) -> None:
     headers = {
         "Authorization": "Basic " + base64.b64encode(f"{seeded.key}:wrong".encode()).decode()
@@ -372,9 +451,10 @@ async def test_a_wrong_secret_for_a_real_key_gets_401(seeded: XapiClient) -> Non
         "/xapi/activities/state/..%2f..%2fetc%2fpasswd",
         "/xapi/%2e%2e/%2e%2e/etc/passwd",
         "/xapi/" + "a" * 5000,
-        "/xapi/statements/" + str(uuid.uuid4()),
+        "/xapi/statements/" + NOBODYS_ID,
     ],
 )
+@SHARED
 async def test_unknown_paths_get_a_json_404_naming_the_path(
     seeded: XapiClient, raw_path: str
 ) -> None:
@@ -394,6 +474,7 @@ async def test_unknown_paths_get_a_json_404_naming_the_path(
         ("TRACE", "/xapi/statements"),
     ],
 )
+@SHARED
 async def test_methods_a_route_does_not_take_get_405(
     seeded: XapiClient, method: str, url: str
 ) -> None:
@@ -483,6 +564,7 @@ def _query(params: dict[str, str]) -> str:
     ("method", "path", "valid", "name"),
     [pytest.param(*case, id=f"{case[0]} {case[1]} {case[3]}") for case in PARAMETER_CASES],
 )
+@SHARED
 async def test_injection_in_every_parameter_gets_400_naming_it(
     seeded: XapiClient, method: str, path: str, valid: dict[str, str], name: str, payload: str
 ) -> None:
@@ -504,6 +586,7 @@ async def test_injection_in_every_parameter_gets_400_naming_it(
         ("/xapi/agents/profile", "profileId", {"agent": AGENT}),
     ],
 )
+@SHARED
 async def test_injection_in_a_document_id_finds_no_document(
     seeded: XapiClient, path: str, name: str, valid: dict[str, str], payload: str
 ) -> None:

@@ -14,6 +14,8 @@ import pytest
 
 from tests.conftest import run_cli
 
+pytestmark = pytest.mark.slow  # starts real processes
+
 
 def test_credentials_create_list_revoke(tmp_path: Path) -> None:
     database = str(tmp_path / "cli.sqlite3")

@@ -127,6 +127,7 @@ async def test_secrets_are_stored_only_as_sha256_hashes(xapi: XapiClient, tmp_pa
             assert base64.b64encode(secret.encode()) not in raw
 
 
+@pytest.mark.slow
 def test_the_server_log_never_shows_secrets(live_server: LiveServer) -> None:
     with httpx.Client(base_url=live_server.url, headers=VERSION) as client:
         ok = client.post(
@@ -145,6 +146,7 @@ def test_the_server_log_never_shows_secrets(live_server: LiveServer) -> None:
 # --- revocation ------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_credentials_made_and_revoked_by_the_cli_act_on_a_running_server(
     live_server: LiveServer,
 ) -> None:

@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 
 import httpx
+import pytest
 
 from lrs_bridge.demo import DEMO_TAG, seed_demo
 from lrs_bridge.services import Services
@@ -31,6 +32,7 @@ async def test_the_demo_is_seeded_once(services: Services) -> None:
     assert await services.people.verify_password(again[1].email, "demo-lösenord-1") is not None
 
 
+@pytest.mark.slow
 def test_serve_demo_prints_working_log_ins(tmp_path: Path) -> None:
     port = free_port()
     log = tmp_path / "serve.log"

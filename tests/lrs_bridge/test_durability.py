@@ -13,8 +13,11 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 
 from tests.conftest import start_server
+
+pytestmark = pytest.mark.slow  # starts real processes
 
 WORKERS = 8
 KILL_AFTER = 300  # acknowledged statements before the kill

@@ -263,6 +263,7 @@ def sqlite_counts(path: Path) -> dict[str, int]:
 
 
 @pytest.mark.usefixtures("tables_of_both_engines")
+@pytest.mark.slow
 async def test_sqlite_to_postgresql_keeps_everything_and_counts_match(
     tmp_path: Path, postgres_url: str
 ) -> None:
@@ -303,6 +304,7 @@ async def test_postgresql_to_sqlite_round_trip(tmp_path: Path, postgres_url: str
 
 
 @pytest.mark.usefixtures("tables_of_both_engines")
+@pytest.mark.slow
 async def test_a_postgresql_target_holding_data_is_refused_and_unchanged(
     tmp_path: Path, postgres_url: str
 ) -> None:
@@ -397,6 +399,7 @@ async def test_a_count_that_differs_commits_nothing(
         ),
     ],
 )
+@pytest.mark.slow
 def test_a_bad_url_is_one_line(tmp_path: Path, source: str, message: str) -> None:
     target = tmp_path / "target.sqlite3"
     result = run_cli("migrate-data", "--from", source, "--to", str(target))

@@ -24,6 +24,8 @@ from tincan.http_request import HTTPRequest
 
 from tests.conftest import LiveServer
 
+pytestmark = pytest.mark.slow  # starts real processes
+
 COMPLETED = "http://adlnet.gov/expapi/verbs/completed"
 VOIDED = "http://adlnet.gov/expapi/verbs/voided"
 COURSE = "https://valmyndigheten.se/xapi/courses/valsakerhet-intro"

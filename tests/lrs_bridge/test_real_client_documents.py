@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from tincan import (
     Activity,
     ActivityProfileDocument,
@@ -34,6 +35,8 @@ from tincan.http_request import HTTPRequest
 from tincan.lrs_response import LRSResponse
 
 from tests.conftest import LiveServer
+
+pytestmark = pytest.mark.slow  # starts real processes
 
 COURSE = Activity(id="https://valmyndigheten.se/xapi/courses/valsakerhet-intro")
 LEARNER = Agent(name="Deltagare", mbox="mailto:deltagare@kommun.se")

@@ -259,6 +259,7 @@ def _users(database: str, *args: str, stdin: str = "") -> subprocess.CompletedPr
     )  # fmt: skip
 
 
+@pytest.mark.slow
 def test_finding_7_users_password_says_whether_api_tokens_were_revoked(tmp_path: Path) -> None:
     database = str(tmp_path / "people.sqlite3")
     made = _users(

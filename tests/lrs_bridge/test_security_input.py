@@ -541,6 +541,7 @@ def peak_rss_mb(pid: int) -> float:
     raise AssertionError("no VmHWM")
 
 
+@pytest.mark.slow
 def test_finding_6_server_memory_under_the_bomb(
     database_url: str, tmp_path: Any, bomb: bytes, record_property: Any
 ) -> None:
@@ -1023,6 +1024,7 @@ def test_item_12_exception_messages_are_scrubbed_at_every_level() -> None:
     assert MARKER_NAME not in text and MARKER_EMAIL not in text and "Markörsson" not in text
 
 
+@pytest.mark.slow
 def test_item_12_a_real_server_logs_no_personal_data(database_url: str, tmp_path: Any) -> None:
     """Issue item 12: a real server at log level debug meets unexpected errors whose
     messages carry a participant's name and address — a damaged row read back
@@ -1204,6 +1206,7 @@ async def open_services(database_url: str, key: str) -> Services:
     return services
 
 
+@pytest.mark.slow
 async def test_item_13_bridge_secrets_are_encrypted_at_rest(database_url: str) -> None:
     """Issue item 13: with LRS_BRIDGE_SECRETS_KEY set, a source's and a target's secrets
     are stored sealed (``fernet:…``, the plaintext nowhere in the row) and opened for the

@@ -551,6 +551,7 @@ def test_finding_9_cursor_key_comes_from_the_session_secret() -> None:
     assert cursor_key(load_settings(session_secret="")) is None  # a random key per start
 
 
+@pytest.mark.slow
 def test_finding_9_cursor_after_a_restart_of_a_real_server(tmp_path: Path) -> None:
     """Without LRS_BRIDGE_SESSION_SECRET a cursor from before a restart gets a clear 400;
     with it (as every instance of a PostgreSQL deployment must share) it keeps working."""

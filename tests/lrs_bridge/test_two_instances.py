@@ -177,7 +177,6 @@ def test_the_projector_runs_in_one_instance_and_moves_when_it_is_killed(
         return [s for s in servers if PROJECTOR_TAKES in s.log.read_text()]
 
     assert _wait_for(lambda: len(leaders()) == 1, 10), "no instance took the projector"
-    time.sleep(1)  # the other keeps asking; it must not take it while the first lives
     (leader,) = leaders()
     (follower,) = [s for s in servers if s is not leader]
 
@@ -186,6 +185,9 @@ def test_the_projector_runs_in_one_instance_and_moves_when_it_is_killed(
         for i in range(5):
             assert http.post("statements", json=statement(f"p{i}@kommun.se")).status_code == 200
     assert _wait_for(lambda: asyncio.run(_checkpoint(postgres_url)) >= 5, 5)
+    # The follower, woken by those statements, asked again: it must not take the role
+    # while the first lives.
+    assert leaders() == [leader]
 
     leader.process.send_signal(signal.SIGKILL)
     leader.process.wait(10)
@@ -225,6 +227,21 @@ async def _workshop_due_for_reminders(url: str, people: int) -> str:
         await services.close()
 
 
+REMINDER_ROLE = "now runs the automatic-reminders role"
+SENT_5 = "reminders auto:2d: 5 sent, 0 failed, 0 skipped"
+SENT_NONE = "reminders auto:2d: 0 sent, 0 failed, 5 skipped"
+
+
+def rounds(servers: list[LiveServer]) -> list[str]:
+    """The automatic reminder rounds the servers logged (one line per trigger sent)."""
+    return [
+        "reminders " + line.split("reminders ", 1)[1].strip()
+        for server in servers
+        for line in server.log.read_text().splitlines()
+        if "reminders auto:" in line
+    ]
+
+
 def test_automatic_reminders_go_once_from_two_instances(
     postgres_url: str, tmp_path: Path, smtp: tuple[MailCatcher, int]
 ) -> None:
@@ -242,7 +259,10 @@ def test_automatic_reminders_go_once_from_two_instances(
         key, secret = servers[0].key, servers[0].secret
         servers.append(start_server(postgres_url, tmp_path / "two.log", key, secret, env=env))
         assert _wait_for(lambda: len(catcher.messages) >= 5, 20), len(catcher.messages)
-        time.sleep(2)  # time for a second sending, if there were one
+        assert _wait_for(lambda: rounds(servers) == [SENT_5], 10), rounds(servers)
+        time.sleep(0.5)  # time for a second sending, if there were one
+        assert rounds(servers) == [SENT_5]
+        assert sum(REMINDER_ROLE in s.log.read_text() for s in servers) == 1
         recipients = sorted(to for tos, _ in catcher.messages for to in tos)
         assert recipients == sorted(f"deltagare{n}@gavle.se" for n in range(5))
         # Both instances restart together: the claims keep the reminders from going again.
@@ -252,7 +272,9 @@ def test_automatic_reminders_go_once_from_two_instances(
             start_server(postgres_url, tmp_path / f"again{i}.log", key, secret, env=env)
             for i in range(2)
         ]
-        time.sleep(3)
+        # The instance that takes the role runs a round at once: wait for it to finish.
+        assert _wait_for(lambda: len(rounds(servers)) == 1, 15), rounds(servers)
+        assert rounds(servers) == [SENT_NONE]
         assert len(catcher.messages) == 5
     finally:
         for server in servers:

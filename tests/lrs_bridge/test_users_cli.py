@@ -11,8 +11,11 @@ import sys
 from pathlib import Path
 
 import httpx
+import pytest
 
 from tests.conftest import LiveServer, run_cli
+
+pytestmark = pytest.mark.slow  # starts real processes
 
 
 def users(database: str, *args: str) -> subprocess.CompletedProcess[str]:

@@ -7,12 +7,15 @@ import io
 import json
 from pathlib import Path
 
+import pytest
 from openpyxl import load_workbook
 
 from lrs_bridge.config import Settings
 from lrs_bridge.services import Services
 from tests.conftest import run_cli
 from tests.reports.helpers import COMPLETED, INTRO, mbox, send, statement
+
+pytestmark = pytest.mark.slow  # starts real processes
 
 
 def _database(settings: Settings) -> str:

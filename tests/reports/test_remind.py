@@ -153,6 +153,7 @@ async def test_a_failed_delivery_is_retried_then_reported(
     assert sorted(e["status"] for e in log["log"]) == ["failed", "failed", "sent", "sent"]
 
 
+@pytest.mark.slow
 async def test_the_remind_command(
     services: Services, settings: Settings, workshop: Workshop, smtp: tuple[MailCatcher, int]
 ) -> None:

@@ -11,10 +11,13 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 from axe_playwright_python.async_playwright import Axe
 
 from reports.courses import VALMYNDIGHETEN_INTRO
 from tests.web.conftest import PASSWORD, Site
+
+pytestmark = pytest.mark.slow  # starts real processes
 
 BAD_LIST = (
     "Namn;E-post;Kommun;Roll\r\n"

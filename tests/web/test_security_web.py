@@ -35,6 +35,8 @@ from lrs_bridge.services import Services
 from lrs_bridge.web.session import COOKIE
 from tests.conftest import LiveServer, start_server
 
+pytestmark = pytest.mark.slow  # starts real processes
+
 PASSWORD = "ett-långt-lösenord"
 KARL = "karl@lst.example"
 
@@ -317,7 +319,6 @@ MULTIPART = "multipart/form-data; boundary=xyz"
 PART_HEAD = b'--xyz\r\nContent-Disposition: form-data; name="file"; filename="z.bin"\r\n\r\n'
 
 
-@pytest.mark.slow
 @pytest.mark.parametrize("path", ["/login", "/language"])
 def test_finding_5_a_300_mb_multipart_post_is_refused_before_it_is_read(
     live: LiveServer, path: str
@@ -361,7 +362,6 @@ def test_finding_5_a_300_mb_multipart_post_is_refused_before_it_is_read(
     assert httpx.get(live.url + "/login").status_code == 200
 
 
-@pytest.mark.slow
 def test_finding_5_the_list_upload_is_read_only_for_a_person_allowed_to_upload(
     live: LiveServer,
 ) -> None:

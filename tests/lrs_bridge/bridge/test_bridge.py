@@ -150,6 +150,7 @@ async def test_outbox_rows_commit_and_roll_back_with_their_statements(
     assert rows == [(batch[0]["id"],), (batch[1]["id"],)]
 
 
+@pytest.mark.slow
 async def test_a_refused_statement_is_recorded_and_the_rest_arrive_in_order(
     engine: EngineServices, settings: Settings, live_server: LiveServer
 ) -> None:
@@ -340,6 +341,7 @@ async def test_metrics_show_each_targets_queue_and_errors(xapi: Any, services: S
 # --- the command line -----------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_cli_sources_and_targets(tmp_path: Path) -> None:
     database = str(tmp_path / "cli.sqlite3")
     added = subprocess.run(
@@ -379,6 +381,7 @@ def test_cli_sources_and_targets(tmp_path: Path) -> None:
     assert removed.stdout == "removed target central and its outbox\n"
 
 
+@pytest.mark.slow
 async def test_the_service_pulls_a_scheduled_source_and_forwards_in_the_background(
     engine: EngineServices, live_server: LiveServer
 ) -> None:
