@@ -15,7 +15,7 @@ the participant-list upload (``upload=True``) takes ``multipart/form-data``, up 
 permission check have passed (its CSRF token, a form field, is checked before the handler
 sees the file). Anything else is answered 413 or 415 unread.
 
-Texts come from the catalogue (``reports.texts``, keys ``web.*``) in the session's
+Texts come from the web catalogue (``lrs_bridge.web.texts``, keys ``web.*``) in the session's
 language; templates are Jinja2 with autoescaping.
 """
 
@@ -50,11 +50,12 @@ from lrs_bridge.http.guard import Locator, check_target, client_address, refusal
 from lrs_bridge.services import Services
 from lrs_bridge.web import charts
 from lrs_bridge.web.session import Session, Sessions, check_csrf
+from lrs_bridge.web.texts import CATALOGUE, LANGUAGES, text
 from reports import places
 from reports.exports import printable
 from reports.model import ParticipantReadiness, StatusTotals
 from reports.roster import ImportRejected
-from reports.texts import CATALOGUE, LANGUAGES, long_date, text
+from reports.texts import long_date
 from statements.errors import PayloadTooLarge, XapiError
 
 log = logging.getLogger(__name__)
