@@ -508,8 +508,7 @@ def _course_line(course: Any) -> str:
         else ""
     )
     return (
-        f"{course.id}  {course.rule}  {course.name}"
-        f"  ({len(course.activities)} activities{trusted})"
+        f"{course.id}  {course.rule}  {course.name}  ({len(course.activities)} activities{trusted})"
     )
 
 

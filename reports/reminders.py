@@ -120,6 +120,41 @@ class MailError(Exception):
     """The mail server did not take the message; the text says why."""
 
 
+UNREACHABLE = "unreachable"
+_FAILURE_KINDS = (
+    # (kind, exception names or words the stored error text starts with or holds)
+    ("unwritable", ("could not be written",)),
+    ("interrupted", ("interrupted",)),
+    ("login", ("SMTPAuthenticationError", "SMTPNotSupported")),
+    ("recipient", ("SMTPRecipientsRefused", "SMTPRecipientRefused")),
+    (
+        UNREACHABLE,
+        (
+            "SMTPConnectError",
+            "SMTPConnectTimeoutError",
+            "SMTPServerDisconnected",
+            "SMTPTimeoutError",
+            "SMTPConnectResponseError",
+            "ConnectionRefusedError",
+            "ConnectionError",
+            "TimeoutError",
+            "OSError",
+            "gaierror",
+        ),
+    ),
+)
+
+
+def failure_kind(error: str | None) -> str:
+    """What kind of failure a stored error text is, for a message in the reader's
+    language (``unreachable``, ``recipient``, ``login``, ``unwritable``, ``interrupted``,
+    or ``rejected``: the server refused the message)."""
+    for kind, words in _FAILURE_KINDS:
+        if error and any(word in error for word in words):
+            return kind
+    return "rejected"
+
+
 class Mailer(Protocol):
     async def send(self, email: Email) -> None:
         """Deliver one e-mail to the SMTP server or raise MailError."""
@@ -200,6 +235,14 @@ class ReminderService:
             if not recipient.email:
                 skipped.append(Skipped(recipient, text("reminder.skipped.no_email", self.language)))
                 continue
+            if now >= recipient.deadline:  # never "complete it by" a day that has passed
+                reason = text(
+                    "reminder.skipped.deadline_passed",
+                    self.language,
+                    deadline=long_datetime(recipient.deadline.astimezone(STOCKHOLM), self.language),
+                )
+                skipped.append(Skipped(recipient, reason))
+                continue
             when = last.get(key)
             if when is not None and now - when < self.window:
                 reason = text(
@@ -219,6 +262,7 @@ class ReminderService:
         values = {
             "name": recipient.name,
             "course": recipient.course,
+            "email": recipient.email,
             "course_url": recipient.course_url,
             "deadline": deadline,
             "workshop": recipient.workshop,
@@ -264,11 +308,19 @@ class ReminderService:
                     who.workshop_id,
                     kind_of(failure),
                 )
+        unreachable: str | None = None
         for recipient in plan.send:
+            if unreachable is not None:
+                # The mail server did not answer: the others are not tried (and wait, one
+                # by one, for the same timeout); nothing is claimed, so they can be sent later.
+                outcome.failed.append((recipient, unreachable))
+                continue
             try:
                 error = await self._remind(recipient, trigger, now, sent_by)
             except Exception as failure:  # the log itself failed: the others go on
                 error = kind_of(failure)
+            if error is not None and failure_kind(error) == UNREACHABLE:
+                unreachable = error
             if error is None:
                 outcome.sent.append(recipient)
             elif error != _ALREADY:

@@ -112,9 +112,7 @@ class PostgresReadinessStorage(ReadinessStorage):
     # --- courses -------------------------------------------------------------------------
 
     async def courses(self) -> list[Course]:
-        rows = await self._read(
-            f"SELECT {COURSE_COLUMNS} FROM courses ORDER BY position, id"
-        )
+        rows = await self._read(f"SELECT {COURSE_COLUMNS} FROM courses ORDER BY position, id")
         return [course_of(row) for row in rows]
 
     async def add_course(self, course: Course) -> bool:

@@ -75,9 +75,7 @@ class SQLiteReadinessStorage(ReadinessStorage):
     # --- courses -------------------------------------------------------------------------
 
     async def courses(self) -> list[Course]:
-        rows = await self._read(
-            f"SELECT {COURSE_COLUMNS} FROM courses ORDER BY position, id"
-        )
+        rows = await self._read(f"SELECT {COURSE_COLUMNS} FROM courses ORDER BY position, id")
         return [course_of(row) for row in rows]
 
     async def add_course(self, course: Course) -> bool:
@@ -369,7 +367,8 @@ class SQLiteReadinessStorage(ReadinessStorage):
             ):
                 found = ledger_row_of(row)
                 current[(found.learner, found.course_id, found.trusted)] = found
-        conn.executemany(_UPSERT_LEDGER,
+        conn.executemany(
+            _UPSERT_LEDGER,
             [ledger_values(merge(current.get(pair), pair)) for pair, merge in merges.items()],
         )
 
@@ -391,8 +390,7 @@ class SQLiteReadinessStorage(ReadinessStorage):
             for (learner, course_id, trusted), replacement in replacements.items():
                 if replacement is None:
                     conn.execute(
-                        "DELETE FROM progress WHERE learner = ? AND course_id = ?"
-                        " AND trusted = ?",
+                        "DELETE FROM progress WHERE learner = ? AND course_id = ? AND trusted = ?",
                         (learner, course_id, int(trusted)),
                     )
                 else:

@@ -14,15 +14,18 @@ DEFAULT_LANGUAGE = "sv"
 
 CATALOGUE: dict[str, dict[str, str]] = {
     "reminder.subject": {
-        "sv": "Påminnelse: genomför {course} före {deadline}",
-        "en": "Reminder: complete {course} before {deadline}",
+        "sv": "Påminnelse: genomför {course} senast {deadline}",
+        "en": "Reminder: complete {course} by {deadline}",
     },
     "reminder.body": {
         "sv": (
             "Hej {name}!\n\n"
             "Du är anmäld till {workshop} den {workshop_date}. Innan workshoppen behöver du "
-            "genomföra utbildningen {course}. Vi har ännu inte sett att du har slutfört den.\n\n"
+            "genomföra utbildningen {course}. Enligt våra uppgifter har du inte slutfört den "
+            "ännu.\n\n"
             "Genomför utbildningen senast {deadline}:\n{course_url}\n\n"
+            "Logga in i utbildningen med e-postadressen {email}. Annars syns det inte här "
+            "att du är klar.\n\n"
             "Har du redan slutfört den med en annan e-postadress? Kontakta då din "
             "samordnare på länsstyrelsen.\n\n"
             "Vänliga hälsningar\n{sender}\n"
@@ -30,9 +33,11 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": (
             "Hello {name},\n\n"
             "You are registered for {workshop} on {workshop_date}. Before the workshop you "
-            "need to complete the course {course}. We have not yet seen that you finished "
-            "it.\n\n"
+            "need to complete the course {course}. According to our records you have not "
+            "finished it yet.\n\n"
             "Please complete the course by {deadline}:\n{course_url}\n\n"
+            "Log in to the course with the e-mail address {email}. Otherwise we cannot see "
+            "that you have finished.\n\n"
             "Did you already complete it with another e-mail address? Then contact your "
             "coordinator at the county administrative board.\n\n"
             "Kind regards\n{sender}\n"
@@ -41,6 +46,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "reminder.skipped.recent": {
         "sv": "påmind {when}, inom {hours} timmar",
         "en": "reminded {when}, within {hours} hours",
+    },
+    "reminder.skipped.deadline_passed": {
+        "sv": "sista dagen ({deadline}) har passerat",
+        "en": "the last day ({deadline}) has passed",
     },
     "reminder.skipped.no_email": {
         "sv": "saknar e-postadress",
@@ -55,7 +64,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "Completed on time",
     },
     "export.status.completed_late": {
-        "sv": "Klar efter deadline",
+        "sv": "Klar efter sista dag",
         "en": "Completed late",
     },
     "export.status.in_progress": {
@@ -63,7 +72,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "In progress",
     },
     "export.status.not_started": {
-        "sv": "Ej påbörjad",
+        "sv": "Inte påbörjad",
         "en": "Not started",
     },
     "export.role.other": {
@@ -119,7 +128,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "{course}: steps done",
     },
     "export.column.through": {
-        "sv": "Underlag t.o.m.",
+        "sv": "Uppgifter till och med",
         "en": "Data through",
     },
     "export.column.workshop": {
@@ -131,7 +140,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "Date",
     },
     "export.column.deadline": {
-        "sv": "Deadline",
+        "sv": "Sista dag",
         "en": "Deadline",
     },
     "export.column.participants": {
@@ -185,6 +194,104 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "export.summary.no_statements": {
         "sv": "inga utbildningsdata ännu",
         "en": "no learning data yet",
+    },
+    # --- a participant list's problems, one row at a time (klarspråk: what is wrong, how
+    # to put it right) ---
+    "upload.problem.empty": {
+        "sv": "Filen är tom. Spara deltagarlistan med rubrikerna Namn, E-post och Kommun.",
+        "en": "The file is empty. Save the participant list with the headings Name, E-mail "
+        "and Municipality.",
+    },
+    "upload.problem.column_missing": {
+        "sv": (
+            "Kolumnen {column} saknas. Rubrikerna ska stå på första raden, till exempel "
+            "Namn, E-post och Kommun."
+        ),
+        "en": (
+            "The column {column} is missing. The headings must be on the first row, for "
+            "example Namn, E-post and Kommun."
+        ),
+    },
+    "upload.problem.control_character": {
+        "sv": "Cellen innehåller en radbrytning eller ett osynligt styrtecken. Ta bort det.",
+        "en": "The cell contains a line break or an invisible control character. Remove it.",
+    },
+    "upload.problem.name_missing": {
+        "sv": "Namnet saknas. Fyll i deltagarens namn.",
+        "en": "The name is missing. Fill in the participant's name.",
+    },
+    "upload.problem.name_long": {
+        "sv": "Namnet är längre än 200 tecken. Korta det.",
+        "en": "The name is longer than 200 characters. Shorten it.",
+    },
+    "upload.problem.email_missing": {
+        "sv": "E-postadressen saknas. Fyll i deltagarens e-postadress.",
+        "en": "The e-mail address is missing. Fill in the participant's e-mail address.",
+    },
+    "upload.problem.email_bad": {
+        "sv": "E-postadressen {email} är felskriven. Skriv den som namn@exempel.se.",
+        "en": "The e-mail address {email} is not valid. Write it as name@example.com.",
+    },
+    "upload.problem.email_comma": {
+        "sv": (
+            "E-postadressen {email} är felskriven: den har ett kommatecken där det ska vara "
+            "en punkt."
+        ),
+        "en": "The e-mail address {email} is not valid: it has a comma where a dot belongs.",
+    },
+    "upload.problem.email_duplicate": {
+        "sv": "E-postadressen {email} finns redan på rad {line}. Ta bort den ena raden.",
+        "en": "The e-mail address {email} is already on row {line}. Remove one of the rows.",
+    },
+    "upload.problem.account_duplicate": {
+        "sv": "Kontot i lärplattformen finns redan på rad {line}. Ta bort den ena raden.",
+        "en": "The learning-platform account is already on row {line}. Remove one of the rows.",
+    },
+    "upload.problem.municipality_missing": {
+        "sv": "Kommunen saknas. Skriv kommunens namn, till exempel Gävle.",
+        "en": "The municipality is missing. Write the municipality's name, for example Gävle.",
+    },
+    "upload.problem.municipality_unknown": {
+        "sv": (
+            "Det finns ingen kommun som heter {value}. Skriv kommunens namn eller dess "
+            "fyrsiffriga kommunkod."
+        ),
+        "en": (
+            "There is no municipality called {value}. Write the municipality's name or its "
+            "four-digit code."
+        ),
+    },
+    "upload.problem.municipality_guess": {
+        "sv": "Det finns ingen kommun som heter {value}. Menade du {guess}?",
+        "en": "There is no municipality called {value}. Did you mean {guess}?",
+    },
+    "upload.problem.municipality_outside": {
+        "sv": "{municipality} ligger i {actual}, inte i {county}. Workshoppen gäller {county}.",
+        "en": "{municipality} is in {actual}, not in {county}. The workshop is for {county}.",
+    },
+    "upload.problem.role_unknown": {
+        "sv": (
+            "Rollen {value} finns inte. Skriv valsamordnare, valnämnd, "
+            "säkerhetssamordnare eller kommunikatör, eller lämna rutan tom."
+        ),
+        "en": (
+            "The role {value} does not exist. Write valsamordnare, valnämnd, "
+            "säkerhetssamordnare or kommunikatör, or leave the cell empty."
+        ),
+    },
+    "upload.problem.account_half": {
+        "sv": (
+            "Ett konto i lärplattformen behöver både adressen till lärplattformen och "
+            "användarnamnet. Fyll i båda eller ingen."
+        ),
+        "en": (
+            "A learning-platform account needs both the platform's address and the user "
+            "name. Fill in both or neither."
+        ),
+    },
+    "upload.problem.account_url": {
+        "sv": "Adressen till lärplattformen, {value}, är ingen webbadress. Skriv den som https://…",
+        "en": "The platform's address, {value}, is not a web address. Write it as https://…",
     },
     "upload.xlsx_members": {
         "sv": "Excelfilen består av fler än {limit} delar, fler än en deltagarlista har",
@@ -265,6 +372,8 @@ def long_date(day: Any, language: str = DEFAULT_LANGUAGE) -> str:
 
 
 def long_datetime(moment: Any, language: str = DEFAULT_LANGUAGE) -> str:
-    """'17 januari 2026 kl. 23:59' / '17 January 2026 at 23:59' (local time given)."""
-    joiner = "kl." if language == "sv" else "at"
-    return f"{long_date(moment, language)} {joiner} {moment:%H:%M}"
+    """'17 januari 2026 kl. 23.59' (Språkrådet's style) / '17 January 2026 at 23:59'
+    (local time given)."""
+    if language == "sv":
+        return f"{long_date(moment, language)} kl. {moment:%H.%M}"
+    return f"{long_date(moment, language)} at {moment:%H:%M}"

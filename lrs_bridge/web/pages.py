@@ -48,14 +48,17 @@ from lrs_bridge.http.api.routes import COUNTY, WORKSHOP
 from lrs_bridge.http.body import read_body
 from lrs_bridge.http.guard import Locator, check_target, client_address, refusal, services
 from lrs_bridge.services import Services
-from lrs_bridge.web import charts
+from lrs_bridge.web import charts, forms
+from lrs_bridge.web.forms import WorkshopForm
 from lrs_bridge.web.session import Session, Sessions, check_csrf
 from lrs_bridge.web.texts import CATALOGUE, LANGUAGES, text
 from reports import places
+from reports.courses import DEFAULT_REQUIRED
 from reports.exports import printable
-from reports.model import ParticipantReadiness, StatusTotals
+from reports.model import ParticipantReadiness, RowProblem, StatusTotals, Workshop
 from reports.roster import ImportRejected
 from reports.texts import long_date
+from reports.texts import text as report_text
 from statements.errors import PayloadTooLarge, XapiError
 
 log = logging.getLogger(__name__)
@@ -147,6 +150,13 @@ class Ctx:
         if moment is None:
             return "–"
         return moment.astimezone(STOCKHOLM).strftime("%Y-%m-%d %H:%M")
+
+    def problem(self, found: RowProblem) -> str:
+        """A bad row's problem in the reader's language (the English message only for a
+        problem the catalogue has no text for)."""
+        if found.key:
+            return report_text(found.key, self.language, **dict(found.values))
+        return found.message
 
     def day(self, value: date | datetime | None) -> str:
         return long_date(value, self.language) if value is not None else "–"
@@ -337,14 +347,23 @@ async def login(ctx: Ctx) -> Response:
             429,
             next_url=next_url,
             email=email,
-            error=ctx.t("web.login.throttled", minutes=max(1, -(-throttled.seconds // 60))),
+            error=(
+                message := ctx.t("web.login.throttled", count=max(1, -(-throttled.seconds // 60)))
+            ),
+            form_errors=[("email", message)],
         )
         response.headers["Retry-After"] = str(throttled.seconds)
         return response
     if user is None:
         log.info("failed web log-in")  # neither the address tried nor the client's IP
+        message = ctx.t("web.login.failed")
         return ctx.render(
-            "login.html", 401, next_url=next_url, email=email, error=ctx.t("web.login.failed")
+            "login.html",
+            401,
+            next_url=next_url,
+            email=email,
+            error=message,
+            form_errors=[("email", message)],
         )
     ctx.session = ctx.session.logged_in(user.id, user.session_generation)
     log.info("web log-in of user %d", user.id)
@@ -395,8 +414,13 @@ async def nation(ctx: Ctx) -> Response:
 
 
 async def county(ctx: Ctx) -> Response:
-    assert ctx.principal is not None
     code: str = ctx.request.path_params["county"]
+    return await _county_page(ctx, code, WorkshopForm(courses=[DEFAULT_REQUIRED]))
+
+
+async def _county_page(ctx: Ctx, code: str, form: WorkshopForm, status: int = 200) -> Response:
+    """The county overview, with the "Ny workshop" form as the person filled it in."""
+    assert ctx.principal is not None
     reports = ctx.services.reports
     report = await reports.county_readiness(code, municipality=own_municipality(ctx.principal))
     bars = [charts.Bar(m.municipality_name, m.totals) for m in report.municipalities]
@@ -404,53 +428,56 @@ async def county(ctx: Ctx) -> Response:
         bars, ctx.t("web.county.chart_title", county=report.county_name), ctx.t
     )
     courses = await reports.list_courses()
+    first_course = f"course-{courses[0].id}" if courses else "courses"
     return ctx.render(
         "county.html",
+        status,
         report=report,
         chart=chart,
         done=_done,
         courses=courses,
-        errors={},
-        values={},
+        form=form,
+        errors=form.errors,
+        values=form.values(),
+        form_errors=forms.summary(form.errors, {"courses": first_course}),
+        error_title=ctx.t("web.county.not_created"),
+        today=datetime.now(STOCKHOLM).date(),
+    )
+
+
+def _workshop_form(ctx: Ctx) -> WorkshopForm:
+    chosen = [v for v in ctx.form.getlist("courses") if isinstance(v, str)] if ctx.form else []
+    return WorkshopForm(
+        title=ctx.value("title"),
+        date=ctx.value("date"),
+        deadline=ctx.value("deadline"),
+        courses=chosen,
+        accepted=ctx.value("accepted"),
     )
 
 
 async def create_workshop(ctx: Ctx) -> Response:
+    """Every field checked at once; a date in the past or a last day after the workshop
+    is shown for the person to confirm (or correct) before anything is created."""
     assert ctx.principal is not None
     found = places.county(ctx.request.path_params["county"])
     assert found is not None  # the route's locator answered 404 otherwise
     code = found.code  # the normalised code, the one the permission check saw
     check_target(ctx.principal, "county", code)
     reports = ctx.services.reports
-    values = {name: ctx.value(name) for name in ("title", "date", "deadline")}
-    chosen = [v for v in ctx.form.getlist("courses") if isinstance(v, str)] if ctx.form else []
-    data: dict[str, Any] = {"county": code, "title": values["title"], "date": values["date"]}
-    if values["deadline"]:
-        data["deadline"] = values["deadline"]
-    if chosen:
-        data["courses"] = chosen
+    form = _workshop_form(ctx)
+    forms.check_workshop(form, [c.id for c in await reports.list_courses()], ctx.t)
+    if form.errors:
+        return await _county_page(ctx, code, form, 400)
+    if form.warnings:
+        return await _county_page(ctx, code, form)
     try:
-        created = await reports.create_workshop(data)
+        created = await reports.create_workshop(form.data(code))
     except XapiError as error:
         if error.status != 400:
             raise
-        report = await reports.county_readiness(code)
-        bars = [charts.Bar(m.municipality_name, m.totals) for m in report.municipalities]
-        chart = charts.readiness_bars(
-            bars, ctx.t("web.county.chart_title", county=report.county_name), ctx.t
-        )
-        errors = {str(d.get("path", "")).split(".")[0]: d.get("message", "") for d in error.details}
-        return ctx.render(
-            "county.html",
-            400,
-            report=report,
-            chart=chart,
-            done=_done,
-            courses=await reports.list_courses(),
-            errors=errors,
-            values=values,
-        )
-    assert ctx.principal is not None
+        form.errors = forms.service_errors(error, forms.WORKSHOP_FIELDS, ctx.t)
+        return await _county_page(ctx, code, form, 400)
     await ctx.services.audit.record(
         ctx.principal, "workshop.create", "workshop", created.id, created.county
     )
@@ -566,6 +593,63 @@ async def export(ctx: Ctx) -> Response:
 # --- uploading a participant list ---------------------------------------------------------
 
 
+MAX_SUMMARY_PROBLEMS = 10
+"""The error summary links the first ten bad rows; the table below lists them all."""
+
+
+def _upload_error(ctx: Ctx, found: Workshop, message: str, **values: Any) -> Response:
+    """The upload form again, the problem in the error summary and by the file field."""
+    return ctx.render(
+        "upload.html",
+        400,
+        workshop=found,
+        result=None,
+        problems=None,
+        file_error=message,
+        form_errors=[("file", message)],
+        **values,
+    )
+
+
+def _rejected(
+    ctx: Ctx, found: Workshop, problems: list[RowProblem], filename: str | None
+) -> Response:
+    lines = [
+        ("file", ctx.t("web.upload.row_problem", line=p.line, problem=ctx.problem(p)))
+        for p in problems[:MAX_SUMMARY_PROBLEMS]
+    ]
+    if len(problems) > MAX_SUMMARY_PROBLEMS:
+        more = len(problems) - MAX_SUMMARY_PROBLEMS
+        lines.append(("problems", ctx.t("web.upload.more_problems", count=more)))
+    return ctx.render(
+        "upload.html",
+        400,
+        workshop=found,
+        result=None,
+        problems=problems,
+        filename=filename,
+        file_error=ctx.t("web.upload.rejected", count=len(problems)),
+        form_errors=lines,
+        error_title=ctx.t("web.upload.rejected", count=len(problems)),
+        error_help=ctx.t("web.upload.rejected_help"),
+    )
+
+
+async def _uploaded(ctx: Ctx) -> tuple[bytes, str | None] | str:
+    """The list's bytes and file name: from the confirmed preview, or the chosen file; a
+    message for the person when there is none."""
+    if ctx.value("confirm") == "1":
+        try:
+            content = base64.b64decode(ctx.value("content"), validate=True)
+        except (binascii.Error, ValueError):
+            return ctx.t("web.error.bad_form")
+        return content, ctx.value("filename") or None
+    upload_file = ctx.form.get("file") if ctx.form is not None else None
+    if not isinstance(upload_file, UploadFile) or not upload_file.filename:
+        return ctx.t("web.upload.no_file")
+    return await upload_file.read(), upload_file.filename
+
+
 async def upload(ctx: Ctx) -> Response:
     workshop_id: str = ctx.request.path_params["workshop_id"]
     reports = ctx.services.reports
@@ -573,44 +657,20 @@ async def upload(ctx: Ctx) -> Response:
     if ctx.request.method != "POST":
         return ctx.render("upload.html", workshop=found, result=None, problems=None)
     confirm = ctx.value("confirm") == "1"
-    if confirm:
-        try:
-            content = base64.b64decode(ctx.value("content"), validate=True)
-        except (binascii.Error, ValueError):
-            return ctx.render("error.html", 400, title=ctx.t("web.error.bad_form"))
-        filename = ctx.value("filename") or None
-    else:
-        upload_file = ctx.form.get("file") if ctx.form is not None else None
-        if not isinstance(upload_file, UploadFile) or not upload_file.filename:
-            return ctx.render(
-                "upload.html",
-                400,
-                workshop=found,
-                result=None,
-                problems=None,
-                error=ctx.t("web.upload.no_file"),
-            )
-        content = await upload_file.read()
-        filename = upload_file.filename
+    uploaded = await _uploaded(ctx)
+    if isinstance(uploaded, str):
+        return _upload_error(ctx, found, uploaded)
+    content, filename = uploaded
     try:
         result = await reports.import_participants(
             workshop_id, content, filename=filename, dry_run=not confirm
         )
     except ImportRejected as rejected:
-        return ctx.render(
-            "upload.html",
-            400,
-            workshop=found,
-            result=None,
-            problems=rejected.problems,
-            filename=filename,
-        )
+        return _rejected(ctx, found, rejected.problems, filename)
     except XapiError as error:
         if error.status not in (400, 413, 415):
             raise
-        return ctx.render(
-            "upload.html", 400, workshop=found, result=None, problems=None, error=error.message
-        )
+        return _upload_error(ctx, found, _file_message(ctx, error))
     if confirm:
         assert ctx.principal is not None
         await ctx.services.audit.record(
@@ -632,6 +692,17 @@ async def upload(ctx: Ctx) -> Response:
         filename=filename,
         content=base64.b64encode(content).decode() if not confirm else "",
     )
+
+
+def _file_message(ctx: Ctx, error: XapiError) -> str:
+    """A file refused as a whole, in the reader's language: the catalogue's text of its
+    rule (a workbook refused for its parts says so in both languages already)."""
+    rule = str(error.details[0].get("rule", "")) if error.details else ""
+    if rule.startswith("xlsx_"):
+        return error.message.split(" / ")[0 if ctx.language == "sv" else -1]
+    if error.status == 413:
+        return ctx.t("web.error.too_large")
+    return ctx.t("web.upload.unreadable")
 
 
 # --- reminders ----------------------------------------------------------------------------

@@ -2,7 +2,9 @@
 it can be reviewed and translated in one place. The texts of e-mails, exports and the
 readiness domain are in ``reports.texts``; this catalogue is the web layer's own.
 
-Texts are ``str.format`` templates; ``text(key, language, **values)`` fills one in.
+Texts are ``str.format`` templates; ``text(key, language, **values)`` fills one in. A text
+that counts has a singular form too (``"sv.one"``, ``"en.one"``), used when ``count`` is 1:
+"1 påminnelse", "2 påminnelser".
 """
 
 from __future__ import annotations
@@ -15,8 +17,8 @@ __all__ = ["CATALOGUE", "DEFAULT_LANGUAGE", "LANGUAGES", "text"]
 
 CATALOGUE: dict[str, dict[str, str]] = {
     "web.app_name": {
-        "sv": "Valsäkerhetsutbildningen – beredskap",
-        "en": "Election-security training – readiness",
+        "sv": "Valsäkerhetsutbildningen – uppföljning",
+        "en": "Election-security training – follow-up",
     },
     "web.skip_to_main": {
         "sv": "Hoppa till huvudinnehållet",
@@ -39,7 +41,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "Courses",
     },
     "web.nav.learners": {
-        "sv": "Okända deltagare",
+        "sv": "Utbildningsdata utan deltagare",
         "en": "Unmatched learners",
     },
     "web.nav.audit": {
@@ -59,7 +61,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "No",
     },
     "web.fresh": {
-        "sv": "Uppgifterna gäller utbildningsdata till och med {when} (sammanställt {computed}).",
+        "sv": "Uppdaterad {computed}, med utbildningsdata till och med {when}.",
         "en": "Based on learning data up to {when} (computed {computed}).",
     },
     "web.fresh_none": {
@@ -71,7 +73,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "Completed on time",
     },
     "web.status.completed_late": {
-        "sv": "Klar efter deadline",
+        "sv": "Klar efter sista dag",
         "en": "Completed late",
     },
     "web.status.in_progress": {
@@ -79,7 +81,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "In progress",
     },
     "web.status.not_started": {
-        "sv": "Ej påbörjad",
+        "sv": "Inte påbörjad",
         "en": "Not started",
     },
     "web.sort.municipality": {
@@ -95,7 +97,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "Status",
     },
     "web.sort.completed": {
-        "sv": "Klar (tid)",
+        "sv": "När deltagaren blev klar",
         "en": "Completed (time)",
     },
     "web.col.status": {
@@ -131,7 +133,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "Date",
     },
     "web.col.deadline": {
-        "sv": "Deadline",
+        "sv": "Sista dag",
         "en": "Deadline",
     },
     "web.col.name": {
@@ -195,7 +197,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "When",
     },
     "web.col.kind": {
-        "sv": "Slag",
+        "sv": "Typ",
         "en": "Kind",
     },
     "web.col.note": {
@@ -219,12 +221,13 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "{label}: {done} of {total} completed ({percent}%).",
     },
     "web.chart.deadline": {
-        "sv": "Deadline",
+        "sv": "Sista dag",
         "en": "Deadline",
     },
     "web.chart.over_time_desc": {
         "sv": (
-            "{done} av {total} deltagare är klara, {by_deadline} av dem senast deadline {deadline}."
+            "{done} av {total} deltagare är klara, {by_deadline} av dem senast sista dagen "
+            "{deadline}."
         ),
         "en": (
             "{done} of {total} participants have completed, {by_deadline} of them by the deadline "
@@ -294,8 +297,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "Wrong e-mail address or password.",
     },
     "web.login.throttled": {
-        "sv": "För många misslyckade inloggningar. Försök igen om {minutes} minuter.",
-        "en": "Too many failed log-ins. Try again in {minutes} minutes.",
+        "sv": "För många misslyckade inloggningar. Försök igen om {count} minuter.",
+        "en": "Too many failed log-ins. Try again in {count} minutes.",
+        "sv.one": "För många misslyckade inloggningar. Försök igen om {count} minut.",
+        "en.one": "Too many failed log-ins. Try again in {count} minute.",
     },
     "web.login.bye": {
         "sv": "Du är utloggad.",
@@ -330,6 +335,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "web.nation.workshops": {
         "sv": "{count} workshoppar",
         "en": "{count} workshops",
+        "sv.one": "{count} workshop",
+        "en.one": "{count} workshop",
     },
     "web.county.title": {
         "sv": "{county}",
@@ -352,8 +359,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "No workshops yet.",
     },
     "web.county.municipalities": {
-        "sv": "Kommunerna",
-        "en": "The municipalities",
+        "sv": "Andel klara per kommun",
+        "en": "Share completed per municipality",
     },
     "web.county.chart_title": {
         "sv": "Andel klara per kommun i {county}",
@@ -459,8 +466,9 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "sv": (
             "En CSV-fil (komma eller semikolon, som Excel sparar den) eller en Excel-fil med "
             "kolumnerna Namn, E-post, Kommun (namn eller kod) och Roll, och vid behov "
-            "Kontohemsida och Kontonamn. Listan ersätter den nuvarande. Du ser först vad som "
-            "ändras; inget sparas förrän du bekräftar."
+            "användarnamn i lärplattformen (om deltagaren inte loggar in med e-post). Listan "
+            "ersätter den nuvarande. Du ser först vad som ändras; inget sparas förrän du "
+            "bekräftar."
         ),
         "en": (
             "A CSV file (comma or semicolon, as Excel saves it) or an Excel file with the columns "
@@ -484,6 +492,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "web.upload.rejected": {
         "sv": "Listan har {count} fel och sparades inte",
         "en": "The list has {count} problems and was not saved",
+        "sv.one": "Listan har {count} fel och sparades inte",
+        "en.one": "The list has {count} problem and was not saved",
     },
     "web.upload.rejected_help": {
         "sv": "Rätta raderna nedan i filen och ladda upp den igen. Inget har ändrats.",
@@ -515,18 +525,26 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "web.upload.added": {
         "sv": "{count} nya",
         "en": "{count} added",
+        "sv.one": "{count} ny",
+        "en.one": "{count} added",
     },
     "web.upload.changed": {
         "sv": "{count} ändrade",
         "en": "{count} changed",
+        "sv.one": "{count} ändrad",
+        "en.one": "{count} changed",
     },
     "web.upload.removed": {
         "sv": "{count} tas bort",
         "en": "{count} removed",
+        "sv.one": "{count} tas bort",
+        "en.one": "{count} removed",
     },
     "web.upload.unchanged": {
         "sv": "{count} oförändrade",
         "en": "{count} unchanged",
+        "sv.one": "{count} oförändrad",
+        "en.one": "{count} unchanged",
     },
     "web.upload.added_caption": {
         "sv": "Nya deltagare",
@@ -569,11 +587,11 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "Role",
     },
     "web.field.account_home_page": {
-        "sv": "Kontohemsida",
+        "sv": "Lärplattformens adress",
         "en": "Account home page",
     },
     "web.field.account_name": {
-        "sv": "Kontonamn",
+        "sv": "Användarnamn i lärplattformen",
         "en": "Account name",
     },
     "web.field.header": {
@@ -635,7 +653,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "web.reminders.help": {
         "sv": (
             "Deltagare som inte är klara kan få en påminnelse per e-post, en till var och en. Den "
-            "som har påmints de senaste {hours} timmarna påminns inte igen. Deadline: {deadline}."
+            "som har påmints de senaste {hours} timmarna påminns inte igen. Sista dag: {deadline}."
         ),
         "en": (
             "Participants who have not completed can get a reminder by e-mail, one each. No one "
@@ -647,7 +665,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "Result",
     },
     "web.reminders.result_counts": {
-        "sv": "{sent} skickade, {failed} misslyckades, {skipped} hoppades över.",
+        "sv": "{sent} skickade, {failed} misslyckades, {skipped} fick ingen påminnelse.",
         "en": "{sent} sent, {failed} failed, {skipped} skipped.",
     },
     "web.reminders.failed_help": {
@@ -662,6 +680,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "web.reminders.to_send": {
         "sv": "Påminns nu ({count})",
         "en": "To be reminded now ({count})",
+        "sv.one": "Påminns nu ({count})",
+        "en.one": "To be reminded now ({count})",
     },
     "web.reminders.to_send_caption": {
         "sv": "Deltagare som får en påminnelse om du skickar",
@@ -674,6 +694,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "web.reminders.skipped": {
         "sv": "Påminns inte ({count})",
         "en": "Not reminded ({count})",
+        "sv.one": "Påminns inte ({count})",
+        "en.one": "Not reminded ({count})",
     },
     "web.reminders.skipped_caption": {
         "sv": "Deltagare som inte påminns, och varför",
@@ -698,6 +720,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "web.reminders.send": {
         "sv": "Skicka {count} påminnelser",
         "en": "Send {count} reminders",
+        "sv.one": "Skicka {count} påminnelse",
+        "en.one": "Send {count} reminder",
     },
     "web.reminders.log": {
         "sv": "Skickade påminnelser",
@@ -722,6 +746,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "web.reminders.attempts": {
         "sv": "{count} försök",
         "en": "{count} attempts",
+        "sv.one": "{count} försök",
+        "en.one": "{count} attempt",
     },
     "web.reminders.status.pending": {
         "sv": "skickas",
@@ -736,7 +762,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "failed",
     },
     "web.reminders.status.skipped": {
-        "sv": "hoppades över",
+        "sv": "skickades inte",
         "en": "skipped",
     },
     "web.reminders.status.unknown": {
@@ -744,7 +770,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "unknown (interrupted), not resent",
     },
     "web.learners.title": {
-        "sv": "Okända deltagare",
+        "sv": "Utbildningsdata utan deltagare",
         "en": "Unmatched learners",
     },
     "web.learners.help": {
@@ -759,11 +785,13 @@ CATALOGUE: dict[str, dict[str, str]] = {
         ),
     },
     "web.learners.caption": {
-        "sv": "{count} okända deltagare",
-        "en": "{count} unmatched learners",
+        "sv": "{count} inloggningar som inte är kopplade till en deltagare",
+        "en": "{count} learners not linked to a participant",
+        "sv.one": "{count} inloggning som inte är kopplad till en deltagare",
+        "en.one": "{count} learner not linked to a participant",
     },
     "web.learners.identity": {
-        "sv": "Identitet",
+        "sv": "E-post eller konto",
         "en": "Identity",
     },
     "web.learners.completed": {
@@ -771,7 +799,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "Completed a course",
     },
     "web.learners.nearest": {
-        "sv": "Mest lik registrerad adress",
+        "sv": "Liknande adress på en deltagarlista",
         "en": "Most similar registered address",
     },
     "web.learners.workshop": {
@@ -795,7 +823,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "Completed when",
     },
     "web.courses.rule.any_of": {
-        "sv": "ett klart-, godkänt- eller uppfyllt-utfall finns för någon av aktiviteterna",
+        "sv": "när deltagaren har slutfört eller klarat kursen",
         "en": "a completed, passed or satisfied result exists for any of the activities",
     },
     "web.courses.rule.all_of": {
@@ -857,6 +885,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "web.audit.caption": {
         "sv": "{count} händelser, senaste först",
         "en": "{count} entries, newest first",
+        "sv.one": "{count} händelse, senaste först",
+        "en.one": "{count} entry, newest first",
     },
     "web.audit.who": {
         "sv": "Vem",
@@ -1064,10 +1094,149 @@ CATALOGUE: dict[str, dict[str, str]] = {
             "of the service, and the pages have been tried with a keyboard."
         ),
     },
+    "web.error.title_prefix": {
+        "sv": "Fel:",
+        "en": "Error:",
+    },
+    "web.error.summary": {
+        "sv": "Det finns ett problem",
+        "en": "There is a problem",
+    },
+    "web.form.title.required": {
+        "sv": "Fyll i workshoppens namn.",
+        "en": "Enter the workshop's name.",
+    },
+    "web.form.title.max_length": {
+        "sv": "Workshoppens namn får vara högst {limit} tecken.",
+        "en": "The workshop's name may be at most {limit} characters.",
+    },
+    "web.form.title.control_character": {
+        "sv": "Workshoppens namn får inte innehålla radbrytningar eller osynliga styrtecken.",
+        "en": "The workshop's name must not contain line breaks or invisible control characters.",
+    },
+    "web.form.title.invalid": {
+        "sv": "Skriv workshoppens namn på en rad, högst {limit} tecken.",
+        "en": "Write the workshop's name on one line, at most {limit} characters.",
+    },
+    "web.form.date.required": {
+        "sv": "Fyll i workshoppens datum.",
+        "en": "Enter the workshop's date.",
+    },
+    "web.form.date.format": {
+        "sv": "Skriv datumet som ÅÅÅÅ-MM-DD, till exempel 2027-02-02.",
+        "en": "Write the date as YYYY-MM-DD, for example 2027-02-02.",
+    },
+    "web.form.date.invalid": {
+        "sv": "Skriv datumet som ÅÅÅÅ-MM-DD, till exempel 2027-02-02.",
+        "en": "Write the date as YYYY-MM-DD, for example 2027-02-02.",
+    },
+    "web.form.deadline.format": {
+        "sv": (
+            "Skriv sista dag som ÅÅÅÅ-MM-DD TT.MM, till exempel 2027-02-01 16.00, eller lämna "
+            "fältet tomt."
+        ),
+        "en": (
+            "Write the last day as YYYY-MM-DD HH.MM, for example 2027-02-01 16.00, or leave the "
+            "field empty."
+        ),
+    },
+    "web.form.deadline.invalid": {
+        "sv": (
+            "Skriv sista dag som ÅÅÅÅ-MM-DD TT.MM, till exempel 2027-02-01 16.00, eller lämna "
+            "fältet tomt."
+        ),
+        "en": (
+            "Write the last day as YYYY-MM-DD HH.MM, for example 2027-02-01 16.00, or leave the "
+            "field empty."
+        ),
+    },
+    "web.form.courses.required": {
+        "sv": "Välj minst en utbildning som deltagarna ska genomföra.",
+        "en": "Choose at least one course the participants must complete.",
+    },
+    "web.form.courses.unknown": {
+        "sv": "En av utbildningarna finns inte längre. Ladda om sidan och välj igen.",
+        "en": "One of the courses no longer exists. Reload the page and choose again.",
+    },
+    "web.form.courses.invalid": {
+        "sv": "Välj utbildningarna igen bland dem som visas.",
+        "en": "Choose the courses again among those shown.",
+    },
+    "web.form.invalid": {
+        "sv": "Uppgifterna kunde inte sparas. Kontrollera fälten och försök igen.",
+        "en": "The details could not be saved. Check the fields and try again.",
+    },
+    "web.form.warning.date_past": {
+        "sv": "Workshoppens datum har redan varit.",
+        "en": "The workshop's date has already passed.",
+    },
+    "web.form.warning.deadline_after": {
+        "sv": (
+            "Sista dag är efter workshoppen. Deltagarna brukar behöva vara klara före workshoppen."
+        ),
+        "en": (
+            "The last day is after the workshop. Participants usually need to be done before the "
+            "workshop."
+        ),
+    },
+    "web.form.warning.deadline_past": {
+        "sv": "Sista dag har redan varit. Inga påminnelser skickas efter sista dag.",
+        "en": "The last day has already passed. No reminders are sent after the last day.",
+    },
+    "web.county.not_created": {
+        "sv": "Workshoppen skapades inte",
+        "en": "The workshop was not created",
+    },
+    "web.county.check_title": {
+        "sv": "Kontrollera uppgifterna – workshoppen är inte skapad än",
+        "en": "Check the details – the workshop is not created yet",
+    },
+    "web.county.check_help": {
+        "sv": "Stämmer uppgifterna? Rätta dem i formuläret, eller skapa workshoppen ändå.",
+        "en": "Are the details right? Correct them in the form, or create the workshop anyway.",
+    },
+    "web.county.create_anyway": {
+        "sv": "Skapa workshoppen ändå",
+        "en": "Create the workshop anyway",
+    },
+    "web.upload.file_error_title": {
+        "sv": "Filen kunde inte läsas",
+        "en": "The file could not be read",
+    },
+    "web.upload.row_problem": {
+        "sv": "Rad {line}: {problem}",
+        "en": "Row {line}: {problem}",
+    },
+    "web.upload.more_problems": {
+        "sv": "… och {count} fel till i tabellen nedan.",
+        "en": "… and {count} more problems in the table below.",
+        "sv.one": "… och {count} fel till i tabellen nedan.",
+        "en.one": "… and {count} more problem in the table below.",
+    },
+    "web.error.count": {
+        "sv": "{count} fel",
+        "en": "{count} problems",
+        "sv.one": "{count} fel",
+        "en.one": "{count} problem",
+    },
+    "web.upload.unreadable": {
+        "sv": (
+            "Filen gick inte att läsa som en deltagarlista. Spara listan i Excel som "
+            "Excel-arbetsbok (.xlsx) eller CSV och ladda upp den igen."
+        ),
+        "en": (
+            "The file could not be read as a participant list. Save the list in Excel as an "
+            "Excel workbook (.xlsx) or as CSV and upload it again."
+        ),
+    },
 }
 
 
 def text(key: str, language: str = DEFAULT_LANGUAGE, /, **values: Any) -> str:
     entry = CATALOGUE[key]
-    template = entry.get(language) or entry[DEFAULT_LANGUAGE]
+    if language not in LANGUAGES:
+        language = DEFAULT_LANGUAGE
+    template = entry[language]
+    if values.get("count") == 1:
+        template = entry.get(language + ".one", template)
     return template.format(**values)

@@ -80,7 +80,8 @@ async def test_one_swedish_email_per_person(
     ]
     _, first = catcher.messages[0]
     assert first["Subject"] == (
-        "Påminnelse: genomför Introduktionsutbildning i valsäkerhet före 17 januari 2026 kl. 23:59"
+        "Påminnelse: genomför Introduktionsutbildning i valsäkerhet senast "
+        "17 januari 2026 kl. 23.59"
     )
     assert first["From"] == "Länsstyrelsen <valsakerhet@lansstyrelsen.se>"
     assert first["To"] == "deltagare1@kommun.se"

@@ -43,9 +43,34 @@ def test_every_entry_has_both_languages_with_the_same_placeholders(
     catalogue: dict[str, dict[str, str]],
 ) -> None:
     for key, entry in catalogue.items():
-        assert set(entry) == {"sv", "en"}, key
-        assert entry["sv"].strip() and entry["en"].strip(), key
-        assert _fields(entry["sv"]) == _fields(entry["en"]), key
+        assert set(entry) in ({"sv", "en"}, {"sv", "en", "sv.one", "en.one"}), key
+        assert all(value.strip() for value in entry.values()), key
+        assert all(_fields(value) == _fields(entry["sv"]) for value in entry.values()), key
+
+
+@pytest.mark.parametrize(
+    ("key", "count", "swedish"),
+    [
+        ("web.reminders.send", 1, "Skicka 1 påminnelse"),
+        ("web.reminders.send", 2, "Skicka 2 påminnelser"),
+        ("web.upload.added", 1, "1 ny"),
+        ("web.upload.added", 3, "3 nya"),
+        ("web.nation.workshops", 1, "1 workshop"),
+        ("web.nation.workshops", 0, "0 workshoppar"),
+    ],
+)
+def test_counted_texts_agree_in_number(key: str, count: int, swedish: str) -> None:
+    assert web_texts.text(key, "sv", count=count) == swedish
+
+
+def test_every_counted_text_has_a_singular_form() -> None:
+    counted = [
+        key
+        for key, entry in web_texts.CATALOGUE.items()
+        if "count" in _fields(entry["sv"]) and "sv.one" not in entry
+    ]
+    # Even where the Swedish is the same ("1 fel", "2 fel"), the English is not.
+    assert counted == []
 
 
 def test_web_keys_live_in_the_web_catalogue_only() -> None:
