@@ -55,6 +55,10 @@ class Recipient:
 class Skipped:
     recipient: Recipient
     reason: str
+    """Why, in the service's language (the reminder log and the API keep this)."""
+    key: str = ""
+    """The reason's catalogue key (``reports.texts``), for a page in the reader's language."""
+    values: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -233,28 +237,38 @@ class ReminderService:
                 continue  # one e-mail per person, even with two unfinished courses
             seen.add(key)
             if not recipient.email:
-                skipped.append(Skipped(recipient, text("reminder.skipped.no_email", self.language)))
+                skipped.append(self._skip(recipient, "reminder.skipped.no_email"))
                 continue
             if now >= recipient.deadline:  # never "complete it by" a day that has passed
-                reason = text(
-                    "reminder.skipped.deadline_passed",
-                    self.language,
-                    deadline=long_datetime(recipient.deadline.astimezone(STOCKHOLM), self.language),
+                skipped.append(
+                    self._skip(
+                        recipient,
+                        "reminder.skipped.deadline_passed",
+                        deadline=recipient.deadline.astimezone(STOCKHOLM).isoformat(),
+                    )
                 )
-                skipped.append(Skipped(recipient, reason))
                 continue
             when = last.get(key)
             if when is not None and now - when < self.window:
-                reason = text(
-                    "reminder.skipped.recent",
-                    self.language,
-                    when=long_datetime(when.astimezone(STOCKHOLM), self.language),
-                    hours=int(self.window.total_seconds() // 3600),
+                skipped.append(
+                    self._skip(
+                        recipient,
+                        "reminder.skipped.recent",
+                        when=when.astimezone(STOCKHOLM).isoformat(),
+                        hours=str(int(self.window.total_seconds() // 3600)),
+                    )
                 )
-                skipped.append(Skipped(recipient, reason))
                 continue
             send.append(recipient)
         return Plan(send, skipped)
+
+    def _skip(self, recipient: Recipient, key: str, **values: str) -> Skipped:
+        return Skipped(
+            recipient,
+            reason(key, self.language, tuple(values.items())),
+            key,
+            tuple(values.items()),
+        )
 
     def compose(self, recipient: Recipient) -> Email:
         """The e-mail one participant gets (the preview shows exactly this)."""
@@ -380,6 +394,17 @@ class ReminderService:
 
 
 _ALREADY = "already sent"
+
+
+def reason(key: str, language: str, values: Sequence[tuple[str, str]]) -> str:
+    """A skip reason in ``language``; moments (ISO 8601) are written out as dates."""
+    shown = {
+        name: long_datetime(datetime.fromisoformat(value), language)
+        if name in ("when", "deadline")
+        else value
+        for name, value in values
+    }
+    return text(key, language, **shown)
 
 
 def due_triggers(deadline: datetime, now: datetime, offsets: Sequence[timedelta]) -> list[str]:

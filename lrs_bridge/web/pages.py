@@ -56,8 +56,10 @@ from reports import places
 from reports.courses import DEFAULT_REQUIRED
 from reports.exports import printable
 from reports.model import ParticipantReadiness, RowProblem, StatusTotals, Workshop
+from reports.reminders import Outcome, Skipped, failure_kind
+from reports.reminders import reason as reminder_reason
 from reports.roster import ImportRejected
-from reports.texts import long_date
+from reports.texts import long_date, long_datetime
 from reports.texts import text as report_text
 from statements.errors import PayloadTooLarge, XapiError
 
@@ -157,6 +159,21 @@ class Ctx:
         if found.key:
             return report_text(found.key, self.language, **dict(found.values))
         return found.message
+
+    def reason(self, skipped: Skipped) -> str:
+        """Why a person is not reminded, in the reader's language."""
+        if skipped.key:
+            return reminder_reason(skipped.key, self.language, skipped.values)
+        return skipped.reason
+
+    def mail_error(self, error: str | None) -> str:
+        """A failed e-mail's error as the reader can act on it (the technical text stays
+        in the reminder log)."""
+        return self.t("web.reminders.error." + failure_kind(error))
+
+    def moment(self, value: datetime) -> str:
+        """'8 december 2026 kl. 23.59' in Stockholm time."""
+        return long_datetime(value.astimezone(STOCKHOLM), self.language)
 
     def day(self, value: date | datetime | None) -> str:
         return long_date(value, self.language) if value is not None else "–"
@@ -738,15 +755,31 @@ async def reminders(ctx: Ctx) -> Response:
         e for e in await services_.reminders.entries(workshop_id) if e.participant_id in people
     ]
     entries.reverse()
+    waiting = len(preview.plan.send) + sum(
+        1 for s in preview.plan.skipped if s.key == "reminder.skipped.recent"
+    )
     return ctx.render(
         "reminders.html",
         workshop=found,
         preview=preview,
         outcome=outcome,
+        failure=_mail_failure(outcome),
         entries=entries[:200],
         people=people,
         window_hours=int(services_.reminders.service.window.total_seconds() // 3600),
+        deadline_passed=services_.reminders.clock() >= found.deadline,
+        schedule=services_.reminders.schedule(found.deadline),
+        waiting=waiting,
     )
+
+
+def _mail_failure(outcome: Outcome | None) -> str | None:
+    """The kind of failure the page explains first: the mail server not answering, or
+    the kind most recipients failed with."""
+    if outcome is None or not outcome.failed:
+        return None
+    kinds = [failure_kind(error) for _, error in outcome.failed]
+    return "unreachable" if "unreachable" in kinds else max(set(kinds), key=kinds.count)
 
 
 # --- lists ------------------------------------------------------------------------------

@@ -1229,6 +1229,120 @@ CATALOGUE: dict[str, dict[str, str]] = {
             "Excel workbook (.xlsx) or as CSV and upload it again."
         ),
     },
+    "web.reminders.error.unreachable": {
+        "sv": "E-postservern svarar inte. Påminnelsen skickades inte.",
+        "en": "The mail server does not answer. The reminder was not sent.",
+    },
+    "web.reminders.error.recipient": {
+        "sv": "E-postservern tog inte emot adressen. Kontrollera e-postadressen på deltagarlistan.",
+        "en": (
+            "The mail server refused the address. Check the e-mail address on the participant list."
+        ),
+    },
+    "web.reminders.error.login": {
+        "sv": "Tjänsten kunde inte logga in på e-postservern. Påminnelsen skickades inte.",
+        "en": "The service could not log in to the mail server. The reminder was not sent.",
+    },
+    "web.reminders.error.unwritable": {
+        "sv": (
+            "E-postmeddelandet kunde inte skapas, till exempel för att kursens namn har en "
+            "radbrytning."
+        ),
+        "en": (
+            "The e-mail could not be written, for example because the course name has a line break."
+        ),
+    },
+    "web.reminders.error.interrupted": {
+        "sv": "Sändningen avbröts innan resultatet sparades. Den skickas inte igen automatiskt.",
+        "en": (
+            "Sending was interrupted before the result was saved. It is not sent again "
+            "automatically."
+        ),
+    },
+    "web.reminders.error.rejected": {
+        "sv": "E-postservern tog inte emot meddelandet. Påminnelsen skickades inte.",
+        "en": "The mail server did not accept the message. The reminder was not sent.",
+    },
+    "web.reminders.help_failed.unreachable": {
+        "sv": (
+            "E-postservern svarar inte, så inga fler påminnelser försöktes. Försök igen om en "
+            "stund. Fortsätter felet, kontakta den som har hand om driften av tjänsten."
+        ),
+        "en": (
+            "The mail server does not answer, so no more reminders were tried. Try again in a "
+            "while. If it goes on, contact whoever runs the service."
+        ),
+    },
+    "web.reminders.help_failed.recipient": {
+        "sv": "Rätta e-postadresserna på deltagarlistan och försök igen.",
+        "en": "Correct the e-mail addresses on the participant list and try again.",
+    },
+    "web.reminders.help_failed.login": {
+        "sv": (
+            "Kontakta den som har hand om driften av tjänsten: inloggningen till e-postservern "
+            "fungerar inte."
+        ),
+        "en": "Contact whoever runs the service: the log-in to the mail server does not work.",
+    },
+    "web.reminders.help_failed.unwritable": {
+        "sv": "Kontakta den som administrerar kurserna.",
+        "en": "Contact whoever administers the courses.",
+    },
+    "web.reminders.help_failed.interrupted": {
+        "sv": "Försök igen om en stund.",
+        "en": "Try again in a while.",
+    },
+    "web.reminders.help_failed.rejected": {
+        "sv": (
+            "Försök igen om en stund. Fortsätter felet, kontakta den som har hand om driften av "
+            "tjänsten."
+        ),
+        "en": "Try again in a while. If it goes on, contact whoever runs the service.",
+    },
+    "web.reminders.deadline_passed": {
+        "sv": "Sista dagen har passerat. Inga påminnelser skickas efter sista dagen.",
+        "en": "The last day has passed. No reminders are sent after the last day.",
+    },
+    "web.reminders.automatic_title": {
+        "sv": "Automatiska påminnelser",
+        "en": "Automatic reminders",
+    },
+    "web.reminders.automatic_none": {
+        "sv": (
+            "Tjänsten skickar inga automatiska påminnelser. Påminnelser skickas bara när du "
+            "skickar dem här."
+        ),
+        "en": (
+            "The service sends no automatic reminders. Reminders are sent only when you send "
+            "them here."
+        ),
+    },
+    "web.reminders.automatic_done": {
+        "sv": "Inga fler automatiska påminnelser skickas för den här workshoppen.",
+        "en": "No more automatic reminders are sent for this workshop.",
+    },
+    "web.reminders.automatic_list": {
+        "sv": (
+            "Automatiska påminnelser skickas {when} till dem som då inte är klara. I dag gäller "
+            "det {count} personer."
+        ),
+        "en": (
+            "Automatic reminders go out {when} to those who have not finished by then. Today "
+            "that is {count} people."
+        ),
+        "sv.one": (
+            "Automatiska påminnelser skickas {when} till dem som då inte är klara. I dag gäller "
+            "det {count} person."
+        ),
+        "en.one": (
+            "Automatic reminders go out {when} to those who have not finished by then. Today "
+            "that is {count} person."
+        ),
+    },
+    "web.reminders.and": {
+        "sv": "och",
+        "en": "and",
+    },
 }
 
 
