@@ -24,6 +24,7 @@ from __future__ import annotations
 import base64
 import binascii
 import logging
+import unicodedata
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date, datetime
@@ -55,8 +56,14 @@ from lrs_bridge.web.texts import CATALOGUE, LANGUAGES, text
 from reports import places
 from reports.courses import DEFAULT_REQUIRED
 from reports.exports import printable
-from reports.model import ParticipantReadiness, RowProblem, StatusTotals, Workshop
-from reports.reminders import Outcome, Skipped, failure_kind
+from reports.model import (
+    ParticipantReadiness,
+    RowProblem,
+    StatusTotals,
+    Workshop,
+    WorkshopReadiness,
+)
+from reports.reminders import LogEntry, Outcome, Skipped, failure_kind
 from reports.reminders import reason as reminder_reason
 from reports.roster import ImportRejected
 from reports.texts import long_date, long_datetime
@@ -140,6 +147,9 @@ class Ctx:
 
     def t(self, key: str, /, **values: Any) -> str:
         return text(key, self.language, **values)
+
+    def has(self, key: str) -> bool:
+        return key in CATALOGUE
 
     def may(self, action: Action) -> bool:
         return self.principal is not None and may(self.principal, action)
@@ -504,55 +514,85 @@ async def create_workshop(ctx: Ctx) -> Response:
 # --- a workshop -------------------------------------------------------------------------
 
 
+def fold(value: str) -> str:
+    """Text as search compares it: case and diacritics ignored ('Åsa Öberg' → 'asa oberg',
+    'Gävle' → 'gavle', 'é' → 'e')."""
+    decomposed = unicodedata.normalize("NFKD", value.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
 def _matches(entry: ParticipantReadiness, query: str) -> bool:
+    """Name, e-mail address or municipality contains every word of the (folded) query."""
     person = entry.participant
-    return query in person.name.lower() or query in person.municipality_name.lower()
+    haystack = fold(f"{person.name} {person.email} {person.municipality_name}")
+    return all(word in haystack for word in query.split())
 
 
 def _sort_key(sort: str) -> Callable[[ParticipantReadiness], Any]:
     order = {status: n for n, status in enumerate(STATUSES)}
     if sort == "name":
-        return lambda e: (e.participant.name.lower(),)
+        return lambda e: (fold(e.participant.name),)
     if sort == "status":
-        return lambda e: (order[e.status], e.participant.name.lower())
+        return lambda e: (order[e.status], fold(e.participant.name))
     if sort == "completed":
         return lambda e: (
             e.completed_at is None,
             e.completed_at or datetime.max.replace(tzinfo=STOCKHOLM),
-            e.participant.name.lower(),
+            fold(e.participant.name),
         )
-    return lambda e: (e.participant.municipality_name, e.participant.name.lower())
+    return lambda e: (fold(e.participant.municipality_name), fold(e.participant.name))
 
 
-async def workshop(ctx: Ctx) -> Response:
-    assert ctx.principal is not None
-    workshop_id: str = ctx.request.path_params["workshop_id"]
-    report = await ctx.services.reports.workshop_readiness(
-        workshop_id, municipality=own_municipality(ctx.principal)
-    )
-    await ctx.services.audit.record(  # the page shows the list: a read, as in the API
-        ctx.principal,
-        "participants.read",
-        "workshop",
-        workshop_id,
-        report.workshop.county,
-        participants=len(report.participants),
-        municipality=own_municipality(ctx.principal),
-    )
-    params = ctx.request.query_params
-    query = params.get("q", "").strip()
-    status = params.get("status", "")
-    status = status if status in STATUSES else ""
-    sort = params.get("sort", "municipality")
-    sort = sort if sort in SORTS else "municipality"
-    shown = [
-        entry
-        for entry in report.participants
-        if (not query or _matches(entry, query.lower())) and (not status or entry.status == status)
-    ]
-    shown.sort(key=_sort_key(sort))
+@dataclass(frozen=True)
+class Filter:
+    """The participant list's search, status and order, as the page's query has them."""
+
+    query: str = ""
+    status: str = ""
+    sort: str = "municipality"
+
+    @classmethod
+    def of(cls, params: Mapping[str, str]) -> Filter:
+        status = params.get("status", "")
+        sort = params.get("sort", "municipality")
+        return cls(
+            query=params.get("q", "").strip()[:200],
+            status=status if status in STATUSES else "",
+            sort=sort if sort in SORTS else "municipality",
+        )
+
+    @property
+    def active(self) -> bool:
+        return bool(self.query or self.status)
+
+    def apply(self, entries: list[ParticipantReadiness]) -> list[ParticipantReadiness]:
+        words = fold(self.query)
+        shown = [
+            e
+            for e in entries
+            if (not words or _matches(e, words)) and (not self.status or e.status == self.status)
+        ]
+        return sorted(shown, key=_sort_key(self.sort))
+
+    def query_string(self, **changes: str) -> str:
+        values = {"q": self.query, "status": self.status, "sort": self.sort, **changes}
+        return urlencode(
+            {k: v for k, v in values.items() if v and (k, v) != ("sort", "municipality")}
+        )
+
+
+def _last_reminded(entries: list[LogEntry]) -> dict[str, datetime]:
+    """When each participant was last sent a reminder (sent ones only)."""
+    found: dict[str, datetime] = {}
+    for entry in entries:
+        if entry.status == "sent" and entry.sent_at is not None:
+            previous = found.get(entry.participant_id)
+            found[entry.participant_id] = max(previous or entry.sent_at, entry.sent_at)
+    return found
+
+
+def _charts(ctx: Ctx, report: WorkshopReadiness) -> dict[str, Any]:
     bars = [charts.Bar(m.municipality_name, m.totals) for m in report.municipalities]
-    bar_chart = charts.readiness_bars(bars, ctx.t("web.workshop.bars_title"), ctx.t)
     completed = [
         entry.completed_at.astimezone(STOCKHOLM)
         for entry in report.participants
@@ -560,26 +600,63 @@ async def workshop(ctx: Ctx) -> Response:
     ]
     days = charts.completions_by_day(completed)
     deadline = report.workshop.deadline.astimezone(STOCKHOLM)
-    time_chart = charts.completions_over_time(
-        days, report.totals.total, deadline, ctx.t("web.workshop.time_title"), ctx.t
+    return {
+        "bar_chart": charts.readiness_bars(bars, ctx.t("web.workshop.bars_title"), ctx.t),
+        "time_chart": charts.completions_over_time(
+            days, report.totals.total, deadline, ctx.t("web.workshop.time_title"), ctx.t
+        ),
+        "days": days,
+    }
+
+
+def _days_left(ctx: Ctx, deadline: datetime) -> str:
+    left = forms.days_left(deadline, ctx.services.reminders.clock())
+    if left > 0:
+        return ctx.t("web.workshop.days_left", count=left)
+    if left == 0:
+        return ctx.t("web.workshop.last_day_today")
+    return ctx.t("web.workshop.last_day_passed")
+
+
+async def workshop(ctx: Ctx) -> Response:
+    assert ctx.principal is not None
+    workshop_id: str = ctx.request.path_params["workshop_id"]
+    municipality = own_municipality(ctx.principal)
+    report = await ctx.services.reports.workshop_readiness(workshop_id, municipality=municipality)
+    await ctx.services.audit.record(  # the page shows the list: a read, as in the API
+        ctx.principal,
+        "participants.read",
+        "workshop",
+        workshop_id,
+        report.workshop.county,
+        participants=len(report.participants),
+        municipality=municipality,
     )
+    chosen = Filter.of(ctx.request.query_params)
+    reminded = _last_reminded(await ctx.services.reminders.entries(workshop_id))
     return ctx.render(
         "workshop.html",
         report=report,
-        shown=shown,
-        query=query,
-        chosen_status=status,
-        sort=sort,
+        shown=chosen.apply(report.participants),
+        chosen=chosen,
+        query=chosen.query,
+        chosen_status=chosen.status,
+        sort=chosen.sort,
         sorts=SORTS,
-        bar_chart=bar_chart,
-        time_chart=time_chart,
-        days=days,
+        reminded=reminded,
+        course_names={c.id: c.name for c in report.courses},
+        status_link=lambda status: (
+            f"/workshops/{workshop_id}?{chosen.query_string(status=status)}#participants"
+        ),
+        days_left=_days_left(ctx, report.workshop.deadline),
         done=_done,
         percent=lambda value: round(100 * value),
+        **_charts(ctx, report),
     )
 
 
 async def export(ctx: Ctx) -> Response:
+    """The list as CSV or XLSX: what the page shows when its filter is passed along."""
     assert ctx.principal is not None
     workshop_id: str = ctx.request.path_params["workshop_id"]
     fmt: str = ctx.request.path_params["fmt"]
@@ -589,6 +666,9 @@ async def export(ctx: Ctx) -> Response:
     report = await reports.workshop_readiness(
         workshop_id, municipality=own_municipality(ctx.principal)
     )
+    chosen = Filter.of(ctx.request.query_params)
+    if chosen.active or chosen.sort != "municipality":
+        report = replace(report, participants=chosen.apply(report.participants))
     exported = reports.export(report, fmt)
     await ctx.services.audit.record(
         ctx.principal,
@@ -598,6 +678,7 @@ async def export(ctx: Ctx) -> Response:
         report.workshop.county,
         format=fmt,
         municipality=own_municipality(ctx.principal),
+        participants=len(report.participants),
     )
     response = Response(
         exported.content,
@@ -802,11 +883,56 @@ async def courses(ctx: Ctx) -> Response:
     )
 
 
+def _detail(ctx: Ctx, key: str, value: Any, workshops: Mapping[str, str]) -> str:
+    """One detail of an audit entry in the reader's words: 'rader: 12', 'roll: samordnare'."""
+    label = ctx.t("web.audit.detail." + key) if ctx.has("web.audit.detail." + key) else key
+    if key == "role" and ctx.has(f"web.user_role.{value}"):
+        value = ctx.t(f"web.user_role.{value}")
+    elif key == "workshop":
+        value = workshops.get(str(value), value)
+    elif key == "municipality":
+        found = places.municipality(str(value))
+        value = found.name if found else value
+    elif key == "fields" and isinstance(value, list | tuple):
+        value = ", ".join(
+            ctx.t(f"web.field.{f}") if ctx.has(f"web.field.{f}") else str(f) for f in value
+        )
+    elif key == "format":
+        value = str(value).upper()
+    return f"{label}: {value}"
+
+
 async def audit(ctx: Ctx) -> Response:
+    """The log with names, not ids: workshops by title, people by e-mail address, the
+    details in the reader's language."""
     assert ctx.principal is not None
     entries = await ctx.services.audit.entries(ctx.principal, limit=200)
     actors = {user.id: user.email for user in await ctx.services.people.list_users()}
-    return ctx.render("audit.html", entries=entries, actors=actors)
+    workshops: dict[str, str] = {}
+    for entry in entries:
+        ids = {entry.object_id} if entry.object_type == "workshop" else set()
+        ids |= {str(entry.details["workshop"])} if entry.details.get("workshop") else set()
+        for found in ids - workshops.keys():
+            if found:
+                workshops[found] = await _workshop_title(ctx, found)
+    details = {
+        entry.id: ", ".join(
+            _detail(ctx, key, value, workshops)
+            for key, value in entry.details.items()
+            if value is not None
+        )
+        for entry in entries
+    }
+    return ctx.render(
+        "audit.html", entries=entries, actors=actors, workshops=workshops, details=details
+    )
+
+
+async def _workshop_title(ctx: Ctx, workshop_id: str) -> str:
+    try:
+        return (await ctx.services.reports.get_workshop(workshop_id)).title
+    except XapiError:  # deleted since
+        return ctx.t("web.audit.deleted_workshop")
 
 
 async def stylesheet(request: Request) -> Response:

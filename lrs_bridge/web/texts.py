@@ -391,12 +391,12 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "only your municipality's participants are shown",
     },
     "web.workshop.download_csv": {
-        "sv": "Ladda ned deltagarlistan (CSV för Excel)",
-        "en": "Download the list (CSV for Excel)",
+        "sv": "CSV-fil (för andra program)",
+        "en": "CSV file (for other programs)",
     },
     "web.workshop.download_xlsx": {
-        "sv": "Ladda ned deltagarlistan (Excel)",
-        "en": "Download the list (Excel)",
+        "sv": "Excel-fil (.xlsx)",
+        "en": "Excel file (.xlsx)",
     },
     "web.workshop.upload": {
         "sv": "Ladda upp deltagarlista",
@@ -415,8 +415,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "Participants",
     },
     "web.workshop.search": {
-        "sv": "Sök namn eller kommun",
-        "en": "Search name or municipality",
+        "sv": "Sök namn, e-post eller kommun",
+        "en": "Search name, e-mail or municipality",
     },
     "web.workshop.all_statuses": {
         "sv": "Alla",
@@ -1342,6 +1342,196 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "web.reminders.and": {
         "sv": "och",
         "en": "and",
+    },
+    "web.workshop.summary": {
+        "sv": "{done} av {total} klara",
+        "en": "{done} of {total} completed",
+    },
+    "web.workshop.last_day_today": {
+        "sv": "sista dagen är i dag",
+        "en": "the last day is today",
+    },
+    "web.workshop.last_day_passed": {
+        "sv": "sista dagen har passerat",
+        "en": "the last day has passed",
+    },
+    "web.workshop.legend": {
+        "sv": (
+            "Klar efter sista dag: kursen slutfördes efter sista dagen och räknas inte som klar "
+            "i tid. Välj ett antal för att se de deltagarna."
+        ),
+        "en": (
+            "Completed late: the course was completed after the last day and does not count as "
+            "on time. Choose a number to see those participants."
+        ),
+    },
+    "web.workshop.empty": {
+        "sv": "Workshoppen har inga deltagare än.",
+        "en": "The workshop has no participants yet.",
+    },
+    "web.workshop.downloads": {
+        "sv": "Ladda ned listan",
+        "en": "Download the list",
+    },
+    "web.workshop.download_xlsx_shown": {
+        "sv": "De deltagare som visas som Excel-fil (.xlsx)",
+        "en": "The participants shown as an Excel file (.xlsx)",
+    },
+    "web.workshop.download_csv_shown": {
+        "sv": "De deltagare som visas som CSV-fil (för andra program)",
+        "en": "The participants shown as a CSV file (for other programs)",
+    },
+    "web.workshop.course_done": {
+        "sv": "klar",
+        "en": "done",
+    },
+    "web.col.reminded": {
+        "sv": "Senast påmind",
+        "en": "Last reminded",
+    },
+    "web.col.signature": {
+        "sv": "Signatur",
+        "en": "Signature",
+    },
+    "web.role.valsamordnare": {
+        "sv": "valsamordnare",
+        "en": "election coordinator",
+    },
+    "web.role.valnämnd": {
+        "sv": "valnämnd",
+        "en": "election committee",
+    },
+    "web.role.säkerhetssamordnare": {
+        "sv": "säkerhetssamordnare",
+        "en": "security coordinator",
+    },
+    "web.role.kommunikatör": {
+        "sv": "kommunikatör",
+        "en": "communications officer",
+    },
+    "web.role.other": {
+        "sv": "övrig",
+        "en": "other",
+    },
+    "web.workshop.days_left": {
+        "sv": "{count} dagar kvar",
+        "en": "{count} days left",
+        "sv.one": "{count} dag kvar",
+        "en.one": "{count} day left",
+    },
+    "web.workshop.steps": {
+        "sv": "{done} av {count} steg klara",
+        "en": "{done} of {count} steps done",
+        "sv.one": "{done} av {count} steg klart",
+        "en.one": "{done} of {count} step done",
+    },
+    "web.audit.deleted_workshop": {
+        "sv": "(borttagen workshop)",
+        "en": "(deleted workshop)",
+    },
+    "web.audit.detail.rows": {
+        "sv": "rader",
+        "en": "rows",
+    },
+    "web.audit.detail.added": {
+        "sv": "nya",
+        "en": "added",
+    },
+    "web.audit.detail.changed": {
+        "sv": "ändrade",
+        "en": "changed",
+    },
+    "web.audit.detail.removed": {
+        "sv": "borttagna",
+        "en": "removed",
+    },
+    "web.audit.detail.sent": {
+        "sv": "skickade",
+        "en": "sent",
+    },
+    "web.audit.detail.failed": {
+        "sv": "misslyckade",
+        "en": "failed",
+    },
+    "web.audit.detail.skipped": {
+        "sv": "inte påminda",
+        "en": "not reminded",
+    },
+    "web.audit.detail.participants": {
+        "sv": "deltagare",
+        "en": "participants",
+    },
+    "web.audit.detail.format": {
+        "sv": "format",
+        "en": "format",
+    },
+    "web.audit.detail.municipality": {
+        "sv": "kommun",
+        "en": "municipality",
+    },
+    "web.audit.detail.role": {
+        "sv": "roll",
+        "en": "role",
+    },
+    "web.audit.detail.user": {
+        "sv": "användare",
+        "en": "user",
+    },
+    "web.audit.detail.workshop": {
+        "sv": "workshop",
+        "en": "workshop",
+    },
+    "web.audit.detail.fields": {
+        "sv": "fält",
+        "en": "fields",
+    },
+    "web.audit.detail.tokens_revoked": {
+        "sv": "återkallade API-nycklar",
+        "en": "API tokens revoked",
+    },
+    "web.audit.detail.tokens_kept": {
+        "sv": "kvarvarande API-nycklar",
+        "en": "API tokens kept",
+    },
+    "web.audit.detail.count": {
+        "sv": "antal",
+        "en": "count",
+    },
+    "web.audit.object_type.user": {
+        "sv": "användare",
+        "en": "user",
+    },
+    "web.audit.object_type.token": {
+        "sv": "API-nyckel",
+        "en": "API token",
+    },
+    "web.audit.object_type.course": {
+        "sv": "kurs",
+        "en": "course",
+    },
+    "web.audit.object_type.participant": {
+        "sv": "deltagare",
+        "en": "participant",
+    },
+    "web.audit.object_type.bridge_source": {
+        "sv": "källa",
+        "en": "source",
+    },
+    "web.audit.object_type.bridge_target": {
+        "sv": "mål",
+        "en": "target",
+    },
+    "web.user_role.national-admin": {
+        "sv": "nationell administratör",
+        "en": "national administrator",
+    },
+    "web.user_role.county-admin": {
+        "sv": "länsadministratör",
+        "en": "county administrator",
+    },
+    "web.user_role.coordinator": {
+        "sv": "kommunal samordnare",
+        "en": "municipal coordinator",
     },
 }
 
