@@ -419,8 +419,22 @@ async def home(ctx: Ctx) -> Response:
     return ctx.redirect(f"/counties/{ctx.principal.county}")
 
 
+ACCESSIBILITY_ASSESSED = date(2026, 12, 7)
+"""When the web pages were last assessed (the usability and accessibility test of
+December 2026, then the automated checks of tests/web/test_browser.py)."""
+ACCESSIBILITY_UPDATED = date(2026, 12, 7)
+"""When the accessibility statement was last changed: update both with the text."""
+
+
 async def accessibility(ctx: Ctx) -> Response:
-    return ctx.render("accessibility.html", contact=ctx.services.settings.contact_email)
+    settings = ctx.services.settings
+    return ctx.render(
+        "accessibility.html",
+        contact=settings.contact_email,
+        organisation=settings.organisation,
+        assessed=ACCESSIBILITY_ASSESSED,
+        updated=ACCESSIBILITY_UPDATED,
+    )
 
 
 # --- overviews --------------------------------------------------------------------------

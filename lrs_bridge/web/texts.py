@@ -1000,49 +1000,13 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "sv": "Tillgänglighetsredogörelse",
         "en": "Accessibility statement",
     },
-    "web.accessibility.intro": {
-        "sv": (
-            "Den här tjänsten ska kunna användas av så många som möjligt. Här beskriver vi hur "
-            "den uppfyller lagen (2018:1937) om tillgänglighet till digital offentlig service, "
-            "kända brister och hur du kan rapportera problem."
-        ),
-        "en": (
-            "This service should be usable by as many people as possible. This statement "
-            "describes how it meets the Swedish act (2018:1937) on accessibility of digital "
-            "public services, known shortcomings and how to report problems."
-        ),
-    },
     "web.accessibility.status_title": {
         "sv": "Hur tillgänglig är tjänsten?",
         "en": "How accessible is the service?",
     },
-    "web.accessibility.status": {
-        "sv": (
-            "Tjänsten är utformad för att uppfylla WCAG 2.1 på nivå AA: sidorna har rubriker och "
-            "landmärken, alla formulärfält har etiketter, allt kan göras med tangentbord, färger "
-            "har tillräcklig kontrast och information ges aldrig bara med färg. Diagram har en "
-            "textbeskrivning och samma siffror i en tabell."
-        ),
-        "en": (
-            "The service is designed to meet WCAG 2.1 level AA: pages have headings and "
-            "landmarks, every form field has a label, everything can be done with a keyboard, "
-            "colours have sufficient contrast, and information is never given by colour alone. "
-            "Charts have a text description and the same numbers in a table."
-        ),
-    },
     "web.accessibility.known_title": {
         "sv": "Kända brister",
         "en": "Known shortcomings",
-    },
-    "web.accessibility.known": {
-        "sv": (
-            "Nedladdade Excel- och CSV-filer följer kalkylprogrammets tillgänglighet. Breda "
-            "tabeller kan kräva vågrät rullning på små skärmar."
-        ),
-        "en": (
-            "Downloaded Excel and CSV files depend on the spreadsheet program's accessibility. "
-            "Wide tables may need horizontal scrolling on small screens."
-        ),
     },
     "web.accessibility.report_title": {
         "sv": "Rapportera brister",
@@ -1083,16 +1047,6 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "web.accessibility.how_title": {
         "sv": "Hur vi testat",
         "en": "How we tested",
-    },
-    "web.accessibility.how": {
-        "sv": (
-            "Varje sida kontrolleras automatiskt med axe-core i en riktig webbläsare vid varje "
-            "ändring av tjänsten, och sidorna har provats med tangentbord."
-        ),
-        "en": (
-            "Every page is checked automatically with axe-core in a real browser at every change "
-            "of the service, and the pages have been tried with a keyboard."
-        ),
     },
     "web.error.title_prefix": {
         "sv": "Fel:",
@@ -1532,6 +1486,102 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "web.user_role.coordinator": {
         "sv": "kommunal samordnare",
         "en": "municipal coordinator",
+    },
+    "web.accessibility.intro": {
+        "sv": (
+            "{organisation} står bakom tjänsten {service}. Vi vill att så många som möjligt ska "
+            "kunna använda den. Här beskriver vi hur tjänsten uppfyller lagen (2018:1937) om "
+            "tillgänglighet till digital offentlig service, vilka brister som finns och hur du "
+            "kan rapportera problem."
+        ),
+        "en": (
+            "{organisation} runs the service {service}. We want as many people as possible to be "
+            "able to use it. This statement describes how the service meets the Swedish act "
+            "(2018:1937) on accessibility of digital public services, the known shortcomings and "
+            "how to report problems."
+        ),
+    },
+    "web.accessibility.organisation_default": {
+        "sv": "Den myndighet som driver tjänsten",
+        "en": "The public body that runs the service",
+    },
+    "web.accessibility.compliance": {
+        "sv": (
+            "Tjänsten är delvis förenlig med lagen om tillgänglighet till digital offentlig "
+            "service, på grund av de brister som beskrivs nedan."
+        ),
+        "en": (
+            "The service is partially compliant with the Swedish act on accessibility of digital "
+            "public services, because of the shortcomings described below."
+        ),
+    },
+    "web.accessibility.known_intro": {
+        "sv": "Det här innehållet är inte helt tillgängligt:",
+        "en": "This content is not fully accessible:",
+    },
+    "web.accessibility.known_files": {
+        "sv": (
+            "Nedladdade Excel- och CSV-filer har inte granskats. Hur tillgängliga de är beror på "
+            "kalkylprogrammet. Samma uppgifter finns på webbsidan."
+        ),
+        "en": (
+            "Downloaded Excel and CSV files have not been reviewed. How accessible they are "
+            "depends on the spreadsheet program. The same data is on the web page."
+        ),
+    },
+    "web.accessibility.known_charts": {
+        "sv": (
+            "I diagrammen skiljs staplarnas delar åt bara med färg, och texten i dem är liten. "
+            "Samma siffror finns i en tabell under varje diagram."
+        ),
+        "en": (
+            "In the charts, the parts of each bar differ only by colour, and their text is "
+            "small. The same numbers are in a table below each chart."
+        ),
+    },
+    "web.accessibility.known_file_field": {
+        "sv": (
+            "Fältet för att välja en fil att ladda upp ser ut och låter olika i olika "
+            "webbläsare, eftersom det är webbläsarens eget fält."
+        ),
+        "en": (
+            "The field for choosing a file to upload looks and sounds different in different "
+            "browsers, because it is the browser's own field."
+        ),
+    },
+    "web.accessibility.exempt": {
+        "sv": (
+            "Inget innehåll är undantaget på grund av oskäligt betungande anpassning, och "
+            "tjänsten har inget innehåll som inte omfattas av lagen."
+        ),
+        "en": (
+            "No content is exempt as a disproportionate burden, and the service has no content "
+            "outside the scope of the act."
+        ),
+    },
+    "web.accessibility.how": {
+        "sv": (
+            "Vi har själva bedömt tjänsten (självskattning): ett användbarhets- och "
+            "tillgänglighetstest med tangentbord och förstoring till 400 procent, "
+            "och en automatisk kontroll av varje sida med axe-core i en riktig webbläsare, i "
+            "1280 och 320 pixlars bredd, vid varje ändring av tjänsten."
+        ),
+        "en": (
+            "We assessed the service ourselves (self-assessment): a usability and accessibility "
+            "test with keyboard and zoom to 400 percent, and an automatic check "
+            "of every page with axe-core in a real browser, at 1280 and 320 pixels wide, at "
+            "every change of the service."
+        ),
+    },
+    "web.accessibility.dates": {
+        "sv": (
+            "Tjänsten bedömdes senast den {assessed}. Redogörelsen uppdaterades senast den "
+            "{updated}."
+        ),
+        "en": (
+            "The service was last assessed on {assessed}. This statement was last updated on "
+            "{updated}."
+        ),
     },
 }
 

@@ -379,3 +379,16 @@ async def test_the_upload_page_says_what_is_wrong_in_swedish(world: World) -> No
     assert (
         empty.status_code == 400 and '<a href="#file">Välj en fil att ladda upp.</a>' in empty.text
     )
+
+
+async def test_the_accessibility_statement_has_diggs_elements(world: World) -> None:
+    """Usability test F18: compliance status, what is not accessible, the date of the
+    assessment and update, how it was assessed, reporting, and Digg's form."""
+    page = await world.http.get("/tillganglighet")
+    text = page.text
+    assert "delvis förenlig med lagen om tillgänglighet till digital offentlig service" in text
+    assert "Kända brister" in text and "Samma siffror finns i en tabell" in text
+    assert "Tjänsten bedömdes senast den 7 december 2026." in text
+    assert "självskattning" in text and "axe-core" in text
+    assert 'href="https://www.digg.se/tdosanmalan"' in text
+    assert "oskäligt betungande anpassning" in text
