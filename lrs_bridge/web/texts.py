@@ -1583,6 +1583,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
             "{updated}."
         ),
     },
+    "web.workshop.empty_upload": {
+        "sv": "Börja med att ladda upp listan.",
+        "en": "Start by uploading the list.",
+    },
 }
 
 
