@@ -266,6 +266,22 @@ async def _read_form(ctx: Ctx, limit: int, max_files: int) -> Response | None:
     return None
 
 
+@dataclass(frozen=True)
+class PageRules:
+    """What a page allows: the action each method needs, the object its path names, and
+    whether it is public or takes an upload."""
+
+    actions: Mapping[str, Action | None]
+    locator: Locator | None
+    public: bool
+    upload: bool
+
+    def body_limit(self, request: Request) -> tuple[int, tuple[str, ...]]:
+        if self.upload:
+            return services(request).settings.max_body_bytes, (FORM, UPLOAD_FORM)
+        return MAX_FORM_BYTES, (FORM,)
+
+
 def page(
     handler: PageHandler,
     actions: Mapping[str, Action | None],
@@ -278,61 +294,15 @@ def page(
     action it needs (None: any logged-in person; with ``public``, anyone). With
     ``upload``, a POST may bring a file (multipart, up to LRS_BRIDGE_MAX_BODY_BYTES),
     read only once the person is known to be allowed; other forms are small."""
+    rules = PageRules(dict(actions), locator, public, upload)
 
     async def endpoint(request: Request) -> Response:
-        response = await gate(request)
+        response = await _gate(request, handler, rules)
         if request.method == "POST" and getattr(request, "_body", None) is None:
             # Answered without reading the body: close the connection rather than let
             # the server read (and throw away) whatever the client still sends.
             response.headers["Connection"] = "close"
         return response
-
-    async def gate(request: Request) -> Response:
-        method = "GET" if request.method == "HEAD" else request.method
-        session = web(request).sessions.load(request)
-        ctx = Ctx(request, session, None)
-        if method not in actions:
-            return ctx.render("error.html", 405, title=ctx.t("web.error.method"))
-        if method == "POST":
-            types: tuple[str, ...]
-            if upload:
-                limit, types = services(request).settings.max_body_bytes, (FORM, UPLOAD_FORM)
-            else:
-                limit, types = MAX_FORM_BYTES, (FORM,)
-            refused_body = _refuse_unread(ctx, limit, types)
-            if refused_body is None and not upload:
-                refused_body = await _read_form(ctx, limit, max_files=0)
-            if refused_body is not None:
-                return refused_body
-        if session.user_id is not None:
-            user = await services(request).people.find_user(str(session.user_id))
-            # The person is read on every request anyway: a disabled person's sessions,
-            # and sessions of an earlier generation (log-out, new password), end here.
-            if user is not None and user.active and user.session_generation == session.generation:
-                ctx.principal = user.principal()
-            else:
-                ctx.session = session.logged_out()
-        if not public:
-            if ctx.principal is None:
-                target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-                return ctx.redirect("/login?" + urlencode({"next": target}))
-            action = actions[method]
-            if action is not None:
-                refused = await refusal(request, ctx.principal, action, locator)
-                if refused == 403:
-                    return ctx.render("error.html", 403, title=ctx.t("web.error.forbidden"))
-                if refused == 404:
-                    return not_found(ctx)
-        if method == "POST" and upload:
-            refused_body = await _read_form(ctx, limit, max_files=1)
-            if refused_body is not None:
-                return refused_body
-        try:
-            return await handler(ctx)
-        except XapiError as error:
-            if error.status == 404:
-                return not_found(ctx)
-            return ctx.render("error.html", error.status, title=error.message)
 
     endpoint.__name__ = handler.__name__
     endpoint.actions = dict(actions)  # type: ignore[attr-defined]
@@ -340,6 +310,66 @@ def page(
     endpoint.public = public  # type: ignore[attr-defined]
     endpoint.upload = upload  # type: ignore[attr-defined]
     return endpoint
+
+
+async def _gate(request: Request, handler: PageHandler, rules: PageRules) -> Response:
+    """Method, body bounds, the person, the permission check, then the handler."""
+    method = "GET" if request.method == "HEAD" else request.method
+    ctx = Ctx(request, web(request).sessions.load(request), None)
+    if method not in rules.actions:
+        return ctx.render("error.html", 405, title=ctx.t("web.error.method"))
+    limit, types = rules.body_limit(request)
+    if method == "POST":
+        refused_body = _refuse_unread(ctx, limit, types)
+        if refused_body is None and not rules.upload:
+            refused_body = await _read_form(ctx, limit, max_files=0)
+        if refused_body is not None:
+            return refused_body
+    await _find_person(ctx)
+    if not rules.public:
+        refused = await _permission(ctx, rules.actions[method], rules.locator)
+        if refused is not None:
+            return refused
+    if method == "POST" and rules.upload:
+        refused_body = await _read_form(ctx, limit, max_files=1)
+        if refused_body is not None:
+            return refused_body
+    try:
+        return await handler(ctx)
+    except XapiError as error:
+        if error.status == 404:
+            return not_found(ctx)
+        return ctx.render("error.html", error.status, title=error.message)
+
+
+async def _find_person(ctx: Ctx) -> None:
+    """The person of the session. The person is read on every request anyway: a disabled
+    person's sessions, and sessions of an earlier generation (log-out, new password), end
+    here."""
+    session = ctx.session
+    if session.user_id is None:
+        return
+    user = await services(ctx.request).people.find_user(str(session.user_id))
+    if user is not None and user.active and user.session_generation == session.generation:
+        ctx.principal = user.principal()
+    else:
+        ctx.session = session.logged_out()
+
+
+async def _permission(ctx: Ctx, action: Action | None, locator: Locator | None) -> Response | None:
+    """None when the person may; else the log-in page, 403 or 404 (out of scope)."""
+    request = ctx.request
+    if ctx.principal is None:
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return ctx.redirect("/login?" + urlencode({"next": target}))
+    if action is None:
+        return None
+    refused = await refusal(request, ctx.principal, action, locator)
+    if refused == 403:
+        return ctx.render("error.html", 403, title=ctx.t("web.error.forbidden"))
+    if refused == 404:
+        return not_found(ctx)
+    return None
 
 
 def too_large(ctx: Ctx) -> Response:
