@@ -57,6 +57,7 @@ from reports import places
 from reports.courses import DEFAULT_REQUIRED
 from reports.exports import printable
 from reports.model import (
+    ROLES,
     ParticipantReadiness,
     RowProblem,
     StatusTotals,
@@ -555,6 +556,131 @@ async def create_workshop(ctx: Ctx) -> Response:
     return ctx.redirect(f"/workshops/{created.id}")
 
 
+# --- changing a workshop, adding a participant (usability test F7) ----------------------
+
+
+def _form_of(found: Workshop) -> WorkshopForm:
+    deadline = found.deadline.astimezone(STOCKHOLM)
+    return WorkshopForm(
+        title=found.title,
+        date=found.date.isoformat(),
+        deadline=f"{deadline:%Y-%m-%d %H.%M}",
+        courses=list(found.courses),
+    )
+
+
+async def edit_workshop(ctx: Ctx) -> Response:
+    """Change a workshop's title, date, last day or courses: the same checks, error
+    summary and confirmation of a date in the past as a new one."""
+    assert ctx.principal is not None
+    workshop_id: str = ctx.request.path_params["workshop_id"]
+    reports = ctx.services.reports
+    found = await reports.get_workshop(workshop_id)
+    courses = await reports.list_courses()
+    form = _form_of(found) if ctx.request.method != "POST" else _workshop_form(ctx)
+    status = 200
+    if ctx.request.method == "POST":
+        forms.check_workshop(form, [c.id for c in courses], ctx.t)
+        if not form.errors and not form.warnings:
+            data = form.data(found.county)
+            del data["county"]
+            try:
+                changed = await reports.change_workshop(workshop_id, data)
+            except XapiError as error:
+                if error.status != 400:
+                    raise
+                form.errors = forms.service_errors(error, forms.WORKSHOP_FIELDS, ctx.t)
+            else:
+                await ctx.services.audit.record(
+                    ctx.principal, "workshop.change", "workshop", workshop_id, changed.county
+                )
+                return ctx.redirect(f"/workshops/{workshop_id}")
+        status = 400 if form.errors else 200
+    first_course = f"course-{courses[0].id}" if courses else "courses"
+    return ctx.render(
+        "workshop_edit.html",
+        status,
+        workshop=found,
+        form=form,
+        errors=form.errors,
+        values=form.values(),
+        courses=courses,
+        form_errors=forms.summary(form.errors, {"courses": first_course}),
+        error_title=ctx.t("web.edit.not_saved"),
+    )
+
+
+async def delete_workshop(ctx: Ctx) -> Response:
+    """A workshop and its list deleted, after a confirmation that says how many people
+    the list holds."""
+    assert ctx.principal is not None
+    workshop_id: str = ctx.request.path_params["workshop_id"]
+    reports = ctx.services.reports
+    found = await reports.get_workshop(workshop_id)
+    if ctx.request.method != "POST":
+        return ctx.render("workshop_delete.html", workshop=found)
+    deleted = await reports.delete_workshop(workshop_id)
+    await ctx.services.audit.record(
+        ctx.principal, "workshop.delete", "workshop", workshop_id, deleted.county
+    )
+    return ctx.redirect(f"/counties/{deleted.county}")
+
+
+PARTICIPANT_FIELDS = ("name", "email", "municipality", "role")
+
+
+async def add_participant(ctx: Ctx) -> Response:
+    """One participant added to the list, without uploading the whole list again."""
+    assert ctx.principal is not None
+    workshop_id: str = ctx.request.path_params["workshop_id"]
+    reports = ctx.services.reports
+    found = await reports.get_workshop(workshop_id)
+    values = {name: ctx.value(name) for name in PARTICIPANT_FIELDS}
+    errors: dict[str, str] = {}
+    if ctx.request.method == "POST":
+        try:
+            added = await reports.add_participant(workshop_id, values)
+        except XapiError as error:
+            if error.status not in (400, 409):
+                raise
+            errors = _participant_errors(ctx, error)
+        else:
+            await ctx.services.audit.record(
+                ctx.principal,
+                "participant.add",
+                "participant",
+                added.id,
+                found.county,
+                workshop=workshop_id,
+            )
+            return ctx.redirect(f"/workshops/{workshop_id}#participants")
+    return ctx.render(
+        "participant_new.html",
+        400 if errors else 200,
+        workshop=found,
+        values=values,
+        errors=errors,
+        roles=ROLES,
+        form_errors=forms.summary(errors),
+        error_title=ctx.t("web.participant.not_added"),
+    )
+
+
+def _participant_errors(ctx: Ctx, error: XapiError) -> dict[str, str]:
+    """The service's refusal of a participant, by field, in the reader's language: the
+    same texts as an uploaded list's problems where there is one."""
+    if error.status == 409:
+        return {"email": ctx.t("web.participant.duplicate")}
+    found: dict[str, str] = {}
+    for detail in error.details:
+        name = str(detail.get("path", "")).split(".")[0]
+        name = name if name in PARTICIPANT_FIELDS else "name"
+        rule = str(detail.get("rule", ""))
+        key = f"web.participant.{name}.{rule}"
+        found.setdefault(name, ctx.t(key) if ctx.has(key) else ctx.t(f"web.participant.{name}"))
+    return found or {"name": ctx.t("web.form.invalid")}
+
+
 # --- a workshop -------------------------------------------------------------------------
 
 
@@ -1015,6 +1141,33 @@ def web_routes() -> list[Route]:
             "/workshops/{workshop_id}",
             page(workshop, {"GET": Action.REPORTS_READ}, WORKSHOP),
             methods=get,
+        ),
+        Route(
+            "/workshops/{workshop_id}/edit",
+            page(
+                edit_workshop,
+                {"GET": Action.WORKSHOPS_WRITE, "POST": Action.WORKSHOPS_WRITE},
+                WORKSHOP,
+            ),
+            methods=both,
+        ),
+        Route(
+            "/workshops/{workshop_id}/delete",
+            page(
+                delete_workshop,
+                {"GET": Action.WORKSHOPS_WRITE, "POST": Action.WORKSHOPS_WRITE},
+                WORKSHOP,
+            ),
+            methods=both,
+        ),
+        Route(
+            "/workshops/{workshop_id}/participants/new",
+            page(
+                add_participant,
+                {"GET": Action.PARTICIPANTS_WRITE, "POST": Action.PARTICIPANTS_WRITE},
+                WORKSHOP,
+            ),
+            methods=both,
         ),
         Route(
             "/workshops/{workshop_id}/export.{fmt}",

@@ -1587,6 +1587,96 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "sv": "Börja med att ladda upp listan.",
         "en": "Start by uploading the list.",
     },
+    "web.edit.title": {
+        "sv": "Ändra workshoppen",
+        "en": "Change the workshop",
+    },
+    "web.edit.save": {
+        "sv": "Spara ändringarna",
+        "en": "Save the changes",
+    },
+    "web.edit.save_anyway": {
+        "sv": "Spara ändå",
+        "en": "Save anyway",
+    },
+    "web.edit.cancel": {
+        "sv": "Avbryt och gå tillbaka till workshoppen",
+        "en": "Cancel and go back to the workshop",
+    },
+    "web.edit.not_saved": {
+        "sv": "Ändringarna sparades inte",
+        "en": "The changes were not saved",
+    },
+    "web.delete.title": {
+        "sv": "Ta bort workshoppen",
+        "en": "Delete the workshop",
+    },
+    "web.delete.confirm": {
+        "sv": "Ja, ta bort workshoppen och deltagarlistan",
+        "en": "Yes, delete the workshop and its participant list",
+    },
+    "web.delete.cancel": {
+        "sv": "Nej, gå tillbaka till workshoppen",
+        "en": "No, go back to the workshop",
+    },
+    "web.participant.title": {
+        "sv": "Lägg till en deltagare",
+        "en": "Add a participant",
+    },
+    "web.participant.add": {
+        "sv": "Lägg till deltagaren",
+        "en": "Add the participant",
+    },
+    "web.participant.not_added": {
+        "sv": "Deltagaren lades inte till",
+        "en": "The participant was not added",
+    },
+    "web.participant.municipality_hint": {
+        "sv": "namn eller kommunkod, till exempel Gävle eller 2180",
+        "en": "name or municipality code, for example Gävle or 2180",
+    },
+    "web.participant.duplicate": {
+        "sv": "Det finns redan en deltagare med den e-postadressen på listan.",
+        "en": "There is already a participant with that e-mail address on the list.",
+    },
+    "web.participant.name": {
+        "sv": "Fyll i deltagarens namn, högst 200 tecken på en rad.",
+        "en": "Enter the participant's name, at most 200 characters on one line.",
+    },
+    "web.participant.email": {
+        "sv": "Skriv e-postadressen som namn@exempel.se.",
+        "en": "Write the e-mail address as name@example.com.",
+    },
+    "web.participant.municipality": {
+        "sv": "Skriv en kommun i workshoppens län, med namn eller kommunkod.",
+        "en": "Write a municipality in the workshop's county, by name or code.",
+    },
+    "web.participant.municipality.municipality_outside_county": {
+        "sv": "Kommunen ligger inte i workshoppens län.",
+        "en": "The municipality is not in the workshop's county.",
+    },
+    "web.participant.role": {
+        "sv": "Välj en roll i listan.",
+        "en": "Choose a role in the list.",
+    },
+    "web.delete.help": {
+        "sv": (
+            "Workshoppen {title} och dess deltagarlista med {count} deltagare tas bort. Det går "
+            "inte att ångra."
+        ),
+        "en": (
+            "The workshop {title} and its participant list of {count} participants are deleted. "
+            "This cannot be undone."
+        ),
+        "sv.one": (
+            "Workshoppen {title} och dess deltagarlista med {count} deltagare tas bort. Det går "
+            "inte att ångra."
+        ),
+        "en.one": (
+            "The workshop {title} and its participant list of {count} participant are deleted. "
+            "This cannot be undone."
+        ),
+    },
 }
 
 

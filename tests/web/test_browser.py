@@ -231,6 +231,9 @@ async def test_every_page_passes_axe_at_1280_and_320_px(site: Site, browser: Any
         f"/workshops/{site.workshop_14}?status=not_started&sort=name",
         f"/workshops/{site.workshop_14}/upload",
         f"/workshops/{site.workshop_14}/reminders",
+        f"/workshops/{site.workshop_14}/edit",
+        f"/workshops/{site.workshop_14}/delete",
+        f"/workshops/{site.workshop_14}/participants/new",
         "/learners",
         "/courses",
         "/audit",
@@ -251,6 +254,10 @@ async def test_every_page_passes_axe_at_1280_and_320_px(site: Site, browser: Any
     await page.get_by_role("button", name="Skapa workshop").click()
     assert "Workshoppens datum har redan varit." in await page.locator("main").inner_text()
     await check("county with a date to confirm")
+    await page.goto(site.server.url + f"/workshops/{site.workshop_14}/participants/new")
+    await page.get_by_label("E-post").fill("inte en adress")
+    await page.get_by_role("button", name="Lägg till deltagaren").click()
+    await check("add a participant with errors")
     await page.goto(site.server.url + f"/workshops/{site.workshop_14}/upload")
     await page.get_by_label("Deltagarlista (CSV eller Excel)").set_input_files(
         files=[{"name": "fel.csv", "mimeType": "text/csv", "buffer": BAD_LIST.encode()}]

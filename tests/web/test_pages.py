@@ -392,3 +392,74 @@ async def test_the_accessibility_statement_has_diggs_elements(world: World) -> N
     assert "självskattning" in text and "axe-core" in text
     assert 'href="https://www.digg.se/tdosanmalan"' in text
     assert "oskäligt betungande anpassning" in text
+
+
+async def test_a_workshop_is_changed_deleted_and_a_participant_added_in_place(
+    world: World,
+) -> None:
+    """Usability test F7: no re-upload to fix one thing."""
+    http = world.http
+    await log_in(http, "karl@lst.example")
+    url = f"/workshops/{world.gavle.id}"
+    page = await http.get(url)
+    for link in ("/edit", "/delete", "/participants/new"):
+        assert f'href="{url}{link}"' in page.text
+    form = await http.get(f"{url}/edit")
+    assert 'value="Gävleborgs workshop"' in form.text and 'value="2099-01-17 23.59"' in form.text
+    csrf = csrf_of(form.text)
+    refused = await http.post(
+        f"{url}/edit",
+        data={
+            "csrf": csrf,
+            "title": "",
+            "date": "2099-01-18",
+            "courses": "valmyndigheten-introduktion",
+        },
+    )
+    assert refused.status_code == 400 and "Ändringarna sparades inte" in refused.text
+    changed = await http.post(
+        f"{url}/edit",
+        data={
+            "csrf": csrf,
+            "title": "Gävleborg, ny titel",
+            "date": "2099-01-18",
+            "deadline": "2099-01-10 16.00",
+            "courses": "valmyndigheten-introduktion",
+        },
+    )
+    assert changed.status_code == 303
+    workshop = await world.services.reports.get_workshop(world.gavle.id)
+    assert workshop.title == "Gävleborg, ny titel"
+    assert f"{workshop.deadline:%Y-%m-%d %H:%M}" == "2099-01-10 16:00"
+
+    add = f"{url}/participants/new"
+    wrong = await http.post(
+        add,
+        data={"csrf": csrf, "name": "Bo Berg", "email": "bo@gavle", "municipality": "Falun"},
+    )
+    assert wrong.status_code == 400 and "<title>Fel: " in wrong.text
+    assert 'value="bo@gavle"' in wrong.text and '<a href="#email">' in wrong.text
+    added = await http.post(
+        add,
+        data={
+            "csrf": csrf,
+            "name": "Bo Berg",
+            "email": "bo@gavle.example",
+            "municipality": "Gävle",
+            "role": "valnämnd",
+        },
+    )
+    assert added.status_code == 303
+    people = await world.services.reports.list_participants(world.gavle.id)
+    assert "bo@gavle.example" in {p.email for p in people}
+    again = await http.post(
+        add,
+        data={"csrf": csrf, "name": "Bo", "email": "bo@gavle.example", "municipality": "Gävle"},
+    )
+    assert "Det finns redan en deltagare med den e-postadressen" in again.text
+
+    confirm = await http.get(f"{url}/delete")
+    assert "deltagarlista med 3 deltagare tas bort" in confirm.text
+    deleted = await http.post(f"{url}/delete", data={"csrf": csrf})
+    assert deleted.status_code == 303 and deleted.headers["location"] == "/counties/21"
+    assert (await http.get(url)).status_code == 404
