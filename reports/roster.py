@@ -417,7 +417,17 @@ def _file_error(message: str) -> BadRequest:
     return bad("file", "format", message)
 
 
+_NOT_A_LIST = (b"%PDF", b"\xd0\xcf\x11\xe0", b"{\\rtf", b"\x89PNG", b"\xff\xd8\xff", b"GIF8")
+"""The starts of files people pick by mistake: PDF, old Office (.doc/.xls), RTF, images."""
+
+
 def _format_of(content: bytes, media_type: str | None, filename: str | None) -> str:
+    if content.startswith(_NOT_A_LIST):
+        raise bad(
+            "file",
+            "not_a_list",
+            f"{text('upload.not_a_list', 'sv')} / {text('upload.not_a_list', 'en')}",
+        )
     kind = (media_type or "").split(";")[0].strip().lower()
     if kind == XLSX_TYPE or (filename or "").lower().endswith(".xlsx"):
         return "xlsx"

@@ -293,6 +293,16 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "sv": "Adressen till lärplattformen, {value}, är ingen webbadress. Skriv den som https://…",
         "en": "The platform's address, {value}, is not a web address. Write it as https://…",
     },
+    "upload.not_a_list": {
+        "sv": (
+            "Filen är inte en CSV- eller Excel-fil. Öppna deltagarlistan i Excel och spara den "
+            "som Excel-arbetsbok (.xlsx) eller CSV, och ladda upp den igen."
+        ),
+        "en": (
+            "The file is not a CSV or Excel file. Open the participant list in Excel, save it "
+            "as an Excel workbook (.xlsx) or as CSV, and upload it again."
+        ),
+    },
     "upload.xlsx_members": {
         "sv": "Excelfilen består av fler än {limit} delar, fler än en deltagarlista har",
         "en": "the Excel file has more than {limit} parts, more than a participant list has",

@@ -966,7 +966,7 @@ def _file_message(ctx: Ctx, error: XapiError) -> str:
     """A file refused as a whole, in the reader's language: the catalogue's text of its
     rule (a workbook refused for its parts says so in both languages already)."""
     rule = str(error.details[0].get("rule", "")) if error.details else ""
-    if rule.startswith("xlsx_"):
+    if rule.startswith("xlsx_") or rule == "not_a_list":
         return error.message.split(" / ")[0 if ctx.language == "sv" else -1]
     if error.status == 413:
         return ctx.t("web.error.too_large")

@@ -1677,6 +1677,42 @@ CATALOGUE: dict[str, dict[str, str]] = {
             "This cannot be undone."
         ),
     },
+    "web.upload.cancel": {
+        "sv": "Avbryt – inget sparas",
+        "en": "Cancel – nothing is saved",
+    },
+    "web.upload.confirm_removing": {
+        "sv": "Spara listan och ta bort {count} deltagare",
+        "en": "Save the list and remove {count} participants",
+        "sv.one": "Spara listan och ta bort {count} deltagare",
+        "en.one": "Save the list and remove {count} participant",
+    },
+    "web.upload.removes": {
+        "sv": "{count} deltagare finns inte i den nya filen och tas bort från listan om du sparar.",
+        "en": "{count} participants are not in the new file and are removed if you save.",
+        "sv.one": (
+            "{count} deltagare finns inte i den nya filen och tas bort från listan om du sparar."
+        ),
+        "en.one": "{count} participant is not in the new file and is removed if you save.",
+    },
+    "web.upload.removes_everyone": {
+        "sv": (
+            "Filen har inga deltagare. Alla {count} deltagare tas bort från listan om du sparar. "
+            "Är du säker?"
+        ),
+        "en": (
+            "The file has no participants. All {count} participants are removed if you save. Are "
+            "you sure?"
+        ),
+        "sv.one": (
+            "Filen har inga deltagare. Den enda deltagaren tas bort från listan om du sparar. Är "
+            "du säker?"
+        ),
+        "en.one": (
+            "The file has no participants. The only participant is removed if you save. Are you "
+            "sure?"
+        ),
+    },
 }
 
 

@@ -463,3 +463,28 @@ async def test_a_workshop_is_changed_deleted_and_a_participant_added_in_place(
     deleted = await http.post(f"{url}/delete", data={"csrf": csrf})
     assert deleted.status_code == 303 and deleted.headers["location"] == "/counties/21"
     assert (await http.get(url)).status_code == 404
+
+
+async def test_upload_edge_cases(world: World) -> None:
+    """Usability test F14: a PDF is named as such; a list that removes everyone warns
+    before it is saved, and the preview can be cancelled."""
+    http = world.http
+    await log_in(http, "karl@lst.example")
+    url = f"/workshops/{world.gavle.id}/upload"
+    csrf = csrf_of((await http.get(url)).text)
+    pdf = await http.post(
+        url,
+        data={"csrf": csrf},
+        files={"file": ("anteckning.pdf", b"%PDF-1.7\n...", "application/pdf")},
+    )
+    assert pdf.status_code == 400 and "Filen är inte en CSV- eller Excel-fil." in pdf.text
+    empty = await http.post(
+        url,
+        data={"csrf": csrf},
+        files={"file": ("tom.csv", b"Namn;E-post;Kommun\r\n", "text/csv")},
+    )
+    assert empty.status_code == 200
+    assert "Alla 2 deltagare tas bort från listan om du sparar. Är du säker?" in empty.text
+    assert "Spara listan och ta bort 2 deltagare" in empty.text
+    assert "Avbryt – inget sparas" in empty.text
+    assert len(await world.services.reports.list_participants(world.gavle.id)) == 2
