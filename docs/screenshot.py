@@ -1,8 +1,9 @@
-"""Take the README's screenshot of the county overview from the demo (`make screenshot`).
+"""Take the README's screenshots from the demo (`make screenshot`): the county overview and
+a workshop page.
 
 Starts `lrs-bridge serve --demo` on a temporary database and a free loopback port, logs in
-as the demo county administrator in Debian's headless Chromium, and saves the page to
-docs/county-overview.png.
+as the demo county administrator in Debian's headless Chromium, and saves the county page to
+docs/county-overview.png and its first workshop to docs/workshop.png.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import httpx
 from playwright.async_api import async_playwright
 
 OUT = Path(__file__).with_name("county-overview.png")
+WORKSHOP_OUT = Path(__file__).with_name("workshop.png")
 FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
          "--disable-component-update", "--disable-sync", "--no-first-run"]  # fmt: skip
 
@@ -34,6 +36,10 @@ async def shoot(url: str, password: str) -> None:
         await page.get_by_role("button", name="Logga in").click()
         await page.wait_for_load_state()
         await page.screenshot(path=str(OUT), full_page=True)
+        await page.locator("table.data tbody th a").first.click()
+        await page.wait_for_load_state()
+        await page.set_viewport_size({"width": 1280, "height": 1100})
+        await page.screenshot(path=str(WORKSHOP_OUT))  # the top: who to chase, by when
         await browser.close()
 
 
@@ -62,7 +68,7 @@ def main() -> int:
         finally:
             server.terminate()
             server.wait(10)
-    print(f"wrote {OUT}")
+    print(f"wrote {OUT} and {WORKSHOP_OUT}")
     return 0
 
 

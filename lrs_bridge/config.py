@@ -124,6 +124,11 @@ class Settings(BaseSettings):
         description="Where people report accessibility problems with the web pages "
         "(shown on the accessibility statement page).",
     )
+    organisation: str = Field(
+        "",
+        description="The public body that runs the service, named on the accessibility "
+        "statement (e.g. 'Valmyndigheten').",
+    )
     log_level: Literal["debug", "info", "warning", "error"] = Field(
         "info", description="Log level: debug, info, warning, error."
     )

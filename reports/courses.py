@@ -58,9 +58,7 @@ DEFAULT_REQUIRED = "valmyndigheten-introduktion"
 """The course a workshop requires when it names none: the mandatory introduction."""
 
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
-COURSE_FIELDS = frozenset(
-    {"id", "name", "rule", "activities", "url", "description", "reporters"}
-)
+COURSE_FIELDS = frozenset({"id", "name", "rule", "activities", "url", "description", "reporters"})
 REPORTER_FIELDS = frozenset({"credentials", "sources"})
 MAX_REPORTERS = 50
 

@@ -370,10 +370,10 @@ def _slug(value: str) -> str:
 def file_stem(report: Report) -> str:
     if isinstance(report, WorkshopReadiness):
         workshop = report.workshop
-        return f"beredskap-{workshop.county}-{workshop.date.isoformat()}-{_slug(workshop.title)}"
+        return f"uppfoljning-{workshop.county}-{workshop.date.isoformat()}-{_slug(workshop.title)}"
     if isinstance(report, CountyReadiness):
-        return f"beredskap-lan-{report.county}"
-    return "beredskap-hela-landet"
+        return f"uppfoljning-lan-{report.county}"
+    return "uppfoljning-hela-landet"
 
 
 def export(report: Report, fmt: str, language: str = DEFAULT_LANGUAGE) -> Export:

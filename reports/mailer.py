@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from email.message import EmailMessage
-from email.utils import formataddr, make_msgid
+from email.utils import formataddr, formatdate, make_msgid
 
 import aiosmtplib
 
@@ -37,6 +37,7 @@ class SmtpMailer:
         message["From"] = formataddr((self.settings.sender_name, self.settings.sender_address))
         message["To"] = email.to
         message["Subject"] = email.subject
+        message["Date"] = formatdate(localtime=True)  # not every relay adds one
         message["Message-ID"] = make_msgid(domain=self.settings.sender_address.split("@")[-1])
         message.set_content(email.body)
         return message

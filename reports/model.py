@@ -149,6 +149,11 @@ class RowProblem:
     """bad_email, unknown_municipality, municipality_outside_county, duplicate,
     missing, unknown_role, bad_account."""
     message: str
+    """The problem in English, for the API's JSON answer and the log."""
+    key: str = ""
+    """The catalogue key (``reports.texts``, ``upload.problem.*``) of the problem in the
+    reader's language, filled in with ``values``; empty for a problem without one."""
+    values: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

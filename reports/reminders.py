@@ -55,6 +55,10 @@ class Recipient:
 class Skipped:
     recipient: Recipient
     reason: str
+    """Why, in the service's language (the reminder log and the API keep this)."""
+    key: str = ""
+    """The reason's catalogue key (``reports.texts``), for a page in the reader's language."""
+    values: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,6 +122,41 @@ def log_entry_of(row: Sequence[Any]) -> LogEntry:
 
 class MailError(Exception):
     """The mail server did not take the message; the text says why."""
+
+
+UNREACHABLE = "unreachable"
+_FAILURE_KINDS = (
+    # (kind, exception names or words the stored error text starts with or holds)
+    ("unwritable", ("could not be written",)),
+    ("interrupted", ("interrupted",)),
+    ("login", ("SMTPAuthenticationError", "SMTPNotSupported")),
+    ("recipient", ("SMTPRecipientsRefused", "SMTPRecipientRefused")),
+    (
+        UNREACHABLE,
+        (
+            "SMTPConnectError",
+            "SMTPConnectTimeoutError",
+            "SMTPServerDisconnected",
+            "SMTPTimeoutError",
+            "SMTPConnectResponseError",
+            "ConnectionRefusedError",
+            "ConnectionError",
+            "TimeoutError",
+            "OSError",
+            "gaierror",
+        ),
+    ),
+)
+
+
+def failure_kind(error: str | None) -> str:
+    """What kind of failure a stored error text is, for a message in the reader's
+    language (``unreachable``, ``recipient``, ``login``, ``unwritable``, ``interrupted``,
+    or ``rejected``: the server refused the message)."""
+    for kind, words in _FAILURE_KINDS:
+        if error and any(word in error for word in words):
+            return kind
+    return "rejected"
 
 
 class Mailer(Protocol):
@@ -198,20 +237,38 @@ class ReminderService:
                 continue  # one e-mail per person, even with two unfinished courses
             seen.add(key)
             if not recipient.email:
-                skipped.append(Skipped(recipient, text("reminder.skipped.no_email", self.language)))
+                skipped.append(self._skip(recipient, "reminder.skipped.no_email"))
+                continue
+            if now >= recipient.deadline:  # never "complete it by" a day that has passed
+                skipped.append(
+                    self._skip(
+                        recipient,
+                        "reminder.skipped.deadline_passed",
+                        deadline=recipient.deadline.astimezone(STOCKHOLM).isoformat(),
+                    )
+                )
                 continue
             when = last.get(key)
             if when is not None and now - when < self.window:
-                reason = text(
-                    "reminder.skipped.recent",
-                    self.language,
-                    when=long_datetime(when.astimezone(STOCKHOLM), self.language),
-                    hours=int(self.window.total_seconds() // 3600),
+                skipped.append(
+                    self._skip(
+                        recipient,
+                        "reminder.skipped.recent",
+                        when=when.astimezone(STOCKHOLM).isoformat(),
+                        hours=str(int(self.window.total_seconds() // 3600)),
+                    )
                 )
-                skipped.append(Skipped(recipient, reason))
                 continue
             send.append(recipient)
         return Plan(send, skipped)
+
+    def _skip(self, recipient: Recipient, key: str, **values: str) -> Skipped:
+        return Skipped(
+            recipient,
+            reason(key, self.language, tuple(values.items())),
+            key,
+            tuple(values.items()),
+        )
 
     def compose(self, recipient: Recipient) -> Email:
         """The e-mail one participant gets (the preview shows exactly this)."""
@@ -219,6 +276,7 @@ class ReminderService:
         values = {
             "name": recipient.name,
             "course": recipient.course,
+            "email": recipient.email,
             "course_url": recipient.course_url,
             "deadline": deadline,
             "workshop": recipient.workshop,
@@ -264,11 +322,19 @@ class ReminderService:
                     who.workshop_id,
                     kind_of(failure),
                 )
+        unreachable: str | None = None
         for recipient in plan.send:
+            if unreachable is not None:
+                # The mail server did not answer: the others are not tried (and wait, one
+                # by one, for the same timeout); nothing is claimed, so they can be sent later.
+                outcome.failed.append((recipient, unreachable))
+                continue
             try:
                 error = await self._remind(recipient, trigger, now, sent_by)
             except Exception as failure:  # the log itself failed: the others go on
                 error = kind_of(failure)
+            if error is not None and failure_kind(error) == UNREACHABLE:
+                unreachable = error
             if error is None:
                 outcome.sent.append(recipient)
             elif error != _ALREADY:
@@ -328,6 +394,17 @@ class ReminderService:
 
 
 _ALREADY = "already sent"
+
+
+def reason(key: str, language: str, values: Sequence[tuple[str, str]]) -> str:
+    """A skip reason in ``language``; moments (ISO 8601) are written out as dates."""
+    shown = {
+        name: long_datetime(datetime.fromisoformat(value), language)
+        if name in ("when", "deadline")
+        else value
+        for name, value in values
+    }
+    return text(key, language, **shown)
 
 
 def due_triggers(deadline: datetime, now: datetime, offsets: Sequence[timedelta]) -> list[str]:

@@ -51,10 +51,19 @@ class WorkshopReminders:
         reports: ReportsService,
         service: ReminderService,
         clock: Callable[[], datetime] | None = None,
+        automatic: Sequence[timedelta] = (),
     ) -> None:
         self.reports = reports
         self.service = service
         self.clock = clock or (lambda: datetime.now(UTC))
+        self.automatic = sorted(automatic, reverse=True)
+        """When automatic reminders go, before a workshop's last day (none: not at all)."""
+
+    def schedule(self, deadline: datetime) -> list[datetime]:
+        """When the automatic reminders of a workshop with this last day are still to go
+        (earliest first): the scheduler sends each offset once it has passed."""
+        now = self.clock()
+        return [deadline - offset for offset in self.automatic if deadline - offset > now]
 
     async def preview(self, workshop_id: str, *, municipality: str | None = None) -> Preview:
         """Who would be reminded now (and who not, with the reason); nothing is sent."""
@@ -129,4 +138,4 @@ def build_reminders(
         if automatic
         else None
     )
-    return WorkshopReminders(reports, service, reports.clock), scheduler
+    return WorkshopReminders(reports, service, reports.clock, automatic), scheduler

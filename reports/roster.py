@@ -4,6 +4,7 @@ CSV and XLSX files county boards keep their lists in."""
 from __future__ import annotations
 
 import csv
+import difflib
 import io
 import re
 import unicodedata
@@ -205,17 +206,96 @@ class ParticipantInput:
         )
 
 
-Problems = list[tuple[str, str, str]]
-"""What is wrong with a participant's fields, as (field, rule, message)."""
+Problem = tuple[str, str, str, str, tuple[tuple[str, str], ...]]
+"""(field, rule, message in English, catalogue key, values for the key's text)."""
+
+
+def _problem(field: str, rule: str, message: str, kind: str, **values: str) -> Problem:
+    return (field, rule, message, "upload.problem." + kind, tuple(values.items()))
+
+
+def _email_problem(email: str) -> Problem | None:
+    if not email:
+        return _problem("email", "bad_email", "the e-mail address is missing", "email_missing")
+    if _EMAIL.match(email) and len(email) <= 254:
+        return None
+    kind = "email_comma" if "," in email.partition("@")[2] else "email_bad"
+    return _problem("email", "bad_email", f"{email!r} is not an e-mail address", kind, email=email)
+
+
+def _municipality_problem(
+    text_: str, municipality: Municipality | None, county: str
+) -> Problem | None:
+    if not text_:
+        return _problem(
+            "municipality",
+            "unknown_municipality",
+            "the municipality is missing",
+            "municipality_missing",
+        )
+    if municipality is None:
+        message = f"{text_!r} is not a Swedish municipality (name or four-digit code)"
+        names = [m.name for m in places.municipalities_of(county)]
+        guess = difflib.get_close_matches(text_.title(), names, n=1, cutoff=0.6)
+        if guess:
+            return _problem(
+                "municipality",
+                "unknown_municipality",
+                message,
+                "municipality_guess",
+                value=text_,
+                guess=guess[0],
+            )
+        return _problem(
+            "municipality",
+            "unknown_municipality",
+            message,
+            "municipality_unknown",
+            value=text_,
+        )
+    if municipality.county != county:
+        wanted = places.county(county)
+        actual = places.county(municipality.county)
+        return _problem(
+            "municipality",
+            "municipality_outside_county",
+            f"{municipality.name} ({municipality.code}) is not in "
+            f"{wanted.name if wanted else county} ({county})",
+            "municipality_outside",
+            municipality=municipality.name,
+            actual=actual.name if actual else municipality.county,
+            county=wanted.name if wanted else county,
+        )
+    return None
+
+
+def _account_problem(home_page: str | None, account_name: str | None) -> Problem | None:
+    if (home_page is None) != (account_name is None):
+        field = "account_name" if account_name is None else "account_home_page"
+        return _problem(
+            field, "bad_account", "an account needs both a home page and a name", "account_half"
+        )
+    if home_page is not None:
+        try:
+            check_iri(home_page)
+        except ValueError:
+            return _problem(
+                "account_home_page",
+                "bad_account",
+                f"{home_page!r} is not an IRI (URL)",
+                "account_url",
+                value=home_page,
+            )
+    return None
 
 
 def check_participant(
     values: Mapping[str, str | None], county: str
-) -> tuple[ParticipantInput | None, Problems]:
+) -> tuple[ParticipantInput | None, list[Problem]]:
     """Check one participant's fields (strings, as a file has them): the participant, or
-    the problems as (field, rule, message)."""
-    problems: Problems = [
-        (field, "control_character", CONTROL_CHARACTER_MESSAGE)
+    the problems as (field, rule, message, catalogue key, values)."""
+    problems: list[Problem] = [
+        _problem(field, "control_character", CONTROL_CHARACTER_MESSAGE, "control_character")
         for field, value in values.items()
         if value and control_character(value.strip()) is not None
     ]
@@ -224,99 +304,43 @@ def check_participant(
             field: CONTROL_CHARACTERS.sub("", value) if value else value
             for field, value in values.items()
         }
-    name = _check_name(values, problems)
-    email = _check_email(values, problems)
-    municipality = _check_municipality(values, county, problems)
-    role = _check_role(values, problems)
-    home_page, account_name = _check_account(values, problems)
+    name = (values.get("name") or "").strip()
+    if not name:
+        problems.append(_problem("name", "missing", "the name is missing", "name_missing"))
+    elif len(name) > 200:
+        problems.append(
+            _problem("name", "max_length", "the name is longer than 200 characters", "name_long")
+        )
+    email = (values.get("email") or "").strip()
+    if email.lower().startswith("mailto:"):
+        email = email[len("mailto:") :]
+    municipality_text = (values.get("municipality") or "").strip()
+    municipality = places.find_municipality(municipality_text) if municipality_text else None
+    role_text = (values.get("role") or "").strip()
+    role = _ROLE_NAMES.get(_ascii_fold(role_text)) if role_text else "other"
+    home_page = (values.get("account_home_page") or "").strip() or None
+    account_name = (values.get("account_name") or "").strip() or None
+    found = [
+        _email_problem(email),
+        _municipality_problem(municipality_text, municipality, county),
+        None
+        if role is not None
+        else _problem(
+            "role",
+            "unknown_role",
+            f"{role_text!r} is not a role ({', '.join(ROLES)})",
+            "role_unknown",
+            value=role_text,
+        ),
+        _account_problem(home_page, account_name),
+    ]
+    problems.extend(problem for problem in found if problem is not None)
     if problems or municipality is None or role is None:
         return None, problems
     return (
         ParticipantInput(name, email, municipality.code, role, home_page, account_name),
         [],
     )
-
-
-def _field(values: Mapping[str, str | None], name: str) -> str:
-    return (values.get(name) or "").strip()
-
-
-def _check_name(values: Mapping[str, str | None], problems: Problems) -> str:
-    name = _field(values, "name")
-    if not name:
-        problems.append(("name", "missing", "the name is missing"))
-    elif len(name) > 200:
-        problems.append(("name", "max_length", "the name is longer than 200 characters"))
-    return name
-
-
-def _check_email(values: Mapping[str, str | None], problems: Problems) -> str:
-    email = _field(values, "email")
-    if email.lower().startswith("mailto:"):
-        email = email[len("mailto:") :]
-    if not email:
-        problems.append(("email", "bad_email", "the e-mail address is missing"))
-    elif not _EMAIL.match(email) or len(email) > 254:
-        problems.append(("email", "bad_email", f"{email!r} is not an e-mail address"))
-    return email
-
-
-def _check_municipality(
-    values: Mapping[str, str | None], county: str, problems: Problems
-) -> Municipality | None:
-    """The municipality, by name or code, which must lie in the workshop's ``county``."""
-    text = _field(values, "municipality")
-    municipality = places.find_municipality(text) if text else None
-    if not text:
-        problems.append(("municipality", "unknown_municipality", "the municipality is missing"))
-    elif municipality is None:
-        problems.append(
-            (
-                "municipality",
-                "unknown_municipality",
-                f"{text!r} is not a Swedish municipality (name or four-digit code)",
-            )
-        )
-    elif municipality.county != county:
-        county_name = places.county(county)
-        problems.append(
-            (
-                "municipality",
-                "municipality_outside_county",
-                f"{municipality.name} ({municipality.code}) is not in "
-                f"{county_name.name if county_name else county} ({county})",
-            )
-        )
-    return municipality
-
-
-def _check_role(values: Mapping[str, str | None], problems: Problems) -> str | None:
-    role_text = _field(values, "role")
-    role = _ROLE_NAMES.get(_ascii_fold(role_text)) if role_text else "other"
-    if role is None:
-        problems.append(
-            ("role", "unknown_role", f"{role_text!r} is not a role ({', '.join(ROLES)})")
-        )
-    return role
-
-
-def _check_account(
-    values: Mapping[str, str | None], problems: Problems
-) -> tuple[str | None, str | None]:
-    """The xAPI account (home page and name): both or neither, the home page an IRI."""
-    home_page = _field(values, "account_home_page") or None
-    account_name = _field(values, "account_name") or None
-    if (home_page is None) != (account_name is None):
-        field = "account_name" if account_name is None else "account_home_page"
-        problems.append((field, "bad_account", "an account needs both a home page and a name"))
-    elif home_page is not None:
-        try:
-            check_iri(home_page)
-        except ValueError:
-            problems.append(
-                ("account_home_page", "bad_account", f"{home_page!r} is not an IRI (URL)")
-            )
-    return home_page, account_name
 
 
 def participant_from_json(
@@ -337,16 +361,18 @@ def participant_from_json(
             values[name] = cast(str | None, getattr(base, name))
     checked, problems = check_participant(values, county)
     if checked is None:
-        field, _, message = problems[0]
+        field, _, message, _, _ = problems[0]
         raise BadRequest(
             f"{field}: {message}",
-            [{"path": f, "rule": r, "message": m} for f, r, m in problems],
+            [{"path": f, "rule": r, "message": m} for f, r, m, _, _ in problems],
         )
     return checked
 
 
 # --- files -------------------------------------------------------------------------------------
 
+_COLUMN_NAMES = {"name": "Namn", "email": "E-post", "municipality": "Kommun"}
+"""The column a list lacks, as a problem names it (the names the template file uses)."""
 _HEADERS = {
     "name": ("namn", "name", "fullstandigtnamn", "deltagare", "fullname"),
     "first_name": ("fornamn", "firstname", "givenname"),
@@ -391,7 +417,17 @@ def _file_error(message: str) -> BadRequest:
     return bad("file", "format", message)
 
 
+_NOT_A_LIST = (b"%PDF", b"\xd0\xcf\x11\xe0", b"{\\rtf", b"\x89PNG", b"\xff\xd8\xff", b"GIF8")
+"""The starts of files people pick by mistake: PDF, old Office (.doc/.xls), RTF, images."""
+
+
 def _format_of(content: bytes, media_type: str | None, filename: str | None) -> str:
+    if content.startswith(_NOT_A_LIST):
+        raise bad(
+            "file",
+            "not_a_list",
+            f"{text('upload.not_a_list', 'sv')} / {text('upload.not_a_list', 'en')}",
+        )
     kind = (media_type or "").split(";")[0].strip().lower()
     if kind == XLSX_TYPE or (filename or "").lower().endswith(".xlsx"):
         return "xlsx"
@@ -514,7 +550,9 @@ def read_list(
     rows = _xlsx_rows(content) if kind == "xlsx" else _csv_rows(content)
     rows = [(line, cells) for line, cells in rows if any(cells)]
     if not rows:
-        raise ImportRejected([RowProblem(1, "header", "missing_column", "the file is empty")])
+        raise ImportRejected(
+            [RowProblem(1, "header", "missing_column", "the file is empty", "upload.problem.empty")]
+        )
     header_line, header = rows[0]
     columns: dict[int, str] = {}
     for position, title in enumerate(header):
@@ -534,6 +572,8 @@ def read_list(
                     "missing_column",
                     f"no column {field!r} in the header row (e.g. "
                     f"{', '.join(repr(alias) for alias in _HEADERS[field][:2])})",
+                    "upload.problem.column_missing",
+                    (("column", _COLUMN_NAMES[field]),),
                 )
                 for field in missing
             ]
@@ -559,7 +599,7 @@ def check_list(rows: list[tuple[int, dict[str, str]]], county: str) -> list[Part
     accounts: dict[tuple[str, str], int] = {}
     for line, values in rows:
         participant, found = check_participant(values, county)
-        problems.extend(RowProblem(line, field, rule, message) for field, rule, message in found)
+        problems.extend(RowProblem(line, *problem) for problem in found)
         email = (values.get("email") or "").strip().lower().removeprefix("mailto:")
         if email and email in emails:
             problems.append(
@@ -568,6 +608,8 @@ def check_list(rows: list[tuple[int, dict[str, str]]], county: str) -> list[Part
                     "email",
                     "duplicate",
                     f"{email} is already on line {emails[email]}",
+                    "upload.problem.email_duplicate",
+                    (("email", email), ("line", str(emails[email]))),
                 )
             )
         elif email:
@@ -581,6 +623,8 @@ def check_list(rows: list[tuple[int, dict[str, str]]], county: str) -> list[Part
                         "account_name",
                         "duplicate",
                         f"the account is already on line {accounts[account]}",
+                        "upload.problem.account_duplicate",
+                        (("line", str(accounts[account])),),
                     )
                 )
             else:

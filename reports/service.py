@@ -278,9 +278,7 @@ class ReportsService:
             participants=row.participants,
         )
 
-    async def _workshop_row(
-        self, workshop_id: str, municipality: str | None = None
-    ) -> WorkshopRow:
+    async def _workshop_row(self, workshop_id: str, municipality: str | None = None) -> WorkshopRow:
         rows = await self.storage.workshops(workshop_id=workshop_id, municipality=municipality)
         if not rows:
             raise _not_found("workshop", "id", workshop_id)
@@ -294,9 +292,7 @@ class ReportsService:
         rows = await self.storage.workshops(county=county, municipality=municipality)
         return [self._workshop(row) for row in rows]
 
-    async def get_workshop(
-        self, workshop_id: str, *, municipality: str | None = None
-    ) -> Workshop:
+    async def get_workshop(self, workshop_id: str, *, municipality: str | None = None) -> Workshop:
         """NotFound when there is no such workshop; ``municipality`` as for
         ``list_workshops``."""
         return self._workshop(await self._workshop_row(workshop_id, municipality))

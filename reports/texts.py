@@ -1,5 +1,6 @@
-"""Every text a person reads — e-mails now, web pages too — in one catalogue, Swedish
-first and English second, so that it can be reviewed and translated in one place.
+"""The texts of the readiness domain — e-mails, exports, upload checks, dates — in one
+catalogue, Swedish first and English second, so that it can be reviewed and translated in
+one place. The web pages have their own catalogue (``lrs_bridge.web.texts``).
 
 Texts are ``str.format`` templates; ``text(key, language, **values)`` fills one in.
 """
@@ -13,15 +14,18 @@ DEFAULT_LANGUAGE = "sv"
 
 CATALOGUE: dict[str, dict[str, str]] = {
     "reminder.subject": {
-        "sv": "Påminnelse: genomför {course} före {deadline}",
-        "en": "Reminder: complete {course} before {deadline}",
+        "sv": "Påminnelse: genomför {course} senast {deadline}",
+        "en": "Reminder: complete {course} by {deadline}",
     },
     "reminder.body": {
         "sv": (
             "Hej {name}!\n\n"
             "Du är anmäld till {workshop} den {workshop_date}. Innan workshoppen behöver du "
-            "genomföra utbildningen {course}. Vi har ännu inte sett att du har slutfört den.\n\n"
+            "genomföra utbildningen {course}. Enligt våra uppgifter har du inte slutfört den "
+            "ännu.\n\n"
             "Genomför utbildningen senast {deadline}:\n{course_url}\n\n"
+            "Logga in i utbildningen med e-postadressen {email}. Annars syns det inte här "
+            "att du är klar.\n\n"
             "Har du redan slutfört den med en annan e-postadress? Kontakta då din "
             "samordnare på länsstyrelsen.\n\n"
             "Vänliga hälsningar\n{sender}\n"
@@ -29,9 +33,11 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": (
             "Hello {name},\n\n"
             "You are registered for {workshop} on {workshop_date}. Before the workshop you "
-            "need to complete the course {course}. We have not yet seen that you finished "
-            "it.\n\n"
+            "need to complete the course {course}. According to our records you have not "
+            "finished it yet.\n\n"
             "Please complete the course by {deadline}:\n{course_url}\n\n"
+            "Log in to the course with the e-mail address {email}. Otherwise we cannot see "
+            "that you have finished.\n\n"
             "Did you already complete it with another e-mail address? Then contact your "
             "coordinator at the county administrative board.\n\n"
             "Kind regards\n{sender}\n"
@@ -40,6 +46,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "reminder.skipped.recent": {
         "sv": "påmind {when}, inom {hours} timmar",
         "en": "reminded {when}, within {hours} hours",
+    },
+    "reminder.skipped.deadline_passed": {
+        "sv": "sista dagen ({deadline}) har passerat",
+        "en": "the last day ({deadline}) has passed",
     },
     "reminder.skipped.no_email": {
         "sv": "saknar e-postadress",
@@ -54,7 +64,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "Completed on time",
     },
     "export.status.completed_late": {
-        "sv": "Klar efter deadline",
+        "sv": "Klar efter sista dag",
         "en": "Completed late",
     },
     "export.status.in_progress": {
@@ -62,7 +72,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "In progress",
     },
     "export.status.not_started": {
-        "sv": "Ej påbörjad",
+        "sv": "Inte påbörjad",
         "en": "Not started",
     },
     "export.role.other": {
@@ -118,7 +128,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "{course}: steps done",
     },
     "export.column.through": {
-        "sv": "Underlag t.o.m.",
+        "sv": "Uppgifter till och med",
         "en": "Data through",
     },
     "export.column.workshop": {
@@ -130,7 +140,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "Date",
     },
     "export.column.deadline": {
-        "sv": "Deadline",
+        "sv": "Sista dag",
         "en": "Deadline",
     },
     "export.column.participants": {
@@ -185,612 +195,113 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "sv": "inga utbildningsdata ännu",
         "en": "no learning data yet",
     },
-    # --- web pages ---
-    "web.app_name": {
-        "sv": "Valsäkerhetsutbildningen – beredskap",
-        "en": "Election-security training – readiness",
+    # --- a participant list's problems, one row at a time (klarspråk: what is wrong, how
+    # to put it right) ---
+    "upload.problem.empty": {
+        "sv": "Filen är tom. Spara deltagarlistan med rubrikerna Namn, E-post och Kommun.",
+        "en": "The file is empty. Save the participant list with the headings Name, E-mail "
+        "and Municipality.",
     },
-    "web.skip_to_main": {
-        "sv": "Hoppa till huvudinnehållet",
-        "en": "Skip to main content",
-    },
-    "web.logout": {
-        "sv": "Logga ut",
-        "en": "Log out",
-    },
-    "web.nav.label": {
-        "sv": "Huvudmeny",
-        "en": "Main menu",
-    },
-    "web.nav.overview": {
-        "sv": "Översikt",
-        "en": "Overview",
-    },
-    "web.nav.courses": {
-        "sv": "Kurser",
-        "en": "Courses",
-    },
-    "web.nav.learners": {
-        "sv": "Okända deltagare",
-        "en": "Unmatched learners",
-    },
-    "web.nav.audit": {
-        "sv": "Händelselogg",
-        "en": "Audit log",
-    },
-    "web.none": {
-        "sv": "Inga uppgifter.",
-        "en": "Nothing here.",
-    },
-    "web.yes": {
-        "sv": "Ja",
-        "en": "Yes",
-    },
-    "web.no": {
-        "sv": "Nej",
-        "en": "No",
-    },
-    "web.fresh": {
-        "sv": "Uppgifterna gäller utbildningsdata till och med {when} (sammanställt {computed}).",
-        "en": "Based on learning data up to {when} (computed {computed}).",
-    },
-    "web.fresh_none": {
-        "sv": "Inga utbildningsdata har kommit in ännu.",
-        "en": "No learning data has arrived yet.",
-    },
-    "web.status.completed_on_time": {
-        "sv": "Klar i tid",
-        "en": "Completed on time",
-    },
-    "web.status.completed_late": {
-        "sv": "Klar efter deadline",
-        "en": "Completed late",
-    },
-    "web.status.in_progress": {
-        "sv": "Påbörjad",
-        "en": "In progress",
-    },
-    "web.status.not_started": {
-        "sv": "Ej påbörjad",
-        "en": "Not started",
-    },
-    "web.sort.municipality": {
-        "sv": "Kommun",
-        "en": "Municipality",
-    },
-    "web.sort.name": {
-        "sv": "Namn",
-        "en": "Name",
-    },
-    "web.sort.status": {
-        "sv": "Status",
-        "en": "Status",
-    },
-    "web.sort.completed": {
-        "sv": "Klar (tid)",
-        "en": "Completed (time)",
-    },
-    "web.col.status": {
-        "sv": "Status",
-        "en": "Status",
-    },
-    "web.col.count": {
-        "sv": "Antal",
-        "en": "Number",
-    },
-    "web.col.total": {
-        "sv": "Totalt",
-        "en": "Total",
-    },
-    "web.col.done_percent": {
-        "sv": "Klara",
-        "en": "Completed",
-    },
-    "web.col.county": {
-        "sv": "Län",
-        "en": "County",
-    },
-    "web.col.municipality": {
-        "sv": "Kommun",
-        "en": "Municipality",
-    },
-    "web.col.workshop": {
-        "sv": "Workshop",
-        "en": "Workshop",
-    },
-    "web.col.date": {
-        "sv": "Datum",
-        "en": "Date",
-    },
-    "web.col.deadline": {
-        "sv": "Deadline",
-        "en": "Deadline",
-    },
-    "web.col.name": {
-        "sv": "Namn",
-        "en": "Name",
-    },
-    "web.col.email": {
-        "sv": "E-post",
-        "en": "E-mail",
-    },
-    "web.col.role": {
-        "sv": "Roll",
-        "en": "Role",
-    },
-    "web.col.completed": {
-        "sv": "Klar",
-        "en": "Completed",
-    },
-    "web.col.progress": {
-        "sv": "Framsteg",
-        "en": "Progress",
-    },
-    "web.col.last_activity": {
-        "sv": "Senaste aktivitet",
-        "en": "Last activity",
-    },
-    "web.col.day": {
-        "sv": "Dag",
-        "en": "Day",
-    },
-    "web.col.completed_that_day": {
-        "sv": "Klara den dagen",
-        "en": "Completed that day",
-    },
-    "web.col.completed_so_far": {
-        "sv": "Klara hittills",
-        "en": "Completed so far",
-    },
-    "web.col.line": {
-        "sv": "Rad",
-        "en": "Line",
-    },
-    "web.col.column": {
-        "sv": "Kolumn",
-        "en": "Column",
-    },
-    "web.col.problem": {
-        "sv": "Fel",
-        "en": "Problem",
-    },
-    "web.col.course": {
-        "sv": "Kurs",
-        "en": "Course",
-    },
-    "web.col.reason": {
-        "sv": "Skäl",
-        "en": "Reason",
-    },
-    "web.col.when": {
-        "sv": "När",
-        "en": "When",
-    },
-    "web.col.kind": {
-        "sv": "Slag",
-        "en": "Kind",
-    },
-    "web.col.note": {
-        "sv": "Anmärkning",
-        "en": "Note",
-    },
-    "web.hint.date": {
-        "sv": "ÅÅÅÅ-MM-DD",
-        "en": "YYYY-MM-DD",
-    },
-    "web.hint.deadline": {
-        "sv": "valfri, ÅÅÅÅ-MM-DD TT:MM; annars kl. 23.59 dagen före",
-        "en": "optional, YYYY-MM-DD HH:MM; otherwise 23:59 the day before",
-    },
-    "web.chart.see_table": {
-        "sv": "Samma siffror finns i tabellen nedan.",
-        "en": "The same numbers are in the table below.",
-    },
-    "web.chart.bar_row": {
-        "sv": "{label}: {done} av {total} klara ({percent} %).",
-        "en": "{label}: {done} of {total} completed ({percent}%).",
-    },
-    "web.chart.deadline": {
-        "sv": "Deadline",
-        "en": "Deadline",
-    },
-    "web.chart.over_time_desc": {
+    "upload.problem.column_missing": {
         "sv": (
-            "{done} av {total} deltagare är klara, {by_deadline} av dem senast deadline {deadline}."
+            "Kolumnen {column} saknas. Rubrikerna ska stå på första raden, till exempel "
+            "Namn, E-post och Kommun."
         ),
         "en": (
-            "{done} of {total} participants have completed, {by_deadline} of them by the deadline "
-            "{deadline}."
+            "The column {column} is missing. The headings must be on the first row, for "
+            "example Namn, E-post and Kommun."
         ),
     },
-    "web.error.home": {
-        "sv": "Till startsidan",
-        "en": "To the start page",
+    "upload.problem.control_character": {
+        "sv": "Cellen innehåller en radbrytning eller ett osynligt styrtecken. Ta bort det.",
+        "en": "The cell contains a line break or an invisible control character. Remove it.",
     },
-    "web.error.method": {
-        "sv": "Det går inte att göra så här",
-        "en": "That cannot be done here",
+    "upload.problem.name_missing": {
+        "sv": "Namnet saknas. Fyll i deltagarens namn.",
+        "en": "The name is missing. Fill in the participant's name.",
     },
-    "web.error.bad_form": {
-        "sv": "Formuläret kunde inte läsas",
-        "en": "The form could not be read",
+    "upload.problem.name_long": {
+        "sv": "Namnet är längre än 200 tecken. Korta det.",
+        "en": "The name is longer than 200 characters. Shorten it.",
     },
-    "web.error.too_large": {
-        "sv": "Det du skickade är för stort",
-        "en": "What you sent is too large",
+    "upload.problem.email_missing": {
+        "sv": "E-postadressen saknas. Fyll i deltagarens e-postadress.",
+        "en": "The e-mail address is missing. Fill in the participant's e-mail address.",
     },
-    "web.error.form_type": {
-        "sv": "Formuläret skickades på ett sätt som sidan inte tar emot",
-        "en": "The form was sent in a way this page does not accept",
+    "upload.problem.email_bad": {
+        "sv": "E-postadressen {email} är felskriven. Skriv den som namn@exempel.se.",
+        "en": "The e-mail address {email} is not valid. Write it as name@example.com.",
     },
-    "web.error.csrf": {
-        "sv": "Formuläret har gått ut",
-        "en": "The form has expired",
-    },
-    "web.error.csrf_help": {
+    "upload.problem.email_comma": {
         "sv": (
-            "Av säkerhetsskäl gäller ett formulär bara en begränsad tid. Gå tillbaka, ladda om "
-            "sidan och försök igen."
+            "E-postadressen {email} är felskriven: den har ett kommatecken där det ska vara "
+            "en punkt."
         ),
-        "en": (
-            "For security, a form is valid for a limited time only. Go back, reload the page and "
-            "try again."
-        ),
+        "en": "The e-mail address {email} is not valid: it has a comma where a dot belongs.",
     },
-    "web.error.forbidden": {
-        "sv": "Du har inte behörighet till den här sidan",
-        "en": "You may not use this page",
+    "upload.problem.email_duplicate": {
+        "sv": "E-postadressen {email} finns redan på rad {line}. Ta bort den ena raden.",
+        "en": "The e-mail address {email} is already on row {line}. Remove one of the rows.",
     },
-    "web.error.not_found": {
-        "sv": "Sidan finns inte",
-        "en": "Page not found",
+    "upload.problem.account_duplicate": {
+        "sv": "Kontot i lärplattformen finns redan på rad {line}. Ta bort den ena raden.",
+        "en": "The learning-platform account is already on row {line}. Remove one of the rows.",
     },
-    "web.login.title": {
-        "sv": "Logga in",
-        "en": "Log in",
+    "upload.problem.municipality_missing": {
+        "sv": "Kommunen saknas. Skriv kommunens namn, till exempel Gävle.",
+        "en": "The municipality is missing. Write the municipality's name, for example Gävle.",
     },
-    "web.login.email": {
-        "sv": "E-postadress",
-        "en": "E-mail address",
-    },
-    "web.login.password": {
-        "sv": "Lösenord",
-        "en": "Password",
-    },
-    "web.login.submit": {
-        "sv": "Logga in",
-        "en": "Log in",
-    },
-    "web.login.failed": {
-        "sv": "Fel e-postadress eller lösenord.",
-        "en": "Wrong e-mail address or password.",
-    },
-    "web.login.throttled": {
-        "sv": "För många misslyckade inloggningar. Försök igen om {minutes} minuter.",
-        "en": "Too many failed log-ins. Try again in {minutes} minutes.",
-    },
-    "web.login.bye": {
-        "sv": "Du är utloggad.",
-        "en": "You are logged out.",
-    },
-    "web.login.help": {
+    "upload.problem.municipality_unknown": {
         "sv": (
-            "Har du inget konto eller har du glömt lösenordet? Kontakta den som administrerar "
-            "tjänsten på länsstyrelsen eller Valmyndigheten."
+            "Det finns ingen kommun som heter {value}. Skriv kommunens namn eller dess "
+            "fyrsiffriga kommunkod."
         ),
         "en": (
-            "No account, or forgot your password? Contact the service's administrator at the "
-            "county administrative board or the Election Authority."
+            "There is no municipality called {value}. Write the municipality's name or its "
+            "four-digit code."
         ),
     },
-    "web.nation.title": {
-        "sv": "Hela landet",
-        "en": "The whole country",
+    "upload.problem.municipality_guess": {
+        "sv": "Det finns ingen kommun som heter {value}. Menade du {guess}?",
+        "en": "There is no municipality called {value}. Did you mean {guess}?",
     },
-    "web.nation.totals": {
-        "sv": "Deltagare i hela landet efter status",
-        "en": "Participants in the whole country by status",
+    "upload.problem.municipality_outside": {
+        "sv": "{municipality} ligger i {actual}, inte i {county}. Workshoppen gäller {county}.",
+        "en": "{municipality} is in {actual}, not in {county}. The workshop is for {county}.",
     },
-    "web.nation.chart_title": {
-        "sv": "Andel klara per län",
-        "en": "Share completed per county",
-    },
-    "web.nation.table": {
-        "sv": "Deltagare per län efter status",
-        "en": "Participants per county by status",
-    },
-    "web.nation.workshops": {
-        "sv": "{count} workshoppar",
-        "en": "{count} workshops",
-    },
-    "web.county.title": {
-        "sv": "{county}",
-        "en": "{county}",
-    },
-    "web.county.totals": {
-        "sv": "Deltagare i länet efter status",
-        "en": "Participants in the county by status",
-    },
-    "web.county.workshops": {
-        "sv": "Workshoppar",
-        "en": "Workshops",
-    },
-    "web.county.workshops_caption": {
-        "sv": "Workshoppar i {county} efter status",
-        "en": "Workshops in {county} by status",
-    },
-    "web.county.no_workshops": {
-        "sv": "Inga workshoppar ännu.",
-        "en": "No workshops yet.",
-    },
-    "web.county.municipalities": {
-        "sv": "Kommunerna",
-        "en": "The municipalities",
-    },
-    "web.county.chart_title": {
-        "sv": "Andel klara per kommun i {county}",
-        "en": "Share completed per municipality in {county}",
-    },
-    "web.county.municipalities_caption": {
-        "sv": "Deltagare per kommun efter status",
-        "en": "Participants per municipality by status",
-    },
-    "web.county.new_workshop": {
-        "sv": "Ny workshop",
-        "en": "New workshop",
-    },
-    "web.county.courses": {
-        "sv": "Utbildningar som krävs",
-        "en": "Required courses",
-    },
-    "web.county.create": {
-        "sv": "Skapa workshop",
-        "en": "Create workshop",
-    },
-    "web.workshop.courses": {
-        "sv": "Utbildningar som krävs",
-        "en": "Required courses",
-    },
-    "web.workshop.only_municipality": {
-        "sv": "bara din kommuns deltagare visas",
-        "en": "only your municipality's participants are shown",
-    },
-    "web.workshop.download_csv": {
-        "sv": "Ladda ned deltagarlistan (CSV för Excel)",
-        "en": "Download the list (CSV for Excel)",
-    },
-    "web.workshop.download_xlsx": {
-        "sv": "Ladda ned deltagarlistan (Excel)",
-        "en": "Download the list (Excel)",
-    },
-    "web.workshop.upload": {
-        "sv": "Ladda upp deltagarlista",
-        "en": "Upload participant list",
-    },
-    "web.workshop.reminders": {
-        "sv": "Påminnelser",
-        "en": "Reminders",
-    },
-    "web.workshop.totals": {
-        "sv": "Deltagare efter status",
-        "en": "Participants by status",
-    },
-    "web.workshop.participants": {
-        "sv": "Deltagare",
-        "en": "Participants",
-    },
-    "web.workshop.search": {
-        "sv": "Sök namn eller kommun",
-        "en": "Search name or municipality",
-    },
-    "web.workshop.all_statuses": {
-        "sv": "Alla",
-        "en": "All",
-    },
-    "web.workshop.sort": {
-        "sv": "Sortera efter",
-        "en": "Sort by",
-    },
-    "web.workshop.filter": {
-        "sv": "Visa",
-        "en": "Show",
-    },
-    "web.workshop.showing": {
-        "sv": "Visar {shown} av {total} deltagare.",
-        "en": "Showing {shown} of {total} participants.",
-    },
-    "web.workshop.participants_caption": {
-        "sv": "Deltagare i {title}",
-        "en": "Participants of {title}",
-    },
-    "web.workshop.bars_title": {
-        "sv": "Andel klara per kommun",
-        "en": "Share completed per municipality",
-    },
-    "web.workshop.time_title": {
-        "sv": "Klara deltagare över tid",
-        "en": "Completions over time",
-    },
-    "web.workshop.time_caption": {
-        "sv": "Klara deltagare per dag",
-        "en": "Completions per day",
-    },
-    "web.workshop.no_completions": {
-        "sv": "Ingen är klar ännu.",
-        "en": "No one has completed yet.",
-    },
-    "web.upload.title": {
-        "sv": "Ladda upp deltagarlista",
-        "en": "Upload participant list",
-    },
-    "web.upload.choose": {
-        "sv": "Välj fil",
-        "en": "Choose a file",
-    },
-    "web.upload.help": {
+    "upload.problem.role_unknown": {
         "sv": (
-            "En CSV-fil (komma eller semikolon, som Excel sparar den) eller en Excel-fil med "
-            "kolumnerna Namn, E-post, Kommun (namn eller kod) och Roll, och vid behov "
-            "Kontohemsida och Kontonamn. Listan ersätter den nuvarande. Du ser först vad som "
-            "ändras; inget sparas förrän du bekräftar."
+            "Rollen {value} finns inte. Skriv valsamordnare, valnämnd, "
+            "säkerhetssamordnare eller kommunikatör, eller lämna rutan tom."
         ),
         "en": (
-            "A CSV file (comma or semicolon, as Excel saves it) or an Excel file with the columns "
-            "Name, E-mail, Municipality (name or code) and Role, and if needed account home page "
-            "and account name. The list replaces the current one. You first see what changes; "
-            "nothing is saved until you confirm."
+            "The role {value} does not exist. Write valsamordnare, valnämnd, "
+            "säkerhetssamordnare or kommunikatör, or leave the cell empty."
         ),
     },
-    "web.upload.file": {
-        "sv": "Deltagarlista (CSV eller Excel)",
-        "en": "Participant list (CSV or Excel)",
-    },
-    "web.upload.check": {
-        "sv": "Granska listan",
-        "en": "Check the list",
-    },
-    "web.upload.no_file": {
-        "sv": "Välj en fil att ladda upp.",
-        "en": "Choose a file to upload.",
-    },
-    "web.upload.rejected": {
-        "sv": "Listan har {count} fel och sparades inte",
-        "en": "The list has {count} problems and was not saved",
-    },
-    "web.upload.rejected_help": {
-        "sv": "Rätta raderna nedan i filen och ladda upp den igen. Inget har ändrats.",
-        "en": "Correct the rows below in the file and upload it again. Nothing has changed.",
-    },
-    "web.upload.problems_caption": {
-        "sv": "Fel i {filename}",
-        "en": "Problems in {filename}",
-    },
-    "web.upload.preview": {
-        "sv": "Förhandsgranskning",
-        "en": "Preview",
-    },
-    "web.upload.preview_help": {
-        "sv": "Filen har {rows} deltagare och inga fel. Så här ändras listan om du sparar:",
+    "upload.problem.account_half": {
+        "sv": (
+            "Ett konto i lärplattformen behöver både adressen till lärplattformen och "
+            "användarnamnet. Fyll i båda eller ingen."
+        ),
         "en": (
-            "The file has {rows} participants and no problems. This is how the list changes if "
-            "you save:"
+            "A learning-platform account needs both the platform's address and the user "
+            "name. Fill in both or neither."
         ),
     },
-    "web.upload.saved": {
-        "sv": "Listan är sparad",
-        "en": "The list is saved",
+    "upload.problem.account_url": {
+        "sv": "Adressen till lärplattformen, {value}, är ingen webbadress. Skriv den som https://…",
+        "en": "The platform's address, {value}, is not a web address. Write it as https://…",
     },
-    "web.upload.saved_help": {
-        "sv": "Deltagarlistan har nu {rows} deltagare.",
-        "en": "The participant list now has {rows} participants.",
-    },
-    "web.upload.added": {
-        "sv": "{count} nya",
-        "en": "{count} added",
-    },
-    "web.upload.changed": {
-        "sv": "{count} ändrade",
-        "en": "{count} changed",
-    },
-    "web.upload.removed": {
-        "sv": "{count} tas bort",
-        "en": "{count} removed",
-    },
-    "web.upload.unchanged": {
-        "sv": "{count} oförändrade",
-        "en": "{count} unchanged",
-    },
-    "web.upload.added_caption": {
-        "sv": "Nya deltagare",
-        "en": "New participants",
-    },
-    "web.upload.changed_caption": {
-        "sv": "Ändrade deltagare",
-        "en": "Changed participants",
-    },
-    "web.upload.removed_caption": {
-        "sv": "Deltagare som tas bort",
-        "en": "Participants removed",
-    },
-    "web.upload.what_changes": {
-        "sv": "Vad som ändras",
-        "en": "What changes",
-    },
-    "web.upload.confirm": {
-        "sv": "Spara listan",
-        "en": "Save the list",
-    },
-    "web.upload.back": {
-        "sv": "Tillbaka till workshoppen",
-        "en": "Back to the workshop",
-    },
-    "web.field.name": {
-        "sv": "Namn",
-        "en": "Name",
-    },
-    "web.field.email": {
-        "sv": "E-post",
-        "en": "E-mail",
-    },
-    "web.field.municipality": {
-        "sv": "Kommun",
-        "en": "Municipality",
-    },
-    "web.field.role": {
-        "sv": "Roll",
-        "en": "Role",
-    },
-    "web.field.account_home_page": {
-        "sv": "Kontohemsida",
-        "en": "Account home page",
-    },
-    "web.field.account_name": {
-        "sv": "Kontonamn",
-        "en": "Account name",
-    },
-    "web.field.header": {
-        "sv": "Rubrikrad",
-        "en": "Header row",
-    },
-    "web.field.file": {
-        "sv": "Fil",
-        "en": "File",
-    },
-    "web.rule.bad_email": {
-        "sv": "Ogiltig e-postadress:",
-        "en": "Not an e-mail address:",
-    },
-    "web.rule.unknown_municipality": {
-        "sv": "Okänd kommun:",
-        "en": "Unknown municipality:",
-    },
-    "web.rule.municipality_outside_county": {
-        "sv": "Kommunen ligger utanför workshoppens län:",
-        "en": "The municipality lies outside the workshop's county:",
-    },
-    "web.rule.duplicate": {
-        "sv": "Dubblett:",
-        "en": "Duplicate:",
-    },
-    "web.rule.missing": {
-        "sv": "Saknas:",
-        "en": "Missing:",
-    },
-    "web.rule.max_length": {
-        "sv": "För lång:",
-        "en": "Too long:",
-    },
-    "web.rule.unknown_role": {
-        "sv": "Okänd roll:",
-        "en": "Unknown role:",
-    },
-    "web.rule.bad_account": {
-        "sv": "Ogiltigt konto:",
-        "en": "Bad account:",
-    },
-    "web.rule.missing_column": {
-        "sv": "Kolumn saknas:",
-        "en": "Missing column:",
+    "upload.not_a_list": {
+        "sv": (
+            "Filen är inte en CSV- eller Excel-fil. Öppna deltagarlistan i Excel och spara den "
+            "som Excel-arbetsbok (.xlsx) eller CSV, och ladda upp den igen."
+        ),
+        "en": (
+            "The file is not a CSV or Excel file. Open the participant list in Excel, save it "
+            "as an Excel workbook (.xlsx) or as CSV, and upload it again."
+        ),
     },
     "upload.xlsx_members": {
         "sv": "Excelfilen består av fler än {limit} delar, fler än en deltagarlista har",
@@ -824,435 +335,6 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": (
             "a part of the Excel file ({part}) is compressed more than {limit} times, which a "
             "participant list never is"
-        ),
-    },
-    "web.rule.control_character": {
-        "sv": "Otillåtet tecken (styrtecken eller radbrytning):",
-        "en": "Character not allowed (control character or line break):",
-    },
-    "web.rule.format": {
-        "sv": "Filformat:",
-        "en": "File format:",
-    },
-    "web.reminders.title": {
-        "sv": "Påminnelser",
-        "en": "Reminders",
-    },
-    "web.reminders.help": {
-        "sv": (
-            "Deltagare som inte är klara kan få en påminnelse per e-post, en till var och en. Den "
-            "som har påmints de senaste {hours} timmarna påminns inte igen. Deadline: {deadline}."
-        ),
-        "en": (
-            "Participants who have not completed can get a reminder by e-mail, one each. No one "
-            "reminded within the last {hours} hours is reminded again. Deadline: {deadline}."
-        ),
-    },
-    "web.reminders.result": {
-        "sv": "Resultat",
-        "en": "Result",
-    },
-    "web.reminders.result_counts": {
-        "sv": "{sent} skickade, {failed} misslyckades, {skipped} hoppades över.",
-        "en": "{sent} sent, {failed} failed, {skipped} skipped.",
-    },
-    "web.reminders.failed_help": {
-        "sv": (
-            "Misslyckade utskick försöktes flera gånger. Kontrollera e-postadresserna och försök "
-            "igen senare."
-        ),
-        "en": (
-            "Failed deliveries were tried several times. Check the addresses and try again later."
-        ),
-    },
-    "web.reminders.to_send": {
-        "sv": "Påminns nu ({count})",
-        "en": "To be reminded now ({count})",
-    },
-    "web.reminders.to_send_caption": {
-        "sv": "Deltagare som får en påminnelse om du skickar",
-        "en": "Participants who get a reminder if you send",
-    },
-    "web.reminders.nobody": {
-        "sv": "Ingen att påminna just nu.",
-        "en": "No one to remind right now.",
-    },
-    "web.reminders.skipped": {
-        "sv": "Påminns inte ({count})",
-        "en": "Not reminded ({count})",
-    },
-    "web.reminders.skipped_caption": {
-        "sv": "Deltagare som inte påminns, och varför",
-        "en": "Participants not reminded, and why",
-    },
-    "web.reminders.example": {
-        "sv": "Så här ser e-postmeddelandet ut",
-        "en": "The e-mail",
-    },
-    "web.reminders.example_help": {
-        "sv": "Var och en får ett eget meddelande med sitt namn; ingen ser någon annans adress.",
-        "en": "Each gets their own message with their name; no one sees another's address.",
-    },
-    "web.reminders.to": {
-        "sv": "Till:",
-        "en": "To:",
-    },
-    "web.reminders.subject": {
-        "sv": "Ämne:",
-        "en": "Subject:",
-    },
-    "web.reminders.send": {
-        "sv": "Skicka {count} påminnelser",
-        "en": "Send {count} reminders",
-    },
-    "web.reminders.log": {
-        "sv": "Skickade påminnelser",
-        "en": "Reminders sent",
-    },
-    "web.reminders.log_caption": {
-        "sv": "Logg över påminnelser, senaste först",
-        "en": "Reminder log, newest first",
-    },
-    "web.reminders.none_sent": {
-        "sv": "Inga påminnelser har skickats.",
-        "en": "No reminders have been sent.",
-    },
-    "web.reminders.auto": {
-        "sv": "automatisk ({offset} före)",
-        "en": "automatic ({offset} before)",
-    },
-    "web.reminders.manual": {
-        "sv": "manuell",
-        "en": "manual",
-    },
-    "web.reminders.attempts": {
-        "sv": "{count} försök",
-        "en": "{count} attempts",
-    },
-    "web.reminders.status.pending": {
-        "sv": "skickas",
-        "en": "sending",
-    },
-    "web.reminders.status.sent": {
-        "sv": "skickad",
-        "en": "sent",
-    },
-    "web.reminders.status.failed": {
-        "sv": "misslyckades",
-        "en": "failed",
-    },
-    "web.reminders.status.skipped": {
-        "sv": "hoppades över",
-        "en": "skipped",
-    },
-    "web.reminders.status.unknown": {
-        "sv": "okänt (avbrutet), skickas inte igen",
-        "en": "unknown (interrupted), not resent",
-    },
-    "web.learners.title": {
-        "sv": "Okända deltagare",
-        "en": "Unmatched learners",
-    },
-    "web.learners.help": {
-        "sv": (
-            "De här personerna har skickat utbildningsdata men finns inte på någon deltagarlista. "
-            "Ofta är det en felstavad e-postadress; den mest lika registrerade adressen visas "
-            "bredvid."
-        ),
-        "en": (
-            "These people sent learning data but are on no participant list. Often it is a "
-            "misspelt e-mail address; the most similar registered address is shown beside it."
-        ),
-    },
-    "web.learners.caption": {
-        "sv": "{count} okända deltagare",
-        "en": "{count} unmatched learners",
-    },
-    "web.learners.identity": {
-        "sv": "Identitet",
-        "en": "Identity",
-    },
-    "web.learners.completed": {
-        "sv": "Klar med någon kurs",
-        "en": "Completed a course",
-    },
-    "web.learners.nearest": {
-        "sv": "Mest lik registrerad adress",
-        "en": "Most similar registered address",
-    },
-    "web.learners.workshop": {
-        "sv": "workshop",
-        "en": "workshop",
-    },
-    "web.learners.none": {
-        "sv": "Alla som skickat utbildningsdata finns på en lista.",
-        "en": "Everyone who sent learning data is on a list.",
-    },
-    "web.courses.title": {
-        "sv": "Kurser",
-        "en": "Courses",
-    },
-    "web.courses.help": {
-        "sv": "Utbildningarna som workshoppar kan kräva, och vad som räknas som klar.",
-        "en": "The courses workshops can require, and what counts as completed.",
-    },
-    "web.courses.rule": {
-        "sv": "Klar när",
-        "en": "Completed when",
-    },
-    "web.courses.rule.any_of": {
-        "sv": "ett klart-, godkänt- eller uppfyllt-utfall finns för någon av aktiviteterna",
-        "en": "a completed, passed or satisfied result exists for any of the activities",
-    },
-    "web.courses.rule.all_of": {
-        "sv": "alla {steps} steg är klara",
-        "en": "all {steps} steps are completed",
-    },
-    "web.courses.url": {
-        "sv": "Kursens adress",
-        "en": "Course address",
-    },
-    "web.courses.id": {
-        "sv": "Id",
-        "en": "Id",
-    },
-    "web.courses.activities": {
-        "sv": "Aktiviteter (xAPI-id)",
-        "en": "Activities (xAPI ids)",
-    },
-    "web.courses.reporters": {
-        "sv": "Källor som räknas",
-        "en": "Sources that count",
-    },
-    "web.courses.reporters_help": {
-        "sv": "Bara utbildningsdata från de här källorna räknas när vi följer upp vem som är"
-        " klar. Uppgifter från andra källor sparas, men visas bara som en upplysning.",
-        "en": "Only learning data from these sources counts when we follow up who has"
-        " completed. Data from other sources is kept, but only shown as a note.",
-    },
-    "web.courses.reporter_credential": {
-        "sv": "{label} (xAPI-nyckel {key})",
-        "en": "{label} (xAPI key {key})",
-    },
-    "web.courses.reporter_source": {
-        "sv": "Hämtas från {name}",
-        "en": "Pulled from {name}",
-    },
-    "web.courses.reporters_none": {
-        "sv": "Bara uppgifter som tjänsten själv har registrerat.",
-        "en": "Only data the service has recorded itself.",
-    },
-    "web.workshop.unverified": {
-        "sv": "Klar enligt en källa som inte räknas ({when}). Fråga deltagaren.",
-        "en": "Completed according to a source that does not count ({when}). Ask the"
-        " participant.",
-    },
-    "web.audit.title": {
-        "sv": "Händelselogg",
-        "en": "Audit log",
-    },
-    "web.audit.help": {
-        "sv": (
-            "Vem som har importerat, ändrat, exporterat, påmint eller tagit bort vad, och när. De "
-            "senaste 200 händelserna."
-        ),
-        "en": (
-            "Who imported, changed, exported, reminded or removed what, and when. The latest 200 "
-            "entries."
-        ),
-    },
-    "web.audit.caption": {
-        "sv": "{count} händelser, senaste först",
-        "en": "{count} entries, newest first",
-    },
-    "web.audit.who": {
-        "sv": "Vem",
-        "en": "Who",
-    },
-    "web.audit.what": {
-        "sv": "Vad",
-        "en": "What",
-    },
-    "web.audit.object": {
-        "sv": "Objekt",
-        "en": "Object",
-    },
-    "web.audit.details": {
-        "sv": "Detaljer",
-        "en": "Details",
-    },
-    "web.audit.operator": {
-        "sv": "driften (kommandorad)",
-        "en": "operator (command line)",
-    },
-    "web.audit.action.workshop.create": {
-        "sv": "skapade workshop",
-        "en": "created workshop",
-    },
-    "web.audit.action.workshop.change": {
-        "sv": "ändrade workshop",
-        "en": "changed workshop",
-    },
-    "web.audit.action.workshop.delete": {
-        "sv": "tog bort workshop",
-        "en": "deleted workshop",
-    },
-    "web.audit.action.participants.import": {
-        "sv": "importerade deltagarlista",
-        "en": "imported participant list",
-    },
-    "web.audit.action.participant.add": {
-        "sv": "lade till deltagare",
-        "en": "added participant",
-    },
-    "web.audit.action.participant.change": {
-        "sv": "ändrade deltagare",
-        "en": "changed participant",
-    },
-    "web.audit.action.participant.remove": {
-        "sv": "tog bort deltagare",
-        "en": "removed participant",
-    },
-    "web.audit.action.report.export": {
-        "sv": "laddade ned rapport",
-        "en": "downloaded report",
-    },
-    "web.audit.action.report.read": {
-        "sv": "Läste rapport",
-        "en": "Read report",
-    },
-    "web.audit.action.participants.read": {
-        "sv": "Läste deltagarlista",
-        "en": "Read participant list",
-    },
-    "web.audit.action.reminders.send": {
-        "sv": "skickade påminnelser",
-        "en": "sent reminders",
-    },
-    "web.audit.action.course.create": {
-        "sv": "lade till kurs",
-        "en": "added course",
-    },
-    "web.audit.action.course.change": {
-        "sv": "ändrade kurs",
-        "en": "changed course",
-    },
-    "web.audit.action.user.create": {
-        "sv": "skapade användare",
-        "en": "created user",
-    },
-    "web.audit.action.user.disable": {
-        "sv": "stängde av användare",
-        "en": "disabled user",
-    },
-    "web.audit.action.user.password": {
-        "sv": "bytte lösenord",
-        "en": "changed password",
-    },
-    "web.audit.action.token.create": {
-        "sv": "skapade API-nyckel",
-        "en": "created API token",
-    },
-    "web.audit.action.token.revoke": {
-        "sv": "återkallade API-nyckel",
-        "en": "revoked API token",
-    },
-    "web.accessibility.title": {
-        "sv": "Tillgänglighetsredogörelse",
-        "en": "Accessibility statement",
-    },
-    "web.accessibility.intro": {
-        "sv": (
-            "Den här tjänsten ska kunna användas av så många som möjligt. Här beskriver vi hur "
-            "den uppfyller lagen (2018:1937) om tillgänglighet till digital offentlig service, "
-            "kända brister och hur du kan rapportera problem."
-        ),
-        "en": (
-            "This service should be usable by as many people as possible. This statement "
-            "describes how it meets the Swedish act (2018:1937) on accessibility of digital "
-            "public services, known shortcomings and how to report problems."
-        ),
-    },
-    "web.accessibility.status_title": {
-        "sv": "Hur tillgänglig är tjänsten?",
-        "en": "How accessible is the service?",
-    },
-    "web.accessibility.status": {
-        "sv": (
-            "Tjänsten är utformad för att uppfylla WCAG 2.1 på nivå AA: sidorna har rubriker och "
-            "landmärken, alla formulärfält har etiketter, allt kan göras med tangentbord, färger "
-            "har tillräcklig kontrast och information ges aldrig bara med färg. Diagram har en "
-            "textbeskrivning och samma siffror i en tabell."
-        ),
-        "en": (
-            "The service is designed to meet WCAG 2.1 level AA: pages have headings and "
-            "landmarks, every form field has a label, everything can be done with a keyboard, "
-            "colours have sufficient contrast, and information is never given by colour alone. "
-            "Charts have a text description and the same numbers in a table."
-        ),
-    },
-    "web.accessibility.known_title": {
-        "sv": "Kända brister",
-        "en": "Known shortcomings",
-    },
-    "web.accessibility.known": {
-        "sv": (
-            "Nedladdade Excel- och CSV-filer följer kalkylprogrammets tillgänglighet. Breda "
-            "tabeller kan kräva vågrät rullning på små skärmar."
-        ),
-        "en": (
-            "Downloaded Excel and CSV files depend on the spreadsheet program's accessibility. "
-            "Wide tables may need horizontal scrolling on small screens."
-        ),
-    },
-    "web.accessibility.report_title": {
-        "sv": "Rapportera brister",
-        "en": "Report a problem",
-    },
-    "web.accessibility.report": {
-        "sv": (
-            "Upplever du problem med tillgängligheten, eller behöver du innehållet i ett annat "
-            "format? Skriv till oss så svarar vi inom två arbetsdagar."
-        ),
-        "en": (
-            "Do you have trouble with accessibility, or need the content in another format? Write "
-            "to us and we answer within two working days."
-        ),
-    },
-    "web.accessibility.report_default": {
-        "sv": "Kontakta den som administrerar tjänsten på din länsstyrelse.",
-        "en": "Contact the service's administrator at your county administrative board.",
-    },
-    "web.accessibility.supervision_title": {
-        "sv": "Tillsyn",
-        "en": "Supervision",
-    },
-    "web.accessibility.supervision": {
-        "sv": (
-            "Myndigheten för digital förvaltning (Digg) har ansvar för tillsyn enligt lagen. Är "
-            "du inte nöjd med hur vi hanterar dina synpunkter kan du kontakta Digg."
-        ),
-        "en": (
-            "The Agency for Digital Government (Digg) supervises the act. If you are not "
-            "satisfied with how we handle your comments, you can contact Digg."
-        ),
-    },
-    "web.accessibility.supervision_link": {
-        "sv": "Anmäl till Digg",
-        "en": "Report to Digg",
-    },
-    "web.accessibility.how_title": {
-        "sv": "Hur vi testat",
-        "en": "How we tested",
-    },
-    "web.accessibility.how": {
-        "sv": (
-            "Varje sida kontrolleras automatiskt med axe-core i en riktig webbläsare vid varje "
-            "ändring av tjänsten, och sidorna har provats med tangentbord."
-        ),
-        "en": (
-            "Every page is checked automatically with axe-core in a real browser at every change "
-            "of the service, and the pages have been tried with a keyboard."
         ),
     },
 }
@@ -1300,6 +382,8 @@ def long_date(day: Any, language: str = DEFAULT_LANGUAGE) -> str:
 
 
 def long_datetime(moment: Any, language: str = DEFAULT_LANGUAGE) -> str:
-    """'17 januari 2026 kl. 23:59' / '17 January 2026 at 23:59' (local time given)."""
-    joiner = "kl." if language == "sv" else "at"
-    return f"{long_date(moment, language)} {joiner} {moment:%H:%M}"
+    """'17 januari 2026 kl. 23.59' (Språkrådet's style) / '17 January 2026 at 23:59'
+    (local time given)."""
+    if language == "sv":
+        return f"{long_date(moment, language)} kl. {moment:%H.%M}"
+    return f"{long_date(moment, language)} at {moment:%H:%M}"

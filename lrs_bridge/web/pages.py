@@ -15,7 +15,7 @@ the participant-list upload (``upload=True``) takes ``multipart/form-data``, up 
 permission check have passed (its CSRF token, a form field, is checked before the handler
 sees the file). Anything else is answered 413 or 415 unread.
 
-Texts come from the catalogue (``reports.texts``, keys ``web.*``) in the session's
+Texts come from the web catalogue (``lrs_bridge.web.texts``, keys ``web.*``) in the session's
 language; templates are Jinja2 with autoescaping.
 """
 
@@ -24,6 +24,7 @@ from __future__ import annotations
 import base64
 import binascii
 import logging
+import unicodedata
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date, datetime
@@ -55,13 +56,26 @@ from lrs_bridge.gate import (
     services,
 )
 from lrs_bridge.services import Services
-from lrs_bridge.web import charts
+from lrs_bridge.web import charts, forms
+from lrs_bridge.web.forms import WorkshopForm
 from lrs_bridge.web.session import Session, Sessions, check_csrf
+from lrs_bridge.web.texts import CATALOGUE, LANGUAGES, text
 from reports import places
+from reports.courses import DEFAULT_REQUIRED
 from reports.exports import printable
-from reports.model import ParticipantReadiness, StatusTotals
+from reports.model import (
+    ROLES,
+    ParticipantReadiness,
+    RowProblem,
+    StatusTotals,
+    Workshop,
+    WorkshopReadiness,
+)
+from reports.reminders import LogEntry, Outcome, Skipped, failure_kind
+from reports.reminders import reason as reminder_reason
 from reports.roster import ImportRejected
-from reports.texts import CATALOGUE, LANGUAGES, long_date, text
+from reports.texts import long_date, long_datetime
+from reports.texts import text as report_text
 from statements.errors import PayloadTooLarge, XapiError
 
 log = logging.getLogger(__name__)
@@ -142,6 +156,9 @@ class Ctx:
     def t(self, key: str, /, **values: Any) -> str:
         return text(key, self.language, **values)
 
+    def has(self, key: str) -> bool:
+        return key in CATALOGUE
+
     def may(self, action: Action) -> bool:
         return self.principal is not None and may(self.principal, action)
 
@@ -153,6 +170,28 @@ class Ctx:
         if moment is None:
             return "–"
         return moment.astimezone(STOCKHOLM).strftime("%Y-%m-%d %H:%M")
+
+    def problem(self, found: RowProblem) -> str:
+        """A bad row's problem in the reader's language (the English message only for a
+        problem the catalogue has no text for)."""
+        if found.key:
+            return report_text(found.key, self.language, **dict(found.values))
+        return found.message
+
+    def reason(self, skipped: Skipped) -> str:
+        """Why a person is not reminded, in the reader's language."""
+        if skipped.key:
+            return reminder_reason(skipped.key, self.language, skipped.values)
+        return skipped.reason
+
+    def mail_error(self, error: str | None) -> str:
+        """A failed e-mail's error as the reader can act on it (the technical text stays
+        in the reminder log)."""
+        return self.t("web.reminders.error." + failure_kind(error))
+
+    def moment(self, value: datetime) -> str:
+        """'8 december 2026 kl. 23.59' in Stockholm time."""
+        return long_datetime(value.astimezone(STOCKHOLM), self.language)
 
     def day(self, value: date | datetime | None) -> str:
         return long_date(value, self.language) if value is not None else "–"
@@ -235,6 +274,22 @@ async def _read_form(ctx: Ctx, limit: int, max_files: int) -> Response | None:
     return None
 
 
+@dataclass(frozen=True)
+class PageRules:
+    """What a page allows: the action each method needs, the object its path names, and
+    whether it is public or takes an upload."""
+
+    actions: Mapping[str, Action | None]
+    locator: Locator | None
+    public: bool
+    upload: bool
+
+    def body_limit(self, request: Request) -> tuple[int, tuple[str, ...]]:
+        if self.upload:
+            return services(request).settings.max_body_bytes, (FORM, UPLOAD_FORM)
+        return MAX_FORM_BYTES, (FORM,)
+
+
 def page(
     handler: PageHandler,
     actions: Mapping[str, Action | None],
@@ -247,61 +302,15 @@ def page(
     action it needs (None: any logged-in person; with ``public``, anyone). With
     ``upload``, a POST may bring a file (multipart, up to LRS_BRIDGE_MAX_BODY_BYTES),
     read only once the person is known to be allowed; other forms are small."""
+    rules = PageRules(dict(actions), locator, public, upload)
 
     async def endpoint(request: Request) -> Response:
-        response = await gate(request)
+        response = await _gate(request, handler, rules)
         if request.method == "POST" and getattr(request, "_body", None) is None:
             # Answered without reading the body: close the connection rather than let
             # the server read (and throw away) whatever the client still sends.
             response.headers["Connection"] = "close"
         return response
-
-    async def gate(request: Request) -> Response:
-        method = "GET" if request.method == "HEAD" else request.method
-        session = web(request).sessions.load(request)
-        ctx = Ctx(request, session, None)
-        if method not in actions:
-            return ctx.render("error.html", 405, title=ctx.t("web.error.method"))
-        if method == "POST":
-            types: tuple[str, ...]
-            if upload:
-                limit, types = services(request).settings.max_body_bytes, (FORM, UPLOAD_FORM)
-            else:
-                limit, types = MAX_FORM_BYTES, (FORM,)
-            refused_body = _refuse_unread(ctx, limit, types)
-            if refused_body is None and not upload:
-                refused_body = await _read_form(ctx, limit, max_files=0)
-            if refused_body is not None:
-                return refused_body
-        if session.user_id is not None:
-            user = await services(request).people.find_user(str(session.user_id))
-            # The person is read on every request anyway: a disabled person's sessions,
-            # and sessions of an earlier generation (log-out, new password), end here.
-            if user is not None and user.active and user.session_generation == session.generation:
-                ctx.principal = user.principal()
-            else:
-                ctx.session = session.logged_out()
-        if not public:
-            if ctx.principal is None:
-                target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-                return ctx.redirect("/login?" + urlencode({"next": target}))
-            action = actions[method]
-            if action is not None:
-                refused = await refusal(request, ctx.principal, action, locator)
-                if refused == 403:
-                    return ctx.render("error.html", 403, title=ctx.t("web.error.forbidden"))
-                if refused == 404:
-                    return not_found(ctx)
-        if method == "POST" and upload:
-            refused_body = await _read_form(ctx, limit, max_files=1)
-            if refused_body is not None:
-                return refused_body
-        try:
-            return await handler(ctx)
-        except XapiError as error:
-            if error.status == 404:
-                return not_found(ctx)
-            return ctx.render("error.html", error.status, title=error.message)
 
     endpoint.__name__ = handler.__name__
     endpoint.actions = dict(actions)  # type: ignore[attr-defined]
@@ -309,6 +318,66 @@ def page(
     endpoint.public = public  # type: ignore[attr-defined]
     endpoint.upload = upload  # type: ignore[attr-defined]
     return endpoint
+
+
+async def _gate(request: Request, handler: PageHandler, rules: PageRules) -> Response:
+    """Method, body bounds, the person, the permission check, then the handler."""
+    method = "GET" if request.method == "HEAD" else request.method
+    ctx = Ctx(request, web(request).sessions.load(request), None)
+    if method not in rules.actions:
+        return ctx.render("error.html", 405, title=ctx.t("web.error.method"))
+    limit, types = rules.body_limit(request)
+    if method == "POST":
+        refused_body = _refuse_unread(ctx, limit, types)
+        if refused_body is None and not rules.upload:
+            refused_body = await _read_form(ctx, limit, max_files=0)
+        if refused_body is not None:
+            return refused_body
+    await _find_person(ctx)
+    if not rules.public:
+        refused = await _permission(ctx, rules.actions[method], rules.locator)
+        if refused is not None:
+            return refused
+    if method == "POST" and rules.upload:
+        refused_body = await _read_form(ctx, limit, max_files=1)
+        if refused_body is not None:
+            return refused_body
+    try:
+        return await handler(ctx)
+    except XapiError as error:
+        if error.status == 404:
+            return not_found(ctx)
+        return ctx.render("error.html", error.status, title=error.message)
+
+
+async def _find_person(ctx: Ctx) -> None:
+    """The person of the session. The person is read on every request anyway: a disabled
+    person's sessions, and sessions of an earlier generation (log-out, new password), end
+    here."""
+    session = ctx.session
+    if session.user_id is None:
+        return
+    user = await services(ctx.request).people.find_user(str(session.user_id))
+    if user is not None and user.active and user.session_generation == session.generation:
+        ctx.principal = user.principal()
+    else:
+        ctx.session = session.logged_out()
+
+
+async def _permission(ctx: Ctx, action: Action | None, locator: Locator | None) -> Response | None:
+    """None when the person may; else the log-in page, 403 or 404 (out of scope)."""
+    request = ctx.request
+    if ctx.principal is None:
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return ctx.redirect("/login?" + urlencode({"next": target}))
+    if action is None:
+        return None
+    refused = await refusal(request, ctx.principal, action, locator)
+    if refused == 403:
+        return ctx.render("error.html", 403, title=ctx.t("web.error.forbidden"))
+    if refused == 404:
+        return not_found(ctx)
+    return None
 
 
 def too_large(ctx: Ctx) -> Response:
@@ -343,14 +412,23 @@ async def login(ctx: Ctx) -> Response:
             429,
             next_url=next_url,
             email=email,
-            error=ctx.t("web.login.throttled", minutes=max(1, -(-throttled.seconds // 60))),
+            error=(
+                message := ctx.t("web.login.throttled", count=max(1, -(-throttled.seconds // 60)))
+            ),
+            form_errors=[("email", message)],
         )
         response.headers["Retry-After"] = str(throttled.seconds)
         return response
     if user is None:
         log.info("failed web log-in")  # neither the address tried nor the client's IP
+        message = ctx.t("web.login.failed")
         return ctx.render(
-            "login.html", 401, next_url=next_url, email=email, error=ctx.t("web.login.failed")
+            "login.html",
+            401,
+            next_url=next_url,
+            email=email,
+            error=message,
+            form_errors=[("email", message)],
         )
     ctx.session = ctx.session.logged_in(user.id, user.session_generation)
     log.info("web log-in of user %d", user.id)
@@ -379,8 +457,22 @@ async def home(ctx: Ctx) -> Response:
     return ctx.redirect(f"/counties/{ctx.principal.county}")
 
 
+ACCESSIBILITY_ASSESSED = date(2026, 12, 7)
+"""When the web pages were last assessed (the usability and accessibility test of
+December 2026, then the automated checks of tests/web/test_browser.py)."""
+ACCESSIBILITY_UPDATED = date(2026, 12, 7)
+"""When the accessibility statement was last changed: update both with the text."""
+
+
 async def accessibility(ctx: Ctx) -> Response:
-    return ctx.render("accessibility.html", contact=ctx.services.settings.contact_email)
+    settings = ctx.services.settings
+    return ctx.render(
+        "accessibility.html",
+        contact=settings.contact_email,
+        organisation=settings.organisation,
+        assessed=ACCESSIBILITY_ASSESSED,
+        updated=ACCESSIBILITY_UPDATED,
+    )
 
 
 # --- overviews --------------------------------------------------------------------------
@@ -401,8 +493,13 @@ async def nation(ctx: Ctx) -> Response:
 
 
 async def county(ctx: Ctx) -> Response:
-    assert ctx.principal is not None
     code: str = ctx.request.path_params["county"]
+    return await _county_page(ctx, code, WorkshopForm(courses=[DEFAULT_REQUIRED]))
+
+
+async def _county_page(ctx: Ctx, code: str, form: WorkshopForm, status: int = 200) -> Response:
+    """The county overview, with the "Ny workshop" form as the person filled it in."""
+    assert ctx.principal is not None
     reports = ctx.services.reports
     report = await reports.county_readiness(code, municipality=own_municipality(ctx.principal))
     bars = [charts.Bar(m.municipality_name, m.totals) for m in report.municipalities]
@@ -410,111 +507,269 @@ async def county(ctx: Ctx) -> Response:
         bars, ctx.t("web.county.chart_title", county=report.county_name), ctx.t
     )
     courses = await reports.list_courses()
+    first_course = f"course-{courses[0].id}" if courses else "courses"
     return ctx.render(
         "county.html",
+        status,
         report=report,
         chart=chart,
         done=_done,
         courses=courses,
-        errors={},
-        values={},
+        form=form,
+        errors=form.errors,
+        values=form.values(),
+        form_errors=forms.summary(form.errors, {"courses": first_course}),
+        error_title=ctx.t("web.county.not_created"),
+        today=datetime.now(STOCKHOLM).date(),
+    )
+
+
+def _workshop_form(ctx: Ctx) -> WorkshopForm:
+    chosen = [v for v in ctx.form.getlist("courses") if isinstance(v, str)] if ctx.form else []
+    return WorkshopForm(
+        title=ctx.value("title"),
+        date=ctx.value("date"),
+        deadline=ctx.value("deadline"),
+        courses=chosen,
+        accepted=ctx.value("accepted"),
     )
 
 
 async def create_workshop(ctx: Ctx) -> Response:
+    """Every field checked at once; a date in the past or a last day after the workshop
+    is shown for the person to confirm (or correct) before anything is created."""
     assert ctx.principal is not None
     found = places.county(ctx.request.path_params["county"])
     assert found is not None  # the route's locator answered 404 otherwise
     code = found.code  # the normalised code, the one the permission check saw
     check_target(ctx.principal, "county", code)
     reports = ctx.services.reports
-    values = {name: ctx.value(name) for name in ("title", "date", "deadline")}
-    chosen = [v for v in ctx.form.getlist("courses") if isinstance(v, str)] if ctx.form else []
-    data: dict[str, Any] = {"county": code, "title": values["title"], "date": values["date"]}
-    if values["deadline"]:
-        data["deadline"] = values["deadline"]
-    if chosen:
-        data["courses"] = chosen
+    form = _workshop_form(ctx)
+    forms.check_workshop(form, [c.id for c in await reports.list_courses()], ctx.t)
+    if form.errors:
+        return await _county_page(ctx, code, form, 400)
+    if form.warnings:
+        return await _county_page(ctx, code, form)
     try:
-        created = await reports.create_workshop(data)
+        created = await reports.create_workshop(form.data(code))
     except XapiError as error:
         if error.status != 400:
             raise
-        report = await reports.county_readiness(code)
-        bars = [charts.Bar(m.municipality_name, m.totals) for m in report.municipalities]
-        chart = charts.readiness_bars(
-            bars, ctx.t("web.county.chart_title", county=report.county_name), ctx.t
-        )
-        errors = {str(d.get("path", "")).split(".")[0]: d.get("message", "") for d in error.details}
-        return ctx.render(
-            "county.html",
-            400,
-            report=report,
-            chart=chart,
-            done=_done,
-            courses=await reports.list_courses(),
-            errors=errors,
-            values=values,
-        )
-    assert ctx.principal is not None
+        form.errors = forms.service_errors(error, forms.WORKSHOP_FIELDS, ctx.t)
+        return await _county_page(ctx, code, form, 400)
     await ctx.services.audit.record(
         ctx.principal, "workshop.create", "workshop", created.id, created.county
     )
     return ctx.redirect(f"/workshops/{created.id}")
 
 
+# --- changing a workshop, adding a participant (usability test F7) ----------------------
+
+
+def _form_of(found: Workshop) -> WorkshopForm:
+    deadline = found.deadline.astimezone(STOCKHOLM)
+    return WorkshopForm(
+        title=found.title,
+        date=found.date.isoformat(),
+        deadline=f"{deadline:%Y-%m-%d %H.%M}",
+        courses=list(found.courses),
+    )
+
+
+async def edit_workshop(ctx: Ctx) -> Response:
+    """Change a workshop's title, date, last day or courses: the same checks, error
+    summary and confirmation of a date in the past as a new one."""
+    assert ctx.principal is not None
+    workshop_id: str = ctx.request.path_params["workshop_id"]
+    reports = ctx.services.reports
+    found = await reports.get_workshop(workshop_id)
+    courses = await reports.list_courses()
+    form = _form_of(found) if ctx.request.method != "POST" else _workshop_form(ctx)
+    status = 200
+    if ctx.request.method == "POST":
+        forms.check_workshop(form, [c.id for c in courses], ctx.t)
+        if not form.errors and not form.warnings:
+            data = form.data(found.county)
+            del data["county"]
+            try:
+                changed = await reports.change_workshop(workshop_id, data)
+            except XapiError as error:
+                if error.status != 400:
+                    raise
+                form.errors = forms.service_errors(error, forms.WORKSHOP_FIELDS, ctx.t)
+            else:
+                await ctx.services.audit.record(
+                    ctx.principal, "workshop.change", "workshop", workshop_id, changed.county
+                )
+                return ctx.redirect(f"/workshops/{workshop_id}")
+        status = 400 if form.errors else 200
+    first_course = f"course-{courses[0].id}" if courses else "courses"
+    return ctx.render(
+        "workshop_edit.html",
+        status,
+        workshop=found,
+        form=form,
+        errors=form.errors,
+        values=form.values(),
+        courses=courses,
+        form_errors=forms.summary(form.errors, {"courses": first_course}),
+        error_title=ctx.t("web.edit.not_saved"),
+    )
+
+
+async def delete_workshop(ctx: Ctx) -> Response:
+    """A workshop and its list deleted, after a confirmation that says how many people
+    the list holds."""
+    assert ctx.principal is not None
+    workshop_id: str = ctx.request.path_params["workshop_id"]
+    reports = ctx.services.reports
+    found = await reports.get_workshop(workshop_id)
+    if ctx.request.method != "POST":
+        return ctx.render("workshop_delete.html", workshop=found)
+    deleted = await reports.delete_workshop(workshop_id)
+    await ctx.services.audit.record(
+        ctx.principal, "workshop.delete", "workshop", workshop_id, deleted.county
+    )
+    return ctx.redirect(f"/counties/{deleted.county}")
+
+
+PARTICIPANT_FIELDS = ("name", "email", "municipality", "role")
+
+
+async def add_participant(ctx: Ctx) -> Response:
+    """One participant added to the list, without uploading the whole list again."""
+    assert ctx.principal is not None
+    workshop_id: str = ctx.request.path_params["workshop_id"]
+    reports = ctx.services.reports
+    found = await reports.get_workshop(workshop_id)
+    values = {name: ctx.value(name) for name in PARTICIPANT_FIELDS}
+    errors: dict[str, str] = {}
+    if ctx.request.method == "POST":
+        try:
+            added = await reports.add_participant(workshop_id, values)
+        except XapiError as error:
+            if error.status not in (400, 409):
+                raise
+            errors = _participant_errors(ctx, error)
+        else:
+            await ctx.services.audit.record(
+                ctx.principal,
+                "participant.add",
+                "participant",
+                added.id,
+                found.county,
+                workshop=workshop_id,
+            )
+            return ctx.redirect(f"/workshops/{workshop_id}#participants")
+    return ctx.render(
+        "participant_new.html",
+        400 if errors else 200,
+        workshop=found,
+        values=values,
+        errors=errors,
+        roles=ROLES,
+        form_errors=forms.summary(errors),
+        error_title=ctx.t("web.participant.not_added"),
+    )
+
+
+def _participant_errors(ctx: Ctx, error: XapiError) -> dict[str, str]:
+    """The service's refusal of a participant, by field, in the reader's language: the
+    same texts as an uploaded list's problems where there is one."""
+    if error.status == 409:
+        return {"email": ctx.t("web.participant.duplicate")}
+    found: dict[str, str] = {}
+    for detail in error.details:
+        name = str(detail.get("path", "")).split(".")[0]
+        name = name if name in PARTICIPANT_FIELDS else "name"
+        rule = str(detail.get("rule", ""))
+        key = f"web.participant.{name}.{rule}"
+        found.setdefault(name, ctx.t(key) if ctx.has(key) else ctx.t(f"web.participant.{name}"))
+    return found or {"name": ctx.t("web.form.invalid")}
+
+
 # --- a workshop -------------------------------------------------------------------------
 
 
+def fold(value: str) -> str:
+    """Text as search compares it: case and diacritics ignored ('Åsa Öberg' → 'asa oberg',
+    'Gävle' → 'gavle', 'é' → 'e')."""
+    decomposed = unicodedata.normalize("NFKD", value.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
 def _matches(entry: ParticipantReadiness, query: str) -> bool:
+    """Name, e-mail address or municipality contains every word of the (folded) query."""
     person = entry.participant
-    return query in person.name.lower() or query in person.municipality_name.lower()
+    haystack = fold(f"{person.name} {person.email} {person.municipality_name}")
+    return all(word in haystack for word in query.split())
 
 
 def _sort_key(sort: str) -> Callable[[ParticipantReadiness], Any]:
     order = {status: n for n, status in enumerate(STATUSES)}
     if sort == "name":
-        return lambda e: (e.participant.name.lower(),)
+        return lambda e: (fold(e.participant.name),)
     if sort == "status":
-        return lambda e: (order[e.status], e.participant.name.lower())
+        return lambda e: (order[e.status], fold(e.participant.name))
     if sort == "completed":
         return lambda e: (
             e.completed_at is None,
             e.completed_at or datetime.max.replace(tzinfo=STOCKHOLM),
-            e.participant.name.lower(),
+            fold(e.participant.name),
         )
-    return lambda e: (e.participant.municipality_name, e.participant.name.lower())
+    return lambda e: (fold(e.participant.municipality_name), fold(e.participant.name))
 
 
-async def workshop(ctx: Ctx) -> Response:
-    assert ctx.principal is not None
-    workshop_id: str = ctx.request.path_params["workshop_id"]
-    report = await ctx.services.reports.workshop_readiness(
-        workshop_id, municipality=own_municipality(ctx.principal)
-    )
-    await ctx.services.audit.record(  # the page shows the list: a read, as in the API
-        ctx.principal,
-        "participants.read",
-        "workshop",
-        workshop_id,
-        report.workshop.county,
-        participants=len(report.participants),
-        municipality=own_municipality(ctx.principal),
-    )
-    params = ctx.request.query_params
-    query = params.get("q", "").strip()
-    status = params.get("status", "")
-    status = status if status in STATUSES else ""
-    sort = params.get("sort", "municipality")
-    sort = sort if sort in SORTS else "municipality"
-    shown = [
-        entry
-        for entry in report.participants
-        if (not query or _matches(entry, query.lower())) and (not status or entry.status == status)
-    ]
-    shown.sort(key=_sort_key(sort))
+@dataclass(frozen=True)
+class Filter:
+    """The participant list's search, status and order, as the page's query has them."""
+
+    query: str = ""
+    status: str = ""
+    sort: str = "municipality"
+
+    @classmethod
+    def of(cls, params: Mapping[str, str]) -> Filter:
+        status = params.get("status", "")
+        sort = params.get("sort", "municipality")
+        return cls(
+            query=params.get("q", "").strip()[:200],
+            status=status if status in STATUSES else "",
+            sort=sort if sort in SORTS else "municipality",
+        )
+
+    @property
+    def active(self) -> bool:
+        return bool(self.query or self.status)
+
+    def apply(self, entries: list[ParticipantReadiness]) -> list[ParticipantReadiness]:
+        words = fold(self.query)
+        shown = [
+            e
+            for e in entries
+            if (not words or _matches(e, words)) and (not self.status or e.status == self.status)
+        ]
+        return sorted(shown, key=_sort_key(self.sort))
+
+    def query_string(self, **changes: str) -> str:
+        values = {"q": self.query, "status": self.status, "sort": self.sort, **changes}
+        return urlencode(
+            {k: v for k, v in values.items() if v and (k, v) != ("sort", "municipality")}
+        )
+
+
+def _last_reminded(entries: list[LogEntry]) -> dict[str, datetime]:
+    """When each participant was last sent a reminder (sent ones only)."""
+    found: dict[str, datetime] = {}
+    for entry in entries:
+        if entry.status == "sent" and entry.sent_at is not None:
+            previous = found.get(entry.participant_id)
+            found[entry.participant_id] = max(previous or entry.sent_at, entry.sent_at)
+    return found
+
+
+def _charts(ctx: Ctx, report: WorkshopReadiness) -> dict[str, Any]:
     bars = [charts.Bar(m.municipality_name, m.totals) for m in report.municipalities]
-    bar_chart = charts.readiness_bars(bars, ctx.t("web.workshop.bars_title"), ctx.t)
     completed = [
         entry.completed_at.astimezone(STOCKHOLM)
         for entry in report.participants
@@ -522,26 +777,63 @@ async def workshop(ctx: Ctx) -> Response:
     ]
     days = charts.completions_by_day(completed)
     deadline = report.workshop.deadline.astimezone(STOCKHOLM)
-    time_chart = charts.completions_over_time(
-        days, report.totals.total, deadline, ctx.t("web.workshop.time_title"), ctx.t
+    return {
+        "bar_chart": charts.readiness_bars(bars, ctx.t("web.workshop.bars_title"), ctx.t),
+        "time_chart": charts.completions_over_time(
+            days, report.totals.total, deadline, ctx.t("web.workshop.time_title"), ctx.t
+        ),
+        "days": days,
+    }
+
+
+def _days_left(ctx: Ctx, deadline: datetime) -> str:
+    left = forms.days_left(deadline, ctx.services.reminders.clock())
+    if left > 0:
+        return ctx.t("web.workshop.days_left", count=left)
+    if left == 0:
+        return ctx.t("web.workshop.last_day_today")
+    return ctx.t("web.workshop.last_day_passed")
+
+
+async def workshop(ctx: Ctx) -> Response:
+    assert ctx.principal is not None
+    workshop_id: str = ctx.request.path_params["workshop_id"]
+    municipality = own_municipality(ctx.principal)
+    report = await ctx.services.reports.workshop_readiness(workshop_id, municipality=municipality)
+    await ctx.services.audit.record(  # the page shows the list: a read, as in the API
+        ctx.principal,
+        "participants.read",
+        "workshop",
+        workshop_id,
+        report.workshop.county,
+        participants=len(report.participants),
+        municipality=municipality,
     )
+    chosen = Filter.of(ctx.request.query_params)
+    reminded = _last_reminded(await ctx.services.reminders.entries(workshop_id))
     return ctx.render(
         "workshop.html",
         report=report,
-        shown=shown,
-        query=query,
-        chosen_status=status,
-        sort=sort,
+        shown=chosen.apply(report.participants),
+        chosen=chosen,
+        query=chosen.query,
+        chosen_status=chosen.status,
+        sort=chosen.sort,
         sorts=SORTS,
-        bar_chart=bar_chart,
-        time_chart=time_chart,
-        days=days,
+        reminded=reminded,
+        course_names={c.id: c.name for c in report.courses},
+        status_link=lambda status: (
+            f"/workshops/{workshop_id}?{chosen.query_string(status=status)}#participants"
+        ),
+        days_left=_days_left(ctx, report.workshop.deadline),
         done=_done,
         percent=lambda value: round(100 * value),
+        **_charts(ctx, report),
     )
 
 
 async def export(ctx: Ctx) -> Response:
+    """The list as CSV or XLSX: what the page shows when its filter is passed along."""
     assert ctx.principal is not None
     workshop_id: str = ctx.request.path_params["workshop_id"]
     fmt: str = ctx.request.path_params["fmt"]
@@ -551,6 +843,9 @@ async def export(ctx: Ctx) -> Response:
     report = await reports.workshop_readiness(
         workshop_id, municipality=own_municipality(ctx.principal)
     )
+    chosen = Filter.of(ctx.request.query_params)
+    if chosen.active or chosen.sort != "municipality":
+        report = replace(report, participants=chosen.apply(report.participants))
     exported = reports.export(report, fmt)
     await ctx.services.audit.record(
         ctx.principal,
@@ -560,6 +855,7 @@ async def export(ctx: Ctx) -> Response:
         report.workshop.county,
         format=fmt,
         municipality=own_municipality(ctx.principal),
+        participants=len(report.participants),
     )
     response = Response(
         exported.content,
@@ -572,6 +868,63 @@ async def export(ctx: Ctx) -> Response:
 # --- uploading a participant list ---------------------------------------------------------
 
 
+MAX_SUMMARY_PROBLEMS = 10
+"""The error summary links the first ten bad rows; the table below lists them all."""
+
+
+def _upload_error(ctx: Ctx, found: Workshop, message: str, **values: Any) -> Response:
+    """The upload form again, the problem in the error summary and by the file field."""
+    return ctx.render(
+        "upload.html",
+        400,
+        workshop=found,
+        result=None,
+        problems=None,
+        file_error=message,
+        form_errors=[("file", message)],
+        **values,
+    )
+
+
+def _rejected(
+    ctx: Ctx, found: Workshop, problems: list[RowProblem], filename: str | None
+) -> Response:
+    lines = [
+        ("file", ctx.t("web.upload.row_problem", line=p.line, problem=ctx.problem(p)))
+        for p in problems[:MAX_SUMMARY_PROBLEMS]
+    ]
+    if len(problems) > MAX_SUMMARY_PROBLEMS:
+        more = len(problems) - MAX_SUMMARY_PROBLEMS
+        lines.append(("problems", ctx.t("web.upload.more_problems", count=more)))
+    return ctx.render(
+        "upload.html",
+        400,
+        workshop=found,
+        result=None,
+        problems=problems,
+        filename=filename,
+        file_error=ctx.t("web.upload.rejected", count=len(problems)),
+        form_errors=lines,
+        error_title=ctx.t("web.upload.rejected", count=len(problems)),
+        error_help=ctx.t("web.upload.rejected_help"),
+    )
+
+
+async def _uploaded(ctx: Ctx) -> tuple[bytes, str | None] | str:
+    """The list's bytes and file name: from the confirmed preview, or the chosen file; a
+    message for the person when there is none."""
+    if ctx.value("confirm") == "1":
+        try:
+            content = base64.b64decode(ctx.value("content"), validate=True)
+        except (binascii.Error, ValueError):
+            return ctx.t("web.error.bad_form")
+        return content, ctx.value("filename") or None
+    upload_file = ctx.form.get("file") if ctx.form is not None else None
+    if not isinstance(upload_file, UploadFile) or not upload_file.filename:
+        return ctx.t("web.upload.no_file")
+    return await upload_file.read(), upload_file.filename
+
+
 async def upload(ctx: Ctx) -> Response:
     workshop_id: str = ctx.request.path_params["workshop_id"]
     reports = ctx.services.reports
@@ -579,44 +932,20 @@ async def upload(ctx: Ctx) -> Response:
     if ctx.request.method != "POST":
         return ctx.render("upload.html", workshop=found, result=None, problems=None)
     confirm = ctx.value("confirm") == "1"
-    if confirm:
-        try:
-            content = base64.b64decode(ctx.value("content"), validate=True)
-        except (binascii.Error, ValueError):
-            return ctx.render("error.html", 400, title=ctx.t("web.error.bad_form"))
-        filename = ctx.value("filename") or None
-    else:
-        upload_file = ctx.form.get("file") if ctx.form is not None else None
-        if not isinstance(upload_file, UploadFile) or not upload_file.filename:
-            return ctx.render(
-                "upload.html",
-                400,
-                workshop=found,
-                result=None,
-                problems=None,
-                error=ctx.t("web.upload.no_file"),
-            )
-        content = await upload_file.read()
-        filename = upload_file.filename
+    uploaded = await _uploaded(ctx)
+    if isinstance(uploaded, str):
+        return _upload_error(ctx, found, uploaded)
+    content, filename = uploaded
     try:
         result = await reports.import_participants(
             workshop_id, content, filename=filename, dry_run=not confirm
         )
     except ImportRejected as rejected:
-        return ctx.render(
-            "upload.html",
-            400,
-            workshop=found,
-            result=None,
-            problems=rejected.problems,
-            filename=filename,
-        )
+        return _rejected(ctx, found, rejected.problems, filename)
     except XapiError as error:
         if error.status not in (400, 413, 415):
             raise
-        return ctx.render(
-            "upload.html", 400, workshop=found, result=None, problems=None, error=error.message
-        )
+        return _upload_error(ctx, found, _file_message(ctx, error))
     if confirm:
         assert ctx.principal is not None
         await ctx.services.audit.record(
@@ -638,6 +967,17 @@ async def upload(ctx: Ctx) -> Response:
         filename=filename,
         content=base64.b64encode(content).decode() if not confirm else "",
     )
+
+
+def _file_message(ctx: Ctx, error: XapiError) -> str:
+    """A file refused as a whole, in the reader's language: the catalogue's text of its
+    rule (a workbook refused for its parts says so in both languages already)."""
+    rule = str(error.details[0].get("rule", "")) if error.details else ""
+    if rule.startswith("xlsx_") or rule == "not_a_list":
+        return error.message.split(" / ")[0 if ctx.language == "sv" else -1]
+    if error.status == 413:
+        return ctx.t("web.error.too_large")
+    return ctx.t("web.upload.unreadable")
 
 
 # --- reminders ----------------------------------------------------------------------------
@@ -673,15 +1013,31 @@ async def reminders(ctx: Ctx) -> Response:
         e for e in await services_.reminders.entries(workshop_id) if e.participant_id in people
     ]
     entries.reverse()
+    waiting = len(preview.plan.send) + sum(
+        1 for s in preview.plan.skipped if s.key == "reminder.skipped.recent"
+    )
     return ctx.render(
         "reminders.html",
         workshop=found,
         preview=preview,
         outcome=outcome,
+        failure=_mail_failure(outcome),
         entries=entries[:200],
         people=people,
         window_hours=int(services_.reminders.service.window.total_seconds() // 3600),
+        deadline_passed=services_.reminders.clock() >= found.deadline,
+        schedule=services_.reminders.schedule(found.deadline),
+        waiting=waiting,
     )
+
+
+def _mail_failure(outcome: Outcome | None) -> str | None:
+    """The kind of failure the page explains first: the mail server not answering, or
+    the kind most recipients failed with."""
+    if outcome is None or not outcome.failed:
+        return None
+    kinds = [failure_kind(error) for _, error in outcome.failed]
+    return "unreachable" if "unreachable" in kinds else max(set(kinds), key=kinds.count)
 
 
 # --- lists ------------------------------------------------------------------------------
@@ -704,11 +1060,56 @@ async def courses(ctx: Ctx) -> Response:
     )
 
 
+def _detail(ctx: Ctx, key: str, value: Any, workshops: Mapping[str, str]) -> str:
+    """One detail of an audit entry in the reader's words: 'rader: 12', 'roll: samordnare'."""
+    label = ctx.t("web.audit.detail." + key) if ctx.has("web.audit.detail." + key) else key
+    if key == "role" and ctx.has(f"web.user_role.{value}"):
+        value = ctx.t(f"web.user_role.{value}")
+    elif key == "workshop":
+        value = workshops.get(str(value), value)
+    elif key == "municipality":
+        found = places.municipality(str(value))
+        value = found.name if found else value
+    elif key == "fields" and isinstance(value, list | tuple):
+        value = ", ".join(
+            ctx.t(f"web.field.{f}") if ctx.has(f"web.field.{f}") else str(f) for f in value
+        )
+    elif key == "format":
+        value = str(value).upper()
+    return f"{label}: {value}"
+
+
 async def audit(ctx: Ctx) -> Response:
+    """The log with names, not ids: workshops by title, people by e-mail address, the
+    details in the reader's language."""
     assert ctx.principal is not None
     entries = await ctx.services.audit.entries(ctx.principal, limit=200)
     actors = {user.id: user.email for user in await ctx.services.people.list_users()}
-    return ctx.render("audit.html", entries=entries, actors=actors)
+    workshops: dict[str, str] = {}
+    for entry in entries:
+        ids = {entry.object_id} if entry.object_type == "workshop" else set()
+        ids |= {str(entry.details["workshop"])} if entry.details.get("workshop") else set()
+        for found in ids - workshops.keys():
+            if found:
+                workshops[found] = await _workshop_title(ctx, found)
+    details = {
+        entry.id: ", ".join(
+            _detail(ctx, key, value, workshops)
+            for key, value in entry.details.items()
+            if value is not None
+        )
+        for entry in entries
+    }
+    return ctx.render(
+        "audit.html", entries=entries, actors=actors, workshops=workshops, details=details
+    )
+
+
+async def _workshop_title(ctx: Ctx, workshop_id: str) -> str:
+    try:
+        return (await ctx.services.reports.get_workshop(workshop_id)).title
+    except XapiError:  # deleted since
+        return ctx.t("web.audit.deleted_workshop")
 
 
 async def stylesheet(request: Request) -> Response:
@@ -747,6 +1148,33 @@ def web_routes() -> list[Route]:
             "/workshops/{workshop_id}",
             page(workshop, {"GET": Action.REPORTS_READ}, WORKSHOP),
             methods=get,
+        ),
+        Route(
+            "/workshops/{workshop_id}/edit",
+            page(
+                edit_workshop,
+                {"GET": Action.WORKSHOPS_WRITE, "POST": Action.WORKSHOPS_WRITE},
+                WORKSHOP,
+            ),
+            methods=both,
+        ),
+        Route(
+            "/workshops/{workshop_id}/delete",
+            page(
+                delete_workshop,
+                {"GET": Action.WORKSHOPS_WRITE, "POST": Action.WORKSHOPS_WRITE},
+                WORKSHOP,
+            ),
+            methods=both,
+        ),
+        Route(
+            "/workshops/{workshop_id}/participants/new",
+            page(
+                add_participant,
+                {"GET": Action.PARTICIPANTS_WRITE, "POST": Action.PARTICIPANTS_WRITE},
+                WORKSHOP,
+            ),
+            methods=both,
         ),
         Route(
             "/workshops/{workshop_id}/export.{fmt}",

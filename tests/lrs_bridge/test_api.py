@@ -351,7 +351,7 @@ async def test_reports_come_as_json_csv_and_xlsx_with_a_file_name(api: Api) -> N
         "not_started": 2,
         "total": 2,
     }
-    stem = "beredskap-21-2030-01-18-valsakerhet-gavleborg"
+    stem = "uppfoljning-21-2030-01-18-valsakerhet-gavleborg"
     as_csv = await api.http.get(url + "?format=csv", headers=api.admin)
     assert as_csv.headers["content-type"] == "text/csv; charset=utf-8"
     assert as_csv.headers["content-disposition"] == (
@@ -372,7 +372,7 @@ async def test_reports_come_as_json_csv_and_xlsx_with_a_file_name(api: Api) -> N
 
     county = await api.http.get("/api/v1/readiness/21?format=csv", headers=api.national)
     assert county.headers["content-disposition"].startswith(
-        'attachment; filename="beredskap-lan-21.csv"'
+        'attachment; filename="uppfoljning-lan-21.csv"'
     )
     mine = (await api.http.get("/api/v1/readiness", headers=api.admin)).json()
     assert (mine["county"], mine["totals"]["total"]) == ("21", 2)

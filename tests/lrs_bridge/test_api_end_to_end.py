@@ -239,10 +239,10 @@ async def test_a_county_admin_learns_who_is_ready(xapi: XapiClient) -> None:
     assert {name: row["Status"] for name, row in table.items()} == {
         "Anna Andersson": "Klar i tid",
         "Bo Berg": "Klar i tid",
-        "Cilla Ceder": "Ej påbörjad",
-        "Dan Dahl": "Klar efter deadline",
-        "Eva Ek": "Ej påbörjad",
-        "Frida Falk": "Ej påbörjad",
+        "Cilla Ceder": "Inte påbörjad",
+        "Dan Dahl": "Klar efter sista dag",
+        "Eva Ek": "Inte påbörjad",
+        "Frida Falk": "Inte påbörjad",
     }
     assert table["Bo Berg"]["Kommun"] == "Sandviken"
     dans_time = datetime.fromisoformat(dans_stored).astimezone(STOCKHOLM)

@@ -56,7 +56,7 @@ async def test_report_in_every_format(
     rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig"), newline=""), delimiter=";"))
     assert [(row[0], row[5]) for row in rows[1:]] == [
         ("Anna Ö", "Klar i tid"),
-        ("Bo", "Ej påbörjad"),
+        ("Bo", "Inte påbörjad"),
     ]
 
     target = tmp_path / "rapport.xlsx"
@@ -67,7 +67,7 @@ async def test_report_in_every_format(
     book = load_workbook(target)
     assert [row[5] for row in book["Deltagare"].iter_rows(min_row=2, values_only=True)] == [
         "Klar i tid",
-        "Ej påbörjad",
+        "Inte påbörjad",
     ]
 
     county = run_cli("report", "--county", "21", "--format", "csv", "--database", database)

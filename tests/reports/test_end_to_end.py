@@ -230,10 +230,10 @@ async def test_what_a_person_would_conclude(services: Services) -> None:
     assert {name: row["Status"] for name, row in table.items()} == {
         "Anna Andersson": "Klar i tid",
         "Bo Berg": "Klar i tid",
-        "Cilla Ceder": "Ej påbörjad",
-        "Dan Dahl": "Klar efter deadline",
-        "Eva Ek": "Ej påbörjad",
-        "Frida Falk": "Ej påbörjad",
+        "Cilla Ceder": "Inte påbörjad",
+        "Dan Dahl": "Klar efter sista dag",
+        "Eva Ek": "Inte påbörjad",
+        "Frida Falk": "Inte påbörjad",
     }
     assert table["Dan Dahl"]["Klar"] == by_name["Dan Dahl"].completed_at.strftime("%Y-%m-%d %H:%M")  # type: ignore[union-attr]
     assert table["Bo Berg"]["Kommun"] == "Sandviken"
@@ -249,7 +249,7 @@ async def test_what_a_person_would_conclude(services: Services) -> None:
         if row and row[0]
     }
     assert summary["Totalt"][:5] == (6, 2, 1, 0, 3)
-    deadline_cell = summary["Deadline"][0]
+    deadline_cell = summary["Sista dag"][0]
     assert deadline_cell - workshop.deadline.replace(tzinfo=None) < timedelta(seconds=1)  # type: ignore[operator]
 
     # The ledger rebuilt from the log gives the same report.

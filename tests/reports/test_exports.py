@@ -55,7 +55,7 @@ async def report(lrs: ReportsLRS) -> WorkshopReadiness:
 def test_csv_opens_in_swedish_excel(lrs: ReportsLRS, report: WorkshopReadiness) -> None:
     exported = lrs.reports.export(report, "csv")
     assert exported.media_type == "text/csv; charset=utf-8"
-    assert exported.filename == "beredskap-21-2099-01-18-valsakerhet-gavleborg.csv"
+    assert exported.filename == "uppfoljning-21-2099-01-18-valsakerhet-gavleborg.csv"
     content = exported.content
     assert content.startswith(b"\xef\xbb\xbf")  # BOM: Excel reads UTF-8
     text = content[3:].decode("utf-8")
@@ -73,7 +73,7 @@ def test_csv_opens_in_swedish_excel(lrs: ReportsLRS, report: WorkshopReadiness) 
         "Framsteg (%)",
         "Senaste aktivitet",
     ]
-    assert header[-1] == "Underlag t.o.m."
+    assert header[-1] == "Uppgifter till och med"
     assert "Ett tryggt valår: steg klara" in header
     body = {row[1]: dict(zip(header, row, strict=True)) for row in rows[1:]}
     assert len(body) == 3
@@ -95,10 +95,10 @@ def test_csv_opens_in_swedish_excel(lrs: ReportsLRS, report: WorkshopReadiness) 
     assert cilla["Senaste aktivitet"] == "2099-01-18 00:59"
     evil = body["bo@gavle.se"]
     assert evil["Namn"] == '\'=HYPERLINK("http://evil")'  # never a formula
-    assert (evil["Status"], evil["Roll"]) == ("Ej påbörjad", "övrig")
+    assert (evil["Status"], evil["Roll"]) == ("Inte påbörjad", "övrig")
     # How fresh: the LRS's stored time of the last statement included (not the origin's).
     assert report.freshness.last_stored is not None
-    assert asa["Underlag t.o.m."] == report.freshness.last_stored.strftime("%Y-%m-%d %H:%M")
+    assert asa["Uppgifter till och med"] == report.freshness.last_stored.strftime("%Y-%m-%d %H:%M")
 
 
 def test_xlsx_reads_back(lrs: ReportsLRS, report: WorkshopReadiness) -> None:
@@ -166,12 +166,12 @@ async def test_county_and_national_exports(lrs: ReportsLRS, report: WorkshopRead
     assert rows[0][:8] == [
         "Workshop",
         "Datum",
-        "Deadline",
+        "Sista dag",
         "Deltagare",
         "Klar i tid",
-        "Klar efter deadline",
+        "Klar efter sista dag",
         "Påbörjad",
-        "Ej påbörjad",
+        "Inte påbörjad",
     ]
     assert rows[1][:8] == [
         "Valsäkerhet Gävleborg",
@@ -199,4 +199,4 @@ async def test_county_and_national_exports(lrs: ReportsLRS, report: WorkshopRead
     assert rows[-1][1:4] == ["Hela landet", "1", "3"]
     book = load_workbook(io.BytesIO(lrs.reports.export(nation, "xlsx").content))
     assert book.sheetnames == ["Län"]
-    assert lrs.reports.export(nation, "xlsx").filename == "beredskap-hela-landet.xlsx"
+    assert lrs.reports.export(nation, "xlsx").filename == "uppfoljning-hela-landet.xlsx"

@@ -83,7 +83,7 @@ async def test_preview_then_send_then_the_window_holds(
     assert [p["email"] for p in sent["sent"]] == ["bo@gavle.se", "cilla@sandviken.se"]
     assert [rcpts for rcpts, _ in catcher.messages] == [["bo@gavle.se"], ["cilla@sandviken.se"]]
     subject = catcher.messages[0][1]["Subject"]
-    assert subject.startswith("Påminnelse: genomför Introduktionsutbildning i valsäkerhet före")
+    assert subject.startswith("Påminnelse: genomför Introduktionsutbildning i valsäkerhet senast")
     assert (
         catcher.messages[0][1]["From"] == "Länsstyrelsen Gävleborg <valsakerhet@lansstyrelsen.se>"
     )

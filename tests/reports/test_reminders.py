@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import socket
 from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime, timedelta
 
@@ -16,6 +17,7 @@ from reports.reminders import (
     ReminderService,
     Upcoming,
     due_triggers,
+    failure_kind,
 )
 from reports.reminding import reminder_log
 from statements.storage import open_store
@@ -81,7 +83,8 @@ async def test_one_swedish_email_per_person(
     ]
     _, first = catcher.messages[0]
     assert first["Subject"] == (
-        "Påminnelse: genomför Introduktionsutbildning i valsäkerhet före 17 januari 2026 kl. 23:59"
+        "Påminnelse: genomför Introduktionsutbildning i valsäkerhet senast "
+        "17 januari 2026 kl. 23.59"
     )
     assert first["From"] == "Länsstyrelsen <valsakerhet@lansstyrelsen.se>"
     assert first["To"] == "deltagare1@kommun.se"
@@ -248,3 +251,58 @@ def test_due_triggers() -> None:
     assert due_triggers(DEADLINE, DEADLINE - timedelta(days=5), offsets) == ["auto:7d"]
     assert due_triggers(DEADLINE, DEADLINE - timedelta(days=1), offsets) == ["auto:2d"]
     assert due_triggers(DEADLINE, DEADLINE + timedelta(minutes=1), offsets) == []
+
+
+async def test_an_unreachable_mail_server_fails_once_not_once_per_recipient(
+    lrs: ReportsLRS,
+) -> None:
+    """Usability test F13: a closed port is tried for the first person only (with its
+    retries); the others fail with the same error at once and are not logged, so that a
+    later send reaches them."""
+    with socket.socket() as probe:  # a loopback port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        closed = probe.getsockname()[1]
+    mailer = SmtpMailer(
+        SmtpSettings(
+            host="127.0.0.1",
+            port=closed,
+            security="none",
+            user=None,
+            password=None,
+            sender_address="valsakerhet@lansstyrelsen.se",
+            sender_name="Länsstyrelsen",
+            timeout=5,
+        )
+    )
+    service = ReminderService(
+        reminder_log(lrs.store), mailer, window=timedelta(hours=72), sender="x", backoff=0.01
+    )
+    now = datetime(2026, 1, 10, tzinfo=UTC)
+    outcome = await service.send([recipient(n) for n in range(1, 6)], now=now)
+    assert outcome.sent == [] and len(outcome.failed) == 5
+    assert {failure_kind(error) for _, error in outcome.failed} == {"unreachable"}
+    assert [e.participant_id for e in await service.log.entries("w1")] == ["p1"]
+
+
+async def test_no_reminder_after_the_last_day(reminder_service: ReminderService) -> None:
+    """Usability test F3: nobody is asked to finish by a day that has passed."""
+    after = DEADLINE + timedelta(minutes=1)
+    outcome = await reminder_service.send([recipient(1)], now=after)
+    assert outcome.sent == [] and outcome.failed == []
+    (skipped,) = outcome.skipped
+    assert skipped.reason == "sista dagen (17 januari 2026 kl. 23.59) har passerat"
+    assert skipped.key == "reminder.skipped.deadline_passed"
+
+
+@pytest.mark.parametrize(
+    ("error", "kind"),
+    [
+        ("SMTPConnectError: Error connecting to 127.0.0.1 on port 8125", "unreachable"),
+        ("SMTPRecipientsRefused: {'a@b.se': (550, b'no')}", "recipient"),
+        ("SMTPDataError: (500, 'Error')", "rejected"),
+        ("the e-mail could not be written (ValueError)", "unwritable"),
+        (None, "rejected"),
+    ],
+)
+def test_failures_are_told_apart(error: str | None, kind: str) -> None:
+    assert failure_kind(error) == kind

@@ -206,7 +206,7 @@ async def test_create_a_workshop_from_the_county_page(world: World) -> None:
     )
     assert created.status_code == 303
     shown = await http.get(created.headers["location"])
-    assert "Ny workshop" in shown.text and "2099-02-28 23:59" in shown.text
+    assert "Ny workshop" in shown.text and "28 februari 2099 kl. 23.59" in shown.text
     elsewhere = await http.post(
         "/counties/14/workshops",
         data={"csrf": csrf_of(page.text), "title": "Fel län", "date": "2099-03-01"},
@@ -262,3 +262,229 @@ async def test_trusted_reporters_on_the_courses_and_workshop_pages(world: World)
     row = workshop[workshop.index("Sven Sandvik") :].split("</tr>")[0]
     assert "Inte påbörjad" in row or "Ej påbörjad" in row
     assert "Klar enligt en källa som inte räknas" in row
+
+
+async def test_the_workshop_form_shows_every_error_at_once_in_swedish(world: World) -> None:
+    """Usability test F1/F2: an error summary linking each field, 'Fel:' in the title,
+    each error by its field, in plain Swedish, and what was typed kept."""
+    http = world.http
+    await log_in(http, "karl@lst.example")
+    page = await http.get("/counties/21")
+    refused = await http.post(
+        "/counties/21/workshops",
+        data={
+            "csrf": csrf_of(page.text),
+            "title": "",
+            "date": "",
+            "deadline": "1 feb 2027 kl 16",
+            "courses": "valmyndigheten-introduktion",
+        },
+    )
+    assert refused.status_code == 400
+    html = refused.text
+    assert "<title>Fel: Gävleborgs län" in html
+    assert 'class="error-summary"' in html and "autofocus" in html
+    assert "Workshoppen skapades inte – 3 fel" in html
+    for field, message in (
+        ("title", "Fyll i workshoppens namn."),
+        ("date", "Fyll i workshoppens datum."),
+        ("deadline", "Skriv sista dag som ÅÅÅÅ-MM-DD TT.MM, till exempel 2027-02-01 16.00"),
+    ):
+        assert f'<a href="#{field}">{message}' in html  # in the summary, linked
+        assert f'id="{field}-error"' in html and f'aria-describedby="{field}-error"' in html
+        assert message in html.split('id="new-workshop"')[1]  # and by the field
+    assert 'value="1 feb 2027 kl 16"' in html  # the input is kept
+    assert "must" not in html and "ISO 8601" not in html
+
+
+async def test_a_workshop_in_the_past_is_created_only_when_confirmed(world: World) -> None:
+    """Usability test F3: a date that has passed, or a last day after the workshop, is
+    shown for the person to confirm; nothing is created until they do."""
+    http = world.http
+    await log_in(http, "karl@lst.example")
+    csrf = csrf_of((await http.get("/counties/21")).text)
+    form = {
+        "csrf": csrf,
+        "title": "Förra veckan",
+        "date": "2020-03-02",
+        "deadline": "2020-04-01 kl. 12.00",
+        "courses": "valmyndigheten-introduktion",
+    }
+    asked = await http.post("/counties/21/workshops", data=form)
+    assert asked.status_code == 200
+    assert "Workshoppens datum har redan varit." in asked.text
+    assert "Sista dag är efter workshoppen." in asked.text
+    assert "Skapa workshoppen ändå" in asked.text
+    assert not any(w.title == "Förra veckan" for w in await world.services.reports.list_workshops())
+    accepted = re.search(r'name="accepted" value="([^"]*)"', asked.text)
+    assert accepted is not None
+    created = await http.post(
+        "/counties/21/workshops", data={**form, "accepted": accepted.group(1)}
+    )
+    assert created.status_code == 303
+    (made,) = [
+        w for w in await world.services.reports.list_workshops() if w.title == "Förra veckan"
+    ]
+    assert made.deadline.isoformat().startswith("2020-04-01T12:00")
+
+
+async def test_the_workshop_page_answers_who_to_chase(world: World) -> None:
+    """Usability test F10, F11, F16: a summary line, counts that filter, search that
+    ignores case and diacritics and finds e-mail addresses, downloads of what is shown."""
+    http = world.http
+    await log_in(http, "karl@lst.example")
+    url = f"/workshops/{world.gavle.id}"
+    page = await http.get(url)
+    assert re.search(r"1 av 2 klara – \d+ dagar kvar", page.text)
+    assert f'href="/workshops/{world.gavle.id}?status=not_started#participants">1</a>' in page.text
+    assert "Senast påmind" in page.text
+    for query in ("ANNA", "andersson", "gavle.example", "gävle", "GAVLE"):
+        found = await http.get(url, params={"q": query})
+        assert "Visar 1 av 2 deltagare." in found.text, query
+    filtered = await http.get(url, params={"q": "sandviken"})
+    assert f'/workshops/{world.gavle.id}/export.csv?q=sandviken"' in filtered.text
+    exported = await http.get(f"{url}/export.csv", params={"q": "sandviken"})
+    rows = exported.content.decode("utf-8-sig").splitlines()
+    assert len(rows) == 2 and rows[1].startswith("Sven Sandvik;")
+    everyone = await http.get(f"{url}/export.csv")
+    assert len(everyone.content.decode("utf-8-sig").splitlines()) == 3
+
+
+async def test_the_upload_page_says_what_is_wrong_in_swedish(world: World) -> None:
+    http = world.http
+    await log_in(http, "karl@lst.example")
+    csrf = csrf_of((await http.get(f"/workshops/{world.gavle.id}/upload")).text)
+    content = (
+        "Namn;E-post;Kommun;Roll\r\n"
+        "Björn Ståhl;bjorn.stahl@bollnas,se;Bollnäs;valnämnd\r\n"
+        "Åsa Öberg;asa.oberg@gavle.se;Gälve;\r\n"
+        "Kim Falk;kim@falun.se;Falun;Ordförande\r\n"
+    ).encode()
+    page = await http.post(
+        f"/workshops/{world.gavle.id}/upload",
+        data={"csrf": csrf},
+        files={"file": ("lista.csv", content, "text/csv")},
+    )
+    assert page.status_code == 400
+    html = page.text
+    assert "<title>Fel: " in html
+    assert "Listan har 4 fel och sparades inte" in html
+    assert "E-postadressen bjorn.stahl@bollnas,se är felskriven: den har ett kommatecken" in html
+    assert "Det finns ingen kommun som heter Gälve. Menade du Gävle?" in html
+    assert "Falun ligger i Dalarnas län, inte i Gävleborgs län." in html
+    assert "Rollen Ordförande finns inte." in html
+    assert '<a href="#file">Rad 2: ' in html
+    assert "is not" not in html and "e.g." not in html
+    empty = await http.post(f"/workshops/{world.gavle.id}/upload", data={"csrf": csrf})
+    assert (
+        empty.status_code == 400 and '<a href="#file">Välj en fil att ladda upp.</a>' in empty.text
+    )
+
+
+async def test_the_accessibility_statement_has_diggs_elements(world: World) -> None:
+    """Usability test F18: compliance status, what is not accessible, the date of the
+    assessment and update, how it was assessed, reporting, and Digg's form."""
+    page = await world.http.get("/tillganglighet")
+    text = page.text
+    assert "delvis förenlig med lagen om tillgänglighet till digital offentlig service" in text
+    assert "Kända brister" in text and "Samma siffror finns i en tabell" in text
+    assert "Tjänsten bedömdes senast den 7 december 2026." in text
+    assert "självskattning" in text and "axe-core" in text
+    assert 'href="https://www.digg.se/tdosanmalan"' in text
+    assert "oskäligt betungande anpassning" in text
+
+
+async def test_a_workshop_is_changed_deleted_and_a_participant_added_in_place(
+    world: World,
+) -> None:
+    """Usability test F7: no re-upload to fix one thing."""
+    http = world.http
+    await log_in(http, "karl@lst.example")
+    url = f"/workshops/{world.gavle.id}"
+    page = await http.get(url)
+    for link in ("/edit", "/delete", "/participants/new"):
+        assert f'href="{url}{link}"' in page.text
+    form = await http.get(f"{url}/edit")
+    assert 'value="Gävleborgs workshop"' in form.text and 'value="2099-01-17 23.59"' in form.text
+    csrf = csrf_of(form.text)
+    refused = await http.post(
+        f"{url}/edit",
+        data={
+            "csrf": csrf,
+            "title": "",
+            "date": "2099-01-18",
+            "courses": "valmyndigheten-introduktion",
+        },
+    )
+    assert refused.status_code == 400 and "Ändringarna sparades inte" in refused.text
+    changed = await http.post(
+        f"{url}/edit",
+        data={
+            "csrf": csrf,
+            "title": "Gävleborg, ny titel",
+            "date": "2099-01-18",
+            "deadline": "2099-01-10 16.00",
+            "courses": "valmyndigheten-introduktion",
+        },
+    )
+    assert changed.status_code == 303
+    workshop = await world.services.reports.get_workshop(world.gavle.id)
+    assert workshop.title == "Gävleborg, ny titel"
+    assert f"{workshop.deadline:%Y-%m-%d %H:%M}" == "2099-01-10 16:00"
+
+    add = f"{url}/participants/new"
+    wrong = await http.post(
+        add,
+        data={"csrf": csrf, "name": "Bo Berg", "email": "bo@gavle", "municipality": "Falun"},
+    )
+    assert wrong.status_code == 400 and "<title>Fel: " in wrong.text
+    assert 'value="bo@gavle"' in wrong.text and '<a href="#email">' in wrong.text
+    added = await http.post(
+        add,
+        data={
+            "csrf": csrf,
+            "name": "Bo Berg",
+            "email": "bo@gavle.example",
+            "municipality": "Gävle",
+            "role": "valnämnd",
+        },
+    )
+    assert added.status_code == 303
+    people = await world.services.reports.list_participants(world.gavle.id)
+    assert "bo@gavle.example" in {p.email for p in people}
+    again = await http.post(
+        add,
+        data={"csrf": csrf, "name": "Bo", "email": "bo@gavle.example", "municipality": "Gävle"},
+    )
+    assert "Det finns redan en deltagare med den e-postadressen" in again.text
+
+    confirm = await http.get(f"{url}/delete")
+    assert "deltagarlista med 3 deltagare tas bort" in confirm.text
+    deleted = await http.post(f"{url}/delete", data={"csrf": csrf})
+    assert deleted.status_code == 303 and deleted.headers["location"] == "/counties/21"
+    assert (await http.get(url)).status_code == 404
+
+
+async def test_upload_edge_cases(world: World) -> None:
+    """Usability test F14: a PDF is named as such; a list that removes everyone warns
+    before it is saved, and the preview can be cancelled."""
+    http = world.http
+    await log_in(http, "karl@lst.example")
+    url = f"/workshops/{world.gavle.id}/upload"
+    csrf = csrf_of((await http.get(url)).text)
+    pdf = await http.post(
+        url,
+        data={"csrf": csrf},
+        files={"file": ("anteckning.pdf", b"%PDF-1.7\n...", "application/pdf")},
+    )
+    assert pdf.status_code == 400 and "Filen är inte en CSV- eller Excel-fil." in pdf.text
+    empty = await http.post(
+        url,
+        data={"csrf": csrf},
+        files={"file": ("tom.csv", b"Namn;E-post;Kommun\r\n", "text/csv")},
+    )
+    assert empty.status_code == 200
+    assert "Alla 2 deltagare tas bort från listan om du sparar. Är du säker?" in empty.text
+    assert "Spara listan och ta bort 2 deltagare" in empty.text
+    assert "Avbryt – inget sparas" in empty.text
+    assert len(await world.services.reports.list_participants(world.gavle.id)) == 2
