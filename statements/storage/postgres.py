@@ -220,7 +220,9 @@ class PostgresTx:
 
     async def execute(self, sql: str, *params: Any) -> int:
         with _integrity():
-            return affected_rows(await self._conn.execute(numbered(sql), *params))
+            status: str = await self._conn.execute(numbered(sql), *params)
+        count = status.rsplit(" ", 1)[-1]
+        return int(count) if count.isdigit() else 0  # "CREATE TABLE", say: no rows
 
     async def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
         with _integrity():
