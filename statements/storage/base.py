@@ -1,5 +1,6 @@
 """The interface every storage engine implements (SQLite now, PostgreSQL for several
-instances). Callers depend on this, never on an engine: no ``if engine == …`` elsewhere."""
+instances). Callers depend on this, never on an engine's class: the few SQL spellings that
+differ switch on ``dialect`` beside the shared SQL, marked ``# engine:``."""
 
 from __future__ import annotations
 

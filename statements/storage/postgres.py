@@ -1,5 +1,6 @@
-"""The PostgreSQL engine (asyncpg), for several instances sharing one database: all SQL for
-PostgreSQL lives in this module.
+"""The PostgreSQL engine (asyncpg), for several instances sharing one database: the
+statement store's write path, documents, locks and life cycle (the shared reads are in
+``reads``; other packages' SQL is theirs, over ``port``).
 
 Every write is one transaction on a pooled connection. Appends to the statement log take a
 transaction-scoped advisory lock first, so however many instances write, one append at a
@@ -220,7 +221,9 @@ class PostgresTx:
 
     async def execute(self, sql: str, *params: Any) -> int:
         with _integrity():
-            return affected_rows(await self._conn.execute(numbered(sql), *params))
+            status: str = await self._conn.execute(numbered(sql), *params)
+        count = status.rsplit(" ", 1)[-1]
+        return int(count) if count.isdigit() else 0  # "CREATE TABLE", say: no rows
 
     async def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
         with _integrity():

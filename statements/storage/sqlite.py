@@ -1,4 +1,5 @@
-"""The embedded SQLite engine: all SQL for SQLite lives in this module.
+"""The embedded SQLite engine: the statement store's write path, documents and life cycle
+(the shared reads are in ``reads``; other packages' SQL is theirs, over ``port``).
 
 Writes go through one writer thread that owns the only write connection. Callers queue
 jobs; the writer takes every job waiting, runs them in one transaction (each in a
