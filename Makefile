@@ -25,11 +25,15 @@ lint: $(STAMP)
 	$(BIN)/ruff check lrs_bridge statements reports tests benchmarks
 	$(BIN)/mypy
 
+## The test runs use two pytest-xdist workers, one test file each at a time (a file's tests
+## may share a module-scoped database). PYTEST_ARGS= runs them in one process.
+PYTEST_ARGS ?= -n 2 --dist loadfile
+
 unit: $(STAMP)
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q $(PYTEST_ARGS)
 
 unit-postgresql: $(STAMP)
-	LRS_BRIDGE_TEST_ENGINE=postgresql $(BIN)/pytest -q
+	LRS_BRIDGE_TEST_ENGINE=postgresql $(BIN)/pytest -q $(PYTEST_ARGS)
 
 ## Benchmarks (never part of `make test`): ingest, queries and memory against ceilings;
 ## at most 12 minutes (--budget 720). BENCH_ARGS="--quick" for a short run, or
