@@ -29,11 +29,15 @@ lint: $(STAMP)
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
+## The test runs use two pytest-xdist workers, one test file each at a time (a file's tests
+## may share a module-scoped database). PYTEST_ARGS= runs them in one process.
+PYTEST_ARGS ?= -n 2 --dist loadfile
+
 unit: $(STAMP)
-	$(BIN)/pytest -q $(COV)
+	$(BIN)/pytest -q $(PYTEST_ARGS) $(COV)
 
 unit-postgresql: $(STAMP)
-	LRS_BRIDGE_TEST_ENGINE=postgresql $(BIN)/pytest -q $(COV) $(if $(COV),--cov-append)
+	LRS_BRIDGE_TEST_ENGINE=postgresql $(BIN)/pytest -q $(PYTEST_ARGS) $(COV) $(if $(COV),--cov-append)
 
 coverage: $(STAMP)
 	@if [ -n "$(COV)" ]; then echo "coverage (lines, both passes, pytest process only):" \
