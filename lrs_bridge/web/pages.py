@@ -983,9 +983,14 @@ async def reminders(ctx: Ctx) -> Response:
     municipality = own_municipality(ctx.principal)
     found = await services_.reports.get_workshop(workshop_id, municipality=municipality)
     outcome = None
+    sender = await services_.people.find_user(str(ctx.principal.user_id))
+    reply_to = sender.email if sender is not None else None
     if ctx.request.method == "POST":
         outcome = await services_.reminders.send(
-            workshop_id, municipality=municipality, sent_by=str(ctx.principal.user_id)
+            workshop_id,
+            municipality=municipality,
+            sent_by=str(ctx.principal.user_id),
+            reply_to=reply_to,
         )
         await services_.audit.record(
             ctx.principal,
@@ -997,7 +1002,9 @@ async def reminders(ctx: Ctx) -> Response:
             failed=len(outcome.failed),
             skipped=len(outcome.skipped),
         )
-    preview = await services_.reminders.preview(workshop_id, municipality=municipality)
+    preview = await services_.reminders.preview(
+        workshop_id, municipality=municipality, reply_to=reply_to
+    )
     people = {
         p.id: p
         for p in await services_.reports.list_participants(workshop_id, municipality=municipality)

@@ -1705,13 +1705,17 @@ CATALOGUE: dict[str, dict[str, str]] = {
             "you sure?"
         ),
         "sv.one": (
-            "Filen har inga deltagare. Den enda deltagaren tas bort från listan om du sparar. Är "
-            "du säker?"
+            "Filen har inga deltagare. Listans {count} deltagare tas bort om du sparar. Är du "
+            "säker?"
         ),
         "en.one": (
-            "The file has no participants. The only participant is removed if you save. Are you "
-            "sure?"
+            "The file has no participants. The list's {count} participant is removed if you "
+            "save. Are you sure?"
         ),
+    },
+    "web.reminders.reply_to": {
+        "sv": "Svar går till:",
+        "en": "Replies go to:",
     },
 }
 

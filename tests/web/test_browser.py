@@ -152,6 +152,11 @@ async def test_a_county_admin_prepares_a_workshop(site: Site, browser: Any, tmp_
         "bo.berg@sandviken.example",
         "cilla@hudiksvall.example",
     ]
+    # Replies go to the county admin who sent them (usability test F4); a Date header.
+    assert {m["Reply-To"] for _, m in site.smtp.messages} == {site.people["admin 21"]}
+    assert all(m["Date"] for _, m in site.smtp.messages)
+    body = site.smtp.messages[0][1].get_content()
+    assert "Logga in i utbildningen med e-postadressen bo.berg@sandviken.example." in body
     assert "Ingen att påminna just nu." in await page.locator("#to-remind").inner_text()
 
     # Log out: the pages are closed again.
