@@ -113,6 +113,13 @@ class Web:
             lstrip_blocks=True,
             finalize=_printable,
         )
+        self.templates.filters["by_name"] = _by_name
+
+
+def _by_name(items: Any, attribute: str = "municipality_name") -> list[Any]:
+    """Rows in Swedish alphabetical order of a name (usability test F15: municipality
+    tables were in code order, the participant table alphabetical)."""
+    return sorted(items, key=lambda item: collate(getattr(item, attribute)))
 
 
 def _printable(value: Any) -> Any:
@@ -495,15 +502,20 @@ async def _county_page(ctx: Ctx, code: str, form: WorkshopForm, status: int = 20
     assert ctx.principal is not None
     reports = ctx.services.reports
     report = await reports.county_readiness(code, municipality=own_municipality(ctx.principal))
-    bars = [charts.Bar(m.municipality_name, m.totals) for m in report.municipalities]
+    bars = [charts.Bar(m.municipality_name, m.totals) for m in _by_name(report.municipalities)]
     chart = charts.readiness_bars(
         bars, ctx.t("web.county.chart_title", county=report.county_name), ctx.t
     )
     courses = await reports.list_courses()
     first_course = f"course-{courses[0].id}" if courses else "courses"
+    own = own_municipality(ctx.principal)
+    place = places.municipality(own) if own else None
     return ctx.render(
         "county.html",
         status,
+        totals_caption=ctx.t("web.county.totals_municipality", municipality=place.name)
+        if place
+        else ctx.t("web.county.totals"),
         report=report,
         chart=chart,
         done=_done,
@@ -691,6 +703,16 @@ def fold(value: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
+_SWEDISH_LAST = str.maketrans({"å": "{", "ä": "|", "æ": "|", "ö": "}", "ø": "}"})
+"""Å, Ä and Ö after Z: the characters after z in code point order."""
+
+
+def collate(value: str) -> str:
+    """A sort key in Swedish alphabetical order: case ignored, å ä ö after z, other
+    accents as their letter (é as e)."""
+    return fold(value.casefold().translate(_SWEDISH_LAST))
+
+
 def _matches(entry: ParticipantReadiness, query: str) -> bool:
     """Name, e-mail address or municipality contains every word of the (folded) query."""
     person = entry.participant
@@ -701,16 +723,16 @@ def _matches(entry: ParticipantReadiness, query: str) -> bool:
 def _sort_key(sort: str) -> Callable[[ParticipantReadiness], Any]:
     order = {status: n for n, status in enumerate(STATUSES)}
     if sort == "name":
-        return lambda e: (fold(e.participant.name),)
+        return lambda e: (collate(e.participant.name),)
     if sort == "status":
-        return lambda e: (order[e.status], fold(e.participant.name))
+        return lambda e: (order[e.status], collate(e.participant.name))
     if sort == "completed":
         return lambda e: (
             e.completed_at is None,
             e.completed_at or datetime.max.replace(tzinfo=STOCKHOLM),
-            fold(e.participant.name),
+            collate(e.participant.name),
         )
-    return lambda e: (fold(e.participant.municipality_name), fold(e.participant.name))
+    return lambda e: (collate(e.participant.municipality_name), collate(e.participant.name))
 
 
 @dataclass(frozen=True)
@@ -762,7 +784,7 @@ def _last_reminded(entries: list[LogEntry]) -> dict[str, datetime]:
 
 
 def _charts(ctx: Ctx, report: WorkshopReadiness) -> dict[str, Any]:
-    bars = [charts.Bar(m.municipality_name, m.totals) for m in report.municipalities]
+    bars = [charts.Bar(m.municipality_name, m.totals) for m in _by_name(report.municipalities)]
     completed = [
         entry.completed_at.astimezone(STOCKHOLM)
         for entry in report.participants

@@ -1717,6 +1717,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "sv": "Svar går till:",
         "en": "Replies go to:",
     },
+    "web.county.totals_municipality": {
+        "sv": "Deltagare i {municipality} efter status",
+        "en": "Participants in {municipality} by status",
+    },
 }
 
 

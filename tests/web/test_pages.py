@@ -488,3 +488,18 @@ async def test_upload_edge_cases(world: World) -> None:
     assert "Spara listan och ta bort 2 deltagare" in empty.text
     assert "Avbryt – inget sparas" in empty.text
     assert len(await world.services.reports.list_participants(world.gavle.id)) == 2
+
+
+def test_swedish_order_and_search_folding() -> None:
+    from lrs_bridge.web.pages import collate, fold
+
+    names = ["Östersund", "Åre", "Älvdalen", "Ale", "Zinkgruvan", "Émile"]
+    assert sorted(names, key=collate) == [
+        "Ale",
+        "Émile",
+        "Zinkgruvan",
+        "Åre",
+        "Älvdalen",
+        "Östersund",
+    ]
+    assert fold("Åsa Öberg, Gävle, Hélène") == "asa oberg, gavle, helene"
