@@ -314,6 +314,7 @@ def to_xlsx(report: Report, language: str = DEFAULT_LANGUAGE) -> bytes:
         heading = [[_c("county", language), f"{report.county_name} ({report.county})"]]
         sheets.append(_summary_table(report, language, heading))
     workbook = Workbook()
+    workbook.properties.creator = text("export.creator", language)
     workbook.remove(workbook.active)
     for table in sheets:
         sheet = workbook.create_sheet(printable(table.title)[:31])
@@ -335,6 +336,16 @@ def to_xlsx(report: Report, language: str = DEFAULT_LANGUAGE) -> bytes:
         for column in sheet.columns:
             width = max((len(_csv_cell(cell.value)) for cell in column), default=8)
             sheet.column_dimensions[column[0].column_letter].width = min(max(width + 2, 8), 60)
+        if table.header and sheet.max_row > 1:
+            # Usability test F19: a filter on the headings, printed landscape on A4 with
+            # the headings on every page.
+            sheet.auto_filter.ref = sheet.dimensions
+            sheet.print_title_rows = "1:1"
+        sheet.page_setup.orientation = "landscape"
+        sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+        sheet.page_setup.fitToWidth = 1
+        sheet.page_setup.fitToHeight = 0
+        sheet.sheet_properties.pageSetUpPr.fitToPage = True
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()

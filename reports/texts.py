@@ -79,6 +79,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "sv": "övrig",
         "en": "other",
     },
+    "export.creator": {
+        "sv": "Valsäkerhetsutbildningen – uppföljning",
+        "en": "Election-security training – follow-up",
+    },
     "export.column.name": {
         "sv": "Namn",
         "en": "Name",

@@ -503,3 +503,24 @@ def test_swedish_order_and_search_folding() -> None:
         "Östersund",
     ]
     assert fold("Åsa Öberg, Gävle, Hélène") == "asa oberg, gavle, helene"
+
+
+async def test_polish_language_switch_keeps_the_filter_and_the_workbook_prints(
+    world: World,
+) -> None:
+    """Usability test F19."""
+    import io
+
+    from openpyxl import load_workbook
+
+    http = world.http
+    await log_in(http, "karl@lst.example")
+    url = f"/workshops/{world.gavle.id}?status=not_started"
+    page = await http.get(url)
+    assert f'name="next" value="{url}"' in page.text.replace("&amp;", "&")
+    answer = await http.get(f"/workshops/{world.gavle.id}/export.xlsx")
+    workbook = load_workbook(io.BytesIO(answer.content))
+    sheet = workbook.worksheets[0]
+    assert sheet.auto_filter.ref and sheet.print_title_rows == "$1:$1"
+    assert sheet.page_setup.orientation == "landscape"
+    assert workbook.properties.creator == "Valsäkerhetsutbildningen – uppföljning"
