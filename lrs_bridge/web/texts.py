@@ -1721,6 +1721,14 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "sv": "Deltagare i {municipality} efter status",
         "en": "Participants in {municipality} by status",
     },
+    "web.county.past_workshops": {
+        "sv": "Workshoppar som har varit",
+        "en": "Past workshops",
+    },
+    "web.county.past_caption": {
+        "sv": "Workshoppar i {county} som har varit, efter status",
+        "en": "Past workshops in {county} by status",
+    },
 }
 
 

@@ -326,6 +326,9 @@ async def test_a_workshop_in_the_past_is_created_only_when_confirmed(world: Worl
         w for w in await world.services.reports.list_workshops() if w.title == "Förra veckan"
     ]
     assert made.deadline.isoformat().startswith("2020-04-01T12:00")
+    county = (await http.get("/counties/21")).text
+    assert "Förra veckan" in county.split("Workshoppar som har varit")[1]  # F11
+    assert "Gävleborgs workshop" in county.split("Workshoppar som har varit")[0]
 
 
 async def test_the_workshop_page_answers_who_to_chase(world: World) -> None:
