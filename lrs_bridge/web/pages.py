@@ -1072,7 +1072,34 @@ async def learners(ctx: Ctx) -> Response:
     except OutOfScope:  # pragma: no cover - no county asked for
         county_code = None
     found = await ctx.services.reports.unmatched_learners(county_code, limit=1000)
-    return ctx.render("learners.html", learners=found)
+    titles = {}
+    for workshop_id in {learner.nearest_workshop for learner in found} - {None}:
+        titles[workshop_id] = await _workshop_title(ctx, str(workshop_id))
+    return ctx.render("learners.html", learners=found, titles=titles)
+
+
+async def link_learner(ctx: Ctx) -> Response:
+    """Usability test F8: a participant's e-mail address changed to the one a learner
+    used in the course (a typo on the list), from the unmatched learners' page; the
+    learner's progress counts for the participant from then on."""
+    assert ctx.principal is not None
+    workshop_id: str = ctx.request.path_params["workshop_id"]
+    participant_id: str = ctx.request.path_params["participant_id"]
+    reports = ctx.services.reports
+    found = await reports.get_workshop(workshop_id)
+    changed = await reports.change_participant(
+        workshop_id, participant_id, {"email": ctx.value("email")}
+    )
+    await ctx.services.audit.record(
+        ctx.principal,
+        "participant.change",
+        "participant",
+        changed.id,
+        found.county,
+        workshop=workshop_id,
+        fields=["email"],
+    )
+    return ctx.redirect(f"/workshops/{workshop_id}#participants")
 
 
 async def courses(ctx: Ctx) -> Response:
@@ -1223,6 +1250,11 @@ def web_routes() -> list[Route]:
             methods=both,
         ),
         Route("/learners", page(learners, {"GET": Action.LEARNERS_READ}), methods=get),
+        Route(
+            "/workshops/{workshop_id}/participants/{participant_id}/email",
+            page(link_learner, {"POST": Action.PARTICIPANTS_WRITE}, WORKSHOP),
+            methods=["POST"],
+        ),
         Route("/courses", page(courses, {"GET": Action.COURSES_READ}), methods=get),
         Route("/audit", page(audit, {"GET": Action.AUDIT_READ}), methods=get),
     ]

@@ -1729,6 +1729,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "sv": "Workshoppar i {county} som har varit, efter status",
         "en": "Past workshops in {county} by status",
     },
+    "web.learners.link": {
+        "sv": "Byt {nearest} till {email} på deltagarlistan",
+        "en": "Replace {nearest} with {email} on the participant list",
+    },
 }
 
 

@@ -527,3 +527,26 @@ async def test_polish_language_switch_keeps_the_filter_and_the_workbook_prints(
     assert sheet.auto_filter.ref and sheet.print_title_rows == "$1:$1"
     assert sheet.page_setup.orientation == "landscape"
     assert workbook.properties.creator == "Valsäkerhetsutbildningen – uppföljning"
+
+
+async def test_an_unmatched_learner_is_linked_to_the_participant_in_place(world: World) -> None:
+    """Usability test F8: the typo on the list is fixed from the learners' page, and the
+    course completion then counts; the link names the workshop."""
+    services = world.services
+    await send(services, statement(mbox("sven@sandvikn.example"), COMPLETED, INTRO))
+    await services.reports.catch_up()
+    http = world.http
+    await log_in(http, "karl@lst.example")
+    page = await http.get("/learners")
+    assert ">Gävleborgs workshop</a>" in page.text
+    assert "Byt sven@sandviken.example till sven@sandvikn.example på deltagarlistan" in page.text
+    action = re.search(r'action="(/workshops/[^"]+/email)"', page.text)
+    assert action is not None
+    linked = await http.post(
+        action.group(1), data={"csrf": csrf_of(page.text), "email": "sven@sandvikn.example"}
+    )
+    assert linked.status_code == 303
+    report = await services.reports.workshop_readiness(world.gavle.id)
+    sven = next(e for e in report.participants if e.participant.name == "Sven Sandvik")
+    assert sven.participant.email == "sven@sandvikn.example"
+    assert sven.status == "completed_on_time"
