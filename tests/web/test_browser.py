@@ -252,6 +252,8 @@ async def test_every_page_passes_axe_at_1280_and_320_px(site: Site, browser: Any
     await page.get_by_label("Sista dag").fill("1 feb 2027 kl 16")
     await page.get_by_role("button", name="Skapa workshop").click()  # no title: errors shown
     assert (await page.title()).startswith("Fel: ")
+    assert await page.evaluate("document.activeElement.id") == "error-summary"
+    assert await page.evaluate("window.scrollY") == 0  # the summary at the top is in view
     await check("county with form errors")
     await page.get_by_label("Workshop", exact=True).fill("Förra året")
     await page.get_by_label("Datum").fill("2020-01-02")
