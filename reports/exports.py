@@ -299,6 +299,7 @@ def to_xlsx(report: Report, language: str = DEFAULT_LANGUAGE) -> bytes:
     from openpyxl import Workbook
 
     workbook = Workbook()
+    workbook.properties.creator = text("export.creator", language)
     workbook.remove(workbook.active)
     for table in _xlsx_tables(report, language):
         _xlsx_sheet(workbook.create_sheet(printable(table.title)[:31]), table)
@@ -348,6 +349,16 @@ def _xlsx_sheet(sheet: Any, table: Table) -> None:
     for column in sheet.columns:
         width = max((len(_csv_cell(cell.value)) for cell in column), default=8)
         sheet.column_dimensions[column[0].column_letter].width = min(max(width + 2, 8), 60)
+    if table.header and sheet.max_row > 1:
+        # Usability test F19: a filter on the headings, printed landscape on A4 with
+        # the headings on every page.
+        sheet.auto_filter.ref = sheet.dimensions
+        sheet.print_title_rows = "1:1"
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
 
 
 def _xlsx_value(value: Cell) -> Cell:

@@ -38,6 +38,8 @@ class SmtpMailer:
         message["To"] = email.to
         message["Subject"] = email.subject
         message["Date"] = formatdate(localtime=True)  # not every relay adds one
+        if email.reply_to:
+            message["Reply-To"] = email.reply_to
         message["Message-ID"] = make_msgid(domain=self.settings.sender_address.split("@")[-1])
         message.set_content(email.body)
         return message

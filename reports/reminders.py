@@ -72,6 +72,9 @@ class Email:
     to: str
     subject: str
     body: str
+    reply_to: str | None = None
+    """Where a participant's reply goes: the person who sent the reminder (the sender
+    address is a no-reply one)."""
 
 
 @dataclass(slots=True)
@@ -270,7 +273,7 @@ class ReminderService:
             tuple(values.items()),
         )
 
-    def compose(self, recipient: Recipient) -> Email:
+    def compose(self, recipient: Recipient, reply_to: str | None = None) -> Email:
         """The e-mail one participant gets (the preview shows exactly this)."""
         deadline = long_datetime(recipient.deadline.astimezone(STOCKHOLM), self.language)
         values = {
@@ -287,6 +290,7 @@ class ReminderService:
             to=recipient.email,
             subject=text("reminder.subject", self.language, **values),
             body=text("reminder.body", self.language, **values),
+            reply_to=reply_to,
         )
 
     async def send(
@@ -296,6 +300,7 @@ class ReminderService:
         now: datetime,
         trigger: str | None = None,
         sent_by: str | None = None,
+        reply_to: str | None = None,
     ) -> Outcome:
         """Plan, then send one e-mail per person. ``trigger`` names an automatic run
         ('auto:7d'); a manual send gets a trigger of its own."""
@@ -330,7 +335,7 @@ class ReminderService:
                 outcome.failed.append((recipient, unreachable))
                 continue
             try:
-                error = await self._remind(recipient, trigger, now, sent_by)
+                error = await self._remind(recipient, trigger, now, sent_by, reply_to)
             except Exception as failure:  # the log itself failed: the others go on
                 error = kind_of(failure)
             if error is not None and failure_kind(error) == UNREACHABLE:
@@ -354,7 +359,12 @@ class ReminderService:
         return outcome
 
     async def _remind(
-        self, recipient: Recipient, trigger: str, now: datetime, sent_by: str | None
+        self,
+        recipient: Recipient,
+        trigger: str,
+        now: datetime,
+        sent_by: str | None,
+        reply_to: str | None = None,
     ) -> str | None:
         """Claim, send and record one reminder: None when sent, ``_ALREADY`` when this
         trigger already went out to the person, else the error (kept in the reminder log
@@ -364,7 +374,7 @@ class ReminderService:
         )
         if not claimed:
             return _ALREADY
-        error = await self._deliver(recipient)
+        error = await self._deliver(recipient, reply_to)
         await self.log.finish(
             recipient.workshop_id,
             recipient.participant_id,
@@ -375,14 +385,14 @@ class ReminderService:
         )
         return error
 
-    async def _deliver(self, recipient: Recipient) -> str | None:
+    async def _deliver(self, recipient: Recipient, reply_to: str | None = None) -> str | None:
         """Write and send with retries; None on success, else the last error. An e-mail
         that cannot be written (a course name from older data with a line break cannot go
         into the Subject) fails at once: retrying cannot help."""
         error = "not attempted"
         for attempt in range(self.attempts):
             try:
-                await self.mailer.send(self.compose(recipient))
+                await self.mailer.send(self.compose(recipient, reply_to))
                 return None
             except MailError as failure:
                 error = str(failure)

@@ -65,19 +65,29 @@ class WorkshopReminders:
         now = self.clock()
         return [deadline - offset for offset in self.automatic if deadline - offset > now]
 
-    async def preview(self, workshop_id: str, *, municipality: str | None = None) -> Preview:
+    async def preview(
+        self, workshop_id: str, *, municipality: str | None = None, reply_to: str | None = None
+    ) -> Preview:
         """Who would be reminded now (and who not, with the reason); nothing is sent."""
         recipients = await self.reports.reminder_recipients(workshop_id, municipality=municipality)
         plan = await self.service.plan(recipients, self.clock())
-        example = self.service.compose(plan.send[0]) if plan.send else None
+        example = self.service.compose(plan.send[0], reply_to) if plan.send else None
         return Preview(plan, example)
 
     async def send(
-        self, workshop_id: str, *, municipality: str | None = None, sent_by: str | None = None
+        self,
+        workshop_id: str,
+        *,
+        municipality: str | None = None,
+        sent_by: str | None = None,
+        reply_to: str | None = None,
     ) -> Outcome:
-        """Send the reminders ``preview`` shows, one e-mail per person."""
+        """Send the reminders ``preview`` shows, one e-mail per person; replies go to
+        ``reply_to`` (the person sending) when given."""
         recipients = await self.reports.reminder_recipients(workshop_id, municipality=municipality)
-        return await self.service.send(recipients, now=self.clock(), sent_by=sent_by)
+        return await self.service.send(
+            recipients, now=self.clock(), sent_by=sent_by, reply_to=reply_to
+        )
 
     async def entries(self, workshop_id: str) -> list[LogEntry]:
         return await self.service.log.entries(workshop_id)

@@ -64,6 +64,8 @@ class ImportRejected(BadRequest):
                     "message": problem.message,
                     "line": problem.line,
                     "field": problem.field,
+                    "key": problem.key,
+                    "values": dict(problem.values),
                 }
                 for problem in problems
             ],

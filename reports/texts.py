@@ -7,6 +7,7 @@ Texts are ``str.format`` templates; ``text(key, language, **values)`` fills one 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 LANGUAGES = ("sv", "en")
@@ -78,6 +79,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "export.role.other": {
         "sv": "övrig",
         "en": "other",
+    },
+    "export.creator": {
+        "sv": "Valsäkerhetsutbildningen – uppföljning",
+        "en": "Election-security training – follow-up",
     },
     "export.column.name": {
         "sv": "Namn",
@@ -337,6 +342,156 @@ CATALOGUE: dict[str, dict[str, str]] = {
             "participant list never is"
         ),
     },
+    # --- the API's validation messages, by rule ({field} is the field's path) ---
+    "api.rule.required": {
+        "sv": "Fyll i {field}.",
+        "en": "Fill in {field}.",
+    },
+    "api.rule.type": {
+        "sv": "{field} har fel typ av värde. Se API-beskrivningen.",
+        "en": "{field} has the wrong type of value. See the API description.",
+    },
+    "api.rule.max_length": {
+        "sv": "{field} är för lång. Korta texten.",
+        "en": "{field} is too long. Shorten the text.",
+    },
+    "api.rule.length": {
+        "sv": "{field} har fel längd.",
+        "en": "{field} has the wrong length.",
+    },
+    "api.rule.max_items": {
+        "sv": "{field} har för många värden.",
+        "en": "{field} has too many values.",
+    },
+    "api.rule.min_items": {
+        "sv": "{field} behöver minst ett värde.",
+        "en": "{field} needs at least one value.",
+    },
+    "api.rule.control_character": {
+        "sv": "{field} får inte innehålla radbrytningar eller osynliga styrtecken.",
+        "en": "{field} must not contain line breaks or invisible control characters.",
+    },
+    "api.rule.unknown_field": {
+        "sv": "Fältet {field} finns inte. Ta bort det.",
+        "en": "There is no field {field}. Remove it.",
+    },
+    "api.rule.url": {
+        "sv": "Skriv {field} som en webbadress som börjar med https://.",
+        "en": "Write {field} as a web address starting with https://.",
+    },
+    "api.rule.iri": {
+        "sv": "Skriv {field} som en webbadress (IRI).",
+        "en": "Write {field} as a web address (IRI).",
+    },
+    "api.rule.date": {
+        "sv": "Skriv {field} som ÅÅÅÅ-MM-DD, till exempel 2027-02-02.",
+        "en": "Write {field} as YYYY-MM-DD, for example 2027-02-02.",
+    },
+    "api.rule.datetime": {
+        "sv": "Skriv {field} som ÅÅÅÅ-MM-DDTTT:MM, till exempel 2027-02-01T16:00.",
+        "en": "Write {field} as YYYY-MM-DDTHH:MM, for example 2027-02-01T16:00.",
+    },
+    "api.rule.county": {
+        "sv": "{field} är ingen länskod. Länskoder är tvåsiffriga, till exempel 21.",
+        "en": "{field} is not a county code. County codes have two digits, for example 21.",
+    },
+    "api.rule.unknown_county": {
+        "sv": "Länet finns inte. Länskoder är tvåsiffriga, till exempel 21.",
+        "en": "There is no such county. County codes have two digits, for example 21.",
+    },
+    "api.rule.unknown_municipality": {
+        "sv": "Kommunen finns inte. Skriv kommunens namn eller fyrsiffriga kod.",
+        "en": "There is no such municipality. Write its name or four-digit code.",
+    },
+    "api.rule.municipality_outside_county": {
+        "sv": "Kommunen ligger inte i workshoppens län.",
+        "en": "The municipality is not in the workshop's county.",
+    },
+    "api.rule.unknown_course": {
+        "sv": "Kursen finns inte.",
+        "en": "There is no such course.",
+    },
+    "api.rule.unknown_credential": {
+        "sv": "Nyckeln finns inte.",
+        "en": "There is no such key.",
+    },
+    "api.rule.unknown_source": {
+        "sv": "Källan finns inte.",
+        "en": "There is no such source.",
+    },
+    "api.rule.duplicate": {
+        "sv": "{field} finns redan.",
+        "en": "{field} is already there.",
+    },
+    "api.rule.immutable": {
+        "sv": "{field} kan inte ändras.",
+        "en": "{field} cannot be changed.",
+    },
+    "api.rule.enum": {
+        "sv": "{field} har ett värde som inte finns bland de tillåtna.",
+        "en": "{field} has a value that is not among those allowed.",
+    },
+    "api.rule.slug": {
+        "sv": "{field} får bara innehålla små bokstäver a–z, siffror och bindestreck.",
+        "en": "{field} may only contain lower-case letters a–z, digits and hyphens.",
+    },
+    "api.rule.format": {
+        "sv": (
+            "Filen gick inte att läsa som en deltagarlista. Spara den som Excel-arbetsbok "
+            "(.xlsx) eller CSV."
+        ),
+        "en": (
+            "The file could not be read as a participant list. Save it as an Excel workbook "
+            "(.xlsx) or CSV."
+        ),
+    },
+    "api.rule.not_a_list": {
+        "sv": "Filen är inte en CSV- eller Excel-fil.",
+        "en": "The file is not a CSV or Excel file.",
+    },
+    "api.rule.media_type": {
+        "sv": "Skicka listan som text/csv eller som XLSX-fil.",
+        "en": "Send the list as text/csv or as an XLSX file.",
+    },
+    "api.rule.invalid": {
+        "sv": "{field} har ett värde som inte går att använda.",
+        "en": "{field} has a value that cannot be used.",
+    },
+    "api.rule.xlsx_members": {
+        "sv": (
+            "Excelfilen tas inte emot. Spara listan som en vanlig Excel-arbetsbok (.xlsx) eller "
+            "CSV."
+        ),
+        "en": "The Excel file is refused. Save the list as a plain Excel workbook (.xlsx) or CSV.",
+    },
+    "api.rule.xlsx_part": {
+        "sv": (
+            "Excelfilen tas inte emot. Spara listan som en vanlig Excel-arbetsbok (.xlsx) eller "
+            "CSV."
+        ),
+        "en": "The Excel file is refused. Save the list as a plain Excel workbook (.xlsx) or CSV.",
+    },
+    "api.rule.xlsx_member_size": {
+        "sv": (
+            "Excelfilen tas inte emot. Spara listan som en vanlig Excel-arbetsbok (.xlsx) eller "
+            "CSV."
+        ),
+        "en": "The Excel file is refused. Save the list as a plain Excel workbook (.xlsx) or CSV.",
+    },
+    "api.rule.xlsx_total_size": {
+        "sv": (
+            "Excelfilen tas inte emot. Spara listan som en vanlig Excel-arbetsbok (.xlsx) eller "
+            "CSV."
+        ),
+        "en": "The Excel file is refused. Save the list as a plain Excel workbook (.xlsx) or CSV.",
+    },
+    "api.rule.xlsx_ratio": {
+        "sv": (
+            "Excelfilen tas inte emot. Spara listan som en vanlig Excel-arbetsbok (.xlsx) eller "
+            "CSV."
+        ),
+        "en": "The Excel file is refused. Save the list as a plain Excel workbook (.xlsx) or CSV.",
+    },
 }
 
 _MONTHS_SV = (
@@ -373,6 +528,17 @@ def text(key: str, language: str = DEFAULT_LANGUAGE, /, **values: Any) -> str:
     entry = CATALOGUE[key]
     template = entry.get(language) or entry[DEFAULT_LANGUAGE]
     return template.format(**values)
+
+
+def problem_text(detail: Mapping[str, Any], language: str) -> str:
+    """One problem of a refused request in ``language``: the row problem's own text (an
+    uploaded list), else the text of its rule naming the field (``api.rule.*``)."""
+    key = detail.get("key")
+    if isinstance(key, str) and key in CATALOGUE:
+        return text(key, language, **dict(detail.get("values") or {}))
+    field = str(detail.get("field") or detail.get("path") or "")
+    rule = f"api.rule.{detail.get('rule')}"
+    return text(rule if rule in CATALOGUE else "api.rule.invalid", language, field=field)
 
 
 def long_date(day: Any, language: str = DEFAULT_LANGUAGE) -> str:

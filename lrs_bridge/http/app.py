@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
@@ -23,6 +24,7 @@ from lrs_bridge.http.xapi.routes import xapi_routes
 from lrs_bridge.http.xapi.versions import AlternateSyntaxMiddleware, XapiVersionMiddleware
 from lrs_bridge.services import Services
 from lrs_bridge.web.pages import Web, web_routes
+from reports.texts import problem_text
 from statements.errors import XapiError
 
 log = logging.getLogger("lrs_bridge")
@@ -45,10 +47,39 @@ CORS_EXPOSED = [
 ]
 
 
+def reader_language(request: Request) -> str:
+    """The caller's language for texts people read: English when Accept-Language puts it
+    before Swedish, else Swedish."""
+    for part in request.headers.get("accept-language", "").split(","):
+        tag = part.split(";")[0].strip().lower()
+        if tag.startswith("sv"):
+            return "sv"
+        if tag.startswith("en"):
+            return "en"
+    return "sv"
+
+
+def _for_people(request: Request, details: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The management API's problems with a ``text`` a person can act on, in their
+    language (usability test F1); ``message`` stays the developer's English."""
+    if not request.url.path.startswith("/api/"):
+        return details
+    language = reader_language(request)
+    shown = []
+    for detail in details:
+        found = {k: v for k, v in detail.items() if k not in ("key", "values")}
+        if "rule" in detail:
+            found["text"] = problem_text(detail, language)
+        shown.append(found)
+    return shown
+
+
 async def _xapi_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, XapiError)
     headers = {"Retry-After": "1"} if exc.status == 503 else None
-    return error_response(exc.status, exc.message, exc.details, headers=headers)
+    return error_response(
+        exc.status, exc.message, _for_people(request, exc.details), headers=headers
+    )
 
 
 async def _http_error(request: Request, exc: Exception) -> Response:

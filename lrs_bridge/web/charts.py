@@ -105,9 +105,10 @@ def readiness_bars(bars: Sequence[Bar], title: str, t: Text) -> Markup:
                 f'height="{row_height - 8}" fill="none" stroke="{GRID}"/>'
             )
         done = bar.totals.completed_on_time + bar.totals.completed_late
+        shown = f"{_percent(done, total)} %" if total else "–"  # no one yet is not 0 %
         parts.append(
             f'<text x="{label_width + bar_width + 6}" y="{y + 15}" font-size="12" '
-            f'fill="{TEXT}">{_percent(done, total)} %</text>'
+            f'fill="{TEXT}">{shown}</text>'
         )
     parts.append("</svg>")
     return Markup("".join(parts))

@@ -120,6 +120,13 @@ class Web:
             lstrip_blocks=True,
             finalize=_printable,
         )
+        self.templates.filters["by_name"] = _by_name
+
+
+def _by_name(items: Any, attribute: str = "municipality_name") -> list[Any]:
+    """Rows in Swedish alphabetical order of a name (usability test F15: municipality
+    tables were in code order, the participant table alphabetical)."""
+    return sorted(items, key=lambda item: collate(getattr(item, attribute)))
 
 
 def _printable(value: Any) -> Any:
@@ -502,15 +509,20 @@ async def _county_page(ctx: Ctx, code: str, form: WorkshopForm, status: int = 20
     assert ctx.principal is not None
     reports = ctx.services.reports
     report = await reports.county_readiness(code, municipality=own_municipality(ctx.principal))
-    bars = [charts.Bar(m.municipality_name, m.totals) for m in report.municipalities]
+    bars = [charts.Bar(m.municipality_name, m.totals) for m in _by_name(report.municipalities)]
     chart = charts.readiness_bars(
         bars, ctx.t("web.county.chart_title", county=report.county_name), ctx.t
     )
     courses = await reports.list_courses()
     first_course = f"course-{courses[0].id}" if courses else "courses"
+    own = own_municipality(ctx.principal)
+    place = places.municipality(own) if own else None
     return ctx.render(
         "county.html",
         status,
+        totals_caption=ctx.t("web.county.totals_municipality", municipality=place.name)
+        if place
+        else ctx.t("web.county.totals"),
         report=report,
         chart=chart,
         done=_done,
@@ -698,6 +710,16 @@ def fold(value: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
+_SWEDISH_LAST = str.maketrans({"å": "{", "ä": "|", "æ": "|", "ö": "}", "ø": "}"})
+"""Å, Ä and Ö after Z: the characters after z in code point order."""
+
+
+def collate(value: str) -> str:
+    """A sort key in Swedish alphabetical order: case ignored, å ä ö after z, other
+    accents as their letter (é as e)."""
+    return fold(value.casefold().translate(_SWEDISH_LAST))
+
+
 def _matches(entry: ParticipantReadiness, query: str) -> bool:
     """Name, e-mail address or municipality contains every word of the (folded) query."""
     person = entry.participant
@@ -708,16 +730,16 @@ def _matches(entry: ParticipantReadiness, query: str) -> bool:
 def _sort_key(sort: str) -> Callable[[ParticipantReadiness], Any]:
     order = {status: n for n, status in enumerate(STATUSES)}
     if sort == "name":
-        return lambda e: (fold(e.participant.name),)
+        return lambda e: (collate(e.participant.name),)
     if sort == "status":
-        return lambda e: (order[e.status], fold(e.participant.name))
+        return lambda e: (order[e.status], collate(e.participant.name))
     if sort == "completed":
         return lambda e: (
             e.completed_at is None,
             e.completed_at or datetime.max.replace(tzinfo=STOCKHOLM),
-            fold(e.participant.name),
+            collate(e.participant.name),
         )
-    return lambda e: (fold(e.participant.municipality_name), fold(e.participant.name))
+    return lambda e: (collate(e.participant.municipality_name), collate(e.participant.name))
 
 
 @dataclass(frozen=True)
@@ -769,7 +791,7 @@ def _last_reminded(entries: list[LogEntry]) -> dict[str, datetime]:
 
 
 def _charts(ctx: Ctx, report: WorkshopReadiness) -> dict[str, Any]:
-    bars = [charts.Bar(m.municipality_name, m.totals) for m in report.municipalities]
+    bars = [charts.Bar(m.municipality_name, m.totals) for m in _by_name(report.municipalities)]
     completed = [
         entry.completed_at.astimezone(STOCKHOLM)
         for entry in report.participants
@@ -990,9 +1012,14 @@ async def reminders(ctx: Ctx) -> Response:
     municipality = own_municipality(ctx.principal)
     found = await services_.reports.get_workshop(workshop_id, municipality=municipality)
     outcome = None
+    sender = await services_.people.find_user(str(ctx.principal.user_id))
+    reply_to = sender.email if sender is not None else None
     if ctx.request.method == "POST":
         outcome = await services_.reminders.send(
-            workshop_id, municipality=municipality, sent_by=str(ctx.principal.user_id)
+            workshop_id,
+            municipality=municipality,
+            sent_by=str(ctx.principal.user_id),
+            reply_to=reply_to,
         )
         await services_.audit.record(
             ctx.principal,
@@ -1004,7 +1031,9 @@ async def reminders(ctx: Ctx) -> Response:
             failed=len(outcome.failed),
             skipped=len(outcome.skipped),
         )
-    preview = await services_.reminders.preview(workshop_id, municipality=municipality)
+    preview = await services_.reminders.preview(
+        workshop_id, municipality=municipality, reply_to=reply_to
+    )
     people = {
         p.id: p
         for p in await services_.reports.list_participants(workshop_id, municipality=municipality)
@@ -1050,7 +1079,34 @@ async def learners(ctx: Ctx) -> Response:
     except OutOfScope:  # pragma: no cover - no county asked for
         county_code = None
     found = await ctx.services.reports.unmatched_learners(county_code, limit=1000)
-    return ctx.render("learners.html", learners=found)
+    titles = {}
+    for workshop_id in {learner.nearest_workshop for learner in found} - {None}:
+        titles[workshop_id] = await _workshop_title(ctx, str(workshop_id))
+    return ctx.render("learners.html", learners=found, titles=titles)
+
+
+async def link_learner(ctx: Ctx) -> Response:
+    """Usability test F8: a participant's e-mail address changed to the one a learner
+    used in the course (a typo on the list), from the unmatched learners' page; the
+    learner's progress counts for the participant from then on."""
+    assert ctx.principal is not None
+    workshop_id: str = ctx.request.path_params["workshop_id"]
+    participant_id: str = ctx.request.path_params["participant_id"]
+    reports = ctx.services.reports
+    found = await reports.get_workshop(workshop_id)
+    changed = await reports.change_participant(
+        workshop_id, participant_id, {"email": ctx.value("email")}
+    )
+    await ctx.services.audit.record(
+        ctx.principal,
+        "participant.change",
+        "participant",
+        changed.id,
+        found.county,
+        workshop=workshop_id,
+        fields=["email"],
+    )
+    return ctx.redirect(f"/workshops/{workshop_id}#participants")
 
 
 async def courses(ctx: Ctx) -> Response:
@@ -1201,6 +1257,11 @@ def web_routes() -> list[Route]:
             methods=both,
         ),
         Route("/learners", page(learners, {"GET": Action.LEARNERS_READ}), methods=get),
+        Route(
+            "/workshops/{workshop_id}/participants/{participant_id}/email",
+            page(link_learner, {"POST": Action.PARTICIPANTS_WRITE}, WORKSHOP),
+            methods=["POST"],
+        ),
         Route("/courses", page(courses, {"GET": Action.COURSES_READ}), methods=get),
         Route("/audit", page(audit, {"GET": Action.AUDIT_READ}), methods=get),
     ]

@@ -1705,13 +1705,33 @@ CATALOGUE: dict[str, dict[str, str]] = {
             "you sure?"
         ),
         "sv.one": (
-            "Filen har inga deltagare. Den enda deltagaren tas bort från listan om du sparar. Är "
-            "du säker?"
+            "Filen har inga deltagare. Listans {count} deltagare tas bort om du sparar. Är du "
+            "säker?"
         ),
         "en.one": (
-            "The file has no participants. The only participant is removed if you save. Are you "
-            "sure?"
+            "The file has no participants. The list's {count} participant is removed if you "
+            "save. Are you sure?"
         ),
+    },
+    "web.reminders.reply_to": {
+        "sv": "Svar går till:",
+        "en": "Replies go to:",
+    },
+    "web.county.totals_municipality": {
+        "sv": "Deltagare i {municipality} efter status",
+        "en": "Participants in {municipality} by status",
+    },
+    "web.county.past_workshops": {
+        "sv": "Workshoppar som har varit",
+        "en": "Past workshops",
+    },
+    "web.county.past_caption": {
+        "sv": "Workshoppar i {county} som har varit, efter status",
+        "en": "Past workshops in {county} by status",
+    },
+    "web.learners.link": {
+        "sv": "Byt {nearest} till {email} på deltagarlistan",
+        "en": "Replace {nearest} with {email} on the participant list",
     },
 }
 

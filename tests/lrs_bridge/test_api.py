@@ -413,3 +413,17 @@ async def test_the_audit_log_pages_back_and_is_for_admins(api: Api) -> None:
     assert (await api.http.get("/api/v1/audit?county=21", headers=api.other)).json() == {
         "entries": []
     }
+
+
+async def test_a_refusal_says_what_to_do_in_the_callers_language(api: Api) -> None:
+    """Usability test F1: each problem of a refused request has a ``text`` for a person,
+    Swedish unless Accept-Language prefers English; ``message`` stays the developer's."""
+    body = {"county": "21", "title": "x", "date": "18 januari"}
+    swedish = await api.http.post("/api/v1/workshops", json=body, headers=api.admin)
+    (detail,) = swedish.json()["details"]
+    assert detail["text"] == "Skriv date som ÅÅÅÅ-MM-DD, till exempel 2027-02-02."
+    assert detail["message"] == "must be a date YYYY-MM-DD"
+    english = await api.http.post(
+        "/api/v1/workshops", json=body, headers={**api.admin, "Accept-Language": "en-GB, sv;q=0.5"}
+    )
+    assert english.json()["details"][0]["text"].startswith("Write date as YYYY-MM-DD")

@@ -148,6 +148,9 @@ async def test_every_bad_row_is_listed_and_nothing_is_imported(
         "message": "'eva.gavle.se' is not an e-mail address",
         "line": 3,
         "field": "email",
+        # The problem in the reader's words, for the API's "text" (usability test F1).
+        "key": "upload.problem.email_bad",
+        "values": {"email": "eva.gavle.se"},
     }
     assert caught.value.status == 400
     # Nothing changed: the earlier list is still there.

@@ -155,6 +155,11 @@ async def test_a_county_admin_prepares_a_workshop(site: Site, browser: Any, tmp_
         "bo.berg@sandviken.example",
         "cilla@hudiksvall.example",
     ]
+    # Replies go to the county admin who sent them (usability test F4); a Date header.
+    assert {m["Reply-To"] for _, m in site.smtp.messages} == {site.people["admin 21"]}
+    assert all(m["Date"] for _, m in site.smtp.messages)
+    body = site.smtp.messages[0][1].get_content()
+    assert "Logga in i utbildningen med e-postadressen bo.berg@sandviken.example." in body
     assert "Ingen att påminna just nu." in await page.locator("#to-remind").inner_text()
 
     # Log out: the pages are closed again.
@@ -250,6 +255,8 @@ async def test_every_page_passes_axe_at_1280_and_320_px(site: Site, browser: Any
     await page.get_by_label("Sista dag").fill("1 feb 2027 kl 16")
     await page.get_by_role("button", name="Skapa workshop").click()  # no title: errors shown
     assert (await page.title()).startswith("Fel: ")
+    assert await page.evaluate("document.activeElement.id") == "error-summary"
+    assert await page.evaluate("window.scrollY") == 0  # the summary at the top is in view
     await check("county with form errors")
     await page.get_by_label("Workshop", exact=True).fill("Förra året")
     await page.get_by_label("Datum").fill("2020-01-02")

@@ -326,6 +326,9 @@ async def test_a_workshop_in_the_past_is_created_only_when_confirmed(world: Worl
         w for w in await world.services.reports.list_workshops() if w.title == "Förra veckan"
     ]
     assert made.deadline.isoformat().startswith("2020-04-01T12:00")
+    county = (await http.get("/counties/21")).text
+    assert "Förra veckan" in county.split("Workshoppar som har varit")[1]  # F11
+    assert "Gävleborgs workshop" in county.split("Workshoppar som har varit")[0]
 
 
 async def test_the_workshop_page_answers_who_to_chase(world: World) -> None:
@@ -488,3 +491,62 @@ async def test_upload_edge_cases(world: World) -> None:
     assert "Spara listan och ta bort 2 deltagare" in empty.text
     assert "Avbryt – inget sparas" in empty.text
     assert len(await world.services.reports.list_participants(world.gavle.id)) == 2
+
+
+def test_swedish_order_and_search_folding() -> None:
+    from lrs_bridge.web.pages import collate, fold
+
+    names = ["Östersund", "Åre", "Älvdalen", "Ale", "Zinkgruvan", "Émile"]
+    assert sorted(names, key=collate) == [
+        "Ale",
+        "Émile",
+        "Zinkgruvan",
+        "Åre",
+        "Älvdalen",
+        "Östersund",
+    ]
+    assert fold("Åsa Öberg, Gävle, Hélène") == "asa oberg, gavle, helene"
+
+
+async def test_polish_language_switch_keeps_the_filter_and_the_workbook_prints(
+    world: World,
+) -> None:
+    """Usability test F19."""
+    import io
+
+    from openpyxl import load_workbook
+
+    http = world.http
+    await log_in(http, "karl@lst.example")
+    url = f"/workshops/{world.gavle.id}?status=not_started"
+    page = await http.get(url)
+    assert f'name="next" value="{url}"' in page.text.replace("&amp;", "&")
+    answer = await http.get(f"/workshops/{world.gavle.id}/export.xlsx")
+    workbook = load_workbook(io.BytesIO(answer.content))
+    sheet = workbook.worksheets[0]
+    assert sheet.auto_filter.ref and sheet.print_title_rows == "$1:$1"
+    assert sheet.page_setup.orientation == "landscape"
+    assert workbook.properties.creator == "Valsäkerhetsutbildningen – uppföljning"
+
+
+async def test_an_unmatched_learner_is_linked_to_the_participant_in_place(world: World) -> None:
+    """Usability test F8: the typo on the list is fixed from the learners' page, and the
+    course completion then counts; the link names the workshop."""
+    services = world.services
+    await send(services, statement(mbox("sven@sandvikn.example"), COMPLETED, INTRO))
+    await services.reports.catch_up()
+    http = world.http
+    await log_in(http, "karl@lst.example")
+    page = await http.get("/learners")
+    assert ">Gävleborgs workshop</a>" in page.text
+    assert "Byt sven@sandviken.example till sven@sandvikn.example på deltagarlistan" in page.text
+    action = re.search(r'action="(/workshops/[^"]+/email)"', page.text)
+    assert action is not None
+    linked = await http.post(
+        action.group(1), data={"csrf": csrf_of(page.text), "email": "sven@sandvikn.example"}
+    )
+    assert linked.status_code == 303
+    report = await services.reports.workshop_readiness(world.gavle.id)
+    sven = next(e for e in report.participants if e.participant.name == "Sven Sandvik")
+    assert sven.participant.email == "sven@sandvikn.example"
+    assert sven.status == "completed_on_time"

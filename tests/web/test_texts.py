@@ -111,3 +111,27 @@ def test_every_audit_action_recorded_has_a_name() -> None:
     assert "workshop.create" in actions  # the pattern still finds the calls
     missing = sorted(a for a in actions if "web.audit.action." + a not in web_texts.CATALOGUE)
     assert missing == []
+
+
+def test_every_rule_the_domain_refuses_with_has_a_text_for_people() -> None:
+    """The API's ``text`` of a refusal comes from ``api.rule.<rule>`` (usability test F1)."""
+    raised = re.compile(r'\bbad\(\s*[^,]+,\s*"([a-z_]+)"')
+    rules = {
+        r for path in (ROOT / "reports").rglob("*.py") for r in raised.findall(path.read_text())
+    }
+    assert {"required", "date", "datetime", "control_character"} <= rules
+    missing = sorted(r for r in rules if "api.rule." + r not in report_texts.CATALOGUE)
+    assert missing == []
+
+
+def test_a_row_problem_is_told_in_its_own_words() -> None:
+    detail = {
+        "rule": "bad_email",
+        "field": "email",
+        "key": "upload.problem.email_bad",
+        "values": {"email": "a@b"},
+    }
+    assert report_texts.problem_text(detail, "sv").startswith("E-postadressen a@b är felskriven")
+    assert report_texts.problem_text({"rule": "nonsense", "path": "x"}, "en") == (
+        "x has a value that cannot be used."
+    )
