@@ -144,7 +144,7 @@ def workshop_tables(report: WorkshopReadiness, language: str) -> list[Table]:
             role,
             _status(entry.status, language),
             _local(entry.completed_at),
-            round(entry.progress * 100),
+            entry.percent,
             _local(entry.last_activity),
         ]
         if several:

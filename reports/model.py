@@ -211,6 +211,28 @@ class CourseProgress:
     """A completion reported only by a source the course does not trust (a credential or
     bridge source not among its reporters): not counted, shown so a coordinator can decide.
     None when there is none, or when the course is completed by a trusted source anyway."""
+    reported_progress: int | None = None
+    """The progress (0–100) the course itself last reported (cmi5's result extension
+    ``progress``) from a trusted source; None when it reported none."""
+
+    @property
+    def shown(self) -> float | None:
+        """How far, as a person is shown it (0.0–1.0): 1.0 once completed, else what the
+        course reported, else steps done of a course of several steps; None when nothing
+        says how far (a one-activity course that reports no progress), never a made-up 0."""
+        if self.completed_at is not None:
+            return 1.0
+        if self.reported_progress is not None:
+            return self.reported_progress / 100
+        if self.steps > 1:
+            return self.steps_done / self.steps
+        return None
+
+    @property
+    def percent(self) -> int | None:
+        """``shown`` as a whole percentage."""
+        shown = self.shown
+        return None if shown is None else round(shown * 100)
 
 
 @dataclass(frozen=True, slots=True)
@@ -225,6 +247,15 @@ class ParticipantReadiness:
     """Mean progress over the required courses."""
     last_activity: datetime | None
     courses: tuple[CourseProgress, ...]
+
+    @property
+    def percent(self) -> int | None:
+        """The percentage shown for the participant: the mean of the courses' ``percent``
+        (one that says nothing counts as 0), None when no course says how far."""
+        known = [course.shown for course in self.courses]
+        if all(value is None for value in known):
+            return None
+        return round(sum(value or 0.0 for value in known) * 100 / len(known))
 
     @property
     def unverified_completed_at(self) -> datetime | None:

@@ -35,6 +35,7 @@ from statements.storage.base import Store, StoredStatement
 log = logging.getLogger(__name__)
 
 VOIDED = "http://adlnet.gov/expapi/verbs/voided"
+PROGRESS_EXTENSION = "https://w3id.org/xapi/cmi5/result/extensions/progress"
 _QUERY_PAGE = 1000
 
 
@@ -44,10 +45,36 @@ class Event:
 
     moment: int
     completes: tuple[int, ...]
+    reported: int | None = None
+    """The progress (0–100) the statement reported, if any."""
+
+
+def reported_progress(body: Mapping[str, Any]) -> int | None:
+    """The cmi5 progress (an integer 0–100) in a statement's result, else None."""
+    result = body.get("result")
+    extensions = result.get("extensions") if isinstance(result, dict) else None
+    value = extensions.get(PROGRESS_EXTENSION) if isinstance(extensions, dict) else None
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    if value != int(value) or not 0 <= value <= 100:
+        return None
+    return int(value)
+
+
+def _latest(current: tuple[int, int] | None, events: Iterable[Event]) -> tuple[int, int] | None:
+    """(moment, progress) of the latest report; on a tie the higher progress, so the fold
+    is the same in any order."""
+    for event in events:
+        if event.reported is not None:
+            found = (event.moment, event.reported)
+            current = found if current is None else max(current, found)
+    return current
 
 
 def fold(row: LedgerRow | None, pair: Pair, events: Iterable[Event], steps: int) -> LedgerRow:
-    """A ledger row with events added: first completion per step, last activity."""
+    """A ledger row with events added: first completion per step, last activity, the
+    latest reported progress."""
+    events = list(events)
     times: list[int | None] = list(row.step_times) if row is not None else []
     times = (times + [None] * steps)[:steps]
     last = row.last_activity if row is not None else 0
@@ -59,7 +86,20 @@ def fold(row: LedgerRow | None, pair: Pair, events: Iterable[Event], steps: int)
                 times[step] = event.moment if current is None else min(current, event.moment)
     done = [moment for moment in times if moment is not None]
     completed = max(done) if steps and len(done) == steps else None
-    return LedgerRow(pair[0], pair[1], pair[2], completed, last, tuple(times))
+    before = None
+    if row is not None and row.reported_at is not None and row.reported_progress is not None:
+        before = (row.reported_at, row.reported_progress)
+    latest = _latest(before, events)
+    return LedgerRow(
+        pair[0],
+        pair[1],
+        pair[2],
+        completed,
+        last,
+        tuple(times),
+        latest[1] if latest is not None else None,
+        latest[0] if latest is not None else None,
+    )
 
 
 def moment_of(statement: StoredStatement) -> int:
@@ -77,10 +117,11 @@ def events_of(
     actor = body.get("actor")
     keys = keys_of_actor(actor) if isinstance(actor, dict) else []
     moment = moment_of(statement)
+    reported = reported_progress(body)
     found: list[tuple[Pair, Event]] = []
     for touch in touches:
         trusted = index.courses[touch.course_id].trusts(statement.credential, statement.source)
-        event = Event(moment, touch.completes)
+        event = Event(moment, touch.completes, reported)
         found.extend(((key, touch.course_id, trusted), event) for key in keys)
     return found
 

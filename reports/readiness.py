@@ -88,7 +88,25 @@ def counted(row: ProgressRow) -> ProgressRow:
     """The row as the reports count it: what an untrusted source reported is no progress."""
     if row.trusted:
         return row
-    return replace(row, completed_at=None, last_activity=None, step_times=None, trusted=True)
+    return replace(
+        row,
+        completed_at=None,
+        last_activity=None,
+        step_times=None,
+        trusted=True,
+        reported_progress=None,
+        reported_at=None,
+    )
+
+
+def latest_reported(rows: Iterable[ProgressRow]) -> int | None:
+    """The progress reported last over a participant's identities (the higher on a tie)."""
+    found = [
+        (row.reported_at, row.reported_progress)
+        for row in rows
+        if row.reported_at is not None and row.reported_progress is not None
+    ]
+    return max(found)[1] if found else None
 
 
 def unverified(rows: Iterable[ProgressRow]) -> dict[tuple[str, str], int]:
@@ -125,7 +143,8 @@ def participant_readiness(
 ) -> ParticipantReadiness:
     progress: list[CourseProgress] = []
     for course in courses:
-        status, completed, last, done = course_status(course, rows.get(course.id, []), deadline)
+        found = rows.get(course.id, [])
+        status, completed, last, done = course_status(course, found, deadline)
         untrusted = (unverified_completions or {}).get((participant.id, course.id))
         progress.append(
             CourseProgress(
@@ -137,6 +156,7 @@ def participant_readiness(
                 steps=course.steps,
                 last_activity=moment(last),
                 unverified_completed_at=moment(untrusted) if completed is None else None,
+                reported_progress=latest_reported(found),
             )
         )
     status = overall([p.status for p in progress])

@@ -26,6 +26,10 @@ class LedgerRow:
     last_activity: int
     step_times: tuple[int | None, ...]
     """First completion (µs) of each step, None while a step is not done."""
+    reported_progress: int | None = None
+    """The progress (0–100) the course last reported (cmi5's result extension), None if none."""
+    reported_at: int | None = None
+    """When (µs) that progress was reported; the latest report wins (the higher on a tie)."""
 
     @property
     def steps_done(self) -> int:
@@ -65,6 +69,8 @@ class ProgressRow:
     step_times: tuple[int | None, ...] | None
     trusted: bool = True
     """False for a ledger row of what an untrusted source reported (never counted)."""
+    reported_progress: int | None = None
+    reported_at: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

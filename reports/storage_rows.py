@@ -77,17 +77,23 @@ def step_times_of(text: str) -> tuple[int | None, ...]:
     return tuple(orjson.loads(text))
 
 
-LEDGER_COLUMNS = "learner, course_id, trusted, completed_at, last_activity, step_times"
+LEDGER_COLUMNS = (
+    "learner, course_id, trusted, completed_at, last_activity, step_times,"
+    " reported_progress, reported_at"
+)
 """The columns ``ledger_row_of`` reads, in its order."""
 
 
 def ledger_row_of(row: Sequence[Any]) -> LedgerRow:
     """A ledger row from ``LEDGER_COLUMNS``."""
-    return LedgerRow(row[0], row[1], bool(row[2]), row[3], row[4], step_times_of(row[5]))
+    return LedgerRow(
+        row[0], row[1], bool(row[2]), row[3], row[4], step_times_of(row[5]), row[6], row[7]
+    )
 
 
 def ledger_values(row: LedgerRow) -> tuple[Any, ...]:
-    """(learner, course_id, trusted, completed_at, last_activity, steps_done, step_times)."""
+    """(learner, course_id, trusted, completed_at, last_activity, steps_done, step_times,
+    reported_progress, reported_at)."""
     return (
         row.learner,
         row.course_id,
@@ -96,6 +102,8 @@ def ledger_values(row: LedgerRow) -> tuple[Any, ...]:
         row.last_activity,
         row.steps_done,
         orjson.dumps(list(row.step_times)).decode(),
+        row.reported_progress,
+        row.reported_at,
     )
 
 

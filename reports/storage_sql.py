@@ -64,11 +64,12 @@ _UPDATE_PARTICIPANT = (
 _UPSERT_SET = (
     " ON CONFLICT (learner, course_id, trusted) DO UPDATE SET"
     " completed_at = excluded.completed_at, last_activity = excluded.last_activity,"
-    " steps_done = excluded.steps_done, step_times = excluded.step_times"
+    " steps_done = excluded.steps_done, step_times = excluded.step_times,"
+    " reported_progress = excluded.reported_progress, reported_at = excluded.reported_at"
 )
 _LEDGER_INSERT = (
     "INSERT INTO progress (learner, course_id, trusted, completed_at, last_activity,"
-    " steps_done, step_times)"
+    " steps_done, step_times, reported_progress, reported_at)"
 )
 _CHECKPOINT = "SELECT seq, last_stored, generation FROM progress_checkpoint WHERE id = 1"
 _IN_COUNTY = "p.workshop_id IN (SELECT id FROM workshops WHERE county = ?)"
@@ -384,12 +385,13 @@ class SqlReadinessStorage(ReadinessStorage):
         if self.postgres:  # engine: one statement for the whole batch
             await tx.execute(
                 _LEDGER_INSERT + " SELECT * FROM unnest(?::text[], ?::text[], ?::int[],"
-                " ?::bigint[], ?::bigint[], ?::int[], ?::text[])" + _UPSERT_SET,
+                " ?::bigint[], ?::bigint[], ?::int[], ?::text[], ?::int[], ?::bigint[])"
+                + _UPSERT_SET,
                 *(list(column) for column in zip(*values, strict=True)),
             )
         else:
             await tx.executemany(
-                _LEDGER_INSERT + " VALUES (?, ?, ?, ?, ?, ?, ?)" + _UPSERT_SET, values
+                _LEDGER_INSERT + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)" + _UPSERT_SET, values
             )
 
     async def _merge(self, tx: Tx, merges: dict[Pair, Merge]) -> None:
@@ -484,7 +486,7 @@ class SqlReadinessStorage(ReadinessStorage):
             params.append(municipality)
         columns = (
             "SELECT p.id, p.workshop_id, p.municipality, c.course_id, m.completed_at,"
-            " m.last_activity, m.step_times, m.trusted"
+            " m.last_activity, m.step_times, m.trusted, m.reported_progress, m.reported_at"
         )
         courses = " JOIN workshop_courses c ON c.workshop_id = p.workshop_id"
         if self.postgres:
@@ -495,7 +497,8 @@ class SqlReadinessStorage(ReadinessStorage):
             # kinds never match the same ledger row, so nothing is counted twice).
             matches = " UNION ALL ".join(
                 "SELECT q.id AS participant_id, g.course_id, g.completed_at, g.last_activity,"
-                f" g.step_times, g.trusted FROM chosen q JOIN progress g ON g.learner = q.{key}"
+                " g.step_times, g.trusted, g.reported_progress, g.reported_at"
+                f" FROM chosen q JOIN progress g ON g.learner = q.{key}"
                 for key in ("mbox_key", "sha1_key", "account_key")
             )
             sql = (
@@ -521,6 +524,8 @@ class SqlReadinessStorage(ReadinessStorage):
                 last_activity=row[5],
                 step_times=step_times_of(row[6]) if row[6] is not None else None,
                 trusted=row[7] is None or bool(row[7]),
+                reported_progress=row[8],
+                reported_at=row[9],
             )
             for row in rows
         ]

@@ -1373,6 +1373,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "sv.one": "{count} dag kvar",
         "en.one": "{count} day left",
     },
+    "web.workshop.percent": {
+        "sv": "{percent}\u00a0%",
+        "en": "{percent}%",
+    },
     "web.workshop.steps": {
         "sv": "{done} av {count} steg klara",
         "en": "{done} of {count} steps done",
