@@ -28,6 +28,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
+from reports.contacts import Contact
 from reports.texts import long_date, long_datetime, text
 from statements.query import from_micros
 
@@ -49,6 +50,8 @@ class Recipient:
     deadline: datetime
     workshop: str
     workshop_date: date
+    contact: Contact | None = None
+    """The county's contact person: Reply-To and the signature of the e-mail."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,8 +76,8 @@ class Email:
     subject: str
     body: str
     reply_to: str | None = None
-    """Where a participant's reply goes: the person who sent the reminder (the sender
-    address is a no-reply one)."""
+    """Where a participant's reply goes: the county's contact person, else the person who
+    sent the reminder (the sender address is a no-reply one)."""
 
 
 @dataclass(slots=True)
@@ -285,13 +288,27 @@ class ReminderService:
             "workshop": recipient.workshop,
             "workshop_date": long_date(recipient.workshop_date, self.language),
             "sender": self.sender,
+            **self._contact_values(recipient.contact),
         }
         return Email(
             to=recipient.email,
             subject=text("reminder.subject", self.language, **values),
             body=text("reminder.body", self.language, **values),
-            reply_to=reply_to,
+            reply_to=recipient.contact.email if recipient.contact else reply_to,
         )
+
+    def _contact_values(self, contact: Contact | None) -> dict[str, str]:
+        """Whom the e-mail names: the county's contact person, else the coordinator in
+        general and the sender's name."""
+        if contact is None:
+            return {
+                "contact": text("reminder.contact.default", self.language),
+                "signature": self.sender,
+            }
+        named = text(
+            "reminder.contact.named", self.language, name=contact.name, email=contact.email
+        )
+        return {"contact": named, "signature": contact.signature()}
 
     async def send(
         self,

@@ -34,6 +34,7 @@ from datetime import UTC, datetime
 from typing import Any, cast
 
 from reports import exports, places
+from reports.contacts import Contact, ContactStorage, contact_of
 from reports.courses import DEFAULT_REQUIRED, parse_course
 from reports.fields import bad, require_object
 from reports.matching import NearestEmail, display_of, email_of
@@ -127,6 +128,7 @@ class ReportsService:
         ``batch_size`` is how many statements the projector reads per step."""
         self.store = store
         self.storage = SqlReadinessStorage(store)
+        self.contacts = ContactStorage(store)
         self.clock = clock or _utc_now
         self.projector = Projector(store, self.storage, batch_size=batch_size)
         self.source_names: Callable[[], Awaitable[Iterable[str]]] | None = None
@@ -653,10 +655,10 @@ class ReportsService:
         """Participants of a workshop who have not completed a required course (one entry
         per participant and unfinished course) for ``reports.reminders``."""
         report = await self.workshop_readiness(workshop_id, municipality=municipality)
-        return self._recipients(report)
+        return self._recipients(report, await self.contacts.get(report.workshop.county))
 
     @staticmethod
-    def _recipients(report: WorkshopReadiness) -> list[Recipient]:
+    def _recipients(report: WorkshopReadiness, contact: Contact | None) -> list[Recipient]:
         courses = {course.id: course for course in report.courses}
         recipients: list[Recipient] = []
         for entry in report.participants:
@@ -675,9 +677,24 @@ class ReportsService:
                         deadline=report.workshop.deadline,
                         workshop=report.workshop.title,
                         workshop_date=report.workshop.date,
+                        contact=contact,
                     )
                 )
         return recipients
+
+    # --- the county's contact person -----------------------------------------------------
+
+    async def county_contact(self, county: str) -> Contact | None:
+        """The contact person the county's reminder e-mails name (None: none is set)."""
+        return await self.contacts.get(county)
+
+    async def set_county_contact(self, county: str, data: Any, *, by: str | None = None) -> Contact:
+        """Set (or replace) the county's contact person; ``BadRequest`` naming the field
+        and the rule, changing nothing, for bad input."""
+        return await self.contacts.put(contact_of(county, data), self.clock(), by)
+
+    async def remove_county_contact(self, county: str) -> bool:
+        return await self.contacts.remove(county)
 
     async def upcoming_reminders(self) -> list[Upcoming]:
         """For the reminder scheduler: every workshop whose deadline is ahead, with its

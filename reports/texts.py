@@ -27,9 +27,9 @@ CATALOGUE: dict[str, dict[str, str]] = {
             "Genomför utbildningen senast {deadline}:\n{course_url}\n\n"
             "Logga in i utbildningen med e-postadressen {email}. Annars syns det inte här "
             "att du är klar.\n\n"
-            "Har du redan slutfört den med en annan e-postadress? Kontakta då din "
-            "samordnare på länsstyrelsen.\n\n"
-            "Vänliga hälsningar\n{sender}\n"
+            "Har du redan slutfört den med en annan e-postadress? Kontakta då "
+            "{contact}.\n\n"
+            "Vänliga hälsningar\n{signature}\n"
         ),
         "en": (
             "Hello {name},\n\n"
@@ -39,10 +39,18 @@ CATALOGUE: dict[str, dict[str, str]] = {
             "Please complete the course by {deadline}:\n{course_url}\n\n"
             "Log in to the course with the e-mail address {email}. Otherwise we cannot see "
             "that you have finished.\n\n"
-            "Did you already complete it with another e-mail address? Then contact your "
-            "coordinator at the county administrative board.\n\n"
-            "Kind regards\n{sender}\n"
+            "Did you already complete it with another e-mail address? Then contact "
+            "{contact}.\n\n"
+            "Kind regards\n{signature}\n"
         ),
+    },
+    "reminder.contact.default": {
+        "sv": "din samordnare på länsstyrelsen",
+        "en": "your coordinator at the county administrative board",
+    },
+    "reminder.contact.named": {
+        "sv": "{name} ({email}), eller svara på det här meddelandet",
+        "en": "{name} ({email}), or reply to this message",
     },
     "reminder.skipped.recent": {
         "sv": "påmind {when}, inom {hours} timmar",
@@ -374,6 +382,14 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "api.rule.unknown_field": {
         "sv": "Fältet {field} finns inte. Ta bort det.",
         "en": "There is no field {field}. Remove it.",
+    },
+    "api.rule.bad_email": {
+        "sv": "Skriv {field} som en e-postadress, till exempel namn@lansstyrelsen.se.",
+        "en": "Write {field} as an e-mail address, for example name@example.se.",
+    },
+    "api.rule.bad_phone": {
+        "sv": "Skriv {field} som ett telefonnummer med siffror, till exempel 010-225 10 00.",
+        "en": "Write {field} as a phone number in digits, for example 010-225 10 00.",
     },
     "api.rule.url": {
         "sv": "Skriv {field} som en webbadress som börjar med https://.",

@@ -36,6 +36,8 @@ class Action(StrEnum):
     REMINDERS_SEND = "reminders:send"
     """See who would be reminded of a workshop and send the e-mails: coordinators too
     (following up who has not finished is their work), within their scope."""
+    CONTACTS_WRITE = "contacts:write"
+    """Set or remove the county's contact person (named in its reminder e-mails)."""
     BRIDGE_MANAGE = "bridge:manage"
     """Sources, targets, pulls and the outbox of the bridge to other LRSs: national admins
     only (they hold other LRSs' credentials and move every county's statements)."""
@@ -57,7 +59,13 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
     # in the list they keep) and the audit log of their own county; courses are
     # configured centrally.
     Role.COUNTY_ADMIN: _FOLLOW_UP
-    | {Action.WORKSHOPS_WRITE, Action.PARTICIPANTS_WRITE, Action.LEARNERS_READ, Action.AUDIT_READ},
+    | {
+        Action.WORKSHOPS_WRITE,
+        Action.PARTICIPANTS_WRITE,
+        Action.LEARNERS_READ,
+        Action.AUDIT_READ,
+        Action.CONTACTS_WRITE,
+    },
     # Coordinators follow up who has not finished: they read and remind, they change
     # nothing.
     Role.COORDINATOR: _FOLLOW_UP,

@@ -908,6 +908,14 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "sv": "driften (kommandorad)",
         "en": "operator (command line)",
     },
+    "web.audit.action.contact.set": {
+        "sv": "Ändrade länets kontaktperson",
+        "en": "Changed the county's contact person",
+    },
+    "web.audit.action.contact.remove": {
+        "sv": "Tog bort länets kontaktperson",
+        "en": "Removed the county's contact person",
+    },
     "web.audit.action.workshop.create": {
         "sv": "skapade workshop",
         "en": "created workshop",
@@ -1454,6 +1462,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "web.audit.detail.count": {
         "sv": "antal",
         "en": "count",
+    },
+    "web.audit.object_type.county": {
+        "sv": "Län",
+        "en": "County",
     },
     "web.audit.object_type.user": {
         "sv": "användare",

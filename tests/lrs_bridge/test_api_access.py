@@ -295,6 +295,19 @@ OPERATIONS: dict[tuple[str, str], tuple[tuple[str, ...], Build, int]] = {
         ),
         200,
     ),
+    **{
+        ("/api/v1/counties/{county}/contact", method): (
+            ("21", "14", "missing"),
+            lambda s, t, method=method: Call(
+                f"/api/v1/counties/{ {'missing': '99'}.get(t, t) }/contact",
+                json={"name": "Karin Berg", "email": "karin.berg@example.se"}
+                if method == "PUT"
+                else None,
+            ),
+            200,
+        )
+        for method in ("GET", "PUT", "DELETE")
+    },
     ("/api/v1/courses", "GET"): (("",), lambda s, t: Call("/api/v1/courses"), 200),
     ("/api/v1/courses", "POST"): (
         ("",),

@@ -72,6 +72,17 @@ PARTICIPANT_BODY: Schema = {
     },
     "additionalProperties": False,
 }
+CONTACT_BODY: Schema = {
+    "type": "object",
+    "required": ["name", "email"],
+    "properties": {
+        "name": TEXT,
+        "email": {"type": "string", "format": "email", "maxLength": 254},
+        "phone": {"type": "string", "maxLength": 30},
+        "organisation": TEXT,
+    },
+    "additionalProperties": False,
+}
 COURSE_BODY: Schema = {
     "type": "object",
     "required": ["name", "activities"],
@@ -210,6 +221,16 @@ API_OPERATIONS: dict[str, dict[str, Schema]] = {
             found=True,
             files=True,
         ),
+    },
+    P + "/counties/{county}/contact": {
+        "GET": _op("the county's contact person (null: none)", params=[COUNTY_PATH], found=True),
+        "PUT": _op(
+            "set the county's contact person, named in its reminder e-mails",
+            params=[COUNTY_PATH],
+            body=_json(CONTACT_BODY),
+            found=True,
+        ),
+        "DELETE": _op("remove the county's contact person", params=[COUNTY_PATH], found=True),
     },
     P + "/courses": {
         "GET": _op("courses and their completion rules"),

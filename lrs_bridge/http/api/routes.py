@@ -12,7 +12,15 @@ from starlette.routing import Route
 
 from lrs_bridge.auth.access import Action, Principal
 from lrs_bridge.gate import COUNTY, PARTICIPANT, WORKSHOP, Locator
-from lrs_bridge.http.api import audit, bridge, courses, readiness, reminders, workshops
+from lrs_bridge.http.api import (
+    audit,
+    bridge,
+    contacts,
+    courses,
+    readiness,
+    reminders,
+    workshops,
+)
 from lrs_bridge.http.guard import people_guarded
 
 Handler = Callable[[Request, Principal], Awaitable[Response]]
@@ -91,6 +99,15 @@ def api_routes() -> list[Route]:
         _route(
             "/readiness/{county}",
             {"GET": (readiness.county_readiness, Action.REPORTS_READ)},
+            COUNTY,
+        ),
+        _route(
+            "/counties/{county}/contact",
+            {
+                "GET": (contacts.get_contact, Action.REPORTS_READ),
+                "PUT": (contacts.set_contact, Action.CONTACTS_WRITE),
+                "DELETE": (contacts.remove_contact, Action.CONTACTS_WRITE),
+            },
             COUNTY,
         ),
         _route(
