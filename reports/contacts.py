@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from reports.fields import bad, require_object, text_field
+from statements.errors import BadRequest
 from statements.query import from_micros, to_micros
 from statements.storage.port import Database, Tx
 
@@ -35,19 +36,38 @@ class Contact:
         )
 
 
-def contact_of(county: str, data: Any) -> Contact:
-    """A contact from a request body; ``BadRequest`` naming the field and the rule."""
-    found: Mapping[str, Any] = require_object(data, frozenset(FIELDS))
-    name = text_field(found, "name", required=True, max_length=200)
-    email = text_field(found, "email", required=True, max_length=254)
-    assert name is not None and email is not None
-    if not _EMAIL.match(email):
-        raise bad("email", "bad_email", f"{email!r} is not an e-mail address")
-    phone = text_field(found, "phone", required=False, max_length=30) or None
-    if phone is not None and not _PHONE.match(phone):
+def _checked(found: Mapping[str, Any], name: str) -> str | None:
+    required = name in ("name", "email")
+    value = text_field(found, name, required=required, max_length=_LIMITS[name]) or None
+    if value is None:
+        return None
+    if name == "email" and not _EMAIL.match(value):
+        raise bad("email", "bad_email", f"{value!r} is not an e-mail address")
+    if name == "phone" and not _PHONE.match(value):
         raise bad("phone", "bad_phone", "must be a phone number (digits, spaces, + - ( ))")
-    organisation = text_field(found, "organisation", required=False, max_length=200) or None
-    return Contact(county, name, email.lower(), phone, organisation)
+    return value.lower() if name == "email" else value
+
+
+_LIMITS = {"name": 200, "email": 254, "phone": 30, "organisation": 200}
+
+
+def contact_of(county: str, data: Any) -> Contact:
+    """A contact from a request body: every field checked, ``BadRequest`` naming each
+    field that is wrong and its rule (the web form shows them all at once)."""
+    found: Mapping[str, Any] = require_object(data, frozenset(FIELDS))
+    values: dict[str, str | None] = {}
+    problems: list[BadRequest] = []
+    for name in FIELDS:
+        try:
+            values[name] = _checked(found, name)
+        except BadRequest as problem:
+            problems.append(problem)
+    if problems:
+        details = [detail for problem in problems for detail in problem.details]
+        raise BadRequest(str(problems[0]), details)
+    person, email = values["name"], values["email"]
+    assert person is not None and email is not None
+    return Contact(county, person, email, values["phone"], values["organisation"])
 
 
 _COLUMNS = "county, name, email, phone, organisation, updated_at"

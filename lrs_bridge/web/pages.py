@@ -533,6 +533,7 @@ async def _county_page(ctx: Ctx, code: str, form: WorkshopForm, status: int = 20
         form_errors=forms.summary(form.errors, {"courses": first_course}),
         error_title=ctx.t("web.county.not_created"),
         today=datetime.now(STOCKHOLM).date(),
+        contact=await reports.county_contact(report.county),
     )
 
 
@@ -573,6 +574,56 @@ async def create_workshop(ctx: Ctx) -> Response:
         ctx.principal, "workshop.create", "workshop", created.id, created.county
     )
     return ctx.redirect(f"/workshops/{created.id}")
+
+
+# --- the county's contact person (usability test F4) --------------------------------------
+
+CONTACT_FIELDS = ("name", "email", "phone", "organisation")
+
+
+async def county_contact(ctx: Ctx) -> Response:
+    """Set the county's contact person, whom the reminder e-mails name and reply to:
+    every field checked at once, errors in the error summary and by each field."""
+    assert ctx.principal is not None
+    found = places.county(ctx.request.path_params["county"])
+    assert found is not None  # the route's locator answered 404 otherwise
+    reports = ctx.services.reports
+    current = await reports.county_contact(found.code)
+    errors: dict[str, str] = {}
+    if ctx.request.method == "POST":
+        values = {name: ctx.value(name) for name in CONTACT_FIELDS}
+        try:
+            await reports.set_county_contact(found.code, values, by=str(ctx.principal.user_id))
+        except XapiError as error:
+            if error.status != 400:
+                raise
+            errors = _contact_errors(ctx, error)
+        else:
+            await ctx.services.audit.record(
+                ctx.principal, "contact.set", "county", found.code, found.code
+            )
+            return ctx.redirect(f"/counties/{found.code}#contact")
+    else:
+        values = {name: getattr(current, name) or "" if current else "" for name in CONTACT_FIELDS}
+    return ctx.render(
+        "contact.html",
+        400 if errors else 200,
+        county=found,
+        values=values,
+        errors=errors,
+        form_errors=forms.summary(errors),
+        error_title=ctx.t("web.contact.not_saved"),
+    )
+
+
+def _contact_errors(ctx: Ctx, error: XapiError) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for detail in error.details:
+        name = str(detail.get("path", ""))
+        name = name if name in CONTACT_FIELDS else "name"
+        key = f"web.contact.{name}.{detail.get('rule', '')}"
+        found.setdefault(name, ctx.t(key) if ctx.has(key) else ctx.t(f"web.contact.{name}.invalid"))
+    return {name: found[name] for name in CONTACT_FIELDS if name in found}
 
 
 # --- changing a workshop, adding a participant (usability test F7) ----------------------
@@ -1194,6 +1245,15 @@ def web_routes() -> list[Route]:
             "/counties/{county}",
             page(county, {"GET": Action.REPORTS_READ}, COUNTY),
             methods=get,
+        ),
+        Route(
+            "/counties/{county}/contact",
+            page(
+                county_contact,
+                {"GET": Action.CONTACTS_WRITE, "POST": Action.CONTACTS_WRITE},
+                COUNTY,
+            ),
+            methods=both,
         ),
         Route(
             "/counties/{county}/workshops",

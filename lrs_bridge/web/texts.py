@@ -1381,6 +1381,91 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "sv.one": "{count} dag kvar",
         "en.one": "{count} day left",
     },
+    "web.contact.heading": {
+        "sv": "Kontaktperson",
+        "en": "Contact person",
+    },
+    "web.contact.title": {
+        "sv": "Länets kontaktperson",
+        "en": "The county's contact person",
+    },
+    "web.contact.help": {
+        "sv": (
+            "Kontaktpersonen står i påminnelserna som skickas till deltagarna. Svarar en "
+            "deltagare på en påminnelse går svaret till kontaktpersonens e-postadress."
+        ),
+        "en": (
+            "The contact person is named in the reminders sent to participants. When a "
+            "participant replies to a reminder, the reply goes to the contact person's "
+            "e-mail address."
+        ),
+    },
+    "web.contact.used": {
+        "sv": "Står i påminnelserna, och svar på dem går hit.",
+        "en": "Named in the reminders; replies to them go here.",
+    },
+    "web.contact.none": {
+        "sv": (
+            "Ingen kontaktperson är angiven. Svar på påminnelserna går till den som skickar dem."
+        ),
+        "en": "No contact person is set. Replies to reminders go to the person who sends them.",
+    },
+    "web.contact.change": {
+        "sv": "Ändra kontaktperson",
+        "en": "Change the contact person",
+    },
+    "web.contact.save": {
+        "sv": "Spara kontaktperson",
+        "en": "Save the contact person",
+    },
+    "web.contact.not_saved": {
+        "sv": "Kontaktpersonen sparades inte",
+        "en": "The contact person was not saved",
+    },
+    "web.contact.optional": {
+        "sv": "frivilligt",
+        "en": "optional",
+    },
+    "web.contact.name": {
+        "sv": "Namn",
+        "en": "Name",
+    },
+    "web.contact.email": {
+        "sv": "E-postadress",
+        "en": "E-mail address",
+    },
+    "web.contact.phone": {
+        "sv": "Telefon",
+        "en": "Phone",
+    },
+    "web.contact.organisation": {
+        "sv": "Organisation",
+        "en": "Organisation",
+    },
+    "web.contact.name.required": {
+        "sv": "Skriv kontaktpersonens namn",
+        "en": "Enter the contact person's name",
+    },
+    "web.contact.name.invalid": {
+        "sv": "Skriv namnet på en rad, högst 200 tecken",
+        "en": "Enter the name on one line, at most 200 characters",
+    },
+    "web.contact.email.required": {
+        "sv": "Skriv kontaktpersonens e-postadress",
+        "en": "Enter the contact person's e-mail address",
+    },
+    "web.contact.email.invalid": {
+        "sv": "Skriv e-postadressen som namn@lansstyrelsen.se",
+        "en": "Enter the e-mail address as name@example.se",
+    },
+    "web.contact.phone.invalid": {
+        "sv": "Skriv telefonnumret med siffror, till exempel 010-225 10 00",
+        "en": "Enter the phone number in digits, for example 010-225 10 00",
+    },
+    "web.contact.organisation.invalid": {
+        "sv": "Skriv organisationen på en rad, högst 200 tecken",
+        "en": "Enter the organisation on one line, at most 200 characters",
+    },
     "web.workshop.percent": {
         "sv": "{percent}\u00a0%",
         "en": "{percent}%",
