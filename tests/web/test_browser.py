@@ -242,6 +242,7 @@ async def test_every_page_passes_axe_at_1280_and_320_px(site: Site, browser: Any
         f"/workshops/{site.workshop_14}/edit",
         f"/workshops/{site.workshop_14}/delete",
         f"/workshops/{site.workshop_14}/participants/new",
+        "/counties/14/contact",
         "/learners",
         "/courses",
         "/audit",
@@ -268,6 +269,12 @@ async def test_every_page_passes_axe_at_1280_and_320_px(site: Site, browser: Any
     await page.get_by_label("E-post").fill("inte en adress")
     await page.get_by_role("button", name="Lägg till deltagaren").click()
     await check("add a participant with errors")
+    await page.goto(site.server.url + "/counties/14/contact")
+    await page.get_by_label("E-postadress").fill("inte en adress")
+    await page.get_by_role("button", name="Spara kontaktperson").click()
+    assert (await page.title()).startswith("Fel: ")
+    assert await page.evaluate("document.activeElement.id") == "error-summary"
+    await check("contact person with errors")
     await page.goto(site.server.url + f"/workshops/{site.workshop_14}/upload")
     await page.get_by_label("Deltagarlista (CSV eller Excel)").set_input_files(
         files=[{"name": "fel.csv", "mimeType": "text/csv", "buffer": BAD_LIST.encode()}]
