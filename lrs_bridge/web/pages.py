@@ -46,6 +46,7 @@ from lrs_bridge.auth.limits import Throttled
 from lrs_bridge.config import Settings
 from lrs_bridge.gate import (
     COUNTY,
+    PARTICIPANT,
     WORKSHOP,
     Locator,
     check_target,
@@ -65,11 +66,13 @@ from reports.courses import DEFAULT_REQUIRED
 from reports.exports import printable
 from reports.model import (
     ROLES,
+    Participant,
     ParticipantReadiness,
     RowProblem,
     StatusTotals,
     Workshop,
     WorkshopReadiness,
+    WorkshopSummary,
 )
 from reports.reminders import LogEntry, Outcome, Skipped, failure_kind
 from reports.reminders import reason as reminder_reason
@@ -499,6 +502,29 @@ async def nation(ctx: Ctx) -> Response:
     return ctx.render("nation.html", report=report, chart=chart, done=_done)
 
 
+async def all_workshops(ctx: Ctx) -> Response:
+    """Usability test F15: a national admin's list of every county's workshops, by date,
+    with each one's county and status counts."""
+    assert ctx.principal is not None
+    if ctx.principal.role is not Role.NATIONAL_ADMIN:
+        return ctx.redirect(f"/counties/{ctx.principal.county}")
+    reports = ctx.services.reports
+    nation_ = await reports.national_readiness()
+    found: list[tuple[str, WorkshopSummary]] = []
+    for county_ in nation_.counties:
+        if county_.workshops:
+            report = await reports.county_readiness(county_.county)
+            found.extend((county_.county_name, w) for w in report.workshops)
+    found.sort(key=lambda item: (item[1].workshop.date, collate(item[1].workshop.title)))
+    today = datetime.now(STOCKHOLM).date()
+    return ctx.render(
+        "nation_workshops.html",
+        upcoming=[item for item in found if item[1].workshop.date >= today],
+        past=[item for item in found if item[1].workshop.date < today],
+        report=nation_,
+    )
+
+
 async def county(ctx: Ctx) -> Response:
     code: str = ctx.request.path_params["county"]
     return await _county_page(ctx, code, WorkshopForm(courses=[DEFAULT_REQUIRED]))
@@ -673,16 +699,94 @@ async def add_participant(ctx: Ctx) -> Response:
                 workshop=workshop_id,
             )
             return ctx.redirect(f"/workshops/{workshop_id}#participants")
+    return _participant_page(ctx, found, values, errors)
+
+
+def _values_of(found: Participant) -> dict[str, str]:
+    return {
+        "name": found.name,
+        "email": found.email,
+        "municipality": found.municipality_name,
+        "role": found.role,
+    }
+
+
+async def change_participant(ctx: Ctx) -> Response:
+    """Usability test F7: one participant's name, e-mail, municipality or role changed in
+    place, through the same service call and rules as the API's PATCH."""
+    assert ctx.principal is not None
+    workshop_id: str = ctx.request.path_params["workshop_id"]
+    participant_id: str = ctx.request.path_params["participant_id"]
+    reports = ctx.services.reports
+    found = await reports.get_workshop(workshop_id)
+    before = await reports.get_participant(workshop_id, participant_id)
+    if ctx.request.method != "POST":
+        return _participant_page(ctx, found, _values_of(before), {}, before)
+    values = {name: ctx.value(name) for name in PARTICIPANT_FIELDS}
+    try:
+        after = await reports.change_participant(workshop_id, participant_id, values)
+    except XapiError as error:
+        if error.status not in (400, 409):
+            raise
+        return _participant_page(ctx, found, values, _participant_errors(ctx, error), before)
+    await ctx.services.audit.record(
+        ctx.principal,
+        "participant.change",
+        "participant",
+        participant_id,
+        found.county,
+        workshop=workshop_id,
+        fields=[n for n in PARTICIPANT_FIELDS if getattr(before, n) != getattr(after, n)],
+    )
+    return ctx.redirect(f"/workshops/{workshop_id}#participants")
+
+
+def _participant_page(
+    ctx: Ctx,
+    found: Workshop,
+    values: Mapping[str, str],
+    errors: dict[str, str],
+    before: Participant | None = None,
+) -> Response:
+    """The form of a new participant, or of a change to ``before``."""
+    role = values.get("role") or "other"
     return ctx.render(
         "participant_new.html",
         400 if errors else 200,
         workshop=found,
+        participant=before,
+        heading=ctx.t("web.participant.change_title", name=before.name)
+        if before
+        else ctx.t("web.participant.title"),
         values=values,
         errors=errors,
-        roles=ROLES,
+        roles=ROLES if role in ROLES else (*ROLES, role),
         form_errors=forms.summary(errors),
-        error_title=ctx.t("web.participant.not_added"),
+        error_title=ctx.t("web.participant.not_saved" if before else "web.participant.not_added"),
     )
+
+
+async def remove_participant(ctx: Ctx) -> Response:
+    """Usability test F7: one participant taken off the list after a confirmation that
+    names them."""
+    assert ctx.principal is not None
+    workshop_id: str = ctx.request.path_params["workshop_id"]
+    participant_id: str = ctx.request.path_params["participant_id"]
+    reports = ctx.services.reports
+    found = await reports.get_workshop(workshop_id)
+    person = await reports.get_participant(workshop_id, participant_id)
+    if ctx.request.method != "POST":
+        return ctx.render("participant_remove.html", workshop=found, participant=person)
+    await reports.remove_participant(workshop_id, participant_id)
+    await ctx.services.audit.record(
+        ctx.principal,
+        "participant.remove",
+        "participant",
+        participant_id,
+        found.county,
+        workshop=workshop_id,
+    )
+    return ctx.redirect(f"/workshops/{workshop_id}#participants")
 
 
 def _participant_errors(ctx: Ctx, error: XapiError) -> dict[str, str]:
@@ -1191,6 +1295,9 @@ def web_routes() -> list[Route]:
         Route("/tillganglighet", page(accessibility, {"GET": None}, public=True), methods=get),
         Route("/nation", page(nation, {"GET": Action.REPORTS_READ}), methods=get),
         Route(
+            "/nation/workshops", page(all_workshops, {"GET": Action.REPORTS_READ}), methods=get
+        ),
+        Route(
             "/counties/{county}",
             page(county, {"GET": Action.REPORTS_READ}, COUNTY),
             methods=get,
@@ -1229,6 +1336,24 @@ def web_routes() -> list[Route]:
                 add_participant,
                 {"GET": Action.PARTICIPANTS_WRITE, "POST": Action.PARTICIPANTS_WRITE},
                 WORKSHOP,
+            ),
+            methods=both,
+        ),
+        Route(
+            "/workshops/{workshop_id}/participants/{participant_id}/edit",
+            page(
+                change_participant,
+                {"GET": Action.PARTICIPANTS_WRITE, "POST": Action.PARTICIPANTS_WRITE},
+                PARTICIPANT,
+            ),
+            methods=both,
+        ),
+        Route(
+            "/workshops/{workshop_id}/participants/{participant_id}/remove",
+            page(
+                remove_participant,
+                {"GET": Action.PARTICIPANTS_WRITE, "POST": Action.PARTICIPANTS_WRITE},
+                PARTICIPANT,
             ),
             methods=both,
         ),

@@ -1584,8 +1584,18 @@ CATALOGUE: dict[str, dict[str, str]] = {
         ),
     },
     "web.workshop.empty_upload": {
-        "sv": "Börja med att ladda upp listan.",
-        "en": "Start by uploading the list.",
+        "sv": "Ladda upp deltagarlistan",
+        "en": "Upload the participant list",
+    },
+    "web.workshop.empty_help": {
+        "sv": (
+            "Ladda upp listan över deltagare som en CSV- eller Excel-fil. Sedan ser du här vilka "
+            "som har gått kursen och vilka du behöver påminna."
+        ),
+        "en": (
+            "Upload the list of participants as a CSV or Excel file. Then you see here who has "
+            "taken the course and whom you need to remind."
+        ),
     },
     "web.edit.title": {
         "sv": "Ändra workshoppen",
@@ -1732,6 +1742,66 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "web.learners.link": {
         "sv": "Byt {nearest} till {email} på deltagarlistan",
         "en": "Replace {nearest} with {email} on the participant list",
+    },
+    "web.participant.change_title": {
+        "sv": "Ändra uppgifterna för {name}",
+        "en": "Change the details of {name}",
+    },
+    "web.participant.save": {
+        "sv": "Spara ändringarna",
+        "en": "Save the changes",
+    },
+    "web.participant.not_saved": {
+        "sv": "Ändringarna sparades inte",
+        "en": "The changes were not saved",
+    },
+    "web.participant.actions": {
+        "sv": "Ändra listan",
+        "en": "Change the list",
+    },
+    "web.participant.change": {
+        "sv": "Ändra",
+        "en": "Change",
+    },
+    "web.participant.remove": {
+        "sv": "Ta bort",
+        "en": "Remove",
+    },
+    "web.participant.remove_title": {
+        "sv": "Ta bort {name} från listan",
+        "en": "Remove {name} from the list",
+    },
+    "web.participant.remove_help": {
+        "sv": (
+            "{name} ({email}, {municipality}) tas bort från deltagarlistan för {title}. "
+            "Personen får inga fler påminnelser och räknas inte längre i uppföljningen. "
+            "Du kan lägga till personen igen senare."
+        ),
+        "en": (
+            "{name} ({email}, {municipality}) is removed from the participant list of {title}. "
+            "They get no more reminders and no longer count in the follow-up. You can add them "
+            "again later."
+        ),
+    },
+    "web.participant.remove_confirm": {
+        "sv": "Ja, ta bort deltagaren",
+        "en": "Yes, remove the participant",
+    },
+    "web.nation.all_workshops": {
+        "sv": "Alla workshoppar i landet",
+        "en": "All workshops in the country",
+    },
+    "web.nation.workshops_title": {
+        "sv": "Alla workshoppar i landet",
+        "en": "All workshops in the country",
+    },
+    "web.nation.workshops_caption": {
+        "sv": "Kommande workshoppar i alla län, efter datum och status",
+        "en": "Upcoming workshops in every county, by date and status",
+    },
+    "web.nation.past_caption": {
+        "sv": "Workshoppar i alla län som har varit, efter datum och status",
+        "en": "Past workshops in every county, by date and status",
     },
 }
 

@@ -234,6 +234,7 @@ async def test_every_page_passes_axe_at_1280_and_320_px(site: Site, browser: Any
     await log_in(page, site, "national")
     pages = [
         "/nation",
+        "/nation/workshops",
         "/counties/14",
         f"/workshops/{site.workshop_14}",
         f"/workshops/{site.workshop_14}?status=not_started&sort=name",
@@ -285,6 +286,21 @@ async def test_every_page_passes_axe_at_1280_and_320_px(site: Site, browser: Any
     await check("reminders with people to remind")
     await page.get_by_role("button", name="Skicka 2 påminnelser").click()
     await check("reminders sent")
+    await page.goto(site.server.url + f"/workshops/{site.workshop_14}")
+    await focus_by_tab(page, "Ändra Göran Göteborg", limit=200)  # F7: per participant
+    await navigate_with(page, "Enter")
+    await page.get_by_label("E-post").fill("inte en adress")
+    await page.get_by_role("button", name="Spara ändringarna").click()
+    assert await page.evaluate("document.activeElement.id") == "error-summary"
+    await check("change a participant with errors")
+    await page.get_by_label("E-post").fill("goran.g@goteborg.example")
+    await page.get_by_role("button", name="Spara ändringarna").click()
+    assert "goran.g@goteborg.example" in await page.locator("main").inner_text()
+    await focus_by_tab(page, "Ta bort Göran Göteborg", limit=200)
+    await navigate_with(page, "Enter")
+    await check("remove a participant")
+    await page.get_by_role("button", name="Ja, ta bort deltagaren").click()
+    assert "Göran Göteborg" not in await page.locator("#participant-table").inner_text()
     await page.get_by_role("button", name="In English").click()
     await page.wait_for_load_state()
     assert await page.locator("html").get_attribute("lang") == "en"
@@ -308,9 +324,10 @@ async def focus_by_tab(page: Any, name: str, limit: int = 80) -> None:
         await page.keyboard.press("Tab")
         focused = await page.evaluate(
             "() => { const e = document.activeElement; return (e.labels && e.labels[0] ?"
-            " e.labels[0].innerText : e.innerText || e.value || '').trim(); }"
+            " e.labels[0].innerText : e.innerText || e.value || '').trim()"
+            " + '|' + (e.textContent || '').replace(/\\s+/g, ' ').trim(); }"
         )
-        if focused == name:
+        if name in focused.split("|"):
             return
     raise AssertionError(f"{name!r} is never reached with Tab")
 
