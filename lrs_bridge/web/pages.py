@@ -74,7 +74,7 @@ from reports.model import (
     WorkshopReadiness,
     WorkshopSummary,
 )
-from reports.reminders import LogEntry, Outcome, Skipped, failure_kind
+from reports.reminders import LogEntry, Outcome, Recipient, Skipped, failure_kind
 from reports.reminders import reason as reminder_reason
 from reports.roster import ImportRejected
 from reports.texts import long_date, long_datetime
@@ -1109,35 +1109,118 @@ def _file_message(ctx: Ctx, error: XapiError) -> str:
 # --- reminders ----------------------------------------------------------------------------
 
 
+MAX_GREETING = 500
+"""The length of a sender's own greeting in a reminder, in characters."""
+
+
+def _greeting(ctx: Ctx) -> tuple[str, str | None]:
+    """The sender's own greeting as plain text (line breaks kept, other control
+    characters and runs of spaces dropped), and the error when it is too long."""
+    raw = ctx.value("greeting").replace("\r\n", "\n")
+    kept = "".join(c for c in raw if c == "\n" or unicodedata.category(c) != "Cc")
+    lines = [" ".join(line.split()) for line in kept.split("\n")]
+    greeting = "\n".join(lines).strip()
+    while "\n\n\n" in greeting:
+        greeting = greeting.replace("\n\n\n", "\n\n")
+    if len(greeting) > MAX_GREETING:
+        return greeting, ctx.t("web.reminders.greeting_too_long", max=MAX_GREETING)
+    return greeting, None
+
+
+async def _chosen_municipality(ctx: Ctx, workshop_id: str) -> tuple[str | None, list[Any]]:
+    """The municipality the page is filtered to (a coordinator's own always), and the
+    municipalities of the list to choose from (name, code), in Swedish order."""
+    assert ctx.principal is not None
+    own = own_municipality(ctx.principal)
+    people = await ctx.services.reports.list_participants(workshop_id, municipality=own)
+    choices = sorted(
+        {(p.municipality_name, p.municipality) for p in people}, key=lambda c: collate(c[0])
+    )
+    if own is not None:
+        return own, []
+    asked = ctx.value("municipality") or ctx.request.query_params.get("municipality", "")
+    return (asked if asked in {code for _, code in choices} else None), choices
+
+
+async def _send_reminders(
+    ctx: Ctx, found: Workshop, municipality: str | None, reply_to: str | None, greeting: str
+) -> Outcome:
+    assert ctx.principal is not None and ctx.form is not None
+    chosen = {v for v in ctx.form.getlist("participant") if isinstance(v, str)}
+    outcome = await ctx.services.reminders.send(
+        found.id,
+        municipality=municipality,
+        sent_by=str(ctx.principal.user_id),
+        reply_to=reply_to,
+        only=chosen,
+        greeting=greeting,
+    )
+    await ctx.services.audit.record(
+        ctx.principal,
+        "reminders.send",
+        "workshop",
+        found.id,
+        found.county,
+        sent=len(outcome.sent),
+        failed=len(outcome.failed),
+        skipped=len(outcome.skipped),
+        municipality=municipality,
+        chosen=len(chosen),
+        greeting=bool(greeting),
+    )
+    return outcome
+
+
+def _by_person(recipients: list[Recipient]) -> list[tuple[Recipient, list[str]]]:
+    """Those to be reminded, one row per person with the courses they have left."""
+    found: dict[str, tuple[Recipient, list[str]]] = {}
+    for r in recipients:
+        found.setdefault(r.participant_id, (r, []))[1].append(r.course)
+    return list(found.values())
+
+
+def _chosen(ctx: Ctx) -> set[str] | None:
+    """The people ticked in the form shown again (None: a new page, everyone ticked)."""
+    if ctx.form is None or ctx.request.method != "POST":
+        return None
+    return {v for v in ctx.form.getlist("participant") if isinstance(v, str)}
+
+
+def _reminder_errors(ctx: Ctx, greeting_error: str | None, first: str | None) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    if ctx.form is not None and first is not None and not ctx.form.getlist("participant"):
+        errors[f"participant-{first}"] = ctx.t("web.reminders.choose_someone")
+    if greeting_error is not None:
+        errors["greeting"] = greeting_error
+    return errors
+
+
 async def reminders(ctx: Ctx) -> Response:
+    """Usability test F12: who gets a reminder is chosen person by person (everyone to be
+    reminded is ticked) and by municipality, and the sender may add a greeting of their
+    own, shown in the example e-mail."""
     assert ctx.principal is not None
     workshop_id: str = ctx.request.path_params["workshop_id"]
     services_ = ctx.services
-    municipality = own_municipality(ctx.principal)
+    municipality, choices = await _chosen_municipality(ctx, workshop_id)
     found = await services_.reports.get_workshop(workshop_id, municipality=municipality)
-    outcome = None
     sender = await services_.people.find_user(str(ctx.principal.user_id))
     reply_to = sender.email if sender is not None else None
-    if ctx.request.method == "POST":
-        outcome = await services_.reminders.send(
-            workshop_id,
-            municipality=municipality,
-            sent_by=str(ctx.principal.user_id),
-            reply_to=reply_to,
-        )
-        await services_.audit.record(
-            ctx.principal,
-            "reminders.send",
-            "workshop",
-            workshop_id,
-            found.county,
-            sent=len(outcome.sent),
-            failed=len(outcome.failed),
-            skipped=len(outcome.skipped),
-        )
+    greeting, greeting_error = _greeting(ctx)
     preview = await services_.reminders.preview(
-        workshop_id, municipality=municipality, reply_to=reply_to
+        workshop_id, municipality=municipality, reply_to=reply_to, greeting=greeting
     )
+    outcome = None
+    errors: dict[str, str] = {}
+    if ctx.request.method == "POST":
+        first = preview.plan.send[0].participant_id if preview.plan.send else None
+        errors = _reminder_errors(ctx, greeting_error, first)
+        if not errors and not ctx.value("preview"):
+            outcome = await _send_reminders(ctx, found, municipality, reply_to, greeting)
+            preview = await services_.reminders.preview(
+                workshop_id, municipality=municipality, reply_to=reply_to
+            )
+            greeting = ""
     people = {
         p.id: p
         for p in await services_.reports.list_participants(workshop_id, municipality=municipality)
@@ -1151,6 +1234,7 @@ async def reminders(ctx: Ctx) -> Response:
     )
     return ctx.render(
         "reminders.html",
+        400 if errors else 200,
         workshop=found,
         preview=preview,
         outcome=outcome,
@@ -1161,6 +1245,15 @@ async def reminders(ctx: Ctx) -> Response:
         deadline_passed=services_.reminders.clock() >= found.deadline,
         schedule=services_.reminders.schedule(found.deadline),
         waiting=waiting,
+        to_remind=_by_person(preview.plan.send),
+        municipality=municipality,
+        choices=choices,
+        chosen=_chosen(ctx) if outcome is None else None,
+        greeting=greeting,
+        max_greeting=MAX_GREETING,
+        errors=errors,
+        form_errors=forms.summary(errors),
+        error_title=ctx.t("web.reminders.not_sent"),
     )
 
 

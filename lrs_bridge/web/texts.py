@@ -1803,6 +1803,42 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "sv": "Workshoppar i alla län som har varit, efter datum och status",
         "en": "Past workshops in every county, by date and status",
     },
+    "web.reminders.all_municipalities": {
+        "sv": "Alla kommuner",
+        "en": "All municipalities",
+    },
+    "web.reminders.choose": {
+        "sv": "Vilka ska få en påminnelse?",
+        "en": "Who should get a reminder?",
+    },
+    "web.reminders.send_col": {
+        "sv": "Skicka",
+        "en": "Send",
+    },
+    "web.reminders.choose_someone": {
+        "sv": "Välj minst en person att påminna.",
+        "en": "Choose at least one person to remind.",
+    },
+    "web.reminders.greeting": {
+        "sv": "Egen hälsning i e-postmeddelandet (frivillig)",
+        "en": "Your own greeting in the e-mail (optional)",
+    },
+    "web.reminders.greeting_hint": {
+        "sv": "vanlig text, högst {max} tecken; den kommer efter 'Hej'",
+        "en": "plain text, at most {max} characters; it follows 'Hello'",
+    },
+    "web.reminders.greeting_too_long": {
+        "sv": "Hälsningen får vara högst {max} tecken. Korta den.",
+        "en": "The greeting can be at most {max} characters. Shorten it.",
+    },
+    "web.reminders.show_example": {
+        "sv": "Visa e-postmeddelandet med hälsningen",
+        "en": "Show the e-mail with the greeting",
+    },
+    "web.reminders.not_sent": {
+        "sv": "Inga påminnelser skickades",
+        "en": "No reminders were sent",
+    },
 }
 
 

@@ -11,15 +11,27 @@ import httpx
 import pytest
 from starlette.routing import Route
 
-from lrs_bridge.config import Settings
+from lrs_bridge.config import Settings, load_settings
 from lrs_bridge.http.app import create_app
 from lrs_bridge.services import Services
 from lrs_bridge.web.session import COOKIE
 from reports.model import Workshop
 from statements.log import Writer
+from tests.mail import MailCatcher
 from tests.reports.helpers import COMPLETED, INTRO, mbox, send, statement
 
 PASSWORD = "ett-långt-lösenord"
+
+
+@pytest.fixture
+def settings(database_url: str, smtp: tuple[MailCatcher, int]) -> Settings:
+    """The pages' settings, with a real SMTP server for the reminders page."""
+    return load_settings(
+        database_url=database_url,
+        public_url="http://lrs.test",
+        smtp_host="127.0.0.1",
+        smtp_port=smtp[1],
+    )
 
 
 @dataclass
@@ -653,3 +665,69 @@ async def test_a_national_admin_lists_every_workshop_and_an_empty_one_asks_for_t
     assert "<svg" not in empty.text and "participant-table" not in empty.text
     full = await http.get(f"/workshops/{world.gavle.id}")
     assert "Ladda upp deltagarlistan" not in full.text and "participant-table" in full.text
+
+
+async def test_reminders_to_the_people_chosen_with_a_greeting_of_ones_own(
+    world: World, smtp: tuple[MailCatcher, int]
+) -> None:
+    """Usability test F12: a check box per person (all ticked), a municipality filter and
+    an optional greeting, plain text and length-limited, shown in the example e-mail."""
+    catcher, _ = smtp
+    http = world.http
+    reports = world.services.reports
+    for name, email, town in (
+        ("Åsa Öberg", "asa@gavle.example", "2180"),
+        ("Bo Berg", "bo@sandviken.example", "2181"),
+    ):
+        await reports.add_participant(
+            world.gavle.id, {"name": name, "email": email, "municipality": town}
+        )
+    people = {p.name: p.id for p in await reports.list_participants(world.gavle.id)}
+    url = f"/workshops/{world.gavle.id}/reminders"
+    await log_in(http, "karl@lst.example")
+    page = await http.get(url)
+    for name in ("Sven Sandvik", "Åsa Öberg", "Bo Berg"):
+        assert f'value="{people[name]}" id="participant-{people[name]}" checked>' in page.text
+    assert '<option value="2180">Gävle</option>' in page.text
+    assert "Skicka 3 påminnelser" in page.text
+    only_gavle = await http.get(url, params={"municipality": "2180"})
+    assert "Åsa Öberg" in only_gavle.text and "Sven Sandvik" not in only_gavle.text
+    assert "Skicka 1 påminnelse" in only_gavle.text
+    csrf = csrf_of(page.text)
+
+    nobody = await http.post(url, data={"csrf": csrf})
+    assert nobody.status_code == 400 and "<title>Fel: " in nobody.text
+    anchor = re.search(r'<a href="#(participant-[^"]+)">Välj minst en person', nobody.text)
+    assert anchor is not None and f'id="{anchor.group(1)}"' in nobody.text
+    too_long = await http.post(
+        url, data={"csrf": csrf, "participant": people["Bo Berg"], "greeting": "x" * 501}
+    )
+    assert too_long.status_code == 400 and '<a href="#greeting">' in too_long.text
+    assert 'id="participant-' + people["Sven Sandvik"] + '">' in too_long.text  # unticked kept
+    assert catcher.messages == []
+
+    greeting = "Vi ses i <b>Gävle</b>!\r\n\x07Ring mig   gärna."
+    shown = await http.post(
+        url,
+        data={
+            "csrf": csrf,
+            "participant": [people["Bo Berg"]],
+            "greeting": greeting,
+            "preview": "1",
+        },
+    )
+    assert shown.status_code == 200 and catcher.messages == []
+    assert "Vi ses i &lt;b&gt;Gävle&lt;/b&gt;!\nRing mig gärna." in shown.text
+    assert "Skicka 1 påminnelse" in shown.text
+    sent = await http.post(
+        url, data={"csrf": csrf, "participant": [people["Bo Berg"]], "greeting": greeting}
+    )
+    assert sent.status_code == 200 and "1 skickade" in sent.text
+    assert [to for to, _ in catcher.messages] == [["bo@sandviken.example"]]
+    body = catcher.messages[0][1].get_content().replace("\r\n", "\n")
+    assert body.startswith("Hej Bo Berg!\n\nVi ses i <b>Gävle</b>!\nRing mig gärna.\n\nDu är")
+    by_municipality = await http.post(
+        url, data={"csrf": csrf, "municipality": "2180", "participant": list(people.values())}
+    )
+    assert "1 skickade" in by_municipality.text
+    assert catcher.messages[-1][0] == ["asa@gavle.example"]
