@@ -1155,18 +1155,18 @@ async def _send_reminders(
         only=chosen,
         greeting=greeting,
     )
+    details: dict[str, Any] = {
+        "sent": len(outcome.sent),
+        "failed": len(outcome.failed),
+        "skipped": len(outcome.skipped),
+        "chosen": len(chosen),
+    }
+    if municipality is not None:
+        details["municipality"] = municipality
+    if greeting:  # that there was one: its words are the sender's, not the log's
+        details["greeting"] = True
     await ctx.services.audit.record(
-        ctx.principal,
-        "reminders.send",
-        "workshop",
-        found.id,
-        found.county,
-        sent=len(outcome.sent),
-        failed=len(outcome.failed),
-        skipped=len(outcome.skipped),
-        municipality=municipality,
-        chosen=len(chosen),
-        greeting=bool(greeting),
+        ctx.principal, "reminders.send", "workshop", found.id, found.county, **details
     )
     return outcome
 
@@ -1329,6 +1329,8 @@ def _detail(ctx: Ctx, key: str, value: Any, workshops: Mapping[str, str]) -> str
         )
     elif key == "format":
         value = str(value).upper()
+    elif key == "greeting":
+        value = ctx.t("web.yes")
     return f"{label}: {value}"
 
 

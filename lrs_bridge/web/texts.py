@@ -1447,6 +1447,14 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "sv": "kvarvarande API-nycklar",
         "en": "API tokens kept",
     },
+    "web.audit.detail.chosen": {
+        "sv": "valda",
+        "en": "chosen",
+    },
+    "web.audit.detail.greeting": {
+        "sv": "egen hälsning",
+        "en": "own greeting",
+    },
     "web.audit.detail.count": {
         "sv": "antal",
         "en": "count",

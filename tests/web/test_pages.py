@@ -731,3 +731,6 @@ async def test_reminders_to_the_people_chosen_with_a_greeting_of_ones_own(
     )
     assert "1 skickade" in by_municipality.text
     assert catcher.messages[-1][0] == ["asa@gavle.example"]
+    audit = await http.get("/audit")
+    assert "egen hälsning: Ja" in audit.text and "valda: 1" in audit.text
+    assert "Ring mig" not in audit.text
