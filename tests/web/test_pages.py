@@ -734,3 +734,8 @@ async def test_reminders_to_the_people_chosen_with_a_greeting_of_ones_own(
     audit = await http.get("/audit")
     assert "egen hälsning: Ja" in audit.text and "valda: 1" in audit.text
     assert "Ring mig" not in audit.text
+    http.cookies.clear()
+    await log_in(http, "olle@gavle.example")  # a coordinator: their municipality only
+    own = await http.get(url, params={"municipality": "2181"})
+    assert own.status_code == 200 and 'id="municipality-filter"' not in own.text
+    assert "Bo Berg" not in own.text.split('id="to-remind"')[1].split("</table>")[0]
