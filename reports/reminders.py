@@ -276,8 +276,11 @@ class ReminderService:
             tuple(values.items()),
         )
 
-    def compose(self, recipient: Recipient, reply_to: str | None = None) -> Email:
-        """The e-mail one participant gets (the preview shows exactly this)."""
+    def compose(
+        self, recipient: Recipient, reply_to: str | None = None, greeting: str = ""
+    ) -> Email:
+        """The e-mail one participant gets (the preview shows exactly this); a personal
+        ``greeting`` of the person sending (plain text) follows the salutation."""
         deadline = long_datetime(recipient.deadline.astimezone(STOCKHOLM), self.language)
         values = {
             "name": recipient.name,
@@ -290,10 +293,14 @@ class ReminderService:
             "sender": self.sender,
             **self._contact_values(recipient.contact),
         }
+        body = text("reminder.body", self.language, **values)
+        if greeting:
+            salutation, rest = body.split("\n\n", 1)
+            body = f"{salutation}\n\n{greeting}\n\n{rest}"
         return Email(
             to=recipient.email,
             subject=text("reminder.subject", self.language, **values),
-            body=text("reminder.body", self.language, **values),
+            body=body,
             reply_to=recipient.contact.email if recipient.contact else reply_to,
         )
 
@@ -318,9 +325,11 @@ class ReminderService:
         trigger: str | None = None,
         sent_by: str | None = None,
         reply_to: str | None = None,
+        greeting: str = "",
     ) -> Outcome:
         """Plan, then send one e-mail per person. ``trigger`` names an automatic run
-        ('auto:7d'); a manual send gets a trigger of its own."""
+        ('auto:7d'); a manual send gets a trigger of its own. ``greeting``: as for
+        ``compose`` (it is mailed, never logged)."""
         trigger = trigger or f"manual:{uuid.uuid4()}"
         plan = await self.plan(recipients, now)
         outcome = Outcome(skipped=list(plan.skipped))
@@ -352,7 +361,7 @@ class ReminderService:
                 outcome.failed.append((recipient, unreachable))
                 continue
             try:
-                error = await self._remind(recipient, trigger, now, sent_by, reply_to)
+                error = await self._remind(recipient, trigger, now, sent_by, (reply_to, greeting))
             except Exception as failure:  # the log itself failed: the others go on
                 error = kind_of(failure)
             if error is not None and failure_kind(error) == UNREACHABLE:
@@ -381,7 +390,7 @@ class ReminderService:
         trigger: str,
         now: datetime,
         sent_by: str | None,
-        reply_to: str | None = None,
+        personal: tuple[str | None, str] = (None, ""),
     ) -> str | None:
         """Claim, send and record one reminder: None when sent, ``_ALREADY`` when this
         trigger already went out to the person, else the error (kept in the reminder log
@@ -391,7 +400,7 @@ class ReminderService:
         )
         if not claimed:
             return _ALREADY
-        error = await self._deliver(recipient, reply_to)
+        error = await self._deliver(recipient, *personal)
         await self.log.finish(
             recipient.workshop_id,
             recipient.participant_id,
@@ -402,14 +411,16 @@ class ReminderService:
         )
         return error
 
-    async def _deliver(self, recipient: Recipient, reply_to: str | None = None) -> str | None:
+    async def _deliver(
+        self, recipient: Recipient, reply_to: str | None = None, greeting: str = ""
+    ) -> str | None:
         """Write and send with retries; None on success, else the last error. An e-mail
         that cannot be written (a course name from older data with a line break cannot go
         into the Subject) fails at once: retrying cannot help."""
         error = "not attempted"
         for attempt in range(self.attempts):
             try:
-                await self.mailer.send(self.compose(recipient, reply_to))
+                await self.mailer.send(self.compose(recipient, reply_to, greeting))
                 return None
             except MailError as failure:
                 error = str(failure)

@@ -10,7 +10,7 @@ finished, and builds the service's reminder parts from its settings.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -66,12 +66,17 @@ class WorkshopReminders:
         return [deadline - offset for offset in self.automatic if deadline - offset > now]
 
     async def preview(
-        self, workshop_id: str, *, municipality: str | None = None, reply_to: str | None = None
+        self,
+        workshop_id: str,
+        *,
+        municipality: str | None = None,
+        reply_to: str | None = None,
+        greeting: str = "",
     ) -> Preview:
         """Who would be reminded now (and who not, with the reason); nothing is sent."""
         recipients = await self.reports.reminder_recipients(workshop_id, municipality=municipality)
         plan = await self.service.plan(recipients, self.clock())
-        example = self.service.compose(plan.send[0], reply_to) if plan.send else None
+        example = self.service.compose(plan.send[0], reply_to, greeting) if plan.send else None
         return Preview(plan, example)
 
     async def send(
@@ -81,12 +86,17 @@ class WorkshopReminders:
         municipality: str | None = None,
         sent_by: str | None = None,
         reply_to: str | None = None,
+        only: Collection[str] | None = None,
+        greeting: str = "",
     ) -> Outcome:
         """Send the reminders ``preview`` shows, one e-mail per person; replies go to
-        ``reply_to`` (the person sending) when given."""
+        ``reply_to`` (the person sending) when given. ``only``: the participants (ids)
+        chosen among them; ``greeting``: a line of the sender's own (``compose``)."""
         recipients = await self.reports.reminder_recipients(workshop_id, municipality=municipality)
+        if only is not None:
+            recipients = [r for r in recipients if r.participant_id in only]
         return await self.service.send(
-            recipients, now=self.clock(), sent_by=sent_by, reply_to=reply_to
+            recipients, now=self.clock(), sent_by=sent_by, reply_to=reply_to, greeting=greeting
         )
 
     async def entries(self, workshop_id: str) -> list[LogEntry]:

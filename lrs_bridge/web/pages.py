@@ -46,6 +46,7 @@ from lrs_bridge.auth.limits import Throttled
 from lrs_bridge.config import Settings
 from lrs_bridge.gate import (
     COUNTY,
+    PARTICIPANT,
     WORKSHOP,
     Locator,
     check_target,
@@ -65,13 +66,15 @@ from reports.courses import DEFAULT_REQUIRED
 from reports.exports import printable
 from reports.model import (
     ROLES,
+    Participant,
     ParticipantReadiness,
     RowProblem,
     StatusTotals,
     Workshop,
     WorkshopReadiness,
+    WorkshopSummary,
 )
-from reports.reminders import LogEntry, Outcome, Skipped, failure_kind
+from reports.reminders import LogEntry, Outcome, Recipient, Skipped, failure_kind
 from reports.reminders import reason as reminder_reason
 from reports.roster import ImportRejected
 from reports.texts import long_date, long_datetime
@@ -499,6 +502,29 @@ async def nation(ctx: Ctx) -> Response:
     return ctx.render("nation.html", report=report, chart=chart, done=_done)
 
 
+async def all_workshops(ctx: Ctx) -> Response:
+    """Usability test F15: a national admin's list of every county's workshops, by date,
+    with each one's county and status counts."""
+    assert ctx.principal is not None
+    if ctx.principal.role is not Role.NATIONAL_ADMIN:
+        return ctx.redirect(f"/counties/{ctx.principal.county}")
+    reports = ctx.services.reports
+    nation_ = await reports.national_readiness()
+    found: list[tuple[str, WorkshopSummary]] = []
+    for county_ in nation_.counties:
+        if county_.workshops:
+            report = await reports.county_readiness(county_.county)
+            found.extend((county_.county_name, w) for w in report.workshops)
+    found.sort(key=lambda item: (item[1].workshop.date, collate(item[1].workshop.title)))
+    today = datetime.now(STOCKHOLM).date()
+    return ctx.render(
+        "nation_workshops.html",
+        upcoming=[item for item in found if item[1].workshop.date >= today],
+        past=[item for item in found if item[1].workshop.date < today],
+        report=nation_,
+    )
+
+
 async def county(ctx: Ctx) -> Response:
     code: str = ctx.request.path_params["county"]
     return await _county_page(ctx, code, WorkshopForm(courses=[DEFAULT_REQUIRED]))
@@ -724,16 +750,94 @@ async def add_participant(ctx: Ctx) -> Response:
                 workshop=workshop_id,
             )
             return ctx.redirect(f"/workshops/{workshop_id}#participants")
+    return _participant_page(ctx, found, values, errors)
+
+
+def _values_of(found: Participant) -> dict[str, str]:
+    return {
+        "name": found.name,
+        "email": found.email,
+        "municipality": found.municipality_name,
+        "role": found.role,
+    }
+
+
+async def change_participant(ctx: Ctx) -> Response:
+    """Usability test F7: one participant's name, e-mail, municipality or role changed in
+    place, through the same service call and rules as the API's PATCH."""
+    assert ctx.principal is not None
+    workshop_id: str = ctx.request.path_params["workshop_id"]
+    participant_id: str = ctx.request.path_params["participant_id"]
+    reports = ctx.services.reports
+    found = await reports.get_workshop(workshop_id)
+    before = await reports.get_participant(workshop_id, participant_id)
+    if ctx.request.method != "POST":
+        return _participant_page(ctx, found, _values_of(before), {}, before)
+    values = {name: ctx.value(name) for name in PARTICIPANT_FIELDS}
+    try:
+        after = await reports.change_participant(workshop_id, participant_id, values)
+    except XapiError as error:
+        if error.status not in (400, 409):
+            raise
+        return _participant_page(ctx, found, values, _participant_errors(ctx, error), before)
+    await ctx.services.audit.record(
+        ctx.principal,
+        "participant.change",
+        "participant",
+        participant_id,
+        found.county,
+        workshop=workshop_id,
+        fields=[n for n in PARTICIPANT_FIELDS if getattr(before, n) != getattr(after, n)],
+    )
+    return ctx.redirect(f"/workshops/{workshop_id}#participants")
+
+
+def _participant_page(
+    ctx: Ctx,
+    found: Workshop,
+    values: Mapping[str, str],
+    errors: dict[str, str],
+    before: Participant | None = None,
+) -> Response:
+    """The form of a new participant, or of a change to ``before``."""
+    role = values.get("role") or "other"
     return ctx.render(
         "participant_new.html",
         400 if errors else 200,
         workshop=found,
+        participant=before,
+        heading=ctx.t("web.participant.change_title", name=before.name)
+        if before
+        else ctx.t("web.participant.title"),
         values=values,
         errors=errors,
-        roles=ROLES,
+        roles=ROLES if role in ROLES else (*ROLES, role),
         form_errors=forms.summary(errors),
-        error_title=ctx.t("web.participant.not_added"),
+        error_title=ctx.t("web.participant.not_saved" if before else "web.participant.not_added"),
     )
+
+
+async def remove_participant(ctx: Ctx) -> Response:
+    """Usability test F7: one participant taken off the list after a confirmation that
+    names them."""
+    assert ctx.principal is not None
+    workshop_id: str = ctx.request.path_params["workshop_id"]
+    participant_id: str = ctx.request.path_params["participant_id"]
+    reports = ctx.services.reports
+    found = await reports.get_workshop(workshop_id)
+    person = await reports.get_participant(workshop_id, participant_id)
+    if ctx.request.method != "POST":
+        return ctx.render("participant_remove.html", workshop=found, participant=person)
+    await reports.remove_participant(workshop_id, participant_id)
+    await ctx.services.audit.record(
+        ctx.principal,
+        "participant.remove",
+        "participant",
+        participant_id,
+        found.county,
+        workshop=workshop_id,
+    )
+    return ctx.redirect(f"/workshops/{workshop_id}#participants")
 
 
 def _participant_errors(ctx: Ctx, error: XapiError) -> dict[str, str]:
@@ -1056,35 +1160,118 @@ def _file_message(ctx: Ctx, error: XapiError) -> str:
 # --- reminders ----------------------------------------------------------------------------
 
 
+MAX_GREETING = 500
+"""The length of a sender's own greeting in a reminder, in characters."""
+
+
+def _greeting(ctx: Ctx) -> tuple[str, str | None]:
+    """The sender's own greeting as plain text (line breaks kept, other control
+    characters and runs of spaces dropped), and the error when it is too long."""
+    raw = ctx.value("greeting").replace("\r\n", "\n")
+    kept = "".join(c for c in raw if c == "\n" or unicodedata.category(c) != "Cc")
+    lines = [" ".join(line.split()) for line in kept.split("\n")]
+    greeting = "\n".join(lines).strip()
+    while "\n\n\n" in greeting:
+        greeting = greeting.replace("\n\n\n", "\n\n")
+    if len(greeting) > MAX_GREETING:
+        return greeting, ctx.t("web.reminders.greeting_too_long", max=MAX_GREETING)
+    return greeting, None
+
+
+async def _chosen_municipality(ctx: Ctx, workshop_id: str) -> tuple[str | None, list[Any]]:
+    """The municipality the page is filtered to (a coordinator's own always), and the
+    municipalities of the list to choose from (name, code), in Swedish order."""
+    assert ctx.principal is not None
+    own = own_municipality(ctx.principal)
+    people = await ctx.services.reports.list_participants(workshop_id, municipality=own)
+    choices = sorted(
+        {(p.municipality_name, p.municipality) for p in people}, key=lambda c: collate(c[0])
+    )
+    if own is not None:
+        return own, []
+    asked = ctx.value("municipality") or ctx.request.query_params.get("municipality", "")
+    return (asked if asked in {code for _, code in choices} else None), choices
+
+
+async def _send_reminders(
+    ctx: Ctx, found: Workshop, municipality: str | None, reply_to: str | None, greeting: str
+) -> Outcome:
+    assert ctx.principal is not None and ctx.form is not None
+    chosen = {v for v in ctx.form.getlist("participant") if isinstance(v, str)}
+    outcome = await ctx.services.reminders.send(
+        found.id,
+        municipality=municipality,
+        sent_by=str(ctx.principal.user_id),
+        reply_to=reply_to,
+        only=chosen,
+        greeting=greeting,
+    )
+    details: dict[str, Any] = {
+        "sent": len(outcome.sent),
+        "failed": len(outcome.failed),
+        "skipped": len(outcome.skipped),
+        "chosen": len(chosen),
+    }
+    if municipality is not None:
+        details["municipality"] = municipality
+    if greeting:  # that there was one: its words are the sender's, not the log's
+        details["greeting"] = True
+    await ctx.services.audit.record(
+        ctx.principal, "reminders.send", "workshop", found.id, found.county, **details
+    )
+    return outcome
+
+
+def _by_person(recipients: list[Recipient]) -> list[tuple[Recipient, list[str]]]:
+    """Those to be reminded, one row per person with the courses they have left."""
+    found: dict[str, tuple[Recipient, list[str]]] = {}
+    for r in recipients:
+        found.setdefault(r.participant_id, (r, []))[1].append(r.course)
+    return list(found.values())
+
+
+def _chosen(ctx: Ctx) -> set[str] | None:
+    """The people ticked in the form shown again (None: a new page, everyone ticked)."""
+    if ctx.form is None or ctx.request.method != "POST":
+        return None
+    return {v for v in ctx.form.getlist("participant") if isinstance(v, str)}
+
+
+def _reminder_errors(ctx: Ctx, greeting_error: str | None, first: str | None) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    if ctx.form is not None and first is not None and not ctx.form.getlist("participant"):
+        errors[f"participant-{first}"] = ctx.t("web.reminders.choose_someone")
+    if greeting_error is not None:
+        errors["greeting"] = greeting_error
+    return errors
+
+
 async def reminders(ctx: Ctx) -> Response:
+    """Usability test F12: who gets a reminder is chosen person by person (everyone to be
+    reminded is ticked) and by municipality, and the sender may add a greeting of their
+    own, shown in the example e-mail."""
     assert ctx.principal is not None
     workshop_id: str = ctx.request.path_params["workshop_id"]
     services_ = ctx.services
-    municipality = own_municipality(ctx.principal)
+    municipality, choices = await _chosen_municipality(ctx, workshop_id)
     found = await services_.reports.get_workshop(workshop_id, municipality=municipality)
-    outcome = None
     sender = await services_.people.find_user(str(ctx.principal.user_id))
     reply_to = sender.email if sender is not None else None
-    if ctx.request.method == "POST":
-        outcome = await services_.reminders.send(
-            workshop_id,
-            municipality=municipality,
-            sent_by=str(ctx.principal.user_id),
-            reply_to=reply_to,
-        )
-        await services_.audit.record(
-            ctx.principal,
-            "reminders.send",
-            "workshop",
-            workshop_id,
-            found.county,
-            sent=len(outcome.sent),
-            failed=len(outcome.failed),
-            skipped=len(outcome.skipped),
-        )
+    greeting, greeting_error = _greeting(ctx)
     preview = await services_.reminders.preview(
-        workshop_id, municipality=municipality, reply_to=reply_to
+        workshop_id, municipality=municipality, reply_to=reply_to, greeting=greeting
     )
+    outcome = None
+    errors: dict[str, str] = {}
+    if ctx.request.method == "POST":
+        first = preview.plan.send[0].participant_id if preview.plan.send else None
+        errors = _reminder_errors(ctx, greeting_error, first)
+        if not errors and not ctx.value("preview"):
+            outcome = await _send_reminders(ctx, found, municipality, reply_to, greeting)
+            preview = await services_.reminders.preview(
+                workshop_id, municipality=municipality, reply_to=reply_to
+            )
+            greeting = ""
     people = {
         p.id: p
         for p in await services_.reports.list_participants(workshop_id, municipality=municipality)
@@ -1098,6 +1285,7 @@ async def reminders(ctx: Ctx) -> Response:
     )
     return ctx.render(
         "reminders.html",
+        400 if errors else 200,
         workshop=found,
         preview=preview,
         outcome=outcome,
@@ -1108,6 +1296,15 @@ async def reminders(ctx: Ctx) -> Response:
         deadline_passed=services_.reminders.clock() >= found.deadline,
         schedule=services_.reminders.schedule(found.deadline),
         waiting=waiting,
+        to_remind=_by_person(preview.plan.send),
+        municipality=municipality,
+        choices=choices,
+        chosen=_chosen(ctx) if outcome is None else None,
+        greeting=greeting,
+        max_greeting=MAX_GREETING,
+        errors=errors,
+        form_errors=forms.summary(errors),
+        error_title=ctx.t("web.reminders.not_sent"),
     )
 
 
@@ -1183,6 +1380,8 @@ def _detail(ctx: Ctx, key: str, value: Any, workshops: Mapping[str, str]) -> str
         )
     elif key == "format":
         value = str(value).upper()
+    elif key == "greeting":
+        value = ctx.t("web.yes")
     return f"{label}: {value}"
 
 
@@ -1242,6 +1441,9 @@ def web_routes() -> list[Route]:
         Route("/tillganglighet", page(accessibility, {"GET": None}, public=True), methods=get),
         Route("/nation", page(nation, {"GET": Action.REPORTS_READ}), methods=get),
         Route(
+            "/nation/workshops", page(all_workshops, {"GET": Action.REPORTS_READ}), methods=get
+        ),
+        Route(
             "/counties/{county}",
             page(county, {"GET": Action.REPORTS_READ}, COUNTY),
             methods=get,
@@ -1289,6 +1491,24 @@ def web_routes() -> list[Route]:
                 add_participant,
                 {"GET": Action.PARTICIPANTS_WRITE, "POST": Action.PARTICIPANTS_WRITE},
                 WORKSHOP,
+            ),
+            methods=both,
+        ),
+        Route(
+            "/workshops/{workshop_id}/participants/{participant_id}/edit",
+            page(
+                change_participant,
+                {"GET": Action.PARTICIPANTS_WRITE, "POST": Action.PARTICIPANTS_WRITE},
+                PARTICIPANT,
+            ),
+            methods=both,
+        ),
+        Route(
+            "/workshops/{workshop_id}/participants/{participant_id}/remove",
+            page(
+                remove_participant,
+                {"GET": Action.PARTICIPANTS_WRITE, "POST": Action.PARTICIPANTS_WRITE},
+                PARTICIPANT,
             ),
             methods=both,
         ),

@@ -1544,6 +1544,14 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "sv": "kvarvarande API-nycklar",
         "en": "API tokens kept",
     },
+    "web.audit.detail.chosen": {
+        "sv": "valda",
+        "en": "chosen",
+    },
+    "web.audit.detail.greeting": {
+        "sv": "egen hälsning",
+        "en": "own greeting",
+    },
     "web.audit.detail.count": {
         "sv": "antal",
         "en": "count",
@@ -1685,8 +1693,18 @@ CATALOGUE: dict[str, dict[str, str]] = {
         ),
     },
     "web.workshop.empty_upload": {
-        "sv": "Börja med att ladda upp listan.",
-        "en": "Start by uploading the list.",
+        "sv": "Ladda upp deltagarlistan",
+        "en": "Upload the participant list",
+    },
+    "web.workshop.empty_help": {
+        "sv": (
+            "Ladda upp listan över deltagare som en CSV- eller Excel-fil. Sedan ser du här vilka "
+            "som har gått kursen och vilka du behöver påminna."
+        ),
+        "en": (
+            "Upload the list of participants as a CSV or Excel file. Then you see here who has "
+            "taken the course and whom you need to remind."
+        ),
     },
     "web.edit.title": {
         "sv": "Ändra workshoppen",
@@ -1833,6 +1851,102 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "web.learners.link": {
         "sv": "Byt {nearest} till {email} på deltagarlistan",
         "en": "Replace {nearest} with {email} on the participant list",
+    },
+    "web.participant.change_title": {
+        "sv": "Ändra uppgifterna för {name}",
+        "en": "Change the details of {name}",
+    },
+    "web.participant.save": {
+        "sv": "Spara ändringarna",
+        "en": "Save the changes",
+    },
+    "web.participant.not_saved": {
+        "sv": "Ändringarna sparades inte",
+        "en": "The changes were not saved",
+    },
+    "web.participant.actions": {
+        "sv": "Ändra listan",
+        "en": "Change the list",
+    },
+    "web.participant.change": {
+        "sv": "Ändra",
+        "en": "Change",
+    },
+    "web.participant.remove": {
+        "sv": "Ta bort",
+        "en": "Remove",
+    },
+    "web.participant.remove_title": {
+        "sv": "Ta bort {name} från listan",
+        "en": "Remove {name} from the list",
+    },
+    "web.participant.remove_help": {
+        "sv": (
+            "{name} ({email}, {municipality}) tas bort från deltagarlistan för {title}. "
+            "Personen får inga fler påminnelser och räknas inte längre i uppföljningen. "
+            "Du kan lägga till personen igen senare."
+        ),
+        "en": (
+            "{name} ({email}, {municipality}) is removed from the participant list of {title}. "
+            "They get no more reminders and no longer count in the follow-up. You can add them "
+            "again later."
+        ),
+    },
+    "web.participant.remove_confirm": {
+        "sv": "Ja, ta bort deltagaren",
+        "en": "Yes, remove the participant",
+    },
+    "web.nation.all_workshops": {
+        "sv": "Alla workshoppar i landet",
+        "en": "All workshops in the country",
+    },
+    "web.nation.workshops_title": {
+        "sv": "Alla workshoppar i landet",
+        "en": "All workshops in the country",
+    },
+    "web.nation.workshops_caption": {
+        "sv": "Kommande workshoppar i alla län, efter datum och status",
+        "en": "Upcoming workshops in every county, by date and status",
+    },
+    "web.nation.past_caption": {
+        "sv": "Workshoppar i alla län som har varit, efter datum och status",
+        "en": "Past workshops in every county, by date and status",
+    },
+    "web.reminders.all_municipalities": {
+        "sv": "Alla kommuner",
+        "en": "All municipalities",
+    },
+    "web.reminders.choose": {
+        "sv": "Vilka ska få en påminnelse?",
+        "en": "Who should get a reminder?",
+    },
+    "web.reminders.send_col": {
+        "sv": "Skicka",
+        "en": "Send",
+    },
+    "web.reminders.choose_someone": {
+        "sv": "Välj minst en person att påminna.",
+        "en": "Choose at least one person to remind.",
+    },
+    "web.reminders.greeting": {
+        "sv": "Egen hälsning i e-postmeddelandet (frivillig)",
+        "en": "Your own greeting in the e-mail (optional)",
+    },
+    "web.reminders.greeting_hint": {
+        "sv": "vanlig text, högst {max} tecken; den kommer efter 'Hej'",
+        "en": "plain text, at most {max} characters; it follows 'Hello'",
+    },
+    "web.reminders.greeting_too_long": {
+        "sv": "Hälsningen får vara högst {max} tecken. Korta den.",
+        "en": "The greeting can be at most {max} characters. Shorten it.",
+    },
+    "web.reminders.show_example": {
+        "sv": "Visa e-postmeddelandet med hälsningen",
+        "en": "Show the e-mail with the greeting",
+    },
+    "web.reminders.not_sent": {
+        "sv": "Inga påminnelser skickades",
+        "en": "No reminders were sent",
     },
 }
 

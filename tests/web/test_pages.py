@@ -11,15 +11,27 @@ import httpx
 import pytest
 from starlette.routing import Route
 
-from lrs_bridge.config import Settings
+from lrs_bridge.config import Settings, load_settings
 from lrs_bridge.http.app import create_app
 from lrs_bridge.services import Services
 from lrs_bridge.web.session import COOKIE
 from reports.model import Workshop
 from statements.log import Writer
+from tests.mail import MailCatcher
 from tests.reports.helpers import COMPLETED, INTRO, mbox, send, statement
 
 PASSWORD = "ett-långt-lösenord"
+
+
+@pytest.fixture
+def settings(database_url: str, smtp: tuple[MailCatcher, int]) -> Settings:
+    """The pages' settings, with a real SMTP server for the reminders page."""
+    return load_settings(
+        database_url=database_url,
+        public_url="http://lrs.test",
+        smtp_host="127.0.0.1",
+        smtp_port=smtp[1],
+    )
 
 
 @dataclass
@@ -550,3 +562,180 @@ async def test_an_unmatched_learner_is_linked_to_the_participant_in_place(world:
     sven = next(e for e in report.participants if e.participant.name == "Sven Sandvik")
     assert sven.participant.email == "sven@sandvikn.example"
     assert sven.status == "completed_on_time"
+
+
+async def test_one_participant_is_changed_or_removed_in_place(world: World) -> None:
+    """Usability test F7: 'Ändra' and 'Ta bort' per participant, with the API's rules,
+    the error summary, a confirmation and the audit log; coordinators change nothing."""
+    http = world.http
+    reports = world.services.reports
+    sven = next(
+        p for p in await reports.list_participants(world.gavle.id) if p.name == "Sven Sandvik"
+    )
+    url = f"/workshops/{world.gavle.id}/participants/{sven.id}"
+    await log_in(http, "olle@gavle.example")
+    assert (await http.get(f"/workshops/{world.gavle.id}")).text.count("/edit") == 0
+    assert (await http.get(f"{url}/edit")).status_code in (403, 404)
+    http.cookies.clear()
+
+    await log_in(http, "karl@lst.example")
+    page = await http.get(f"/workshops/{world.gavle.id}")
+    assert f'href="{url}/edit">Ändra<span class="visually-hidden"> Sven Sandvik</span>' in page.text
+    assert f'href="{url}/remove">Ta bort' in page.text
+    form = await http.get(f"{url}/edit")
+    assert "Ändra uppgifterna för Sven Sandvik" in form.text
+    assert 'value="sven@sandviken.example"' in form.text and 'value="Sandviken"' in form.text
+    csrf = csrf_of(form.text)
+    wrong = await http.post(
+        f"{url}/edit",
+        data={"csrf": csrf, "name": "Sven", "email": "sven@", "municipality": "Falun"},
+    )
+    assert wrong.status_code == 400 and "<title>Fel: " in wrong.text
+    assert "Ändringarna sparades inte" in wrong.text and '<a href="#email">' in wrong.text
+    assert '<a href="#municipality">' in wrong.text and 'value="sven@"' in wrong.text
+    clash = await http.post(
+        f"{url}/edit",
+        data={"csrf": csrf, "name": "Sven", "email": "anna@gavle.example", "municipality": "2181"},
+    )
+    assert clash.status_code == 400 and "Det finns redan en deltagare" in clash.text
+    assert (await reports.get_participant(world.gavle.id, sven.id)) == sven
+    changed = await http.post(
+        f"{url}/edit",
+        data={
+            "csrf": csrf,
+            "name": "Sven Sandvik-Berg",
+            "email": "sven.berg@sandviken.example",
+            "municipality": "Hofors",
+            "role": "valnämnd",
+        },
+    )
+    assert changed.status_code == 303
+    after = await reports.get_participant(world.gavle.id, sven.id)
+    assert (after.name, after.email, after.municipality, after.role) == (
+        "Sven Sandvik-Berg",
+        "sven.berg@sandviken.example",
+        "2104",
+        "valnämnd",
+    )
+
+    confirm = await http.get(f"{url}/remove")
+    assert "Ta bort Sven Sandvik-Berg från listan" in confirm.text
+    assert "sven.berg@sandviken.example, Hofors" in confirm.text
+    assert len(await reports.list_participants(world.gavle.id)) == 2
+    removed = await http.post(f"{url}/remove", data={"csrf": csrf})
+    assert removed.status_code == 303
+    assert len(await reports.list_participants(world.gavle.id)) == 1
+    assert (await http.get(f"{url}/edit")).status_code == 404
+    audit = await http.get("/audit")
+    assert "ändrade deltagare" in audit.text and "tog bort deltagare" in audit.text
+
+
+async def test_a_national_admin_lists_every_workshop_and_an_empty_one_asks_for_the_list(
+    world: World,
+) -> None:
+    """Usability test F15: all workshops of the country on one page, by date, with the
+    county and status counts; a workshop without participants asks for its list instead of
+    showing an empty chart."""
+    http = world.http
+    early = await world.services.reports.create_workshop(
+        {"county": "01", "title": "Stockholms workshop", "date": "2098-06-01"}
+    )
+    await log_in(http, "karl@lst.example")
+    refused = await http.get("/nation/workshops")
+    assert refused.status_code == 303 and refused.headers["location"] == "/counties/21"
+    empty = await http.get(f"/workshops/{world.goteborg.id}")
+    assert empty.status_code == 404  # another county's
+    http.cookies.clear()
+
+    await log_in(http, "national@val.example")
+    assert 'href="/nation/workshops"' in (await http.get("/nation")).text
+    page = await http.get("/nation/workshops")
+    assert page.status_code == 200 and "<title>Alla workshoppar i landet" in page.text
+    titles = re.findall(r'<a href="/workshops/[^"]+">([^<]+)</a>', page.text)
+    assert titles == ["Stockholms workshop", "Gävleborgs workshop", "Göteborgs workshop"]
+    assert '<a href="/counties/14">Västra Götalands län</a>' in page.text
+    row = page.text[page.text.index("Gävleborgs workshop") :].split("</tr>")[0]
+    assert re.findall(r'<td class="num">(\d+)</td>', row)[-1] == "2"
+
+    empty = await http.get(f"/workshops/{early.id}")
+    assert "Workshoppen har inga deltagare än." in empty.text
+    assert f'<a class="button" href="/workshops/{early.id}/upload">Ladda upp deltagarlistan' in (
+        empty.text
+    )
+    assert "<svg" not in empty.text and "participant-table" not in empty.text
+    full = await http.get(f"/workshops/{world.gavle.id}")
+    assert "Ladda upp deltagarlistan" not in full.text and "participant-table" in full.text
+
+
+async def test_reminders_to_the_people_chosen_with_a_greeting_of_ones_own(
+    world: World, smtp: tuple[MailCatcher, int]
+) -> None:
+    """Usability test F12: a check box per person (all ticked), a municipality filter and
+    an optional greeting, plain text and length-limited, shown in the example e-mail."""
+    catcher, _ = smtp
+    http = world.http
+    reports = world.services.reports
+    for name, email, town in (
+        ("Åsa Öberg", "asa@gavle.example", "2180"),
+        ("Bo Berg", "bo@sandviken.example", "2181"),
+    ):
+        await reports.add_participant(
+            world.gavle.id, {"name": name, "email": email, "municipality": town}
+        )
+    people = {p.name: p.id for p in await reports.list_participants(world.gavle.id)}
+    url = f"/workshops/{world.gavle.id}/reminders"
+    await log_in(http, "karl@lst.example")
+    page = await http.get(url)
+    for name in ("Sven Sandvik", "Åsa Öberg", "Bo Berg"):
+        assert f'value="{people[name]}" id="participant-{people[name]}" checked>' in page.text
+    assert '<option value="2180">Gävle</option>' in page.text
+    assert "Skicka 3 påminnelser" in page.text
+    only_gavle = await http.get(url, params={"municipality": "2180"})
+    assert "Åsa Öberg" in only_gavle.text and "Sven Sandvik" not in only_gavle.text
+    assert "Skicka 1 påminnelse" in only_gavle.text
+    csrf = csrf_of(page.text)
+
+    nobody = await http.post(url, data={"csrf": csrf})
+    assert nobody.status_code == 400 and "<title>Fel: " in nobody.text
+    anchor = re.search(r'<a href="#(participant-[^"]+)">Välj minst en person', nobody.text)
+    assert anchor is not None and f'id="{anchor.group(1)}"' in nobody.text
+    too_long = await http.post(
+        url, data={"csrf": csrf, "participant": people["Bo Berg"], "greeting": "x" * 501}
+    )
+    assert too_long.status_code == 400 and '<a href="#greeting">' in too_long.text
+    assert 'id="participant-' + people["Sven Sandvik"] + '">' in too_long.text  # unticked kept
+    assert catcher.messages == []
+
+    greeting = "Vi ses i <b>Gävle</b>!\r\n\x07Ring mig   gärna."
+    shown = await http.post(
+        url,
+        data={
+            "csrf": csrf,
+            "participant": [people["Bo Berg"]],
+            "greeting": greeting,
+            "preview": "1",
+        },
+    )
+    assert shown.status_code == 200 and catcher.messages == []
+    assert "Vi ses i &lt;b&gt;Gävle&lt;/b&gt;!\nRing mig gärna." in shown.text
+    assert "Skicka 1 påminnelse" in shown.text
+    sent = await http.post(
+        url, data={"csrf": csrf, "participant": [people["Bo Berg"]], "greeting": greeting}
+    )
+    assert sent.status_code == 200 and "1 skickade" in sent.text
+    assert [to for to, _ in catcher.messages] == [["bo@sandviken.example"]]
+    body = catcher.messages[0][1].get_content().replace("\r\n", "\n")
+    assert body.startswith("Hej Bo Berg!\n\nVi ses i <b>Gävle</b>!\nRing mig gärna.\n\nDu är")
+    by_municipality = await http.post(
+        url, data={"csrf": csrf, "municipality": "2180", "participant": list(people.values())}
+    )
+    assert "1 skickade" in by_municipality.text
+    assert catcher.messages[-1][0] == ["asa@gavle.example"]
+    audit = await http.get("/audit")
+    assert "egen hälsning: Ja" in audit.text and "valda: 1" in audit.text
+    assert "Ring mig" not in audit.text
+    http.cookies.clear()
+    await log_in(http, "olle@gavle.example")  # a coordinator: their municipality only
+    own = await http.get(url, params={"municipality": "2181"})
+    assert own.status_code == 200 and 'id="municipality-filter"' not in own.text
+    assert "Bo Berg" not in own.text.split('id="to-remind"')[1].split("</table>")[0]
