@@ -7,7 +7,7 @@ into JSON-able dicts.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Literal
 from zoneinfo import ZoneInfo
@@ -147,7 +147,7 @@ class RowProblem:
     """The column at fault: name, email, municipality, role, account_home_page, …"""
     rule: str
     """bad_email, unknown_municipality, municipality_outside_county, duplicate,
-    missing, unknown_role, bad_account."""
+    missing, bad_account; as a warning (``ImportResult.warnings``), role_other."""
     message: str
     """The problem in English, for the API's JSON answer and the log."""
     key: str = ""
@@ -169,6 +169,9 @@ class ImportResult:
     unchanged: int
     rows: int
     """Participant rows read from the file."""
+    warnings: list[RowProblem] = field(default_factory=list)
+    """Rows saved as meant rather than as written (a role not on the list is saved as
+    "other", rule ``role_other``); nothing is refused for them (usability test F14)."""
 
 
 # --- progress ----------------------------------------------------------------------------

@@ -182,6 +182,14 @@ _ROLE_NAMES = {_ascii_fold(role): role for role in ROLES} | {
 }
 
 
+Problem = tuple[str, str, str, str, tuple[tuple[str, str], ...]]
+"""(field, rule, message in English, catalogue key, values for the key's text)."""
+
+
+def _problem(field: str, rule: str, message: str, kind: str, **values: str) -> Problem:
+    return (field, rule, message, "upload.problem." + kind, tuple(values.items()))
+
+
 @dataclass(frozen=True, slots=True)
 class ParticipantInput:
     """A participant as checked, before it has an id."""
@@ -192,6 +200,9 @@ class ParticipantInput:
     role: str
     account_home_page: str | None
     account_name: str | None
+    warnings: tuple[Problem, ...] = ()
+    """What was taken as meant rather than refused (a role not on the list is saved as
+    "other"), as problems are given; the row is saved all the same."""
 
     def as_participant(self, workshop_id: str, participant_id: str) -> Participant:
         place = places.municipality(self.municipality)
@@ -206,14 +217,6 @@ class ParticipantInput:
             account_home_page=self.account_home_page,
             account_name=self.account_name,
         )
-
-
-Problem = tuple[str, str, str, str, tuple[tuple[str, str], ...]]
-"""(field, rule, message in English, catalogue key, values for the key's text)."""
-
-
-def _problem(field: str, rule: str, message: str, kind: str, **values: str) -> Problem:
-    return (field, rule, message, "upload.problem." + kind, tuple(values.items()))
 
 
 def _email_problem(email: str) -> Problem | None:
@@ -319,29 +322,41 @@ def check_participant(
     municipality_text = (values.get("municipality") or "").strip()
     municipality = places.find_municipality(municipality_text) if municipality_text else None
     role_text = (values.get("role") or "").strip()
-    role = _ROLE_NAMES.get(_ascii_fold(role_text)) if role_text else "other"
+    role, role_warning = _role_of(role_text)
     home_page = (values.get("account_home_page") or "").strip() or None
     account_name = (values.get("account_name") or "").strip() or None
     found = [
         _email_problem(email),
         _municipality_problem(municipality_text, municipality, county),
-        None
-        if role is not None
-        else _problem(
-            "role",
-            "unknown_role",
-            f"{role_text!r} is not a role ({', '.join(ROLES)})",
-            "role_unknown",
-            value=role_text,
-        ),
         _account_problem(home_page, account_name),
     ]
     problems.extend(problem for problem in found if problem is not None)
-    if problems or municipality is None or role is None:
+    if problems or municipality is None:
         return None, problems
+    warnings = (role_warning,) if role_warning is not None else ()
     return (
-        ParticipantInput(name, email, municipality.code, role, home_page, account_name),
+        ParticipantInput(
+            name, email, municipality.code, role, home_page, account_name, warnings
+        ),
         [],
+    )
+
+
+def _role_of(role_text: str) -> tuple[str, Problem | None]:
+    """The role a cell names, and a warning when it is not one on the list: free text
+    ("Ordförande i valnämnden") is kept as "other" rather than refusing the row (usability
+    test F14); a blank cell is "other" without a word."""
+    if not role_text:
+        return "other", None
+    role = _ROLE_NAMES.get(_ascii_fold(role_text))
+    if role is not None:
+        return role, None
+    return "other", (
+        "role",
+        "role_other",
+        f"{role_text!r} is not a role ({', '.join(ROLES)}); saved as 'other'",
+        "upload.warning.role_other",
+        (("value", role_text),),
     )
 
 
@@ -592,10 +607,14 @@ def read_list(
     return result
 
 
-def check_list(rows: list[tuple[int, dict[str, str]]], county: str) -> list[ParticipantInput]:
-    """Every row checked: the participants, or ``ImportRejected`` listing every problem of
-    every bad row (duplicates name the line they repeat)."""
+def check_list(
+    rows: list[tuple[int, dict[str, str]]], county: str
+) -> tuple[list[ParticipantInput], list[RowProblem]]:
+    """Every row checked: the participants and the warnings about their rows (a role
+    saved as "other"), or ``ImportRejected`` listing every problem of every bad row
+    (duplicates name the line they repeat)."""
     problems: list[RowProblem] = []
+    warnings: list[RowProblem] = []
     checked: list[ParticipantInput] = []
     emails: dict[str, int] = {}
     accounts: dict[tuple[str, str], int] = {}
@@ -633,9 +652,10 @@ def check_list(rows: list[tuple[int, dict[str, str]]], county: str) -> list[Part
                 accounts[account] = line
         if participant is not None:
             checked.append(participant)
+            warnings.extend(RowProblem(line, *warning) for warning in participant.warnings)
     if problems:
         raise ImportRejected(problems)
-    return checked
+    return checked, warnings
 
 
 _COMPARED = ("name", "email", "municipality", "role", "account_home_page", "account_name")

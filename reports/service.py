@@ -413,7 +413,9 @@ class ReportsService:
     async def add_participant(self, workshop_id: str, data: Mapping[str, Any]) -> Participant:
         """``{"name", "email", "municipality" (name or code), "role", "account_home_page",
         "account_name" (both or neither)}``. Conflict when the e-mail (or account) is
-        already on the list; BadRequest for a municipality outside the workshop's county."""
+        already on the list; BadRequest for a municipality outside the workshop's county.
+        A role not on the list is saved as "other", as an import does (the import says so
+        in ``ImportResult.warnings``; here the answer's ``role`` does)."""
         row = await self._workshop_row(workshop_id)
         checked = participant_from_json(data, row.county)
         participant = checked.as_participant(workshop_id, str(uuid.uuid4()))
@@ -462,7 +464,7 @@ class ReportsService:
         either; the result says what would."""
         row = await self._workshop_row(workshop_id)
         rows = read_list(content, media_type=media_type, filename=filename)
-        incoming = check_list(rows, row.county)
+        incoming, warnings = check_list(rows, row.county)
         diff = await self.storage.replace_participants(
             workshop_id,
             lambda current: plan_import(workshop_id, current, incoming),
@@ -476,6 +478,7 @@ class ReportsService:
             removed=diff.removed,
             unchanged=diff.unchanged,
             rows=len(incoming),
+            warnings=warnings,
         )
 
     # --- progress ------------------------------------------------------------------------

@@ -282,15 +282,9 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "sv": "{municipality} ligger i {actual}, inte i {county}. Workshoppen gäller {county}.",
         "en": "{municipality} is in {actual}, not in {county}. The workshop is for {county}.",
     },
-    "upload.problem.role_unknown": {
-        "sv": (
-            "Rollen {value} finns inte. Skriv valsamordnare, valnämnd, "
-            "säkerhetssamordnare eller kommunikatör, eller lämna rutan tom."
-        ),
-        "en": (
-            "The role {value} does not exist. Write valsamordnare, valnämnd, "
-            "säkerhetssamordnare or kommunikatör, or leave the cell empty."
-        ),
+    "upload.warning.role_other": {
+        "sv": "Rollen '{value}' finns inte i listan och sparas som Övrig.",
+        "en": "The role '{value}' is not on the list and is saved as Other.",
     },
     "upload.problem.account_half": {
         "sv": (

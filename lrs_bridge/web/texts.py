@@ -558,6 +558,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "sv": "Deltagare som tas bort",
         "en": "Participants removed",
     },
+    "web.upload.warnings_caption": {
+        "sv": "Att kontrollera (raderna sparas ändå)",
+        "en": "To check (the rows are saved all the same)",
+    },
     "web.upload.what_changes": {
         "sv": "Vad som ändras",
         "en": "What changes",
@@ -625,10 +629,6 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "web.rule.max_length": {
         "sv": "För lång:",
         "en": "Too long:",
-    },
-    "web.rule.unknown_role": {
-        "sv": "Okänd roll:",
-        "en": "Unknown role:",
     },
     "web.rule.bad_account": {
         "sv": "Ogiltigt konto:",

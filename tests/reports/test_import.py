@@ -117,7 +117,7 @@ async def test_every_bad_row_is_listed_and_nothing_is_imported(
         ["Gun Gran", "gun@uppsala.se", "Uppsala", "valsamordnare", "", ""],  # 5: outside
         ["Dan Dahl", "DAN@gavle.se", "Gävle", "valnämnd", "", ""],  # 6: duplicate of 2
         ["", "hugo@gavle.se", "Gävle", "valsamordnare", "", ""],  # 7: no name
-        ["Ida Is", "ida@gavle.se", "Gävle", "borgmästare", "", ""],  # 8: unknown role
+        ["Ida Is", "ida@gavle.se", "Gävle", "borgmästare", "", ""],  # 8: fine, as "other"
         ["Jan Ja", "jan@gavle.se", "Gävle", "other", "https://lms.se", ""],  # 9: half account
         ["Kim Ko", "kim@gavle.se", "", "other", "", ""],  # 10: no municipality
         ["", "", "", "", "", ""],  # blank: skipped
@@ -132,7 +132,6 @@ async def test_every_bad_row_is_listed_and_nothing_is_imported(
         (5, "municipality", "municipality_outside_county"),
         (6, "email", "duplicate"),
         (7, "name", "missing"),
-        (8, "role", "unknown_role"),
         (9, "account_name", "bad_account"),
         (10, "municipality", "unknown_municipality"),
         (12, "email", "bad_email"),
@@ -155,6 +154,44 @@ async def test_every_bad_row_is_listed_and_nothing_is_imported(
     assert caught.value.status == 400
     # Nothing changed: the earlier list is still there.
     assert _people(await lrs.reports.list_participants(workshop.id)) == EXPECTED
+
+
+async def test_a_role_not_on_the_list_is_saved_as_other_with_a_warning(
+    lrs: ReportsLRS, workshop: Workshop
+) -> None:
+    """Usability test F14: free-text roles no longer stop the whole file."""
+    rows = [
+        ["Namn", "E-post", "Kommun", "Roll"],
+        ["Anna", "anna@gavle.se", "Gävle", "Ordförande i valnämnden"],
+        ["Bo", "bo@gavle.se", "Gävle", "Valsamordnare"],
+        ["Cia", "cia@gavle.se", "Gävle", ""],
+        ["Dan", "dan@gavle.se", "Gävle", "IT-säkerhetsansvarig"],
+    ]
+    result = await lrs.reports.import_participants(
+        workshop.id, csv_bytes(rows), filename="a.csv", dry_run=True
+    )
+    assert {p.name: p.role for p in result.added} == {
+        "Anna": "other",
+        "Bo": "valsamordnare",
+        "Cia": "other",
+        "Dan": "other",
+    }
+    assert [(w.line, w.field, w.rule, dict(w.values)) for w in result.warnings] == [
+        (2, "role", "role_other", {"value": "Ordförande i valnämnden"}),
+        (5, "role", "role_other", {"value": "IT-säkerhetsansvarig"}),
+    ]
+    from reports.texts import text
+
+    assert text(result.warnings[0].key, "sv", **dict(result.warnings[0].values)) == (
+        "Rollen 'Ordförande i valnämnden' finns inte i listan och sparas som Övrig."
+    )
+    # The API's participant routes map the same way (no warning field there: the answer's
+    # "role" says "other").
+    added = await lrs.reports.add_participant(
+        workshop.id,
+        {"name": "Eva", "email": "eva@gavle.se", "municipality": "Gävle", "role": "Ordförande"},
+    )
+    assert added.role == "other"
 
 
 async def test_line_numbers_in_xlsx(lrs: ReportsLRS, workshop: Workshop) -> None:
