@@ -172,6 +172,8 @@ class ImportResult:
     warnings: list[RowProblem] = field(default_factory=list)
     """Rows saved as meant rather than as written (a role not on the list is saved as
     "other", rule ``role_other``); nothing is refused for them (usability test F14)."""
+    header_line: int = 1
+    """The line the headings were found on (a title may stand above them, F14)."""
 
 
 # --- progress ----------------------------------------------------------------------------

@@ -41,6 +41,9 @@ from statements.models.base import check_iri
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_ROWS = 20_000
+HEADER_SEARCH_ROWS = 10
+"""The heading row is looked for among the file's first rows: a title such as "Deltagare
+workshop Gävleborg 2026" may stand above it (usability test F14)."""
 _EMAIL = re.compile(r"^[^@\s<>(),;:\"\[\]\\]+@[^@\s<>(),;:\"\[\]\\.]+(\.[^@\s<>(),;:\"\[\]\\.]+)+$")
 
 
@@ -461,7 +464,8 @@ def _csv_rows(content: bytes) -> list[tuple[int, list[str]]]:
     except UnicodeDecodeError:
         # Excel's plain "CSV (semikolonavgränsad)" is Windows-1252, not UTF-8.
         text = content.decode("cp1252", errors="replace")
-    first = text.split("\n", 1)[0]
+    # The separator the first rows use most: a title row above the headings may have none.
+    first = "\n".join(text.split("\n", HEADER_SEARCH_ROWS)[:HEADER_SEARCH_ROWS])
     delimiter = max((";", ",", "\t"), key=first.count)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     rows: list[tuple[int, list[str]]] = []
@@ -556,13 +560,46 @@ def _xlsx_rows(content: bytes) -> list[tuple[int, list[str]]]:
     return rows
 
 
+def _columns_of(header: list[str]) -> dict[int, str]:
+    """Which field each heading names, by position (the first of a repeated one counts)."""
+    columns: dict[int, str] = {}
+    for position, title in enumerate(header):
+        field = _HEADER_NAMES.get(_ascii_fold(title))
+        if field is not None and field not in columns.values():
+            columns[position] = field
+    return columns
+
+
+def _missing_columns(columns: dict[int, str]) -> list[str]:
+    found = set(columns.values())
+    missing = [field for field in ("email", "municipality") if field not in found]
+    if "name" not in found and not {"first_name", "last_name"} <= found:
+        missing.insert(0, "name")
+    return missing
+
+
+def _heading_row(rows: list[tuple[int, list[str]]]) -> int:
+    """The index in ``rows`` of the heading row: the first within the file's first
+    ``HEADER_SEARCH_ROWS`` lines that names every required column, else the first row
+    (whose missing columns are then the problem)."""
+    for index, (line, cells) in enumerate(rows):
+        if line > HEADER_SEARCH_ROWS:
+            break
+        if not _missing_columns(_columns_of(cells)):
+            return index
+    return 0
+
+
 def read_list(
     content: bytes, *, media_type: str | None = None, filename: str | None = None
-) -> list[tuple[int, dict[str, str]]]:
-    """The rows of a participant list as (line, {field: text}), blank rows left out.
+) -> tuple[int, list[tuple[int, dict[str, str]]]]:
+    """The heading row's line and the rows below it as (line, {field: text}), blank rows
+    left out.
 
-    The header row (the first row that is not blank) names the columns; Swedish and
-    English names are understood, in any case ("E-post", "Kommun", "Roll" …)."""
+    The heading row names the columns; Swedish and English names are understood, in any
+    case ("E-post", "Kommun", "Roll" …). It is the first row, among the first
+    ``HEADER_SEARCH_ROWS``, that names the required columns; rows above it (a title) are
+    not read."""
     kind = _format_of(content, media_type, filename)
     rows = _xlsx_rows(content) if kind == "xlsx" else _csv_rows(content)
     rows = [(line, cells) for line, cells in rows if any(cells)]
@@ -570,16 +607,10 @@ def read_list(
         raise ImportRejected(
             [RowProblem(1, "header", "missing_column", "the file is empty", "upload.problem.empty")]
         )
-    header_line, header = rows[0]
-    columns: dict[int, str] = {}
-    for position, title in enumerate(header):
-        field = _HEADER_NAMES.get(_ascii_fold(title))
-        if field is not None and field not in columns.values():
-            columns[position] = field
-    found = set(columns.values())
-    missing = [field for field in ("email", "municipality") if field not in found]
-    if "name" not in found and not {"first_name", "last_name"} <= found:
-        missing.insert(0, "name")
+    heading = _heading_row(rows)
+    header_line, header = rows[heading]
+    columns = _columns_of(header)
+    missing = _missing_columns(columns)
     if missing:
         raise ImportRejected(
             [
@@ -596,7 +627,7 @@ def read_list(
             ]
         )
     result: list[tuple[int, dict[str, str]]] = []
-    for line, cells in rows[1:]:
+    for line, cells in rows[heading + 1 :]:
         values = {
             field: cells[position] if position < len(cells) else ""
             for position, field in columns.items()
@@ -604,7 +635,7 @@ def read_list(
         if "name" not in values:
             values["name"] = f"{values.pop('first_name', '')} {values.pop('last_name', '')}".strip()
         result.append((line, values))
-    return result
+    return header_line, result
 
 
 def check_list(

@@ -457,13 +457,15 @@ class ReportsService:
         XLSX file; the format is taken from ``media_type`` (text/csv, application/vnd.
         openxmlformats-officedocument.spreadsheetml.sheet), else ``filename``, else the
         content (XLSX is a ZIP). Columns are found by header (Swedish or English: namn/name,
-        e-post/email, kommun/municipality, roll/role, account_home_page, account_name).
+        e-post/email, kommun/municipality, roll/role, account_home_page, account_name), on
+        the first of the file's first 10 rows that names the required ones (a title may
+        stand above it; ``ImportResult.header_line`` says which).
 
         All or nothing: any bad row raises ``ImportRejected`` listing every bad row with
         its line number and reason, and nothing changes. With ``dry_run`` nothing changes
         either; the result says what would."""
         row = await self._workshop_row(workshop_id)
-        rows = read_list(content, media_type=media_type, filename=filename)
+        header_line, rows = read_list(content, media_type=media_type, filename=filename)
         incoming, warnings = check_list(rows, row.county)
         diff = await self.storage.replace_participants(
             workshop_id,
@@ -479,6 +481,7 @@ class ReportsService:
             unchanged=diff.unchanged,
             rows=len(incoming),
             warnings=warnings,
+            header_line=header_line,
         )
 
     # --- progress ------------------------------------------------------------------------

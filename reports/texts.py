@@ -217,12 +217,12 @@ CATALOGUE: dict[str, dict[str, str]] = {
     },
     "upload.problem.column_missing": {
         "sv": (
-            "Kolumnen {column} saknas. Rubrikerna ska stå på första raden, till exempel "
-            "Namn, E-post och Kommun."
+            "Kolumnen {column} saknas. Rubrikerna ska stå på en rad bland de tio första, "
+            "till exempel Namn, E-post och Kommun."
         ),
         "en": (
-            "The column {column} is missing. The headings must be on the first row, for "
-            "example Namn, E-post and Kommun."
+            "The column {column} is missing. The headings must be on one of the first ten "
+            "rows, for example Namn, E-post and Kommun."
         ),
     },
     "upload.problem.control_character": {

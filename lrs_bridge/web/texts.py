@@ -558,6 +558,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "sv": "Deltagare som tas bort",
         "en": "Participants removed",
     },
+    "web.upload.header_line": {
+        "sv": "Rubrikerna hittades på rad {line}. Raderna ovanför läses inte.",
+        "en": "The headings were found on row {line}. The rows above them are not read.",
+    },
     "web.upload.warnings_caption": {
         "sv": "Att kontrollera (raderna sparas ändå)",
         "en": "To check (the rows are saved all the same)",

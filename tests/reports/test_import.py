@@ -201,6 +201,30 @@ async def test_line_numbers_in_xlsx(lrs: ReportsLRS, workshop: Workshop) -> None
     assert [(p.line, p.rule) for p in caught.value.problems] == [(3, "municipality_outside_county")]
 
 
+async def test_the_heading_row_below_a_title_is_found(lrs: ReportsLRS, workshop: Workshop) -> None:
+    """Usability test F14: a title row (and a blank one) above the headings."""
+    rows: list[list[Any]] = [["Deltagare workshop Gävleborg 2026"], [], *ROWS]
+    result = await lrs.reports.import_participants(workshop.id, xlsx_bytes(rows), dry_run=True)
+    assert result.header_line == 3 and _people(result.added) == EXPECTED
+    title = [["Deltagare workshop Gävleborg 2026", "", "", ""], ["Ansvarig: Karl", "", "", ""]]
+    csv_rows = [*title, ROWS[0], ROWS[1], ["Bo", "bo@x.se", "Solna", ""]]
+    with pytest.raises(ImportRejected) as caught:
+        await lrs.reports.import_participants(workshop.id, csv_bytes(csv_rows), filename="a.csv")
+    # Line numbers stay those of the file.
+    assert [(p.line, p.rule) for p in caught.value.problems] == [(5, "municipality_outside_county")]
+    # A title without separators above a comma-separated list.
+    plain = b"Deltagare workshop G\xc3\xa4vleborg 2026\r\n" + csv_bytes(ROWS, sep=",", bom=False)
+    result = await lrs.reports.import_participants(
+        workshop.id, plain, filename="a.csv", dry_run=True
+    )
+    assert result.header_line == 2 and _people(result.added) == EXPECTED
+    # Beyond the first ten rows the headings are not looked for: the first row is named.
+    far = [["Deltagare"]] + [[f"rad {n}"] for n in range(2, 11)] + [*ROWS]
+    with pytest.raises(ImportRejected) as refused:
+        await lrs.reports.import_participants(workshop.id, csv_bytes(far), filename="a.csv")
+    assert {(p.line, p.rule) for p in refused.value.problems} == {(1, "missing_column")}
+
+
 async def test_missing_columns(lrs: ReportsLRS, workshop: Workshop) -> None:
     with pytest.raises(ImportRejected) as caught:
         await lrs.reports.import_participants(

@@ -524,6 +524,22 @@ async def test_upload_edge_cases(world: World) -> None:
         "Rollen &#39;Ordförande i valnämnden&#39; finns inte i listan och sparas som Övrig."
         in free_role.text
     )
+    titled = await http.post(
+        url,
+        data={"csrf": csrf},
+        files={
+            "file": (
+                "titel.csv",
+                ("Deltagare workshop Gävleborg 2026;;\r\n;;\r\nNamn;E-post;Kommun\r\n" + kept)
+                .replace(";\r\n", "\r\n")
+                .encode(),
+                "text/csv",
+            )
+        },
+    )
+    assert titled.status_code == 200, titled.text
+    assert "Rubrikerna hittades på rad 3. Raderna ovanför läses inte." in titled.text
+    assert 'id="header-line"' not in free_role.text
 
 
 def test_swedish_order_and_search_folding() -> None:
