@@ -510,17 +510,17 @@ async def all_workshops(ctx: Ctx) -> Response:
         return ctx.redirect(f"/counties/{ctx.principal.county}")
     reports = ctx.services.reports
     nation_ = await reports.national_readiness()
-    found: list[tuple[str, WorkshopSummary]] = []
+    found: list[WorkshopSummary] = []
     for county_ in nation_.counties:
         if county_.workshops:
-            report = await reports.county_readiness(county_.county)
-            found.extend((county_.county_name, w) for w in report.workshops)
-    found.sort(key=lambda item: (item[1].workshop.date, collate(item[1].workshop.title)))
+            found.extend((await reports.county_readiness(county_.county)).workshops)
+    found.sort(key=lambda w: (w.workshop.date, collate(w.workshop.title)))
     today = datetime.now(STOCKHOLM).date()
     return ctx.render(
         "nation_workshops.html",
-        upcoming=[item for item in found if item[1].workshop.date >= today],
-        past=[item for item in found if item[1].workshop.date < today],
+        upcoming=[w for w in found if w.workshop.date >= today],
+        past=[w for w in found if w.workshop.date < today],
+        counties={c.county: c.county_name for c in nation_.counties},
         report=nation_,
     )
 
