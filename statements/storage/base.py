@@ -77,6 +77,9 @@ class Store(abc.ABC):
     url: str
     dialect: Dialect
     after_append: list[AppendHook]
+    group_stats: dict[str, int]
+    """Group commit, counted since the store opened: ``groups`` committed, ``jobs``
+    (write requests) in them, ``merged_jobs`` whose appends were stored as one batch."""
     """Run, in order, inside each transaction that appends statements (``AppendHook``)."""
 
     @abc.abstractmethod

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 import orjson
 
@@ -208,3 +208,30 @@ def credential_of(row: Iterable[Any]) -> Credential:
         created_at=datetime.fromisoformat(created_at),
         revoked_at=datetime.fromisoformat(revoked_at) if revoked_at else None,
     )
+
+
+class _Appending(Protocol):
+    @property
+    def appends(self) -> list[PreparedStatement] | None: ...
+
+
+J = TypeVar("J", bound=_Appending)
+
+
+def append_runs(jobs: list[J]) -> list[list[J]]:
+    """A group's jobs in order, consecutive append-only jobs with distinct statement ids
+    together (a run of one for any other job): each engine's writer stores a run as one
+    batch, and falls back to one job at a time when the run fails."""
+    runs: list[list[J]] = []
+    ids: set[str] = set()
+    for job in jobs:
+        appends = job.appends
+        if appends is not None and runs and runs[-1][-1].appends is not None:
+            new_ids = {p.id for p in appends}
+            if len(new_ids) == len(appends) and ids.isdisjoint(new_ids):
+                runs[-1].append(job)
+                ids |= new_ids
+                continue
+        runs.append([job])
+        ids = {p.id for p in appends} if appends is not None else set()
+    return runs

@@ -38,6 +38,7 @@ from statements.storage.base import (
 )
 from statements.storage.common import (
     Owner,
+    append_runs,
     credential_of,
     not_stored_yet,
     owner_of,
@@ -70,7 +71,6 @@ _PRAGMAS = (
     "PRAGMA busy_timeout=5000",
     "PRAGMA foreign_keys=ON",
 )
-
 
 
 def path_from_url(url: str) -> str:
@@ -246,6 +246,7 @@ class SQLiteStore(SQLiteDocumentsMixin, StatementReads):
         self._point_reader: sqlite3.Connection | None = None
         self._values = _InternedValues()
         self._state = _WriterState()
+        self.group_stats = self._state.stats
         self.after_append: list[AppendHook] = []
         """Called by the writer, inside the transaction that stores statements, with each new
         (seq, statement): rows other packages keep about new statements (the bridge's
@@ -361,6 +362,11 @@ class SQLiteStore(SQLiteDocumentsMixin, StatementReads):
             jobs = [await self._queue.get()]
             while len(jobs) < MAX_GROUP and not self._queue.empty():
                 jobs.append(self._queue.get_nowait())
+            waiting = len(jobs)
+            jobs = [job for job in jobs if not job.future.done()]  # cancelled: not stored
+            self._state.pending -= waiting - len(jobs)
+            if not jobs:
+                continue
             try:
                 outcomes = await loop.run_in_executor(self._executor, self._run_group, jobs)
             except BaseException as error:  # the commit itself failed: every job fails
@@ -388,7 +394,7 @@ class SQLiteStore(SQLiteDocumentsMixin, StatementReads):
         outcomes: list[tuple[bool, Any]] = []
         try:
             conn.execute("BEGIN IMMEDIATE")
-            for run in _runs(jobs):
+            for run in append_runs(jobs):
                 if len(run) > 1:
                     merged = self._savepoint(conn, partial(self._append_runs, run=run))
                     if merged[0]:
@@ -652,24 +658,6 @@ class SQLiteStore(SQLiteDocumentsMixin, StatementReads):
             return cursor.rowcount == 1
 
         return await self.write_sync(apply)
-
-
-def _runs(jobs: list[_Job]) -> list[list[_Job]]:
-    """The group's jobs in order, consecutive append-only jobs with distinct statement ids
-    together (a run of one for any other job)."""
-    runs: list[list[_Job]] = []
-    ids: set[str] = set()
-    for job in jobs:
-        appends = job.appends
-        if appends is not None and runs and runs[-1][-1].appends is not None:
-            new_ids = {p.id for p in appends}
-            if len(new_ids) == len(appends) and ids.isdisjoint(new_ids):
-                runs[-1].append(job)
-                ids |= new_ids
-                continue
-        runs.append([job])
-        ids = {p.id for p in appends} if appends is not None else set()
-    return runs
 
 
 def _owners(conn: sqlite3.Connection, ids: list[str]) -> dict[str, Owner]:

@@ -63,6 +63,79 @@ async def ids_of(store: Store, params: dict[str, str], limit: int = 50) -> list[
     return [s.id for s in page.statements]
 
 
+# --- group commit (both engines) ---------------------------------------------------------------
+
+
+async def test_concurrent_writes_commit_together_and_fail_alone(store: Store) -> None:
+    log = StatementLog(store)
+    (existing,) = await put(log, statement())
+    groups_before = store.group_stats["groups"]
+
+    async def write(index: int) -> list[str]:
+        if index == 7:  # conflicts with what is stored: this batch alone must fail
+            return await put(
+                log, statement(f"x{index}@kommun.se"), {**statement("other@x.se"), "id": existing}
+            )
+        return await put(log, statement(f"p{index}@kommun.se"), statement(f"q{index}@kommun.se"))
+
+    outcomes = await asyncio.gather(*(write(i) for i in range(40)), return_exceptions=True)
+    failures = [o for o in outcomes if isinstance(o, BaseException)]
+    assert len(failures) == 1 and isinstance(failures[0], Conflict)
+    assert store.group_stats["groups"] - groups_before < 40  # writes shared a transaction
+
+    rows = await store.read("SELECT body FROM statements")
+    bodies = [orjson.loads(bytes(row[0])) for row in rows]
+    actors: list[str] = [body["actor"]["mbox"] for body in bodies]
+    assert "mailto:x7@kommun.se" not in actors  # the failed batch left nothing
+    assert sum(a.startswith("mailto:p") for a in actors) == 39
+    assert sum(a.startswith("mailto:q") for a in actors) == 39
+
+
+async def test_concurrent_appends_are_stored_as_one_batch_with_each_answer_its_own(
+    store: Store,
+) -> None:
+    log = StatementLog(store)
+    twice = str(uuid.uuid4())  # the same statement from two clients at once: stored once
+
+    async def write(index: int) -> list[str]:
+        if index in (3, 11):
+            return await put(log, {**statement("same@kommun.se"), "id": twice})
+        return await put(log, *(statement(f"p{index}@kommun.se") for _ in range(3)))
+
+    results = await asyncio.gather(*(write(i) for i in range(30)))
+    assert store.group_stats["merged_jobs"] > 0  # the writer did merge appends
+
+    rows = await store.read("SELECT seq, id, body FROM statements ORDER BY seq")
+    by_id = {sid: orjson.loads(bytes(body)) for _, sid, body in rows}
+    assert [seq for seq, _, _ in rows] == list(range(rows[0][0], rows[0][0] + len(rows)))
+    assert len(rows) == 28 * 3 + 1
+    assert results[3] == results[11] == [twice]
+    for index, ids in enumerate(results):
+        if index in (3, 11):
+            continue
+        assert len(ids) == 3
+        assert {by_id[i]["actor"]["mbox"] for i in ids} == {f"mailto:p{index}@kommun.se"}
+
+
+async def test_a_request_cancelled_while_waiting_for_its_group_stores_nothing(store: Store) -> None:
+    log = StatementLog(store)
+    first = asyncio.ensure_future(put(log, *(statement(f"a{i}@kommun.se") for i in range(200))))
+    waiting = asyncio.ensure_future(put(log, statement("cancelled@kommun.se")))
+    await asyncio.sleep(0)  # both queued; the first group has not finished
+    waiting.cancel()
+    await first
+    with pytest.raises(asyncio.CancelledError):
+        await waiting
+    after = asyncio.ensure_future(put(log, statement("after@kommun.se")))
+    await after  # the writer goes on after a cancelled job
+    actors = {
+        orjson.loads(bytes(row[0]))["actor"]["mbox"]
+        for row in await store.read("SELECT body FROM statements")
+    }
+    assert "mailto:cancelled@kommun.se" not in actors
+    assert "mailto:after@kommun.se" in actors and len(actors) == 201
+
+
 # --- statements ---------------------------------------------------------------------------------
 
 
