@@ -42,6 +42,7 @@ class Services:
         store = open_store(
             settings.database_url,
             max_pending_writes=settings.max_pending_writes,
+            max_write_wait=settings.max_write_wait,
             migrations=MIGRATIONS,
         )
         reports = ReportsService(store)

@@ -1440,9 +1440,7 @@ def web_routes() -> list[Route]:
         Route("/language", page(language, {"POST": None}, public=True), methods=["POST"]),
         Route("/tillganglighet", page(accessibility, {"GET": None}, public=True), methods=get),
         Route("/nation", page(nation, {"GET": Action.REPORTS_READ}), methods=get),
-        Route(
-            "/nation/workshops", page(all_workshops, {"GET": Action.REPORTS_READ}), methods=get
-        ),
+        Route("/nation/workshops", page(all_workshops, {"GET": Action.REPORTS_READ}), methods=get),
         Route(
             "/counties/{county}",
             page(county, {"GET": Action.REPORTS_READ}, COUNTY),

@@ -4,6 +4,7 @@ learned from statements."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable
 from datetime import datetime
 from typing import Any, Protocol, TypeVar
@@ -235,3 +236,41 @@ def append_runs(jobs: list[J]) -> list[list[J]]:
         runs.append([job])
         ids = {p.id for p in appends} if appends is not None else set()
     return runs
+
+
+class Backlog:
+    """The statements waiting for a store's writer, in seconds of its work: an append that
+    would wait longer than ``max_wait`` to be cleared is refused at once (HTTP 503 with
+    Retry-After) instead of queueing until clients time out. The writer's pace is learnt
+    from its groups (statements per second of busy time, smoothed); until it is known, and
+    whenever nothing waits, ``floor`` statements are let in."""
+
+    SMOOTHING = 0.2
+
+    def __init__(self, max_wait: float = 2.0, floor: int = 1000) -> None:
+        self.max_wait = max_wait
+        self.floor = floor
+        self.waiting = 0
+        """Statements accepted and not yet committed (or failed)."""
+        self.rate = 0.0
+        """Statements the writer clears per second of work (0 until its first group)."""
+
+    def admit(self, count: int) -> bool:
+        """Whether ``count`` more statements may wait; counts them in when so."""
+        if self.waiting and self.waiting + count > max(self.floor, self.rate * self.max_wait):
+            return False
+        self.waiting += count
+        return True
+
+    def cleared(self, count: int, started: float) -> None:
+        """``count`` statements left the backlog after a group that began at ``started``
+        (``time.perf_counter()``)."""
+        self.waiting -= count
+        seconds = time.perf_counter() - started
+        if count and seconds > 0:
+            pace = count / seconds
+            self.rate = pace if not self.rate else self.rate + self.SMOOTHING * (pace - self.rate)
+
+    def dropped(self, count: int) -> None:
+        """``count`` statements left the backlog without being written (their request gave up)."""
+        self.waiting -= count

@@ -28,6 +28,7 @@ import collections
 import contextlib
 import hashlib
 import logging
+import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -54,6 +55,7 @@ from statements.storage.base import (
     Credential,
 )
 from statements.storage.common import (
+    Backlog,
     activities_with_definitions,
     append_runs,
     credential_of,
@@ -290,6 +292,7 @@ class PostgresStore(StatementReads):
         url: str,
         *,
         max_pending_writes: int = 2000,
+        max_write_wait: float = 2.0,
         server_settings: dict[str, str] | None = None,
         pool_size: int = POOL_SIZE,
         migrations: Sequence[str] = STATEMENT_MIGRATIONS,
@@ -297,6 +300,7 @@ class PostgresStore(StatementReads):
         self.url = url
         self.migrations = tuple(migrations)
         self.max_pending_writes = max_pending_writes
+        self._backlog = Backlog(max_write_wait)
         self.server_settings = server_settings
         self.pool_size = pool_size
         self._pool: Any = None
@@ -499,7 +503,7 @@ class PostgresStore(StatementReads):
         database together, in one transaction under the log's advisory lock, each in a
         savepoint of its own (so each request stays all-or-nothing), and commit once."""
         self._require_pool()
-        if self._pending >= self.max_pending_writes:
+        if self._pending >= self.max_pending_writes or not self._backlog.admit(len(batch)):
             raise _overloaded()
         job = _AppendJob(batch, asyncio.get_running_loop().create_future())
         self._pending += 1
@@ -521,19 +525,23 @@ class PostgresStore(StatementReads):
                 job = self._appends.popleft()
                 if job.future.done():  # cancelled while waiting: nothing of it is stored
                     self._pending -= 1
+                    self._backlog.dropped(len(job.appends))
                     continue
                 jobs.append(job)
                 size += len(job.appends)
             if not jobs:
                 continue
+            started = time.perf_counter()
             try:
                 outcomes = await self._commit_group(jobs)
             except BaseException as error:  # the transaction failed: every job fails
                 failure = _translated(error) or error
                 outcomes = [(False, failure)] * len(jobs)
                 if isinstance(error, asyncio.CancelledError):
+                    self._backlog.cleared(size, started)
                     self._settle(jobs, outcomes)
                     raise
+            self._backlog.cleared(size, started)
             self._settle(jobs, outcomes)
             self.group_stats["groups"] += 1
             self.group_stats["jobs"] += len(jobs)

@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import sqlite3
+import time
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -37,6 +38,7 @@ from statements.storage.base import (
     Credential,
 )
 from statements.storage.common import (
+    Backlog,
     Owner,
     append_runs,
     credential_of,
@@ -162,6 +164,11 @@ class _Job:
     """The statements of a job that only appends them: the writer may store consecutive
     such jobs together, as one batch."""
 
+    @property
+    def size(self) -> int:
+        """What the job weighs in the backlog: its statements, or 1."""
+        return len(self.appends) if self.appends is not None else 1
+
 
 @dataclass(slots=True)
 class _WriterState:
@@ -231,11 +238,13 @@ class SQLiteStore(SQLiteDocumentsMixin, StatementReads):
         url: str,
         *,
         max_pending_writes: int = 2000,
+        max_write_wait: float = 2.0,
         migrations: Sequence[str] = STATEMENT_MIGRATIONS,
     ) -> None:
         self.url = url
         self.migrations = tuple(migrations)
         self.max_pending_writes = max_pending_writes
+        self._backlog = Backlog(max_write_wait)
         self.path = path_from_url(url)
         self._executor: ThreadPoolExecutor | None = None
         self._conn: sqlite3.Connection | None = None
@@ -347,7 +356,8 @@ class SQLiteStore(SQLiteDocumentsMixin, StatementReads):
         ``appends``: ``apply`` only appends these statements (see ``_Job.appends``)."""
         if self._queue is None:
             raise RuntimeError("the store is not open")
-        if self._state.pending >= self.max_pending_writes:
+        size = len(appends) if appends is not None else 1
+        if self._state.pending >= self.max_pending_writes or not self._backlog.admit(size):
             reason = "the service is at capacity; try again shortly"
             raise Unavailable(reason, [{"path": "$", "rule": "overload", "message": reason}])
         future: asyncio.Future[T] = asyncio.get_running_loop().create_future()
@@ -362,11 +372,14 @@ class SQLiteStore(SQLiteDocumentsMixin, StatementReads):
             jobs = [await self._queue.get()]
             while len(jobs) < MAX_GROUP and not self._queue.empty():
                 jobs.append(self._queue.get_nowait())
-            waiting = len(jobs)
-            jobs = [job for job in jobs if not job.future.done()]  # cancelled: not stored
-            self._state.pending -= waiting - len(jobs)
-            if not jobs:
-                continue
+            given_up = [job for job in jobs if job.future.done()]  # cancelled: not stored
+            if given_up:
+                self._state.pending -= len(given_up)
+                self._backlog.dropped(sum(job.size for job in given_up))
+                jobs = [job for job in jobs if not job.future.done()]
+                if not jobs:
+                    continue
+            started = time.perf_counter()
             try:
                 outcomes = await loop.run_in_executor(self._executor, self._run_group, jobs)
             except BaseException as error:  # the commit itself failed: every job fails
@@ -378,6 +391,7 @@ class SQLiteStore(SQLiteDocumentsMixin, StatementReads):
                             job.future.set_exception(failure)
                     raise
             self._state.pending -= len(jobs)
+            self._backlog.cleared(sum(job.size for job in jobs), started)
             for job, (ok, value) in zip(jobs, outcomes, strict=True):
                 if job.future.done():
                     continue

@@ -10,6 +10,7 @@ import asyncio
 import dataclasses
 import hashlib
 import sqlite3
+import time
 import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -28,6 +29,7 @@ from statements.models import VERSION_1
 from statements.prepare import PreparedStatement
 from statements.query import parse_query
 from statements.storage import Credential, Store, open_store
+from statements.storage.common import Backlog
 from statements.storage.migrate import STATEMENT_MIGRATIONS, migrations_for
 from statements.storage.postgres import PostgresStore
 from tests.conftest import with_search_path
@@ -410,6 +412,44 @@ async def test_too_many_pending_writes_are_refused_at_once(store_url: str) -> No
     assert refused and len(refused) < 20
     assert all(isinstance(o, list) for o in outcomes if o not in refused)
     assert refused[0].status == 503 and refused[0].details[0]["rule"] == "overload"
+
+
+async def test_statements_beyond_the_writers_work_allowance_are_refused_at_once(
+    store_url: str,
+) -> None:
+    # An allowance of a microsecond of the writer's work: only the floor (1,000 statements)
+    # may wait, so of 20 batches of 200 sent at once some are refused at once, counted in
+    # statements, not requests (the request limit, 2,000, is far away).
+    store = open_store(store_url, max_write_wait=1e-6)
+    await store.open()
+    try:
+        log = StatementLog(store)
+        batches = [[statement(f"b{b}s{i}@kommun.se") for i in range(200)] for b in range(20)]
+        outcomes = await asyncio.gather(*(put(log, *b) for b in batches), return_exceptions=True)
+        refused = [o for o in outcomes if isinstance(o, Unavailable)]
+        stored = [o for o in outcomes if isinstance(o, list)]
+        assert refused and stored and len(refused) + len(stored) == 20
+        assert refused[0].status == 503 and refused[0].details[0]["rule"] == "overload"
+        rows = await store.read("SELECT COUNT(*) FROM statements")
+        assert rows[0][0] == 200 * len(stored)  # a refused batch left nothing
+        # Once the backlog is cleared, the next batch is taken.
+        assert len(await put(log, *(statement(f"later{i}@kommun.se") for i in range(200)))) == 200
+    finally:
+        await store.close()
+
+
+def test_the_backlog_learns_the_writers_pace_and_lets_in_what_it_clears_in_time() -> None:
+    backlog = Backlog(max_wait=2.0, floor=100)
+    assert backlog.admit(5000)  # nothing waits: any request is taken
+    assert not backlog.admit(1)  # beyond the floor while the pace is unknown
+    backlog.cleared(5000, time.perf_counter() - 1.0)  # 5,000 statements in a second
+    assert 4000 < backlog.rate <= 5000 and backlog.waiting == 0
+    assert backlog.admit(6000)
+    assert backlog.admit(3000)  # 9,000 waiting: under two seconds of work
+    assert not backlog.admit(2000)  # 11,000: over two seconds
+    assert backlog.waiting == 9000
+    backlog.dropped(3000)
+    assert backlog.admit(2000)
 
 
 # --- migrations ---------------------------------------------------------------------------------
