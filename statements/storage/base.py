@@ -140,6 +140,11 @@ class Store(abc.ABC):
         """Content type and bytes of a stored attachment."""
 
     @abc.abstractmethod
+    def shedding(self) -> bool:
+        """Whether the writer's backlog is full, so that a new append would be refused:
+        asked before a request's body is read, to refuse it for next to nothing."""
+
+    @abc.abstractmethod
     async def consistent_through(self) -> int:
         """A stored time (µs) before which every statement is available for reading."""
 

@@ -271,6 +271,11 @@ class Backlog:
             pace = count / seconds
             self.rate = pace if not self.rate else self.rate + self.SMOOTHING * (pace - self.rate)
 
+    def full(self) -> bool:
+        """Whether even one more statement would be refused: the HTTP layer asks before it
+        reads and validates a request's body, so that shedding costs next to nothing."""
+        return self.waiting >= max(self.floor, self.rate * self.max_wait)
+
     def dropped(self, count: int) -> None:
         """``count`` statements left the backlog without being written (their request gave up)."""
         self.waiting -= count

@@ -46,7 +46,7 @@ from statements.documents import (
     DocumentScope,
     the_document,
 )
-from statements.errors import BadRequest, Unavailable
+from statements.errors import BadRequest, Unavailable, overloaded
 from statements.prepare import PreparedStatement, index_keys
 from statements.query import StatementQuery, format_timestamp
 from statements.storage.base import (
@@ -134,11 +134,6 @@ def _translated(error: BaseException) -> BaseException | None:
     else:
         reason = "the database is busy; try again shortly"
     return Unavailable(reason, [{"path": "$", "rule": "storage", "message": reason}])
-
-
-def _overloaded() -> Unavailable:
-    reason = "the service is at capacity; try again shortly"
-    return Unavailable(reason, [{"path": "$", "rule": "overload", "message": reason}])
 
 
 def affected_rows(status: str) -> int:
@@ -481,7 +476,7 @@ class PostgresStore(StatementReads):
         Counts as a pending write: beyond ``max_pending_writes`` it fails at once."""
         pool = self._require_pool()
         if self._pending >= self.max_pending_writes:
-            raise _overloaded()
+            raise overloaded()
         self._pending += 1
         try:
             async with contextlib.AsyncExitStack() as stack:
@@ -504,7 +499,7 @@ class PostgresStore(StatementReads):
         savepoint of its own (so each request stays all-or-nothing), and commit once."""
         self._require_pool()
         if self._pending >= self.max_pending_writes or not self._backlog.admit(len(batch)):
-            raise _overloaded()
+            raise overloaded()
         job = _AppendJob(batch, asyncio.get_running_loop().create_future())
         self._pending += 1
         self._appends.append(job)
@@ -779,6 +774,9 @@ class PostgresStore(StatementReads):
                 [_text(agent) for agent, _ in names],
                 [_text(name) for _, name in names],
             )
+
+    def shedding(self) -> bool:
+        return self._backlog.full()
 
     async def consistent_through(self) -> int:
         """A time before which every statement is stored and visible. Any value that once

@@ -29,7 +29,7 @@ from typing import Any, TypeVar
 import aiosqlite
 import orjson
 
-from statements.errors import Unavailable
+from statements.errors import Unavailable, overloaded
 from statements.prepare import PreparedStatement, index_keys
 from statements.query import StatementQuery, format_timestamp
 from statements.storage.base import (
@@ -358,8 +358,7 @@ class SQLiteStore(SQLiteDocumentsMixin, StatementReads):
             raise RuntimeError("the store is not open")
         size = len(appends) if appends is not None else 1
         if self._state.pending >= self.max_pending_writes or not self._backlog.admit(size):
-            reason = "the service is at capacity; try again shortly"
-            raise Unavailable(reason, [{"path": "$", "rule": "overload", "message": reason}])
+            raise overloaded()
         future: asyncio.Future[T] = asyncio.get_running_loop().create_future()
         self._state.pending += 1
         self._queue.put_nowait(_Job(apply, future, appends))
@@ -602,6 +601,9 @@ class SQLiteStore(SQLiteDocumentsMixin, StatementReads):
                 seen.add(referrer_seq)
                 self._inherit(conn, source_seq=source_seq, target_seq=referrer_seq)
                 pending.append((referrer_seq, referrer_id))
+
+    def shedding(self) -> bool:
+        return self._backlog.full()
 
     async def consistent_through(self) -> int:
         if self._state.pending == 0:

@@ -432,6 +432,7 @@ async def test_statements_beyond_the_writers_work_allowance_are_refused_at_once(
         assert refused[0].status == 503 and refused[0].details[0]["rule"] == "overload"
         rows = await store.read("SELECT COUNT(*) FROM statements")
         assert rows[0][0] == 200 * len(stored)  # a refused batch left nothing
+        assert not store.shedding()  # nothing waits now
         # Once the backlog is cleared, the next batch is taken.
         assert len(await put(log, *(statement(f"later{i}@kommun.se") for i in range(200)))) == 200
     finally:
@@ -447,6 +448,9 @@ def test_the_backlog_learns_the_writers_pace_and_lets_in_what_it_clears_in_time(
     assert backlog.admit(6000)
     assert backlog.admit(3000)  # 9,000 waiting: under two seconds of work
     assert not backlog.admit(2000)  # 11,000: over two seconds
+    assert not backlog.full()  # a smaller request may still come in
+    small = Backlog(max_wait=2.0, floor=10)
+    assert not small.full() and small.admit(10) and small.full()
     assert backlog.waiting == 9000
     backlog.dropped(3000)
     assert backlog.admit(2000)
