@@ -1544,4 +1544,11 @@ def web_routes() -> list[Route]:
         ),
         Route("/courses", page(courses, {"GET": Action.COURSES_READ}), methods=get),
         Route("/audit", page(audit, {"GET": Action.AUDIT_READ}), methods=get),
+        *_statement_routes(),
     ]
+
+
+def _statement_routes() -> list[Route]:
+    from lrs_bridge.web.statements import statement_routes  # it imports this module
+
+    return statement_routes()

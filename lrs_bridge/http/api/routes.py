@@ -19,6 +19,7 @@ from lrs_bridge.http.api import (
     courses,
     readiness,
     reminders,
+    statements,
     workshops,
 )
 from lrs_bridge.http.guard import people_guarded
@@ -128,6 +129,13 @@ def api_routes() -> list[Route]:
             "/learners/unmatched", {"GET": (readiness.unmatched_learners, Action.LEARNERS_READ)}
         ),
         _route("/audit", {"GET": (audit.audit_entries, Action.AUDIT_READ)}),
+        _route(
+            "/statements", {"GET": (statements.search_statements, Action.STATEMENTS_READ)}
+        ),
+        _route(
+            "/statements/export",
+            {"GET": (statements.export_statements, Action.STATEMENTS_READ)},
+        ),
         *_bridge_routes(),
     ]
 
