@@ -124,31 +124,10 @@ def _start_of(day: date) -> int:
     return to_micros(datetime(day.year, day.month, day.day, tzinfo=STOCKHOLM))
 
 
-def select(
-    params: Mapping[str, str], courses: Sequence[Course], credential: str | None = None
-) -> Selection:
-    """The selection of a request's parameters (empty ones ignored): every problem at once,
-    each naming its field and rule (``BadRequest``), so a form can show them all."""
-    values = {name: (params.get(name) or "").strip() for name in FIELDS}
-    problems: list[dict[str, Any]] = []
-    for name, value in values.items():
-        if len(value) > MAX_FIELD_CHARS:
-            problems.append(
-                _problem(name, "length", "statements.problem.too_long", f"{name} is too long")
-            )
-            values[name] = ""
-    agent = None
-    if values["learner"]:
-        agent = _learner(values["learner"])
-        if agent is None:
-            problems.append(
-                _problem(
-                    "learner",
-                    "learner",
-                    "statements.problem.learner",
-                    "learner must be an e-mail address or an account (homePage, space, name)",
-                )
-            )
+def _activities(
+    values: Mapping[str, str], courses: Sequence[Course], problems: list[dict[str, Any]]
+) -> tuple[str, ...]:
+    """The activities a selection names: a course's (any of them), or one activity."""
     activities: tuple[str, ...] = ()
     if values["course"]:
         found = next((c for c in courses if c.id == values["course"]), None)
@@ -174,6 +153,35 @@ def select(
             )
         else:
             activities = (values["activity"],)
+    return activities
+
+
+def select(
+    params: Mapping[str, str], courses: Sequence[Course], credential: str | None = None
+) -> Selection:
+    """The selection of a request's parameters (empty ones ignored): every problem at once,
+    each naming its field and rule (``BadRequest``), so a form can show them all."""
+    values = {name: (params.get(name) or "").strip() for name in FIELDS}
+    problems: list[dict[str, Any]] = []
+    for name, value in values.items():
+        if len(value) > MAX_FIELD_CHARS:
+            problems.append(
+                _problem(name, "length", "statements.problem.too_long", f"{name} is too long")
+            )
+            values[name] = ""
+    agent = None
+    if values["learner"]:
+        agent = _learner(values["learner"])
+        if agent is None:
+            problems.append(
+                _problem(
+                    "learner",
+                    "learner",
+                    "statements.problem.learner",
+                    "learner must be an e-mail address or an account (homePage, space, name)",
+                )
+            )
+    activities = _activities(values, courses, problems)
     if values["verb"] and not _iri(values["verb"]):
         problems.append(_problem("verb", "iri", "statements.problem.verb", "must be an IRI"))
     days: dict[str, date | None] = {}
