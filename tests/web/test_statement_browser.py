@@ -229,3 +229,32 @@ async def test_county_admins_and_coordinators_are_refused(world: World, kind: st
         refused = await http.get(path, headers=bearer(world, kind))
         assert refused.status_code == 403
         assert refused.json()["details"][0]["rule"] == "role"
+
+
+async def test_a_credential_reads_and_exports_only_what_it_stored(world: World) -> None:
+    """An xAPI credential's owner (HTTP Basic) searches and exports through the same API,
+    limited to the statements stored with that credential, whatever its scopes."""
+    http = world.http
+    mine = await world.services.credentials.create("kurs", ["statements/write", "all/read"])
+    other = await world.services.credentials.create("läsare", ["statements/write"])
+    auth = (mine.credential.key, mine.secret)
+    sent = statement(mbox("cilla@hudiksvall.example"), COMPLETED, INTRO)
+    stored = await http.post(
+        "/xapi/statements",
+        json=sent,
+        auth=auth,
+        headers={"X-Experience-API-Version": "1.0.3"},
+    )
+    assert stored.status_code == 200, stored.text
+    page = await http.get("/api/v1/statements", auth=auth)
+    assert [s["id"] for s in page.json()["statements"]] == [sent["id"]]
+    export = await http.get("/api/v1/statements/export", auth=auth)
+    assert [orjson.loads(line)["id"] for line in export.content.splitlines()] == [sent["id"]]
+    # A scope that reads no statements is refused; a wrong secret too.
+    refused = await http.get("/api/v1/statements", auth=(other.credential.key, other.secret))
+    assert refused.status_code == 403
+    wrong = await http.get("/api/v1/statements", auth=(mine.credential.key, "fel"))
+    assert wrong.status_code == 401
+    # Reading back one's own statements is not audited (as GET /xapi/statements).
+    entries = await world.services.audit.entries(await _principal(world, "national@val.example"))
+    assert [e for e in entries if e.action.startswith("statements.")] == []

@@ -184,6 +184,9 @@ SELECTION: list[Schema] = [
         "description": "stored on or before this day (Europe/Stockholm)",
     },
 ]
+OWN_OR_ALL: list[Schema] = [{"bearer": []}, {"basic": []}]
+"""A national admin's token (every statement), or an xAPI credential's key and secret (only
+the statements that credential stored)."""
 _STATEMENT_PAGE: Schema = {
     "type": "object",
     "required": ["statements", "more"],
@@ -196,7 +199,8 @@ _STATEMENT_PAGE: Schema = {
 
 def _statement_search() -> Schema:
     operation = _op(
-        "search the statement log, newest first (national admins; audited)",
+        "search the statement log, newest first: national admins every statement (audited),"
+        " an xAPI credential (HTTP Basic) those it stored",
         params=[
             *SELECTION,
             {
@@ -213,13 +217,15 @@ def _statement_search() -> Schema:
         ],
     )
     operation["responses"]["200"]["content"][JSON]["schema"] = _STATEMENT_PAGE
+    operation["security"] = OWN_OR_ALL
     return operation
 
 
 def _statement_export() -> Schema:
     operation = _op(
         "export the selection in log order, streamed: JSON Lines (each statement as stored)"
-        " or CSV for Excel (national admins; audited)",
+        " or CSV for Excel: national admins every statement (audited), an xAPI credential"
+        " (HTTP Basic) those it stored",
         params=[
             *SELECTION,
             {
@@ -233,6 +239,7 @@ def _statement_export() -> Schema:
         "application/x-ndjson": {"schema": {"type": "string"}},
         "text/csv": {"schema": {"type": "string"}},
     }
+    operation["security"] = OWN_OR_ALL
     return operation
 
 
