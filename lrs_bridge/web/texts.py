@@ -2019,6 +2019,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "sv.one": "{count} äldre utbildningshändelse",
         "en.one": "{count} older course event",
     },
+    "web.statements.more_exist": {
+        "sv": "(det finns äldre: se länken under tabellen)",
+        "en": "(there are older ones: see the link below the table)",
+    },
     "web.statements.col.stored": {"sv": "Tid", "en": "Time"},
     "web.statements.col.learner": {"sv": "Deltagare", "en": "Learner"},
     "web.statements.col.verb": {"sv": "Vad", "en": "What"},

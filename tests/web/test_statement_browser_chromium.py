@@ -92,6 +92,12 @@ async def test_search_view_and_download_with_the_keyboard(
     await download.save_as(target)
     rows = list(csv.reader(io.StringIO(target.read_text("utf-8-sig")), delimiter=";"))
     assert len(rows) == 2 and rows[1][2] == "anna.andersson@gavle.example"
+
+    await page.get_by_role("button", name="In English").click()
+    await page.wait_for_load_state()
+    await page.goto(site.server.url + "/statements?learner=nobody")
+    await _axe(page, "a wrong learner (English)", found)
+    assert await page.locator("#error-summary").count() == 1
     assert found == {}, found
 
 
