@@ -153,12 +153,14 @@ def measure(database: Path, wanted: int, searches: int, formats: list[str]) -> d
         result["by_learner"] = _latencies(learners, token)
         course = base + "/api/v1/statements?course=valmyndigheten-introduktion"
         result["by_course"] = _latencies([course] * searches, token)
-        deep = _get(course + "&limit=50", token)
         result["by_course_verb"] = _latencies(
             [course + "&verb=http%3A%2F%2Fadlnet.gov%2Fexpapi%2Fverbs%2Fpassed"] * searches, token
         )
-        del deep
-        for fmt in formats:
+        # Keyset paging: a page anywhere in the log, as an "older" link reaches it.
+        result["by_course_deep"] = _latencies(
+            [course + f"&before={rng.randint(1000, stored)}" for _ in range(searches)], token
+        )
+        for fmt in filter(None, formats):
             result[f"export_{fmt}"] = _export(
                 base + f"/api/v1/statements/export?format={fmt}", token, proc.pid
             )
