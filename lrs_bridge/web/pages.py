@@ -1378,6 +1378,11 @@ def _detail(ctx: Ctx, key: str, value: Any, workshops: Mapping[str, str]) -> str
         value = ", ".join(
             ctx.t(f"web.field.{f}") if ctx.has(f"web.field.{f}") else str(f) for f in value
         )
+    elif key == "filters":  # the statement browser's fields searched by
+        value = ", ".join(
+            ctx.t(f"web.statements.field.{f}") if ctx.has(f"web.statements.field.{f}") else f
+            for f in str(value).split(", ")
+        )
     elif key == "format":
         value = str(value).upper()
     elif key == "greeting":

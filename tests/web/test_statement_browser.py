@@ -167,6 +167,11 @@ async def test_jsonl_export_streams_every_statement_as_stored(world: World) -> N
     entries = await world.services.audit.entries(await _principal(world, "national@val.example"))
     assert entries[0].action == "statements.export"
     assert "anna" not in orjson.dumps(entries[0].details).decode()
+    searched = await http.get("/statements", params={"learner": "anna@gavle.example"})
+    assert searched.status_code == 200
+    log = await http.get("/audit")
+    assert "sökte bland utbildningshändelser" in log.text and "sökt på: Deltagare" in log.text
+    assert "laddade ned utbildningshändelser" in log.text and "anna@gavle" not in log.text
 
 
 async def test_export_in_batches_holds_every_statement(world: World) -> None:
