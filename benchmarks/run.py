@@ -65,6 +65,8 @@ TARGETS = {
     "query_p99_ms": 50,
     "national_report_ms": 500,
     "overload_accepted_p99_ms": 3000,
+    "browser_search_p99_ms": 100,
+    "browser_export_rss_mb": 150,
 }
 
 
@@ -771,6 +773,58 @@ class Bench:
                 )
             )
 
+    def statement_browser(self, database: str | None) -> None:
+        """The statement browser's search latency and a full streamed export's memory, on
+        a SQLite file holding ``--stored`` statements (``benchmarks.statement_browser``)."""
+        if database is not None and not database.startswith("sqlite:///"):
+            self.notes.append("The statement browser phase runs on SQLite only (for now).")
+            return
+        path = database.removeprefix("sqlite:///") if database else str(self.workdir / "b.db")
+        searches = 50 if self.args.quick else 300
+        log(f"statement browser at {self.args.stored:,} statements (fills as needed)")
+        out = subprocess.run(
+            [sys.executable, "-m", "benchmarks.statement_browser", "--database", path,
+             "--statements", str(self.args.stored), "--searches", str(searches)],
+            capture_output=True, text=True, cwd=ROOT, check=False,
+        )  # fmt: skip
+        line = next((x for x in out.stdout.splitlines() if x.startswith("BROWSER_JSON ")), None)
+        if out.returncode != 0 or line is None:
+            self.notes.append("The statement browser phase failed: " + out.stderr.strip()[-500:])
+            return
+        figures = json.loads(line[len("BROWSER_JSON ") :])
+        stored = figures["stored"]
+        for key, name in (
+            ("by_learner", "search by learner, first page of 50"),
+            ("by_course", "search by course, first page of 50"),
+            ("by_course_verb", "search by course and verb, first page of 50"),
+            ("by_course_deep", "search by course, a page of 50 at a random depth"),
+        ):
+            item = figures[key]
+            self.add(
+                Row(
+                    "browser",
+                    f"{name}, at {stored:,} statements",
+                    1000 / item["p50_ms"] if item["p50_ms"] else None,
+                    "searches/s",
+                    item["p50_ms"],
+                    item["p99_ms"],
+                    note=f"{item['samples']} searches over HTTP, one at a time, audited",
+                )
+            )
+        for fmt in ("jsonl", "csv"):
+            item = figures.get(f"export_{fmt}")
+            if item:
+                self.add(
+                    Row(
+                        "browser",
+                        f"export {fmt}, every statement ({item['lines']:,} lines)",
+                        item["statements_per_s"],
+                        "statements/s",
+                        peak_rss_mb=item["peak_rss_mb"],
+                        note=f"{item['mb']:,} MB streamed in {item['seconds']} s",
+                    )
+                )
+
 
 # --- output -------------------------------------------------------------------------------
 
@@ -856,6 +910,24 @@ def targets(rows: list[Row]) -> list[dict[str, Any]]:
                     "target": f"{row.name}: p99 ≤ {goal} ms",
                     "measured": f"{row.p99_ms:.1f} ms",
                     "met": row.p99_ms <= goal,
+                }
+            )
+        if row.phase == "browser" and row.p99_ms is not None:
+            goal = TARGETS["browser_search_p99_ms"]
+            found.append(
+                {
+                    "target": f"statement browser, {row.name}: p99 ≤ {goal} ms",
+                    "measured": f"{row.p99_ms:.1f} ms",
+                    "met": row.p99_ms <= goal,
+                }
+            )
+        if row.phase == "browser" and row.name.startswith("export"):
+            goal = TARGETS["browser_export_rss_mb"]
+            found.append(
+                {
+                    "target": f"statement browser, {row.name}: service peak RSS < {goal} MB",
+                    "measured": f"{row.peak_rss_mb or 0:.0f} MB",
+                    "met": row.peak_rss_mb is not None and row.peak_rss_mb < goal,
                 }
             )
         if row.phase == "report" and row.name.startswith("the nation") and row.p50_ms:
@@ -955,6 +1027,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "(default: a temporary SQLite file)",
     )
     parser.add_argument("--no-save", action="store_true", help="do not write the JSON file")
+    parser.add_argument(
+        "--only",
+        choices=["statement-browser"],
+        help="run one phase alone (statement-browser: fills a SQLite file to --stored)",
+    )
     args = parser.parse_args(argv)
     if args.quick:
         args.stored = min(args.stored, 20_000)
@@ -981,6 +1058,9 @@ def main(argv: list[str] | None = None) -> int:
     if generator.wrk is None:
         bench.notes.append("Generator: multi-process Python (wrk was not installed).")
     try:
+        if args.only == "statement-browser":
+            bench.statement_browser(args.database_url)
+            return _finish(args, bench, generator, started)
         ceilings = {
             "generator": bench.generator_ceiling(),
             "bare": bench.bare_ceiling(),
@@ -1003,13 +1083,18 @@ def main(argv: list[str] | None = None) -> int:
                 bench.queries(endpoint)
                 bench.load(endpoint, args.report_stored, REPORT_RESERVE, "the reports")
             bench.reports(endpoint.database)
+            bench.statement_browser(endpoint.database)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
+    return _finish(args, bench, generator, started)
+
+
+def _finish(args: argparse.Namespace, bench: Bench, generator: Generator, started: float) -> int:
     elapsed = time.monotonic() - started
     result: dict[str, Any] = {
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
         "commit": commit(),
-        "command": "python -m benchmarks.run " + " ".join(argv or sys.argv[1:]),
+        "command": "python -m benchmarks.run " + " ".join(sys.argv[1:]),
         "endpoint": args.endpoint
         or "lrs-bridge (started by the benchmark, "
         + ("PostgreSQL" if (args.database_url or "").startswith("postgres") else "SQLite")

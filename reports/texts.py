@@ -502,6 +502,62 @@ CATALOGUE: dict[str, dict[str, str]] = {
         ),
         "en": "The Excel file is refused. Save the list as a plain Excel workbook (.xlsx) or CSV.",
     },
+    # --- statement browser (issue 15: browse, search and export the statement log) ---
+    "statements.problem.learner": {
+        "sv": "Skriv deltagaren som en e-postadress, till exempel anna@kommun.se, eller som"
+        " ett konto: webbadress, mellanslag, kontonamn",
+        "en": "Enter the learner as an e-mail address, for example anna@kommun.se, or as an"
+        " account: web address, space, account name",
+    },
+    "statements.problem.course": {
+        "sv": "Välj en utbildning från listan",
+        "en": "Choose a course from the list",
+    },
+    "statements.problem.activity": {
+        "sv": "Skriv aktiviteten som en webbadress (IRI), till exempel https://kurs.se/modul-1",
+        "en": "Enter the activity as a web address (IRI), for example https://kurs.se/modul-1",
+    },
+    "statements.problem.activity_not_in_course": {
+        "sv": "Aktiviteten hör inte till den valda utbildningen. Ta bort den ena eller välj"
+        " en aktivitet i utbildningen",
+        "en": "The activity is not part of the chosen course. Remove one of them or enter"
+        " an activity of the course",
+    },
+    "statements.problem.verb": {
+        "sv": "Välj ett verb från listan",
+        "en": "Choose a verb from the list",
+    },
+    "statements.problem.date": {
+        "sv": "Skriv datumet som ÅÅÅÅ-MM-DD, till exempel 2026-03-01",
+        "en": "Enter the date as YYYY-MM-DD, for example 2026-03-01",
+    },
+    "statements.problem.until_before_since": {
+        "sv": "Slutdatumet måste vara samma dag som startdatumet eller senare",
+        "en": "The end date must be the same as the start date or later",
+    },
+    "statements.problem.too_long": {
+        "sv": "Texten är för lång. Korta den",
+        "en": "The text is too long. Shorten it",
+    },
+    "statements.problem.format": {
+        "sv": "Välj format jsonl eller csv",
+        "en": "Choose the format jsonl or csv",
+    },
+    "statements.yes": {"sv": "ja", "en": "yes"},
+    "statements.no": {"sv": "nej", "en": "no"},
+    "statements.column.stored": {"sv": "Lagrad", "en": "Stored"},
+    "statements.column.id": {"sv": "Id", "en": "Id"},
+    "statements.column.learner": {"sv": "Deltagare", "en": "Learner"},
+    "statements.column.learner_name": {"sv": "Namn", "en": "Name"},
+    "statements.column.verb": {"sv": "Verb", "en": "Verb"},
+    "statements.column.verb_name": {"sv": "Verbets namn", "en": "Verb name"},
+    "statements.column.object": {"sv": "Aktivitet", "en": "Activity"},
+    "statements.column.object_name": {"sv": "Aktivitetens namn", "en": "Activity name"},
+    "statements.column.completion": {"sv": "Slutförd", "en": "Completed"},
+    "statements.column.success": {"sv": "Godkänd", "en": "Passed"},
+    "statements.column.score": {"sv": "Resultat (0–1)", "en": "Score (0–1)"},
+    "statements.column.registration": {"sv": "Registrering", "en": "Registration"},
+    "statements.column.reporter": {"sv": "Rapporterad av", "en": "Reported by"},
 }
 
 _MONTHS_SV = (

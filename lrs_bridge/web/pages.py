@@ -1378,6 +1378,11 @@ def _detail(ctx: Ctx, key: str, value: Any, workshops: Mapping[str, str]) -> str
         value = ", ".join(
             ctx.t(f"web.field.{f}") if ctx.has(f"web.field.{f}") else str(f) for f in value
         )
+    elif key == "filters":  # the statement browser's fields searched by
+        value = ", ".join(
+            ctx.t(f"web.statements.field.{f}") if ctx.has(f"web.statements.field.{f}") else f
+            for f in str(value).split(", ")
+        )
     elif key == "format":
         value = str(value).upper()
     elif key == "greeting":
@@ -1542,4 +1547,11 @@ def web_routes() -> list[Route]:
         ),
         Route("/courses", page(courses, {"GET": Action.COURSES_READ}), methods=get),
         Route("/audit", page(audit, {"GET": Action.AUDIT_READ}), methods=get),
+        *_statement_routes(),
     ]
+
+
+def _statement_routes() -> list[Route]:
+    from lrs_bridge.web.statements import statement_routes  # it imports this module
+
+    return statement_routes()

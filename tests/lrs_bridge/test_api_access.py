@@ -340,6 +340,13 @@ OPERATIONS: dict[tuple[str, str], tuple[tuple[str, ...], Build, int]] = {
         lambda s, t: Call("/api/v1/audit" + (f"?county={t}" if t else "")),
         200,
     ),
+    # Every learner's statements, of every county: national admins only.
+    ("/api/v1/statements", "GET"): (("",), lambda s, t: Call("/api/v1/statements"), 200),
+    ("/api/v1/statements/export", "GET"): (
+        ("",),
+        lambda s, t: Call("/api/v1/statements/export?format=csv"),
+        200,
+    ),
     **{
         (f"/api/v1/bridge/{kind}s", "POST"): (
             ("",),
@@ -385,7 +392,7 @@ OPERATIONS: dict[tuple[str, str], tuple[tuple[str, ...], Build, int]] = {
 def expected(kind: str, path: str, method: str, target: str, success: int) -> int:
     if kind in ("nobody", "bad token"):
         return 401
-    if path.startswith("/api/v1/bridge/"):  # other LRSs' credentials: national admins only
+    if path.startswith(("/api/v1/bridge/", "/api/v1/statements")):  # national admins only
         return success if kind == "national" else 403
     writes = method != "GET" and (path, method) not in EVERYONE_SENDS
     if path.startswith("/api/v1/courses") and writes and kind not in COURSE_WRITERS:

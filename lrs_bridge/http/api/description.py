@@ -154,6 +154,100 @@ LIST_BODY: Schema = {
     },
 }
 
+# --- statement browser (issue 15) ---------------------------------------------------------
+_TEXT: Schema = {"type": "string", "maxLength": 2048}
+SELECTION: list[Schema] = [
+    {
+        "name": "learner",
+        "in": "query",
+        "schema": _TEXT,
+        "description": "an e-mail address, or an account as homePage, a space and the name",
+    },
+    {
+        "name": "course",
+        "in": "query",
+        "schema": _TEXT,
+        "description": "a course id: any of its activities",
+    },
+    {"name": "activity", "in": "query", "schema": _TEXT, "description": "an activity IRI"},
+    {"name": "verb", "in": "query", "schema": _TEXT, "description": "a verb IRI"},
+    {
+        "name": "since",
+        "in": "query",
+        "schema": {"type": "string", "format": "date"},
+        "description": "stored on or after this day (Europe/Stockholm)",
+    },
+    {
+        "name": "until",
+        "in": "query",
+        "schema": {"type": "string", "format": "date"},
+        "description": "stored on or before this day (Europe/Stockholm)",
+    },
+]
+OWN_OR_ALL: list[Schema] = [{"bearer": []}, {"basic": []}]
+"""A national admin's token (every statement), or an xAPI credential's key and secret (only
+the statements that credential stored)."""
+_STATEMENT_PAGE: Schema = {
+    "type": "object",
+    "required": ["statements", "more"],
+    "properties": {
+        "statements": {"type": "array", "items": OBJECT, "description": "as stored"},
+        "more": {"type": ["string", "null"], "description": "the next, older page"},
+    },
+}
+
+
+def _statement_search() -> Schema:
+    operation = _op(
+        "search the statement log, newest first: national admins every statement (audited),"
+        " an xAPI credential (HTTP Basic) those it stored",
+        params=[
+            *SELECTION,
+            {
+                "name": "limit",
+                "in": "query",
+                "schema": {"type": "integer", "minimum": 1, "maximum": 500},
+            },
+            {
+                "name": "before",
+                "in": "query",
+                "schema": {"type": "integer", "minimum": 1},
+                "description": "position from a 'more' link",
+            },
+        ],
+    )
+    operation["responses"]["200"]["content"][JSON]["schema"] = _STATEMENT_PAGE
+    operation["security"] = OWN_OR_ALL
+    return operation
+
+
+def _statement_export() -> Schema:
+    operation = _op(
+        "export the selection in log order, streamed: JSON Lines (each statement as stored)"
+        " or CSV for Excel: national admins every statement (audited), an xAPI credential"
+        " (HTTP Basic) those it stored",
+        params=[
+            *SELECTION,
+            {
+                "name": "format",
+                "in": "query",
+                "schema": {"type": "string", "enum": ["jsonl", "csv"]},
+            },
+        ],
+    )
+    operation["responses"]["200"]["content"] = {
+        "application/x-ndjson": {"schema": {"type": "string"}},
+        "text/csv": {"schema": {"type": "string"}},
+    }
+    operation["security"] = OWN_OR_ALL
+    return operation
+
+
+STATEMENT_OPERATIONS: dict[str, dict[str, Schema]] = {
+    P + "/statements": {"GET": _statement_search()},
+    P + "/statements/export": {"GET": _statement_export()},
+}
+
 API_OPERATIONS: dict[str, dict[str, Schema]] = {
     P + "/workshops": {
         "GET": _op("workshops in the person's scope", params=[COUNTY_QUERY]),
@@ -256,6 +350,7 @@ API_OPERATIONS: dict[str, dict[str, Schema]] = {
             ],
         ),
     },
+    **STATEMENT_OPERATIONS,
     P + "/bridge/sources": {
         "GET": _op("LRSs statements are pulled from"),
         "POST": _op("add a source LRS", "201", body=_json(REMOTE_BODY)),
