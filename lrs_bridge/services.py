@@ -5,10 +5,12 @@ from __future__ import annotations
 import hashlib
 import hmac
 from dataclasses import dataclass
+from typing import Any
 
 from lrs_bridge.auth.credentials import CredentialService
 from lrs_bridge.auth.limits import AuthLimits
 from lrs_bridge.bridge.service import BridgeService
+from lrs_bridge.cmi5.service import Cmi5Service, IssueCredential
 from lrs_bridge.config import Settings
 from lrs_bridge.people.audit import AuditLog
 from lrs_bridge.people.service import PeopleService
@@ -36,6 +38,7 @@ class Services:
     reminders: WorkshopReminders
     reminder_scheduler: ReminderScheduler | None
     limits: AuthLimits
+    cmi5: Cmi5Service
 
     @classmethod
     def build(cls, settings: Settings) -> Services:
@@ -71,11 +74,16 @@ class Services:
         )
         # One set of throttles and one cap on Argon2 for every kind of authentication.
         limits = AuthLimits(settings.auth_concurrency)
+        credentials = CredentialService(store, settings.base_url, limits)
+        cmi5 = Cmi5Service(
+            store, statements, reports, settings.base_url, session_credential(credentials)
+        )
+        statements.on_stored.append(cmi5.on_stored)  # moveOn on the AUs' statements
         return cls(
             settings=settings,
             store=store,
             statements=statements,
-            credentials=CredentialService(store, settings.base_url, limits),
+            credentials=credentials,
             reports=reports,
             people=PeopleService(people, audit, limits),
             audit=audit,
@@ -83,6 +91,7 @@ class Services:
             reminders=reminders,
             reminder_scheduler=scheduler,
             limits=limits,
+            cmi5=cmi5,
         )
 
     async def open(self, *, background: bool = False) -> None:
@@ -95,14 +104,29 @@ class Services:
             await self.bridge.start()
             if self.reminder_scheduler is not None:
                 self.reminder_scheduler.start()
+            self.cmi5.start()
 
     async def close(self) -> None:
+        await self.cmi5.stop()
         if self.reminder_scheduler is not None:
             await self.reminder_scheduler.stop()
         await self.bridge.stop()
         await self.reports.stop()
         await self.store.close()
         self.limits.close()
+
+
+def session_credential(credentials: CredentialService) -> IssueCredential:
+    """The credential a cmi5 fetch URL hands out for one AU session: it writes statements
+    and reads and writes state for the session (its key is the session's client)."""
+
+    async def issue(actor: dict[str, Any], registration: str, session_id: str) -> tuple[str, str]:
+        made = await credentials.create(
+            f"cmi5 session {session_id}", ["statements/write", "statements/read/mine", "state"]
+        )
+        return made.credential.key, made.secret
+
+    return issue
 
 
 def smtp_settings(settings: Settings) -> SmtpSettings:

@@ -25,6 +25,8 @@ from starlette.routing import Route
 from lrs_bridge.config import Settings, load_settings
 from lrs_bridge.http.app import create_app
 from lrs_bridge.services import Services
+from tests.lrs_bridge.cmi5.packages import au as cmi5_au
+from tests.lrs_bridge.cmi5.packages import structure as cmi5_structure
 from tests.mail import MailCatcher
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -114,6 +116,10 @@ class World:
         course = await reports.add_course(
             {"name": f"Kurs {tag}", "activities": [f"https://example.se/xapi/{tag}"]}
         )
+        if await self.services.cmi5.get("cmi5-kurs") is None:
+            await self.services.cmi5.import_package(
+                cmi5_structure(cmi5_au(1, "https://example.se/au/")), "cmi5-kurs"
+            )
         bridge = self.services.bridge
         remote = {"endpoint": "http://127.0.0.1:9/xapi/", "key": "k", "secret": "s"}
         if await bridge.storage.get_source("src") is None:  # one of each, put back if deleted
@@ -330,6 +336,20 @@ OPERATIONS: dict[tuple[str, str], tuple[tuple[str, ...], Build, int]] = {
         ),
         200,
     ),
+    ("/api/v1/cmi5/courses", "POST"): (
+        ("",),
+        lambda s, t: Call(
+            f"/api/v1/cmi5/courses?id=cmi5-{uuid.uuid4().hex[:8]}",
+            content=cmi5_structure(cmi5_au(1, "https://example.se/au/")),
+            content_type="application/xml",
+        ),
+        201,
+    ),
+    ("/api/v1/cmi5/courses/{course_id}", "GET"): (
+        ("",),
+        lambda s, t: Call("/api/v1/cmi5/courses/cmi5-kurs"),
+        200,
+    ),
     ("/api/v1/learners/unmatched", "GET"): (
         ("", "21", "14"),
         lambda s, t: Call("/api/v1/learners/unmatched" + (f"?county={t}" if t else "")),
@@ -388,13 +408,14 @@ def expected(kind: str, path: str, method: str, target: str, success: int) -> in
     if path.startswith("/api/v1/bridge/"):  # other LRSs' credentials: national admins only
         return success if kind == "national" else 403
     writes = method != "GET" and (path, method) not in EVERYONE_SENDS
-    if path.startswith("/api/v1/courses") and writes and kind not in COURSE_WRITERS:
+    courses = path.startswith(("/api/v1/courses", "/api/v1/cmi5/courses"))
+    if courses and writes and kind not in COURSE_WRITERS:
         return 403
     if (writes or (path, method) in ADMIN_ONLY) and kind not in ADMINS:
         return 403
     scope = target.split()[0] if target else ""
     if "{" in path:  # the path names an object: 404 unless it exists and is in scope
-        if path.startswith("/api/v1/courses"):
+        if courses:
             return success
         return success if scope in SEES[kind] else 404
     if (path, method) == ("/api/v1/workshops", "POST") and scope not in SEES[kind]:

@@ -154,6 +154,14 @@ LIST_BODY: Schema = {
     },
 }
 
+CMI5_PACKAGE: Schema = {
+    "required": True,
+    "content": {
+        "application/zip": {"schema": {"type": "string", "format": "binary"}},
+        "application/xml": {"schema": {"type": "string"}},
+    },
+}
+
 API_OPERATIONS: dict[str, dict[str, Schema]] = {
     P + "/workshops": {
         "GET": _op("workshops in the person's scope", params=[COUNTY_QUERY]),
@@ -239,6 +247,25 @@ API_OPERATIONS: dict[str, dict[str, Schema]] = {
     P + "/courses/{course_id}": {
         "GET": _op("one course", params=[COURSE_ID], found=True),
         "PUT": _op("change a course", params=[COURSE_ID], body=_json(COURSE_BODY), found=True),
+    },
+    P + "/cmi5/courses": {
+        "POST": _op(
+            "import a cmi5 course structure (cmi5.xml) or a zip package with one as a course",
+            "201",
+            params=[
+                {
+                    "name": "id",
+                    "in": "query",
+                    "required": False,
+                    "schema": TEXT,
+                    "description": "the new course's id (default: from its title)",
+                }
+            ],
+            body=CMI5_PACKAGE,
+        ),
+    },
+    P + "/cmi5/courses/{course_id}": {
+        "GET": _op("an imported cmi5 course: its blocks and AUs", params=[COURSE_ID], found=True),
     },
     P + "/learners/unmatched": {
         "GET": _op(

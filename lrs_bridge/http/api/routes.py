@@ -15,6 +15,7 @@ from lrs_bridge.gate import COUNTY, PARTICIPANT, WORKSHOP, Locator
 from lrs_bridge.http.api import (
     audit,
     bridge,
+    cmi5,
     contacts,
     courses,
     readiness,
@@ -123,6 +124,10 @@ def api_routes() -> list[Route]:
                 "GET": (courses.get_course, Action.COURSES_READ),
                 "PUT": (courses.change_course, Action.COURSES_WRITE),
             },
+        ),
+        _route("/cmi5/courses", {"POST": (cmi5.import_course, Action.COURSES_WRITE)}),
+        _route(
+            "/cmi5/courses/{course_id}", {"GET": (cmi5.get_course, Action.COURSES_READ)}
         ),
         _route(
             "/learners/unmatched", {"GET": (readiness.unmatched_learners, Action.LEARNERS_READ)}
