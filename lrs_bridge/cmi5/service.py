@@ -346,6 +346,7 @@ class Cmi5Service:
         activities: dict[str, Any] = {"category": category}
         if au is not None:
             activities["grouping"] = [{"objectType": "Activity", "id": au.publisher_id}]
+            activities["parent"] = [_course_parent(course)]
         return {
             "registration": registration,
             "contextActivities": activities,
@@ -451,7 +452,10 @@ class Cmi5Service:
         data: dict[str, Any] = {
             "contextTemplate": {
                 "contextActivities": {
-                    "grouping": [{"objectType": "Activity", "id": au.publisher_id}]
+                    "grouping": [{"objectType": "Activity", "id": au.publisher_id}],
+                    # The course as the AU's parent: the readiness ledger sees the learner
+                    # at work on the course (in progress) from the launch on.
+                    "parent": [_course_parent(course)],
                 },
                 "extensions": {SESSION_ID: session_id},
             },
@@ -871,6 +875,10 @@ class Cmi5Service:
                 await self._sweeper
             self._sweeper = None
         await self.settle()
+
+
+def _course_parent(course: Cmi5Course) -> dict[str, str]:
+    return {"objectType": "Activity", "id": cs.course_activity(course.course_id)}
 
 
 def _is_slug(value: str) -> bool:

@@ -1,0 +1,314 @@
+"""The cmi5 LMS side against the real app in-process (each engine): launch data, the
+launched statement, the one-time fetch URL, moveOn and satisfied, abandoned and waived,
+and readiness counting the course only through the LMS's own satisfied statement."""
+
+from __future__ import annotations
+
+import base64
+import json
+import uuid
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import httpx
+import pytest
+
+from lrs_bridge.cmi5.moveon import AuStatus, au_satisfied
+from lrs_bridge.cmi5.service import (
+    ABANDONED,
+    COMPLETED,
+    INITIALIZED,
+    LAUNCHED,
+    PASSED,
+    SATISFIED,
+    SESSION_ID,
+    TERMINATED,
+    WAIVED,
+)
+from lrs_bridge.config import Settings
+from lrs_bridge.http.app import create_app
+from lrs_bridge.services import Services
+from tests.lrs_bridge.cmi5.packages import au, block, structure
+
+XAPI = {"X-Experience-API-Version": "1.0.3"}
+ACTOR = {
+    "objectType": "Agent",
+    "account": {"homePage": "https://lrs.test/deltagare", "name": "p-anna"},
+}
+
+
+@dataclass
+class Lms:
+    http: httpx.AsyncClient
+    services: Services
+    course: str
+    workshop: str
+
+    async def launch(self, au_index: int = 0) -> dict[str, str]:
+        launch = await self.services.cmi5.launch(self.course, ACTOR, au_index=au_index)
+        query = parse_qs(urlsplit(launch.url).query)
+        return {name: values[0] for name, values in query.items()}
+
+    async def fetch(self, params: dict[str, str]) -> dict[str, str]:
+        answer = await self.http.post(params["fetch"])
+        assert answer.status_code == 200
+        assert answer.headers["content-type"].startswith("application/json")
+        body: dict[str, str] = answer.json()
+        return body
+
+    async def count(self, verb: str) -> int:
+        rows = await self.services.store.read(
+            "SELECT count(*) FROM statements WHERE verb = ?", verb
+        )
+        return int(rows[0][0])
+
+    async def ready(self) -> str:
+        report = await self.services.reports.workshop_readiness(self.workshop)
+        (entry,) = report.participants
+        return entry.status
+
+
+@pytest.fixture
+async def lms(services: Services, settings: Settings) -> AsyncIterator[Lms]:
+    xml = structure(
+        au(
+            1,
+            "https://kurser.example.se/au1/index.html?lang=sv",
+            move_on="CompletedAndPassed",
+            mastery="0.8",
+            launch_parameters="mode=quiz",
+        ),
+        block(1, au(2, "https://kurser.example.se/au2/", move_on="Completed", mastery=None)),
+    )
+    course = await services.cmi5.import_package(xml, "valsakerhet-cmi5")
+    workshop = await services.reports.create_workshop(
+        {
+            "county": "21",
+            "title": "Valsäkerhet",
+            "date": "2030-01-18",
+            "courses": [course.course_id],
+        }
+    )
+    await services.reports.add_participant(
+        workshop.id,
+        {
+            "name": "Anna Andersson",
+            "email": "anna@gavle.se",
+            "municipality": "2180",
+            "role": "valnämnd",
+            "account_home_page": ACTOR["account"]["homePage"],
+            "account_name": ACTOR["account"]["name"],
+        },
+    )
+    transport = httpx.ASGITransport(app=create_app(settings, services))
+    async with httpx.AsyncClient(transport=transport, base_url="http://lrs.test") as http:
+        yield Lms(http, services, course.course_id, workshop.id)
+
+
+def statement(
+    params: dict[str, str], verb: str, launch_data: dict[str, Any], **result: Any
+) -> dict[str, Any]:
+    context = json.loads(json.dumps(launch_data["contextTemplate"]))
+    context["registration"] = params["registration"]
+    context.setdefault("contextActivities", {})["category"] = [
+        {"id": "https://w3id.org/xapi/cmi5/context/categories/cmi5"}
+    ]
+    body: dict[str, Any] = {
+        "id": str(uuid.uuid4()),
+        "actor": json.loads(params["actor"]),
+        "verb": {"id": verb},
+        "object": {"id": params["activityId"]},
+        "context": context,
+        "timestamp": "2026-12-07T10:00:00Z",
+    }
+    if result:
+        body["result"] = result
+    return body
+
+
+async def run_au(lms: Lms, params: dict[str, str], *verbs: str) -> None:
+    """What an AU does: fetch its token, read LMS.LaunchData with it, send statements."""
+    token = (await lms.fetch(params))["auth-token"]
+    auth = {**XAPI, "Authorization": f"Basic {token}"}
+    state = await lms.http.get(
+        "/xapi/activities/state",
+        params={
+            "activityId": params["activityId"],
+            "agent": params["actor"],
+            "registration": params["registration"],
+            "stateId": "LMS.LaunchData",
+        },
+        headers=auth,
+    )
+    assert state.status_code == 200, state.text
+    launch_data = state.json()
+    for verb in verbs:
+        result: dict[str, Any] = {}
+        if verb == COMPLETED:
+            result = {"completion": True, "duration": "PT1M"}
+        elif verb == PASSED:
+            result = {"success": True, "score": {"scaled": 0.9}, "duration": "PT1M"}
+        answer = await lms.http.post(
+            "/xapi/statements", json=statement(params, verb, launch_data, **result), headers=auth
+        )
+        assert answer.status_code == 200, answer.text
+    await lms.services.cmi5.settle()
+
+
+@pytest.mark.parametrize(
+    ("move_on", "completed", "passed", "expected"),
+    [
+        ("Passed", True, False, False),
+        ("Passed", False, True, True),
+        ("Completed", True, False, True),
+        ("Completed", False, True, False),
+        ("CompletedAndPassed", True, False, False),
+        ("CompletedAndPassed", True, True, True),
+        ("CompletedOrPassed", False, True, True),
+        ("CompletedOrPassed", True, False, True),
+        ("CompletedOrPassed", False, False, False),
+        ("NotApplicable", False, False, True),
+    ],
+)
+def test_move_on(move_on: str, completed: bool, passed: bool, expected: bool) -> None:
+    assert au_satisfied(move_on, AuStatus(completed=completed, passed=passed)) is expected
+    assert au_satisfied(move_on, AuStatus(waived=True))
+
+
+async def test_a_launch_writes_launch_data_and_launched_and_gives_the_au_its_parameters(
+    lms: Lms,
+) -> None:
+    params = await lms.launch()
+    assert set(params) == {"lang", "endpoint", "fetch", "actor", "registration", "activityId"}
+    assert params["lang"] == "sv"
+    assert params["endpoint"] == "http://lrs.test/xapi/"
+    assert params["fetch"].startswith("http://lrs.test/cmi5/fetch/")
+    assert json.loads(params["actor"]) == ACTOR
+    assert params["activityId"].startswith("urn:lrs-bridge:cmi5:valsakerhet-cmi5:au:")
+    uuid.UUID(params["registration"])
+    assert await lms.count(LAUNCHED) == 1
+    rows = await lms.services.store.read("SELECT body FROM statements WHERE verb = ?", LAUNCHED)
+    launched = json.loads(rows[0][0])
+    extensions = launched["context"]["extensions"]
+    assert extensions["https://w3id.org/xapi/cmi5/context/extensions/moveon"] == (
+        "CompletedAndPassed"
+    )
+    assert extensions["https://w3id.org/xapi/cmi5/context/extensions/masteryscore"] == 0.8
+    assert extensions["https://w3id.org/xapi/cmi5/context/extensions/launchmode"] == "Normal"
+    assert extensions["https://w3id.org/xapi/cmi5/context/extensions/launchurl"] == (
+        "https://kurser.example.se/au1/index.html?lang=sv"
+    )
+    assert extensions["https://w3id.org/xapi/cmi5/context/extensions/launchparameters"] == (
+        "mode=quiz"
+    )
+    assert launched["context"]["contextActivities"]["grouping"] == [
+        {"objectType": "Activity", "id": "https://kurser.example.se/cmi5/valsakerhet/au/1"}
+    ]
+
+
+async def test_the_fetch_url_answers_once_then_with_the_cmi5_error(lms: Lms) -> None:
+    params = await lms.launch()
+    first = await lms.fetch(params)
+    key, _, secret = base64.b64decode(first["auth-token"]).decode().partition(":")
+    assert key and secret
+    assert await lms.fetch(params) == {
+        "error-code": "1",
+        "error-text": "The authorization token has already been returned.",
+    }
+    unknown = await lms.http.post("/cmi5/fetch/nosuchsecret")
+    assert unknown.status_code == 200
+    assert unknown.json()["error-code"] == "2"
+    assert (await lms.http.get(params["fetch"])).status_code == 405
+
+
+async def test_an_au_that_completes_and_passes_satisfies_its_course_and_the_learner_is_ready(
+    lms: Lms,
+) -> None:
+    assert await lms.ready() == "not_started"
+    first = await lms.launch(0)
+    await run_au(lms, first, INITIALIZED, COMPLETED, TERMINATED)
+    assert await lms.count(SATISFIED) == 0  # CompletedAndPassed: passed is missing
+    second = await lms.launch(0)
+    await run_au(lms, second, INITIALIZED, PASSED, TERMINATED)
+    assert await lms.count(SATISFIED) == 0  # the block's AU (Completed) is not yet done
+    assert await lms.count(ABANDONED) == 0  # both sessions were terminated
+    third = await lms.launch(1)
+    await run_au(lms, third, INITIALIZED, COMPLETED, TERMINATED)
+    rows = await lms.services.store.read("SELECT body FROM statements WHERE verb = ?", SATISFIED)
+    satisfied = sorted(json.loads(row[0])["object"]["definition"]["type"] for row in rows)
+    assert satisfied == [
+        "https://w3id.org/xapi/cmi5/activitytype/block",
+        "https://w3id.org/xapi/cmi5/activitytype/course",
+    ]
+    for row in rows:
+        body = json.loads(row[0])
+        assert body["context"]["extensions"][SESSION_ID]
+        assert body["context"]["registration"] == first["registration"]
+    assert await lms.ready() in ("completed_on_time", "completed_late")
+    # Moving on again writes no second satisfied statement.
+    fourth = await lms.launch(1)
+    await run_au(lms, fourth, INITIALIZED, COMPLETED, TERMINATED)
+    assert await lms.count(SATISFIED) == 2
+
+
+async def test_a_session_never_terminated_is_abandoned_when_the_next_launch_starts(
+    lms: Lms,
+) -> None:
+    first = await lms.launch()
+    await run_au(lms, first, INITIALIZED)
+    await lms.launch()
+    assert await lms.count(ABANDONED) == 1
+    rows = await lms.services.store.read("SELECT body FROM statements WHERE verb = ?", ABANDONED)
+    body = json.loads(rows[0][0])
+    assert body["result"]["duration"].startswith("PT")
+    assert body["object"]["id"] == first["activityId"]
+    # The abandoned session's statements no longer count, and the sweep finds nothing more.
+    assert await lms.services.cmi5.abandon_open(idle_us=0) == 1  # the second, idle launch
+    assert await lms.count(ABANDONED) == 2
+
+
+async def test_an_administrator_waives_a_learner_and_the_course_is_satisfied(lms: Lms) -> None:
+    waived = await lms.services.cmi5.waive(lms.course, ACTOR, reason="Administrative")
+    assert waived == [0, 1]
+    assert await lms.count(WAIVED) == 2
+    rows = await lms.services.store.read("SELECT body FROM statements WHERE verb = ?", WAIVED)
+    body = json.loads(rows[0][0])
+    assert body["result"]["success"] is True and body["result"]["completion"] is True
+    assert (
+        body["result"]["extensions"]["https://w3id.org/xapi/cmi5/result/extensions/reason"]
+        == "Administrative"
+    )
+    assert await lms.count(SATISFIED) == 2
+    assert await lms.ready() in ("completed_on_time", "completed_late")
+    assert await lms.services.cmi5.waive(lms.course, ACTOR) == []  # nothing left to waive
+
+
+async def test_statements_the_lms_did_not_write_never_complete_a_cmi5_course(lms: Lms) -> None:
+    params = await lms.launch()
+    token = (await lms.fetch(params))["auth-token"]
+    created = await lms.services.credentials.create("course key", ["statements/write"])
+    course_key = base64.b64encode(f"{created.credential.key}:{created.secret}".encode()).decode()
+    forged = {
+        "actor": ACTOR,
+        "verb": {"id": SATISFIED},
+        "object": {"id": "urn:lrs-bridge:cmi5:valsakerhet-cmi5"},
+    }
+    for auth in (token, course_key):
+        answer = await lms.http.post(
+            "/xapi/statements",
+            json={**forged, "id": str(uuid.uuid4())},
+            headers={**XAPI, "Authorization": f"Basic {auth}"},
+        )
+        assert answer.status_code == 200
+    # A session's statements sent with another credential do not count either.
+    launch_data = {"contextTemplate": {"extensions": {SESSION_ID: "x"}}}
+    for verb in (COMPLETED, PASSED):
+        body = statement(params, verb, launch_data)
+        await lms.http.post(
+            "/xapi/statements", json=body, headers={**XAPI, "Authorization": f"Basic {course_key}"}
+        )
+    await lms.services.cmi5.settle()
+    assert await lms.ready() == "in_progress"  # launched, not completed
+    assert await lms.count(SATISFIED) == 2  # only the two forged ones; the LMS wrote none
