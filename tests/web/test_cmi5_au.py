@@ -1,0 +1,182 @@
+"""A real cmi5 AU in headless Chromium: a page using the ``@xapi/cmi5`` package from the
+npm registry, imported as a zip package and served by the service,
+launched for a participant; it initializes, completes, passes and terminates, and the
+participant becomes ready through the LMS's satisfied statement.
+
+The package is installed once into a cache outside the repository
+(``LRS_BRIDGE_NPM_CACHE``, default ``~/.cache/lrs-bridge/npm``); without npm, or when the
+registry cannot be reached, the test is skipped and says why.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import os
+import shutil
+import subprocess
+import zipfile
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from lrs_bridge.config import load_settings
+from lrs_bridge.services import Services
+from tests.conftest import LiveServer, free_port, start_server
+from tests.lrs_bridge.cmi5.packages import au, structure
+from tests.web.conftest import need_chromium
+
+pytestmark = pytest.mark.slow  # starts a real server and a real browser
+
+CMI5_PACKAGE = "@xapi/cmi5@1.4.0"
+HERE = Path(__file__).parent
+ACTOR = {
+    "objectType": "Agent",
+    "account": {"homePage": "https://lrs.test/deltagare", "name": "p-anna"},
+}
+
+
+def cmi5_library() -> Path:
+    """The browser build of @xapi/cmi5, installed from the npm registry into the cache."""
+    cache = Path(os.environ.get("LRS_BRIDGE_NPM_CACHE") or Path.home() / ".cache/lrs-bridge/npm")
+    target = cache / CMI5_PACKAGE.replace("/", "+")
+    bundle = target / "node_modules/@xapi/cmi5/dist/Cmi5.umd.js"
+    if bundle.exists():
+        return bundle
+    npm = shutil.which("npm")
+    if npm is None:
+        pytest.skip("cmi5 AU test skipped: npm is not installed (needed for @xapi/cmi5)")
+    target.mkdir(parents=True, exist_ok=True)
+    try:
+        done = subprocess.run(
+            [
+                npm,
+                "install",
+                "--prefix",
+                str(target),
+                "--no-audit",
+                "--no-fund",
+                "--no-save",
+                CMI5_PACKAGE,
+            ],
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        pytest.skip("cmi5 AU test skipped: npm install @xapi/cmi5 took over 5 minutes")
+    if done.returncode != 0 or not bundle.exists():
+        pytest.skip(
+            f"cmi5 AU test skipped: npm install {CMI5_PACKAGE} failed: {done.stderr.strip()[-300:]}"
+        )
+    return bundle
+
+
+def au_package(library: Path) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(
+            "cmi5.xml",
+            structure(au(1, "au/index.html", move_on="CompletedAndPassed", mastery="0.8")),
+        )
+        archive.write(HERE / "cmi5_au/index.html", "au/index.html")
+        archive.write(library, "au/cmi5.umd.js")
+    return buffer.getvalue()
+
+
+@dataclass
+class Course:
+    server: LiveServer
+    settings: Any
+    workshop: str
+
+
+async def _seed(database_url: str, base_url: str, package: bytes) -> str:
+    services = Services.build(load_settings(database_url=database_url, public_url=base_url))
+    await services.open()
+    try:
+        course = await services.cmi5.import_package(package, "testenhet")
+        workshop = await services.reports.create_workshop(
+            {
+                "county": "21",
+                "title": "Valsäkerhet",
+                "date": "2099-01-18",
+                "courses": [course.course_id],
+            }
+        )
+        await services.reports.add_participant(
+            workshop.id,
+            {
+                "name": "Anna Andersson",
+                "email": "anna@gavle.example",
+                "municipality": "2180",
+                "account_home_page": ACTOR["account"]["homePage"],
+                "account_name": ACTOR["account"]["name"],
+            },
+        )
+        return workshop.id
+    finally:
+        await services.close()
+
+
+@pytest.fixture
+async def course(database_url: str, tmp_path: Path) -> AsyncIterator[Course]:
+    need_chromium()
+    package = au_package(cmi5_library())
+    port = free_port()
+    base_url = f"http://127.0.0.1:{port}"
+    workshop = await _seed(database_url, base_url, package)
+    server = await asyncio.to_thread(
+        start_server,
+        database_url.removeprefix("sqlite:///"),
+        tmp_path / "server.log",
+        env={"LRS_BRIDGE_PUBLIC_URL": base_url},
+        port=port,
+    )
+    try:
+        yield Course(
+            server, load_settings(database_url=database_url, public_url=base_url), workshop
+        )
+    finally:
+        server.stop()
+
+
+async def launch_url(course: Course) -> str:
+    services = Services.build(course.settings)
+    await services.open()
+    try:
+        return (await services.cmi5.launch("testenhet", ACTOR)).url
+    finally:
+        await services.close()
+
+
+async def status_of(course: Course) -> str:
+    services = Services.build(course.settings)
+    await services.open()
+    try:
+        report = await services.reports.workshop_readiness(course.workshop)
+        return report.participants[0].status
+    finally:
+        await services.close()
+
+
+async def test_a_real_au_runs_to_the_end_and_the_participant_is_ready(
+    course: Course, browser: Any
+) -> None:
+    assert await status_of(course) == "not_started"
+    page = await browser.new_page()
+    await page.goto(await launch_url(course))
+    status = page.locator("#status")
+    await (
+        status.filter(has_text="done").or_(status.filter(has_text="error")).wait_for(timeout=30_000)
+    )
+    assert await status.inner_text() == "done", (course.server.log.read_text())[-2000:]
+    for _ in range(100):  # the server evaluates moveOn just after it stores the statements
+        if await status_of(course) == "completed_on_time":
+            break
+        await asyncio.sleep(0.1)
+    assert await status_of(course) == "completed_on_time"
