@@ -31,10 +31,11 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 import orjson
 
 from lrs_bridge.cmi5 import structure as cs
-from lrs_bridge.cmi5.moveon import AuStatus, satisfied
+from lrs_bridge.cmi5.moveon import AuStatus, au_satisfied, satisfied
 from lrs_bridge.cmi5.structure import Au, Package, Structure
 from reports.courses import slug
-from reports.fields import bad
+from reports.fields import bad, require_object
+from reports.model import Participant
 from reports.service import ReportsService
 from statements.documents import DocumentKind, DocumentScope, DocumentService, Preconditions
 from statements.errors import NotFound
@@ -820,7 +821,6 @@ class Cmi5Service:
         aus = [course.au(au_index)] if au_index is not None else list(course.structure.aus)
         registration = await self.registration(course_id, actor)
         statuses = await self.statuses(registration)
-        from lrs_bridge.cmi5.moveon import au_satisfied
 
         waived = []
         for au in aus:
@@ -854,6 +854,37 @@ class Cmi5Service:
             await self.evaluate(registration, session_id)
             waived.append(au.index)
         return waived
+
+    def participant_actor(self, participant: Participant) -> dict[str, Any]:
+        """The cmi5 actor of a participant (an Agent with an account, spec 9.2): the
+        participant's own xAPI account when the list gives one, else the service's account
+        for the participant (no e-mail address in it: spec 8.1 asks for no PII)."""
+        if participant.account_home_page and participant.account_name:
+            home, name = participant.account_home_page, participant.account_name
+        else:
+            home, name = f"{self.base_url}/participants", participant.id
+        return {"objectType": "Agent", "account": {"homePage": home, "name": name}}
+
+    async def waive_participant(
+        self, workshop_id: str, participant_id: str, course_id: str, data: Mapping[str, Any]
+    ) -> list[int]:
+        """An administrator exempts a participant from a cmi5 course their workshop
+        requires: ``{"au": index (optional: every AU not yet satisfied), "reason": one of
+        the spec's reasons (default Administrative)}``."""
+        fields = require_object(data, frozenset({"au", "reason"}))
+        workshop = await self.reports.get_workshop(workshop_id)
+        participant = await self.reports.get_participant(workshop_id, participant_id)
+        if course_id not in workshop.courses:
+            raise bad("course_id", "not_required", "the workshop does not require this course")
+        au_index = fields.get("au")
+        if au_index is not None and (not isinstance(au_index, int) or isinstance(au_index, bool)):
+            raise bad("au", "type", "must be the number of an AU (0 for the first)")
+        reason = fields.get("reason", "Administrative")
+        if not isinstance(reason, str):
+            raise bad("reason", "type", "must be a string")
+        return await self.waive(
+            course_id, self.participant_actor(participant), au_index=au_index, reason=reason
+        )
 
     # --- the sweep ---------------------------------------------------------------------------
 

@@ -97,10 +97,19 @@ class World:
             "21": [("Gävle", "2180", "21"), ("Sandviken", "2181", "21-2181")],
             "14": [("Göteborg", "1480", "14")],
         }
+        if await self.services.cmi5.get("cmi5-kurs") is None:
+            await self.services.cmi5.import_package(
+                cmi5_structure(cmi5_au(1, "https://example.se/au/")), "cmi5-kurs"
+            )
         for county, people in rows.items():
             title = f"Workshop {county} {tag}"
             workshop = await reports.create_workshop(
-                {"county": county, "title": title, "date": "2030-01-18"}
+                {
+                    "county": county,
+                    "title": title,
+                    "date": "2030-01-18",
+                    "courses": ["valmyndigheten-introduktion", "cmi5-kurs"],
+                }
             )
             workshops[county] = workshop.id
             self.secrets.setdefault(county, set()).update({workshop.id, title})
@@ -116,10 +125,6 @@ class World:
         course = await reports.add_course(
             {"name": f"Kurs {tag}", "activities": [f"https://example.se/xapi/{tag}"]}
         )
-        if await self.services.cmi5.get("cmi5-kurs") is None:
-            await self.services.cmi5.import_package(
-                cmi5_structure(cmi5_au(1, "https://example.se/au/")), "cmi5-kurs"
-            )
         bridge = self.services.bridge
         remote = {"endpoint": "http://127.0.0.1:9/xapi/", "key": "k", "secret": "s"}
         if await bridge.storage.get_source("src") is None:  # one of each, put back if deleted
@@ -267,6 +272,15 @@ OPERATIONS: dict[tuple[str, str], tuple[tuple[str, ...], Build, int]] = {
     (P, "DELETE"): (
         ("21", "21-2181", "14", "missing"),
         lambda s, t: Call(f"/api/v1/workshops/{_workshop(s, t)}/participants/{_participant(s, t)}"),
+        200,
+    ),
+    (P + "/cmi5/{course_id}/waiver", "POST"): (
+        ("21", "21-2181", "14", "missing"),
+        lambda s, t: Call(
+            f"/api/v1/workshops/{_workshop(s, t)}/participants/{_participant(s, t)}"
+            "/cmi5/cmi5-kurs/waiver",
+            json={"reason": "Administrative"},
+        ),
         200,
     ),
     (W + "/readiness", "GET"): (

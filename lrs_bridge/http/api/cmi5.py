@@ -9,7 +9,7 @@ from starlette.responses import Response
 from lrs_bridge.auth.access import Principal
 from lrs_bridge.cmi5.structure import MAX_PACKAGE_BYTES
 from lrs_bridge.gate import read_body, services
-from lrs_bridge.http.api.common import audit
+from lrs_bridge.http.api.common import audit, json_object
 from lrs_bridge.http.responses import JSONResponse
 from reports.fields import bad
 
@@ -52,3 +52,28 @@ async def get_course(request: Request, principal: Principal) -> Response:
     service = services(request).cmi5
     course = await service.require(request.path_params["course_id"])
     return JSONResponse(service.describe(course))
+
+
+async def waive(request: Request, principal: Principal) -> Response:
+    """An administrator exempts a participant from a cmi5 course (or one of its AUs): the
+    LMS writes waived, and satisfied when that meets the course's moveOn."""
+    params = request.path_params
+    service = services(request)
+    waived = await service.cmi5.waive_participant(
+        params["workshop_id"],
+        params["participant_id"],
+        params["course_id"],
+        await json_object(request),
+    )
+    workshop = await service.reports.get_workshop(params["workshop_id"])
+    await audit(
+        request,
+        principal,
+        "participant.cmi5_waive",
+        "participant",
+        params["participant_id"],
+        workshop.county,
+        course=params["course_id"],
+        aus=waived,
+    )
+    return JSONResponse({"waived": waived})

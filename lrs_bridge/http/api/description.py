@@ -264,6 +264,30 @@ API_OPERATIONS: dict[str, dict[str, Schema]] = {
             body=CMI5_PACKAGE,
         ),
     },
+    P + "/workshops/{workshop_id}/participants/{participant_id}/cmi5/{course_id}/waiver": {
+        "POST": _op(
+            "exempt a participant from a cmi5 course or one of its AUs (waived, then satisfied)",
+            params=[WORKSHOP_ID, PARTICIPANT_ID, COURSE_ID],
+            body=_json(
+                {
+                    "type": "object",
+                    "properties": {
+                        "au": {"type": "integer", "minimum": 0},
+                        "reason": {
+                            "type": "string",
+                            "enum": [
+                                "Tested Out",
+                                "Equivalent AU",
+                                "Equivalent Outside Activity",
+                                "Administrative",
+                            ],
+                        },
+                    },
+                }
+            ),
+            found=True,
+        ),
+    },
     P + "/cmi5/courses/{course_id}": {
         "GET": _op("an imported cmi5 course: its blocks and AUs", params=[COURSE_ID], found=True),
     },

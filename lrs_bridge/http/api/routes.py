@@ -84,6 +84,11 @@ def api_routes() -> list[Route]:
             PARTICIPANT,
         ),
         _route(
+            "/workshops/{workshop_id}/participants/{participant_id}/cmi5/{course_id}/waiver",
+            {"POST": (cmi5.waive, Action.PARTICIPANTS_WRITE)},
+            PARTICIPANT,
+        ),
+        _route(
             "/workshops/{workshop_id}/readiness",
             {"GET": (readiness.workshop_readiness, Action.REPORTS_READ)},
             WORKSHOP,
@@ -126,9 +131,7 @@ def api_routes() -> list[Route]:
             },
         ),
         _route("/cmi5/courses", {"POST": (cmi5.import_course, Action.COURSES_WRITE)}),
-        _route(
-            "/cmi5/courses/{course_id}", {"GET": (cmi5.get_course, Action.COURSES_READ)}
-        ),
+        _route("/cmi5/courses/{course_id}", {"GET": (cmi5.get_course, Action.COURSES_READ)}),
         _route(
             "/learners/unmatched", {"GET": (readiness.unmatched_learners, Action.LEARNERS_READ)}
         ),

@@ -312,3 +312,27 @@ async def test_statements_the_lms_did_not_write_never_complete_a_cmi5_course(lms
     await lms.services.cmi5.settle()
     assert await lms.ready() == "in_progress"  # launched, not completed
     assert await lms.count(SATISFIED) == 2  # only the two forged ones; the LMS wrote none
+
+
+async def test_a_county_admin_waives_a_participant_through_the_api(lms: Lms) -> None:
+    services = lms.services
+    admin = await services.people.create_user("karl@lansstyrelsen.se", "county-admin", "21")
+    token = await services.people.issue_token(str(admin.id))
+    headers = {"Authorization": f"Bearer {token.token}"}
+    (participant,) = await services.reports.list_participants(lms.workshop)
+    url = f"/api/v1/workshops/{lms.workshop}/participants/{participant.id}/cmi5/{lms.course}"
+    bad = await lms.http.post(url + "/waiver", json={"reason": "Lazy"}, headers=headers)
+    assert bad.status_code == 400
+    assert bad.json()["details"][0]["path"] == "reason"
+    other = f"/api/v1/workshops/{lms.workshop}/participants/{participant.id}/cmi5/nosuch/waiver"
+    assert (await lms.http.post(other, json={}, headers=headers)).status_code == 400
+    assert await lms.count(WAIVED) == 0
+    answer = await lms.http.post(url + "/waiver", json={"au": 1}, headers=headers)
+    assert answer.status_code == 200, answer.text
+    assert answer.json() == {"waived": [1]}
+    assert await lms.count(SATISFIED) == 1  # the block; the course still needs AU 0
+    answer = await lms.http.post(url + "/waiver", json={}, headers=headers)
+    assert answer.json() == {"waived": [0]}
+    assert await lms.ready() in ("completed_on_time", "completed_late")
+    audit = (await lms.http.get("/api/v1/audit", headers=headers)).json()["entries"]
+    assert [entry["action"] for entry in audit][:2] == ["participant.cmi5_waive"] * 2
