@@ -10,6 +10,7 @@ from lrs_bridge.auth.credentials import CredentialService
 from lrs_bridge.auth.limits import AuthLimits
 from lrs_bridge.bridge.service import BridgeService
 from lrs_bridge.config import Settings
+from lrs_bridge.launch import LaunchService
 from lrs_bridge.people.audit import AuditLog
 from lrs_bridge.people.service import PeopleService
 from lrs_bridge.people.storage import people_storage
@@ -36,6 +37,7 @@ class Services:
     reminders: WorkshopReminders
     reminder_scheduler: ReminderScheduler | None
     limits: AuthLimits
+    launch: LaunchService
 
     @classmethod
     def build(cls, settings: Settings) -> Services:
@@ -71,11 +73,14 @@ class Services:
         )
         # One set of throttles and one cap on Argon2 for every kind of authentication.
         limits = AuthLimits(settings.auth_concurrency)
+        credentials = CredentialService(store, settings.base_url, limits)
+        launch = LaunchService(reports, credentials, settings)
+        reports.personal_links = launch.with_links  # reminders carry the personal links
         return cls(
             settings=settings,
             store=store,
             statements=statements,
-            credentials=CredentialService(store, settings.base_url, limits),
+            credentials=credentials,
             reports=reports,
             people=PeopleService(people, audit, limits),
             audit=audit,
@@ -83,6 +88,7 @@ class Services:
             reminders=reminders,
             reminder_scheduler=scheduler,
             limits=limits,
+            launch=launch,
         )
 
     async def open(self, *, background: bool = False) -> None:
