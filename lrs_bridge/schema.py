@@ -10,4 +10,5 @@ MIGRATIONS: tuple[str, ...] = (
     "lrs_bridge.people.migrations",
     "lrs_bridge.bridge.migrations",
     "lrs_bridge.cmi5.migrations",
+    "lrs_bridge.auth.migrations",
 )

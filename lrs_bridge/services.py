@@ -12,6 +12,7 @@ from lrs_bridge.auth.limits import AuthLimits
 from lrs_bridge.bridge.service import BridgeService
 from lrs_bridge.cmi5.service import Cmi5Service, IssueCredential
 from lrs_bridge.config import Settings
+from lrs_bridge.launch import LaunchService
 from lrs_bridge.people.audit import AuditLog
 from lrs_bridge.people.service import PeopleService
 from lrs_bridge.people.storage import people_storage
@@ -39,6 +40,7 @@ class Services:
     reminder_scheduler: ReminderScheduler | None
     limits: AuthLimits
     cmi5: Cmi5Service
+    launch: LaunchService
 
     @classmethod
     def build(cls, settings: Settings) -> Services:
@@ -79,6 +81,8 @@ class Services:
             store, statements, reports, settings.base_url, session_credential(credentials)
         )
         statements.on_stored.append(cmi5.on_stored)  # moveOn on the AUs' statements
+        launch = LaunchService(reports, credentials, settings)
+        reports.personal_links = launch.with_links  # reminders carry the personal links
         return cls(
             settings=settings,
             store=store,
@@ -92,6 +96,7 @@ class Services:
             reminder_scheduler=scheduler,
             limits=limits,
             cmi5=cmi5,
+            launch=launch,
         )
 
     async def open(self, *, background: bool = False) -> None:

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from typing import Any, cast
 
 from reports.fields import bad, require_object, string_list, text_field, url_field
-from reports.model import Course, Reporters, Rule
+from reports.model import LAUNCH_KINDS, Course, LaunchKind, Reporters, Rule
 from statements.models.base import check_iri
 
 COMPLETED = "http://adlnet.gov/expapi/verbs/completed"
@@ -62,7 +62,9 @@ DEFAULT_REQUIRED = "valmyndigheten-introduktion"
 """The course a workshop requires when it names none: the mandatory introduction."""
 
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
-COURSE_FIELDS = frozenset({"id", "name", "rule", "activities", "url", "description", "reporters"})
+COURSE_FIELDS = frozenset(
+    {"id", "name", "rule", "activities", "url", "description", "reporters", "launch_kind"}
+)
 REPORTER_FIELDS = frozenset({"credentials", "sources"})
 MAX_REPORTERS = 50
 
@@ -128,6 +130,11 @@ def parse_course(
             raise bad(f"activities[{index}]", "duplicate", "is listed twice")
     url = url_field(fields, "url") or ""
     description = text_field(fields, "description", required=False, max_length=2000) or ""
+    launch_kind = fields.get("launch_kind", "link")
+    if launch_kind not in LAUNCH_KINDS:
+        raise bad("launch_kind", "enum", "must be 'xapi', 'cmi5' or 'link'")
+    if launch_kind != "link" and not url:
+        raise bad("url", "required", f"a course launched as {launch_kind!r} needs its URL")
     given = fields.get("reporters")
     return Course(
         id=new_id,
@@ -137,6 +144,7 @@ def parse_course(
         url=url,
         description=description,
         reporters=parse_reporters(given) if given is not None else reporters or Reporters(),
+        launch_kind=cast(LaunchKind, launch_kind),
     )
 
 

@@ -617,6 +617,55 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "sv": "{element} är för stort.",
         "en": "{element} is too large.",
     },
+    # --- personal launch links and invitations (issue 14, branch links) -----------------
+    "invitation.subject": {
+        "sv": "Inbjudan: genomför {course} senast {deadline}",
+        "en": "Invitation: complete {course} by {deadline}",
+    },
+    "invitation.body": {
+        "sv": (
+            "Hej {name}!\n\n"
+            "Du är anmäld till {workshop} den {workshop_date}. Innan workshoppen behöver du "
+            "genomföra utbildningen {course}.\n\n"
+            "Genomför utbildningen senast {deadline}. Använd din personliga länk, så syns det "
+            "här när du är klar:\n{course_url}\n\n"
+            "Länken är din egen. Dela den inte med någon annan.\n\n"
+            "Om utbildningen ber dig logga in: använd e-postadressen {email}.\n\n"
+            "Har du frågor? Kontakta {contact}.\n\n"
+            "Vänliga hälsningar\n{signature}\n"
+        ),
+        "en": (
+            "Hello {name},\n\n"
+            "You are registered for {workshop} on {workshop_date}. Before the workshop you "
+            "need to complete the course {course}.\n\n"
+            "Complete the course by {deadline}. Use your personal link, so that we can see "
+            "when you are done:\n{course_url}\n\n"
+            "The link is yours alone. Do not share it with anyone.\n\n"
+            "If the course asks you to log in: use the e-mail address {email}.\n\n"
+            "Questions? Contact {contact}.\n\n"
+            "Kind regards\n{signature}\n"
+        ),
+    },
+    "invitation.skipped.already": {
+        "sv": "har redan fått en inbjudan",
+        "en": "has already been invited",
+    },
+    "api.rule.learner_actor": {
+        "sv": "{field}: en personlig länk får bara skicka uppgifter om sin egen deltagare.",
+        "en": "{field}: a personal launch may only send data about its own participant.",
+    },
+    "api.rule.learner_registration": {
+        "sv": "{field}: en personlig länk får bara skicka uppgifter i sin egen registrering.",
+        "en": "{field}: a personal launch may only send data in its own registration.",
+    },
+    "api.rule.learner_resource": {
+        "sv": "{field}: en personlig länk får inte ändra detta.",
+        "en": "{field}: a personal launch may not change this.",
+    },
+    "api.rule.no_link": {
+        "sv": "{field}: det finns ingen sådan personlig länk.",
+        "en": "{field}: there is no such personal link.",
+    },
 }
 
 _MONTHS_SV = (

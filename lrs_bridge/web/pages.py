@@ -1440,9 +1440,7 @@ def web_routes() -> list[Route]:
         Route("/language", page(language, {"POST": None}, public=True), methods=["POST"]),
         Route("/tillganglighet", page(accessibility, {"GET": None}, public=True), methods=get),
         Route("/nation", page(nation, {"GET": Action.REPORTS_READ}), methods=get),
-        Route(
-            "/nation/workshops", page(all_workshops, {"GET": Action.REPORTS_READ}), methods=get
-        ),
+        Route("/nation/workshops", page(all_workshops, {"GET": Action.REPORTS_READ}), methods=get),
         Route(
             "/counties/{county}",
             page(county, {"GET": Action.REPORTS_READ}, COUNTY),
@@ -1544,4 +1542,12 @@ def web_routes() -> list[Route]:
         ),
         Route("/courses", page(courses, {"GET": Action.COURSES_READ}), methods=get),
         Route("/audit", page(audit, {"GET": Action.AUDIT_READ}), methods=get),
+        *_feature_routes(),
     ]
+
+
+def _feature_routes() -> list[Route]:
+    """Pages kept in modules of their own (they import this module)."""
+    from lrs_bridge.web.launch import launch_routes
+
+    return [*launch_routes()]

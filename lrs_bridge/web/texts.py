@@ -1952,6 +1952,74 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "sv": "Inga påminnelser skickades",
         "en": "No reminders were sent",
     },
+    # --- personal launch links and invitations (issue 14, branch links) -----------------
+    "web.launch.link.title": {
+        "sv": "Starta utbildningen {course}",
+        "en": "Start the course {course}",
+    },
+    "web.launch.link.hello": {
+        "sv": "Hej {name}!",
+        "en": "Hello {name},",
+    },
+    "web.launch.link.external": {
+        "sv": "Utbildningen finns på en annan webbplats. Där kan du behöva logga in eller "
+        "skriva in din e-postadress.",
+        "en": "The course is on another website. There you may need to log in or enter "
+        "your e-mail address.",
+    },
+    "web.launch.link.email_label": {
+        "sv": "Använd den här e-postadressen:",
+        "en": "Use this e-mail address:",
+    },
+    "web.launch.link.why": {
+        "sv": "Använder du en annan e-postadress syns det inte här att du är klar.",
+        "en": "If you use another e-mail address, we cannot see that you have finished.",
+    },
+    "web.launch.link.deadline": {
+        "sv": "Genomför utbildningen senast {deadline}.",
+        "en": "Complete the course by {deadline}.",
+    },
+    "web.launch.link.go": {
+        "sv": "Gå till utbildningen {course}",
+        "en": "Go to the course {course}",
+    },
+    "web.launch.not_found.title": {
+        "sv": "Länken finns inte",
+        "en": "The link does not exist",
+    },
+    "web.launch.not_found.text": {
+        "sv": "Kontrollera att du har kopierat hela länken från e-postmeddelandet.",
+        "en": "Check that you copied the whole link from the e-mail.",
+    },
+    "web.launch.gone.title": {
+        "sv": "Länken fungerar inte längre",
+        "en": "The link no longer works",
+    },
+    "web.launch.gone.revoked": {
+        "sv": "Din personliga länk har stängts av.",
+        "en": "Your personal link has been turned off.",
+    },
+    "web.launch.gone.expired": {
+        "sv": "Din personliga länk gällde till {until}.",
+        "en": "Your personal link was valid until {until}.",
+    },
+    "web.launch.gone.contact_title": {
+        "sv": "Vem du kontaktar",
+        "en": "Whom to contact",
+    },
+    "web.launch.gone.contact": {
+        "sv": "Behöver du en ny länk? Kontakta {name}:",
+        "en": "Do you need a new link? Contact {name}:",
+    },
+    "web.launch.gone.phone": {
+        "sv": "Telefon:",
+        "en": "Phone:",
+    },
+    "web.launch.gone.contact_default": {
+        "sv": "Behöver du en ny länk? Kontakta din samordnare på länsstyrelsen.",
+        "en": "Do you need a new link? Contact your coordinator at the county "
+        "administrative board.",
+    },
 }
 
 
