@@ -10,9 +10,9 @@ from typing import Any
 from lrs_bridge.auth.credentials import CredentialService
 from lrs_bridge.auth.limits import AuthLimits
 from lrs_bridge.bridge.service import BridgeService
-from lrs_bridge.cmi5.service import Cmi5Service, IssueCredential
+from lrs_bridge.cmi5.service import Cmi5Service, IssueCredential, Issued
 from lrs_bridge.config import Settings
-from lrs_bridge.launch import LaunchService
+from lrs_bridge.launch import LaunchService, LinkGone
 from lrs_bridge.people.audit import AuditLog
 from lrs_bridge.people.service import PeopleService
 from lrs_bridge.people.storage import people_storage
@@ -77,11 +77,11 @@ class Services:
         # One set of throttles and one cap on Argon2 for every kind of authentication.
         limits = AuthLimits(settings.auth_concurrency)
         credentials = CredentialService(store, settings.base_url, limits)
+        launch = LaunchService(reports, credentials, settings)
         cmi5 = Cmi5Service(
-            store, statements, reports, settings.base_url, session_credential(credentials)
+            store, statements, reports, settings.base_url, session_credential(credentials, launch)
         )
         statements.on_stored.append(cmi5.on_stored)  # moveOn on the AUs' statements
-        launch = LaunchService(reports, credentials, settings)
         reports.personal_links = launch.with_links  # reminders carry the personal links
         return cls(
             settings=settings,
@@ -121,15 +121,28 @@ class Services:
         self.limits.close()
 
 
-def session_credential(credentials: CredentialService) -> IssueCredential:
-    """The credential a cmi5 fetch URL hands out for one AU session: it writes statements
-    and reads and writes state for the session (its key is the session's client)."""
+def session_credential(credentials: CredentialService, launch: LaunchService) -> IssueCredential:
+    """The credential a cmi5 fetch URL hands out for one AU session: launched from a
+    personal link, that link's per-learner credential bound to the session's registration
+    (None once the link is revoked or expired); otherwise (a launch by the API or a test)
+    a credential that writes statements and state for the session."""
 
-    async def issue(actor: dict[str, Any], registration: str, session_id: str) -> tuple[str, str]:
+    async def issue(
+        actor: dict[str, Any], registration: str, session_id: str, link_token: str | None
+    ) -> Issued | None:
+        if link_token is not None:
+            try:
+                found = await launch.resolve(link_token)
+            except LinkGone:
+                return None
+            if found is None:
+                return None
+            issued = await launch.issue_credential(found, registration=registration)
+            return Issued(issued.key, issued.secret, f"launch:{found.target.link.id}")
         made = await credentials.create(
             f"cmi5 session {session_id}", ["statements/write", "statements/read/mine", "state"]
         )
-        return made.credential.key, made.secret
+        return Issued(made.credential.key, made.secret, made.credential.key)
 
     return issue
 

@@ -35,6 +35,7 @@ from lrs_bridge.cmi5.moveon import AuStatus, au_satisfied, satisfied
 from lrs_bridge.cmi5.structure import Au, Package, Structure
 from reports.courses import slug
 from reports.fields import bad, require_object
+from reports.links import launch_actor
 from reports.model import Participant
 from reports.service import ReportsService
 from statements.documents import DocumentKind, DocumentScope, DocumentService, Preconditions
@@ -72,6 +73,10 @@ FETCH_ALREADY_USED = {
     "error-text": "The authorization token has already been returned.",
 }
 FETCH_UNKNOWN = {"error-code": "2", "error-text": "The fetch URL is not valid."}
+FETCH_REFUSED = {
+    "error-code": "2",
+    "error-text": "The personal link of this launch was revoked or has expired.",
+}
 FETCH_FAILED = {"error-code": "3", "error-text": "The authorization token could not be issued."}
 
 STALE_AFTER_US = 4 * 3600 * 1_000_000
@@ -86,9 +91,20 @@ WRITER = Writer(
     credential=None,
 )
 
-IssueCredential = Callable[[dict[str, Any], str, str], Awaitable[tuple[str, str]]]
-"""(actor, registration, session id) → (credential key, secret): the per-learner credential
-a fetch URL hands out, limited to the session's learner and registration."""
+
+@dataclass(frozen=True, slots=True)
+class Issued:
+    """The credential a fetch URL hands out: key, secret, and whose documents it reaches."""
+
+    key: str
+    secret: str
+    document_owner: str
+
+
+IssueCredential = Callable[[dict[str, Any], str, str, str | None], Awaitable[Issued | None]]
+"""(actor, registration, session id, personal link token or None) → the credential for the
+session, limited to its learner and registration; None when the link no longer works
+(revoked or expired)."""
 
 
 def _now_us() -> int:
@@ -141,6 +157,7 @@ class Session:
     launched_at: int
     last_seen: int
     ended: str | None
+    link_token: str | None = None
 
 
 class Cmi5Service:
@@ -184,6 +201,7 @@ class Cmi5Service:
                     "id": new_id,
                     "name": cs.title_of(structure.title)[:200],
                     "rule": "any_of",
+                    "launch_kind": "cmi5",
                     "activities": [cs.course_activity(new_id)],
                     "url": self.au_url(imported, structure.aus[0]),
                     "description": cs.title_of(structure.description)[:2000],
@@ -292,44 +310,51 @@ class Cmi5Service:
 
     # --- registrations and sessions ---------------------------------------------------------
 
-    async def registration(self, course_id: str, actor: dict[str, Any]) -> str:
-        """The learner's registration in the course, made on first use (and moveOn
-        evaluated then: spec 9.6.1)."""
+    async def registration(
+        self, course_id: str, actor: dict[str, Any], registration: str | None = None
+    ) -> str:
+        """The learner's registration in the course: ``registration`` (a personal launch
+        link's) or, without one, the learner's latest; made on first use, and moveOn
+        evaluated then (spec 9.6.1)."""
         learner = agent_key(actor)
-        if learner is None or "account" not in actor:
-            raise bad("actor", "cmi5_actor", "a cmi5 actor must be an Agent with an account")
-        rows = await self.db.read(
-            "SELECT id FROM cmi5_registrations WHERE course_id = ? AND learner = ?",
-            course_id,
-            learner,
-        )
+        if learner is None or actor.get("objectType", "Agent") != "Agent":
+            raise bad("actor", "cmi5_actor", "a cmi5 actor must be an identified Agent")
+        if registration is not None:
+            registration = str(uuid.UUID(registration))
+            rows = await self.db.read(
+                "SELECT course_id, learner FROM cmi5_registrations WHERE id = ?", registration
+            )
+            if rows and (rows[0][0], rows[0][1]) != (course_id, learner):
+                raise bad("registration", "conflict", "is another learner's or course's")
+        else:
+            rows = await self.db.read(
+                "SELECT id FROM cmi5_registrations WHERE course_id = ? AND learner = ?"
+                " ORDER BY created_at DESC, id LIMIT 1",
+                course_id,
+                learner,
+            )
         if rows:
-            return str(rows[0][0])
-        new_id = str(uuid.uuid4())
+            return registration or str(rows[0][0])
+        new_id = registration or str(uuid.uuid4())
 
-        async def apply(tx: Tx) -> str:
-            found = await tx.fetchval(
-                "SELECT id FROM cmi5_registrations WHERE course_id = ? AND learner = ?",
-                course_id,
-                learner,
-            )
-            if found is not None:
-                return str(found)
-            await tx.execute(
-                "INSERT INTO cmi5_registrations (id, course_id, learner, actor, created_at)"
-                " VALUES (?, ?, ?, ?, ?)",
-                new_id,
-                course_id,
-                learner,
-                orjson.dumps(actor).decode(),
-                _now_us(),
-            )
-            return new_id
+        async def apply(tx: Tx) -> bool:
+            try:
+                await tx.execute(
+                    "INSERT INTO cmi5_registrations (id, course_id, learner, actor, created_at)"
+                    " VALUES (?, ?, ?, ?, ?)",
+                    new_id,
+                    course_id,
+                    learner,
+                    orjson.dumps(actor).decode(),
+                    _now_us(),
+                )
+            except Duplicate:
+                return False  # made meanwhile (the same link followed twice at once)
+            return True
 
-        registration = await self.db.write(apply)
-        if registration == new_id:
-            await self.evaluate(registration, str(uuid.uuid4()))
-        return registration
+        if await self.db.write(apply):
+            await self.evaluate(new_id, str(uuid.uuid4()))
+        return new_id
 
     def _context(
         self,
@@ -375,13 +400,16 @@ class Cmi5Service:
         au_index: int = 0,
         return_url: str | None = None,
         launch_mode: str = "Normal",
+        registration: str | None = None,
+        link_token: str | None = None,
+        document_owner: str | None = None,
     ) -> Launch:
         """Launch an AU for a learner (spec 8.1, 10): abandon the registration's open
         sessions, write ``LMS.LaunchData`` and the ``launched`` statement, and return the
         AU's URL with endpoint, fetch, actor, registration and activityId."""
         course = await self.require(course_id)
         au = course.au(au_index)
-        registration = await self.registration(course_id, actor)
+        registration = await self.registration(course_id, actor, registration)
         await self.abandon_open(registration)
         session_id = str(uuid.uuid4())
         fetch_secret = secrets.token_urlsafe(32)
@@ -390,11 +418,12 @@ class Cmi5Service:
         async def apply(tx: Tx) -> None:
             await tx.execute(
                 "INSERT INTO cmi5_sessions (id, registration_id, au_index, fetch_key,"
-                " launched_at, last_seen) VALUES (?, ?, ?, ?, ?, ?)",
+                " link_token, launched_at, last_seen) VALUES (?, ?, ?, ?, ?, ?, ?)",
                 session_id,
                 registration,
                 au.index,
                 _hash(fetch_secret),
+                link_token,
                 now,
                 now,
             )
@@ -405,7 +434,10 @@ class Cmi5Service:
         launch_data = self._launch_data(
             course, au, registration, session_id, return_url, launch_mode
         )
-        await self._write_launch_data(activity_id, actor, registration, "", launch_data)
+        # The LMS's own copy, and the AU's: documents belong to the client that wrote them,
+        # and a personal link's credentials reach the link's documents (decision 0006).
+        for owner in dict.fromkeys(("", document_owner or "")):
+            await self._write_launch_data(activity_id, actor, registration, owner, launch_data)
         extensions: dict[str, Any] = {
             EXT + "launchmode": launch_mode,
             EXT + "launchurl": au_url,
@@ -491,7 +523,7 @@ class Cmi5Service:
     async def _session(self, where: str, value: str) -> Session | None:
         rows = await self.db.read(
             "SELECT s.id, s.registration_id, r.course_id, s.au_index, r.actor, s.credential,"
-            " s.launched_at, s.last_seen, s.ended FROM cmi5_sessions s"
+            " s.launched_at, s.last_seen, s.ended, s.link_token FROM cmi5_sessions s"
             " JOIN cmi5_registrations r ON r.id = s.registration_id"
             f" WHERE s.{where} = ?",
             value,
@@ -509,6 +541,7 @@ class Cmi5Service:
             launched_at=row[6],
             last_seen=row[7],
             ended=row[8],
+            link_token=row[9],
         )
 
     async def fetch(self, secret: str) -> dict[str, str]:
@@ -531,33 +564,35 @@ class Cmi5Service:
         if await self.db.write(claim) != 1:
             return FETCH_ALREADY_USED
         try:
-            key, token_secret = await self.issue_credential(
-                session.actor, session.registration, session.id
+            issued = await self.issue_credential(
+                session.actor, session.registration, session.id, session.link_token
             )
         except Exception:
             log.exception("cmi5: issuing a session's credential failed")
             return FETCH_FAILED
+        if issued is None:
+            return FETCH_REFUSED
 
         async def remember(tx: Tx) -> None:
             await tx.execute(
-                "UPDATE cmi5_sessions SET credential = ? WHERE id = ?", key, session.id
+                "UPDATE cmi5_sessions SET credential = ? WHERE id = ?", issued.key, session.id
             )
 
         await self.db.write(remember)
         course = await self.require(session.course_id)
         au = course.au(session.au_index)
         # The AU reads its launch data with the credential it was given: documents belong
-        # to the client that wrote them, so the LMS writes a copy under that credential.
+        # to their client, so the LMS writes a copy where that credential looks.
         data = self._launch_data(course, au, session.registration, session.id, None, "Normal")
         stored = await self._stored_launch_data(course, au, session)
         await self._write_launch_data(
             cs.au_activity(course.course_id, au),
             session.actor,
             session.registration,
-            key,
+            issued.document_owner,
             stored or data,
         )
-        token = base64.b64encode(f"{key}:{token_secret}".encode()).decode()
+        token = base64.b64encode(f"{issued.key}:{issued.secret}".encode()).decode()
         return {"auth-token": token}
 
     async def _stored_launch_data(
@@ -856,14 +891,9 @@ class Cmi5Service:
         return waived
 
     def participant_actor(self, participant: Participant) -> dict[str, Any]:
-        """The cmi5 actor of a participant (an Agent with an account, spec 9.2): the
-        participant's own xAPI account when the list gives one, else the service's account
-        for the participant (no e-mail address in it: spec 8.1 asks for no PII)."""
-        if participant.account_home_page and participant.account_name:
-            home, name = participant.account_home_page, participant.account_name
-        else:
-            home, name = f"{self.base_url}/participants", participant.id
-        return {"objectType": "Agent", "account": {"homePage": home, "name": name}}
+        """The actor of a participant: the one their personal launch links give courses
+        (decision 0006), so the LMS's statements and the AU's match the participant."""
+        return dict(launch_actor(participant))
 
     async def waive_participant(
         self, workshop_id: str, participant_id: str, course_id: str, data: Mapping[str, Any]

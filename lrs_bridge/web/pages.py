@@ -1548,6 +1548,7 @@ def web_routes() -> list[Route]:
 
 def _feature_routes() -> list[Route]:
     """Pages kept in modules of their own (they import this module)."""
+    from lrs_bridge.web import cmi5_launch  # noqa: F401 (registers the cmi5 launch kind)
     from lrs_bridge.web.launch import launch_routes
 
     return [*launch_routes()]

@@ -1,7 +1,7 @@
 """A real cmi5 AU in headless Chromium: a page using the ``@xapi/cmi5`` package from the
-npm registry, imported as a zip package and served by the service,
-launched for a participant; it initializes, completes, passes and terminates, and the
-participant becomes ready through the LMS's satisfied statement.
+npm registry, imported as a zip package and served by the service, launched by the
+participant's personal link (``/l/{token}``); it initializes, completes, passes and
+terminates, and the participant becomes ready through the LMS's satisfied statement.
 
 The package is installed once into a cache outside the repository
 (``LRS_BRIDGE_NPM_CACHE``, default ``~/.cache/lrs-bridge/npm``); without npm, or when the
@@ -33,10 +33,6 @@ pytestmark = pytest.mark.slow  # starts a real server and a real browser
 
 CMI5_PACKAGE = "@xapi/cmi5@1.4.0"
 HERE = Path(__file__).parent
-ACTOR = {
-    "objectType": "Agent",
-    "account": {"homePage": "https://lrs.test/deltagare", "name": "p-anna"},
-}
 
 
 def cmi5_library() -> Path:
@@ -114,8 +110,6 @@ async def _seed(database_url: str, base_url: str, package: bytes) -> str:
                 "name": "Anna Andersson",
                 "email": "anna@gavle.example",
                 "municipality": "2180",
-                "account_home_page": ACTOR["account"]["homePage"],
-                "account_name": ACTOR["account"]["name"],
             },
         )
         return workshop.id
@@ -145,11 +139,14 @@ async def course(database_url: str, tmp_path: Path) -> AsyncIterator[Course]:
         server.stop()
 
 
-async def launch_url(course: Course) -> str:
+async def personal_link(course: Course) -> str:
+    """The participant's personal link to the course (as their invitation carries it)."""
     services = Services.build(course.settings)
     await services.open()
     try:
-        return (await services.cmi5.launch("testenhet", ACTOR)).url
+        links = await services.launch.participant_links(course.workshop)
+        ((_, _, url),) = next(iter(links.values()))
+        return url
     finally:
         await services.close()
 
@@ -169,7 +166,10 @@ async def test_a_real_au_runs_to_the_end_and_the_participant_is_ready(
 ) -> None:
     assert await status_of(course) == "not_started"
     page = await browser.new_page()
-    await page.goto(await launch_url(course))
+    link = await personal_link(course)
+    assert "/l/" in link
+    await page.goto(link)  # the link redirects to the AU with the cmi5 launch parameters
+    assert "/cmi5/testenhet/files/au/index.html?" in page.url
     status = page.locator("#status")
     await (
         status.filter(has_text="done").or_(status.filter(has_text="error")).wait_for(timeout=30_000)

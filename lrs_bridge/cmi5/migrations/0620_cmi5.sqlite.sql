@@ -23,15 +23,16 @@ CREATE TABLE cmi5_files (
     PRIMARY KEY (course_id, path)
 ) WITHOUT ROWID;
 
--- A learner's enrolment in a cmi5 course: one per (course, learner identity key).
+-- A learner's enrolment in a cmi5 course: a personal launch link's registration (a new
+-- link, a new enrolment), or one of the LMS's own for launches without a link.
 CREATE TABLE cmi5_registrations (
     id TEXT PRIMARY KEY,                -- UUID, the xAPI registration
     course_id TEXT NOT NULL,
     learner TEXT NOT NULL,              -- statements.identity key of the actor
     actor TEXT NOT NULL,                -- the actor as JSON (objectType Agent with account)
-    created_at INTEGER NOT NULL,
-    UNIQUE (course_id, learner)
+    created_at INTEGER NOT NULL
 );
+CREATE INDEX cmi5_registrations_learner ON cmi5_registrations (course_id, learner, created_at);
 
 -- One AU session: launched by the LMS, ended by terminated, abandoned or (waived) at once.
 -- fetch_key is the SHA-256 of the fetch URL's secret; fetched_at is set by its one use.
@@ -41,6 +42,7 @@ CREATE TABLE cmi5_sessions (
     au_index INTEGER NOT NULL,
     fetch_key TEXT,
     credential TEXT,                    -- key of the credential the fetch URL hands out
+    link_token TEXT,                    -- the personal launch link launched from, if any
     launched_at INTEGER NOT NULL,
     fetched_at INTEGER,
     last_seen INTEGER NOT NULL,         -- the AU's last statement in the session (µs)

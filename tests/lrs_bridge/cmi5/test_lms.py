@@ -336,3 +336,58 @@ async def test_a_county_admin_waives_a_participant_through_the_api(lms: Lms) -> 
     assert await lms.ready() in ("completed_on_time", "completed_late")
     audit = (await lms.http.get("/api/v1/audit", headers=headers)).json()["entries"]
     assert [entry["action"] for entry in audit][:2] == ["participant.cmi5_waive"] * 2
+
+
+async def test_a_personal_link_launches_the_au_with_its_own_registration_and_credential(
+    lms: Lms,
+) -> None:
+    links = await lms.services.launch.participant_links(lms.workshop)
+    ((course_id, _, url),) = next(iter(links.values()))
+    assert course_id == lms.course
+    answer = await lms.http.get(url.removeprefix("http://lrs.test"))
+    assert answer.status_code in (302, 303, 307), answer.text
+    target = answer.headers["location"]
+    assert target.startswith("https://kurser.example.se/au1/index.html?")
+    params = {name: values[0] for name, values in parse_qs(urlsplit(target).query).items()}
+    (link,) = await lms.services.launch.links_of(
+        (await lms.services.reports.list_participants(lms.workshop))[0].id
+    )
+    assert params["registration"] == link.registration
+    assert json.loads(params["actor"])["mbox"] == "mailto:anna@gavle.se"
+    # The AU runs with the link's per-learner credential: launch data, statements, moveOn.
+    token = (await lms.fetch(params))["auth-token"]
+    assert base64.b64decode(token).decode().startswith(f"learner.{lms.course}.")
+    auth = {**XAPI, "Authorization": f"Basic {token}"}
+    state = await lms.http.get(
+        "/xapi/activities/state",
+        params={
+            "activityId": params["activityId"],
+            "agent": params["actor"],
+            "registration": params["registration"],
+            "stateId": "LMS.LaunchData",
+        },
+        headers=auth,
+    )
+    assert state.status_code == 200, state.text
+    launch_data = state.json()
+    for verb, result in (
+        (INITIALIZED, {}),
+        (COMPLETED, {"completion": True, "duration": "PT1M"}),
+        (PASSED, {"success": True, "duration": "PT1M"}),
+        (TERMINATED, {"duration": "PT2M"}),
+    ):
+        sent = await lms.http.post(
+            "/xapi/statements", json=statement(params, verb, launch_data, **result), headers=auth
+        )
+        assert sent.status_code == 200, sent.text
+    await lms.services.cmi5.settle()
+    assert await lms.count(SATISFIED) == 0  # the block's AU is still to do
+    # A revoked link stops the next launch's fetch, and the link itself answers 410.
+    second = await lms.http.get(url.removeprefix("http://lrs.test"))
+    second_params = {
+        name: values[0]
+        for name, values in parse_qs(urlsplit(second.headers["location"]).query).items()
+    }
+    await lms.services.launch.revoke([link.id])
+    assert (await lms.fetch(second_params))["error-code"] == "2"
+    assert (await lms.http.get(url.removeprefix("http://lrs.test"))).status_code == 410
