@@ -39,7 +39,7 @@ from reports.links import launch_actor
 from reports.model import Participant
 from reports.service import ReportsService
 from statements.documents import DocumentKind, DocumentScope, DocumentService, Preconditions
-from statements.errors import NotFound
+from statements.errors import Forbidden, NotFound
 from statements.identity import agent_key
 from statements.log import StatementLog, Writer
 from statements.prepare import PreparedStatement
@@ -79,6 +79,8 @@ FETCH_REFUSED = {
 }
 FETCH_FAILED = {"error-code": "3", "error-text": "The authorization token could not be issued."}
 
+TERMINATED_GRACE_US = 10 * 60 * 1_000_000
+"""How long after ``terminated`` the session's statements are still taken (spec 9.3.8)."""
 STALE_AFTER_US = 4 * 3600 * 1_000_000
 """A session with no statement for this long is abandoned by the sweep."""
 
@@ -703,6 +705,47 @@ class Cmi5Service:
                 registration,
                 au_index,
                 now,
+            )
+
+    async def check_open(self, data: Any) -> None:
+        """Refuse statements in a cmi5 session that has ended (403, rule
+        ``cmi5_session_ended``): abandoned or waived at once (spec 9.3.6, 9.3.7), terminated
+        after ``TERMINATED_GRACE_US`` (9.3.8). Statements without a session id pass."""
+        items = data if isinstance(data, list) else [data]
+        found: dict[str, int] = {}
+        for index, item in enumerate(items):
+            context = item.get("context") if isinstance(item, Mapping) else None
+            extensions = context.get("extensions") if isinstance(context, Mapping) else None
+            value = extensions.get(SESSION_ID) if isinstance(extensions, Mapping) else None
+            if isinstance(value, str):
+                found.setdefault(value, index)
+        if not found:
+            return
+        now = _now_us()
+        for session_id, index in found.items():
+            rows = await self.db.read(
+                "SELECT ended, ended_at FROM cmi5_sessions WHERE id = ?", session_id
+            )
+            if not rows or rows[0][0] is None:
+                continue
+            ended, ended_at = rows[0][0], rows[0][1]
+            if (
+                ended == "terminated"
+                and ended_at is not None
+                and now - ended_at < TERMINATED_GRACE_US
+            ):
+                continue
+            prefix = f"[{index}]." if isinstance(data, list) else ""
+            path = f"{prefix}context.extensions"
+            raise Forbidden(
+                f"{path}: the cmi5 session has ended ({ended})",
+                [
+                    {
+                        "path": path,
+                        "rule": "cmi5_session_ended",
+                        "message": f"the session was {ended}",
+                    }
+                ],
             )
 
     # --- moveOn and satisfied ---------------------------------------------------------------

@@ -141,6 +141,7 @@ async def put_statement(request: Request, client: Client) -> Response:
     data, parts = await _read_statements(request)
     if client.learner is not None:  # the per-learner rule: its own actor only
         check_statements(client.learner, data)
+    await services(request).cmi5.check_open(data)  # no statements in an ended cmi5 session
     if not isinstance(data, dict):
         raise _bad("$", "type", "PUT takes one statement object")
     await services(request).statements.store_statements(
@@ -160,6 +161,7 @@ async def post_statements(request: Request, client: Client) -> Response:
     data, parts = await _read_statements(request)
     if client.learner is not None:  # the per-learner rule: its own actor only
         check_statements(client.learner, data)
+    await services(request).cmi5.check_open(data)  # no statements in an ended cmi5 session
     items = data if isinstance(data, list) else [data]
     ids = await services(request).statements.store_statements(
         items,

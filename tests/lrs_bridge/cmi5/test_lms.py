@@ -128,7 +128,7 @@ def statement(
     return body
 
 
-async def run_au(lms: Lms, params: dict[str, str], *verbs: str) -> None:
+async def run_au(lms: Lms, params: dict[str, str], *verbs: str) -> str:
     """What an AU does: fetch its token, read LMS.LaunchData with it, send statements."""
     token = (await lms.fetch(params))["auth-token"]
     auth = {**XAPI, "Authorization": f"Basic {token}"}
@@ -155,6 +155,7 @@ async def run_au(lms: Lms, params: dict[str, str], *verbs: str) -> None:
         )
         assert answer.status_code == 200, answer.text
     await lms.services.cmi5.settle()
+    return token
 
 
 @pytest.mark.parametrize(
@@ -257,14 +258,36 @@ async def test_a_session_never_terminated_is_abandoned_when_the_next_launch_star
     lms: Lms,
 ) -> None:
     first = await lms.launch()
-    await run_au(lms, first, INITIALIZED)
+    first_token = await run_au(lms, first, INITIALIZED)
     await lms.launch()
     assert await lms.count(ABANDONED) == 1
     rows = await lms.services.store.read("SELECT body FROM statements WHERE verb = ?", ABANDONED)
     body = json.loads(rows[0][0])
     assert body["result"]["duration"].startswith("PT")
     assert body["object"]["id"] == first["activityId"]
-    # The abandoned session's statements no longer count, and the sweep finds nothing more.
+    # The abandoned session takes no more statements (spec 9.3.6).
+    late = await lms.http.post(
+        "/xapi/statements",
+        json=statement(
+            first,
+            COMPLETED,
+            {
+                "contextTemplate": {
+                    "extensions": {
+                        SESSION_ID: (
+                            await lms.services.store.read(
+                                "SELECT id FROM cmi5_sessions WHERE ended = 'abandoned'"
+                            )
+                        )[0][0]
+                    }
+                }
+            },
+        ),
+        headers={**XAPI, "Authorization": f"Basic {first_token}"},
+    )
+    assert late.status_code == 403
+    assert late.json()["details"][0]["rule"] == "cmi5_session_ended"
+    # The sweep abandons the second, idle launch.
     assert await lms.services.cmi5.abandon_open(idle_us=0) == 1  # the second, idle launch
     assert await lms.count(ABANDONED) == 2
 
