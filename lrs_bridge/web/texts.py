@@ -2020,6 +2020,41 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "Do you need a new link? Contact your coordinator at the county "
         "administrative board.",
     },
+    # --- cmi5 launch (issue 14, branch cmi5): a course of several AUs -----------------
+    "web.cmi5.title": {
+        "sv": "Utbildningen {course}",
+        "en": "The course {course}",
+    },
+    "web.cmi5.intro": {
+        "sv": (
+            "Utbildningen har {count} delar. Gör alla delar. Du kan göra dem i vilken "
+            "ordning du vill och ta en paus mellan dem."
+        ),
+        "en": (
+            "The course has {count} parts. Complete every part. You can take them in any "
+            "order and pause between them."
+        ),
+    },
+    "web.cmi5.parts": {
+        "sv": "Delar",
+        "en": "Parts",
+    },
+    "web.cmi5.done": {
+        "sv": "Klar",
+        "en": "Done",
+    },
+    "web.cmi5.todo": {
+        "sv": "Inte klar",
+        "en": "Not done",
+    },
+    "web.cmi5.start": {
+        "sv": "Starta {part}",
+        "en": "Start {part}",
+    },
+    "web.cmi5.all_done": {
+        "sv": "Du har gjort alla delar. Utbildningen är klar.",
+        "en": "You have completed every part. The course is done.",
+    },
 }
 
 

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from axe_playwright_python.async_playwright import Axe
 
 from lrs_bridge.config import load_settings
 from lrs_bridge.services import Services
@@ -72,13 +73,15 @@ def cmi5_library() -> Path:
     return bundle
 
 
-def au_package(library: Path) -> bytes:
+def au_package(library: Path, parts: int = 1) -> bytes:
+    """A zip package of ``parts`` AUs, each the same page (the second with ?part=2 …)."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr(
-            "cmi5.xml",
-            structure(au(1, "au/index.html", move_on="CompletedAndPassed", mastery="0.8")),
-        )
+        units = [
+            au(n, "au/index.html" + (f"?part={n}" if n > 1 else ""), move_on="CompletedAndPassed")
+            for n in range(1, parts + 1)
+        ]
+        archive.writestr("cmi5.xml", structure(*units))
         archive.write(HERE / "cmi5_au/index.html", "au/index.html")
         archive.write(library, "au/cmi5.umd.js")
     return buffer.getvalue()
@@ -118,9 +121,11 @@ async def _seed(database_url: str, base_url: str, package: bytes) -> str:
 
 
 @pytest.fixture
-async def course(database_url: str, tmp_path: Path) -> AsyncIterator[Course]:
+async def course(
+    database_url: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> AsyncIterator[Course]:
     need_chromium()
-    package = au_package(cmi5_library())
+    package = au_package(cmi5_library(), getattr(request, "param", 1))
     port = free_port()
     base_url = f"http://127.0.0.1:{port}"
     workshop = await _seed(database_url, base_url, package)
@@ -180,3 +185,50 @@ async def test_a_real_au_runs_to_the_end_and_the_participant_is_ready(
             break
         await asyncio.sleep(0.1)
     assert await status_of(course) == "completed_on_time"
+
+
+async def run_to_the_end(page: Any) -> None:
+    status = page.locator("#status")
+    await (
+        status.filter(has_text="done").or_(status.filter(has_text="error")).wait_for(timeout=30_000)
+    )
+    assert await status.inner_text() == "done"
+
+
+@pytest.mark.parametrize("course", [2], indirect=True)
+async def test_a_course_of_two_aus_lists_its_parts_accessibly_and_each_is_launched(
+    course: Course, browser: Any
+) -> None:
+    page = await browser.new_page(viewport={"width": 1280, "height": 900})
+    link = await personal_link(course)
+    await page.goto(link)
+    assert await page.locator("h1").inner_text() == "Utbildningen Valsäkerhet cmi5"
+    axe = Axe()
+    for width in (1280, 320):
+        await page.set_viewport_size({"width": width, "height": 900})
+        results = await axe.run(page)
+        assert results.response["violations"] == [], results.generate_report()
+        overflow = await page.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        assert overflow <= 0
+    await page.set_viewport_size({"width": 1280, "height": 900})
+    assert await page.get_by_text("Inte klar").count() == 2
+    await page.get_by_role("link", name="Starta Del 1").click()
+    await run_to_the_end(page)
+    for _ in range(100):  # moveOn is evaluated just after the statements are stored
+        await page.goto(link)
+        if await page.get_by_text("Inte klar").count() == 1:
+            break
+        await asyncio.sleep(0.1)
+    assert await page.get_by_text("Inte klar").count() == 1
+    assert await status_of(course) == "in_progress"
+    await page.get_by_role("link", name="Starta Del 2").click()
+    await run_to_the_end(page)
+    for _ in range(100):
+        if await status_of(course) == "completed_on_time":
+            break
+        await asyncio.sleep(0.1)
+    assert await status_of(course) == "completed_on_time"
+    await page.goto(link)
+    assert await page.locator("#cmi5-all-done").count() == 1

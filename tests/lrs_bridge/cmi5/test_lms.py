@@ -367,7 +367,14 @@ async def test_a_personal_link_launches_the_au_with_its_own_registration_and_cre
     links = await lms.services.launch.participant_links(lms.workshop)
     ((course_id, _, url),) = next(iter(links.values()))
     assert course_id == lms.course
-    answer = await lms.http.get(url.removeprefix("http://lrs.test"))
+    path = url.removeprefix("http://lrs.test")
+    # A course of two AUs: the link shows its parts, none done yet.
+    parts = await lms.http.get(path)
+    assert parts.status_code == 200
+    assert parts.text.count("Inte klar") == 2
+    assert 'href="?au=0"' in parts.text and 'href="?au=1"' in parts.text
+    assert (await lms.http.get(path + "?au=7")).status_code == 200  # no such part: the list
+    answer = await lms.http.get(path + "?au=0")
     assert answer.status_code in (302, 303, 307), answer.text
     target = answer.headers["location"]
     assert target.startswith("https://kurser.example.se/au1/index.html?")
@@ -405,12 +412,24 @@ async def test_a_personal_link_launches_the_au_with_its_own_registration_and_cre
         assert sent.status_code == 200, sent.text
     await lms.services.cmi5.settle()
     assert await lms.count(SATISFIED) == 0  # the block's AU is still to do
+    assert (await lms.http.get(path)).text.count("Inte klar") == 1
+    state = await lms.http.get(
+        "/xapi/activities/state",
+        params={
+            "activityId": params["activityId"],
+            "agent": params["actor"],
+            "registration": params["registration"],
+            "stateId": "LMS.LaunchData",
+        },
+        headers=auth,
+    )
+    assert state.json()["returnURL"] == url  # back to the parts after the AU
     # A revoked link stops the next launch's fetch, and the link itself answers 410.
-    second = await lms.http.get(url.removeprefix("http://lrs.test"))
+    second = await lms.http.get(path + "?au=1")
     second_params = {
         name: values[0]
         for name, values in parse_qs(urlsplit(second.headers["location"]).query).items()
     }
     await lms.services.launch.revoke([link.id])
     assert (await lms.fetch(second_params))["error-code"] == "2"
-    assert (await lms.http.get(url.removeprefix("http://lrs.test"))).status_code == 410
+    assert (await lms.http.get(path)).status_code == 410
