@@ -662,6 +662,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "sv": "{field}: en personlig länk får inte ändra detta.",
         "en": "{field}: a personal launch may not change this.",
     },
+    "api.rule.unknown_participant": {
+        "sv": "{field}: deltagaren finns inte på listan.",
+        "en": "{field}: the participant is not on the list.",
+    },
     "api.rule.no_link": {
         "sv": "{field}: det finns ingen sådan personlig länk.",
         "en": "{field}: there is no such personal link.",

@@ -1380,7 +1380,7 @@ def _detail(ctx: Ctx, key: str, value: Any, workshops: Mapping[str, str]) -> str
         )
     elif key == "format":
         value = str(value).upper()
-    elif key == "greeting":
+    elif key in ("greeting", "again"):
         value = ctx.t("web.yes")
     return f"{label}: {value}"
 
@@ -1549,6 +1549,7 @@ def web_routes() -> list[Route]:
 def _feature_routes() -> list[Route]:
     """Pages kept in modules of their own (they import this module)."""
     from lrs_bridge.web import cmi5_launch  # noqa: F401 (registers the cmi5 launch kind)
+    from lrs_bridge.web.invitations import invitation_routes
     from lrs_bridge.web.launch import launch_routes
 
-    return [*launch_routes()]
+    return [*launch_routes(), *invitation_routes()]

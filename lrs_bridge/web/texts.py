@@ -1953,6 +1953,132 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "No reminders were sent",
     },
     # --- personal launch links and invitations (issue 14, branch links) -----------------
+    "web.audit.action.invitations.send": {
+        "sv": "skickade inbjudningar",
+        "en": "sent invitations",
+    },
+    "web.audit.action.links.revoke": {
+        "sv": "stängde av personliga länkar",
+        "en": "turned off personal links",
+    },
+    "web.audit.detail.not_invited": {
+        "sv": "inte inbjudna",
+        "en": "not invited",
+    },
+    "web.audit.detail.again": {
+        "sv": "även redan inbjudna",
+        "en": "also those already invited",
+    },
+    "web.audit.detail.revoked": {
+        "sv": "avstängda länkar",
+        "en": "links turned off",
+    },
+    "web.invitations.title": {
+        "sv": "Inbjudningar",
+        "en": "Invitations",
+    },
+    "web.invitations.help": {
+        "sv": (
+            "Varje deltagare som inte är klar får ett e-postmeddelande med sina personliga "
+            "länkar till utbildningarna, sista dag ({deadline}) och vem hen kan kontakta. "
+            "Den som redan har fått en inbjudan får ingen ny. Deltagare som läggs till senare "
+            "visas här och kan bjudas in var för sig."
+        ),
+        "en": (
+            "Each participant who has not finished gets an e-mail with their personal links "
+            "to the courses, the last day ({deadline}) and whom to contact. Those already "
+            "invited get no new invitation. Participants added later show up here and can be "
+            "invited one by one."
+        ),
+    },
+    "web.invitations.result": {
+        "sv": "Inbjudningarna är skickade",
+        "en": "The invitations have been sent",
+    },
+    "web.invitations.result_counts": {
+        "sv": "{sent} skickade, {failed} misslyckades, {skipped} fick ingen inbjudan.",
+        "en": "{sent} sent, {failed} failed, {skipped} not invited.",
+    },
+    "web.invitations.deadline_passed": {
+        "sv": "Sista dagen har passerat. Inga inbjudningar skickas.",
+        "en": "The last day has passed. No invitations are sent.",
+    },
+    "web.invitations.to_send": {
+        "sv": "Bjuds in nu ({count})",
+        "en": "To be invited now ({count})",
+    },
+    "web.invitations.choose": {
+        "sv": "Välj vilka som ska få en inbjudan",
+        "en": "Choose who gets an invitation",
+    },
+    "web.invitations.choose_someone": {
+        "sv": "Välj minst en deltagare att bjuda in.",
+        "en": "Choose at least one participant to invite.",
+    },
+    "web.invitations.to_send_caption": {
+        "sv": "Deltagare som bjuds in",
+        "en": "Participants to be invited",
+    },
+    "web.invitations.send_col": {
+        "sv": "Bjud in",
+        "en": "Invite",
+    },
+    "web.invitations.nobody": {
+        "sv": "Ingen att bjuda in just nu.",
+        "en": "No one to invite right now.",
+    },
+    "web.invitations.send": {
+        "sv": "Skicka {count} inbjudningar",
+        "en": "Send {count} invitations",
+        "sv.one": "Skicka {count} inbjudan",
+        "en.one": "Send {count} invitation",
+    },
+    "web.invitations.skipped": {
+        "sv": "Bjuds inte in ({count})",
+        "en": "Not invited ({count})",
+    },
+    "web.invitations.skipped_caption": {
+        "sv": "Deltagare som inte bjuds in, och varför",
+        "en": "Participants not invited, and why",
+    },
+    "web.invitations.example": {
+        "sv": "Så här ser inbjudan ut",
+        "en": "What the invitation looks like",
+    },
+    "web.invitations.example_help": {
+        "sv": "Varje deltagare får sina egna länkar. Länkarna i exemplet är den första "
+        "deltagarens.",
+        "en": "Each participant gets their own links. The links in the example are the first "
+        "participant's.",
+    },
+    "web.invitations.log": {
+        "sv": "Skickade inbjudningar",
+        "en": "Invitations sent",
+    },
+    "web.invitations.log_caption": {
+        "sv": "Inbjudningar, senaste först",
+        "en": "Invitations, latest first",
+    },
+    "web.invitations.none_sent": {
+        "sv": "Inga inbjudningar har skickats.",
+        "en": "No invitations have been sent.",
+    },
+    "web.invitations.not_sent": {
+        "sv": "Inga inbjudningar skickades",
+        "en": "No invitations were sent",
+    },
+    "web.invitations.after_upload": {
+        "sv": "Skicka inbjudningar till deltagarna",
+        "en": "Send invitations to the participants",
+    },
+    "web.invitations.link": {
+        "sv": "Inbjudningar",
+        "en": "Invitations",
+    },
+    "web.reminders.invitation": {
+        "sv": "inbjudan",
+        "en": "invitation",
+    },
     "web.launch.link.title": {
         "sv": "Starta utbildningen {course}",
         "en": "Start the course {course}",

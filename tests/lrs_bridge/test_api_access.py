@@ -67,7 +67,10 @@ ADMINS = {"national", "admin 21", "admin 14"}
 COURSE_WRITERS = {"national"}
 ADMIN_ONLY = {("/api/v1/learners/unmatched", "GET"), ("/api/v1/audit", "GET")}
 # Reminding is following up, not changing: coordinators send them too (within scope).
-EVERYONE_SENDS = {("/api/v1/workshops/{workshop_id}/reminders", "POST")}
+EVERYONE_SENDS = {
+    ("/api/v1/workshops/{workshop_id}/reminders", "POST"),
+    ("/api/v1/workshops/{workshop_id}/invitations", "POST"),
+}
 
 
 @dataclass
@@ -301,6 +304,24 @@ OPERATIONS: dict[tuple[str, str], tuple[tuple[str, ...], Build, int]] = {
         lambda s, t: Call(f"/api/v1/workshops/{_workshop(s, t)}/reminders"),
         200,
     ),
+    **{
+        (W + "/invitations", method): (
+            ("21", "14", "missing"),
+            lambda s, t: Call(f"/api/v1/workshops/{_workshop(s, t)}/invitations"),
+            200,
+        )
+        for method in ("GET", "POST")
+    },
+    **{
+        (P + "/links", method): (
+            ("21", "21-2181", "14", "missing"),
+            lambda s, t: Call(
+                f"/api/v1/workshops/{_workshop(s, t)}/participants/{_participant(s, t)}/links"
+            ),
+            200,
+        )
+        for method in ("GET", "DELETE")
+    },
     ("/api/v1/readiness", "GET"): (
         ("", "csv", "xlsx"),
         lambda s, t: Call("/api/v1/readiness" + (f"?format={t}" if t else "")),

@@ -93,6 +93,23 @@ COURSE_BODY: Schema = {
         "activities": {"type": "array", "items": {"type": "string"}, "minItems": 1},
         "url": {"type": "string"},
         "description": {"type": "string"},
+        "launch_kind": {
+            "type": "string",
+            "enum": ["xapi", "cmi5", "link"],
+            "description": "how a personal link starts the course (default link)",
+        },
+    },
+    "additionalProperties": False,
+}
+INVITATION_BODY: Schema = {
+    "type": "object",
+    "properties": {
+        "participants": {
+            "type": "array",
+            "items": {"type": "string"},
+            "description": "only these participants (default: everyone not finished)",
+        },
+        "again": {"type": "boolean", "description": "invite those already invited too"},
     },
     "additionalProperties": False,
 }
@@ -218,6 +235,31 @@ API_OPERATIONS: dict[str, dict[str, Schema]] = {
             found=True,
         ),
         "POST": _op("send the reminders: one e-mail per person", params=[WORKSHOP_ID], found=True),
+    },
+    P + "/workshops/{workshop_id}/invitations": {
+        "GET": _op(
+            "who would be invited (and who not, why) and an example e-mail",
+            params=[WORKSHOP_ID],
+            found=True,
+        ),
+        "POST": _op(
+            "send the invitations: one e-mail per person with their personal links",
+            params=[WORKSHOP_ID],
+            body=_json(INVITATION_BODY),
+            found=True,
+        ),
+    },
+    P + "/workshops/{workshop_id}/participants/{participant_id}/links": {
+        "GET": _op(
+            "a participant's personal launch links (without their tokens)",
+            params=[WORKSHOP_ID, PARTICIPANT_ID],
+            found=True,
+        ),
+        "DELETE": _op(
+            "turn off every active link of a participant (their launches stop at once)",
+            params=[WORKSHOP_ID, PARTICIPANT_ID],
+            found=True,
+        ),
     },
     P + "/readiness": {
         "GET": _op("the nation (national admins) or one's own county", params=[FORMAT], files=True),

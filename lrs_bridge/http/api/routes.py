@@ -18,6 +18,7 @@ from lrs_bridge.http.api import (
     cmi5,
     contacts,
     courses,
+    invitations,
     readiness,
     reminders,
     workshops,
@@ -101,6 +102,7 @@ def api_routes() -> list[Route]:
             },
             WORKSHOP,
         ),
+        *_launch_routes(),
         _route("/readiness", {"GET": (readiness.readiness, Action.REPORTS_READ)}),
         _route(
             "/readiness/{county}",
@@ -137,6 +139,28 @@ def api_routes() -> list[Route]:
         ),
         _route("/audit", {"GET": (audit.audit_entries, Action.AUDIT_READ)}),
         *_bridge_routes(),
+    ]
+
+
+def _launch_routes() -> list[Route]:
+    """Invitations and personal launch links (issue 14)."""
+    return [
+        _route(
+            "/workshops/{workshop_id}/invitations",
+            {
+                "GET": (invitations.preview_invitations, Action.REMINDERS_SEND),
+                "POST": (invitations.send_invitations, Action.REMINDERS_SEND),
+            },
+            WORKSHOP,
+        ),
+        _route(
+            "/workshops/{workshop_id}/participants/{participant_id}/links",
+            {
+                "GET": (invitations.participant_links, Action.PARTICIPANTS_READ),
+                "DELETE": (invitations.revoke_links, Action.PARTICIPANTS_WRITE),
+            },
+            PARTICIPANT,
+        ),
     ]
 
 
