@@ -1,7 +1,8 @@
 """A real cmi5 AU in headless Chromium: a page using the ``@xapi/cmi5`` package from the
 npm registry, imported as a zip package and served by the service, launched by the
-participant's personal link (``/l/{token}``); it initializes, completes, passes and
-terminates, and the participant becomes ready through the LMS's satisfied statement.
+participant's personal link (``/l/{token}``) from the invitation e-mail (real SMTP,
+aiosmtpd); it initializes, completes, passes and terminates, and the participant becomes
+ready through the LMS's satisfied statement.
 
 The package is installed once into a cache outside the repository
 (``LRS_BRIDGE_NPM_CACHE``, default ``~/.cache/lrs-bridge/npm``); without npm, or when the
@@ -13,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import io
 import os
+import re
 import shutil
 import subprocess
 import zipfile
@@ -21,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from axe_playwright_python.async_playwright import Axe
 
@@ -28,12 +31,14 @@ from lrs_bridge.config import load_settings
 from lrs_bridge.services import Services
 from tests.conftest import LiveServer, free_port, start_server
 from tests.lrs_bridge.cmi5.packages import au, structure
+from tests.mail import MailCatcher
 from tests.web.conftest import need_chromium
 
 pytestmark = pytest.mark.slow  # starts a real server and a real browser
 
 CMI5_PACKAGE = "@xapi/cmi5@1.4.0"
 HERE = Path(__file__).parent
+LINK = re.compile(r"https?://[^\s]+/l/[A-Za-z0-9_-]{20,}")
 
 
 def cmi5_library() -> Path:
@@ -92,9 +97,11 @@ class Course:
     server: LiveServer
     settings: Any
     workshop: str
+    admin: dict[str, str]
+    mail: MailCatcher
 
 
-async def _seed(database_url: str, base_url: str, package: bytes) -> str:
+async def _seed(database_url: str, base_url: str, package: bytes) -> tuple[str, dict[str, str]]:
     services = Services.build(load_settings(database_url=database_url, public_url=base_url))
     await services.open()
     try:
@@ -115,30 +122,43 @@ async def _seed(database_url: str, base_url: str, package: bytes) -> str:
                 "municipality": "2180",
             },
         )
-        return workshop.id
+        admin = await services.people.create_user("karl@lansstyrelsen.se", "county-admin", "21")
+        token = (await services.people.issue_token(str(admin.id))).token
+        return workshop.id, {"Authorization": f"Bearer {token}"}
     finally:
         await services.close()
 
 
 @pytest.fixture
 async def course(
-    database_url: str, tmp_path: Path, request: pytest.FixtureRequest
+    database_url: str,
+    tmp_path: Path,
+    request: pytest.FixtureRequest,
+    smtp: tuple[MailCatcher, int],
 ) -> AsyncIterator[Course]:
     need_chromium()
     package = au_package(cmi5_library(), getattr(request, "param", 1))
     port = free_port()
     base_url = f"http://127.0.0.1:{port}"
-    workshop = await _seed(database_url, base_url, package)
+    workshop, admin = await _seed(database_url, base_url, package)
     server = await asyncio.to_thread(
         start_server,
         database_url.removeprefix("sqlite:///"),
         tmp_path / "server.log",
-        env={"LRS_BRIDGE_PUBLIC_URL": base_url},
+        env={
+            "LRS_BRIDGE_PUBLIC_URL": base_url,
+            "LRS_BRIDGE_SMTP_HOST": "127.0.0.1",
+            "LRS_BRIDGE_SMTP_PORT": str(smtp[1]),
+        },
         port=port,
     )
     try:
         yield Course(
-            server, load_settings(database_url=database_url, public_url=base_url), workshop
+            server,
+            load_settings(database_url=database_url, public_url=base_url),
+            workshop,
+            admin,
+            smtp[0],
         )
     finally:
         server.stop()
@@ -170,9 +190,15 @@ async def test_a_real_au_runs_to_the_end_and_the_participant_is_ready(
     course: Course, browser: Any
 ) -> None:
     assert await status_of(course) == "not_started"
+    async with httpx.AsyncClient(base_url=course.server.url, timeout=30) as http:
+        sent = await http.post(
+            f"/api/v1/workshops/{course.workshop}/invitations", headers=course.admin
+        )
+    assert sent.status_code == 200, sent.text
+    ((_, message),) = course.mail.messages
+    (link,) = LINK.findall(message.get_content())  # the invitation's personal link
+    assert link == await personal_link(course)
     page = await browser.new_page()
-    link = await personal_link(course)
-    assert "/l/" in link
     await page.goto(link)  # the link redirects to the AU with the cmi5 launch parameters
     assert "/cmi5/testenhet/files/au/index.html?" in page.url
     status = page.locator("#status")
