@@ -5,8 +5,8 @@ aiosmtpd); it initializes, completes, passes and terminates, and the participant
 ready through the LMS's satisfied statement.
 
 The package is installed once into a cache outside the repository
-(``LRS_BRIDGE_NPM_CACHE``, default ``~/.cache/lrs-bridge/npm``); without npm, or when the
-registry cannot be reached, the test is skipped and says why.
+(``LRS_BRIDGE_TEST_NPM_CACHE``, default ``~/.cache/lrs-bridge-tests/npm``, in ``cmi5/``);
+without npm, or when the registry cannot be reached, the test is skipped and says why.
 """
 
 from __future__ import annotations
@@ -43,8 +43,11 @@ LINK = re.compile(r"https?://[^\s]+/l/[A-Za-z0-9_-]{20,}")
 
 def cmi5_library() -> Path:
     """The browser build of @xapi/cmi5, installed from the npm registry into the cache."""
-    cache = Path(os.environ.get("LRS_BRIDGE_NPM_CACHE") or Path.home() / ".cache/lrs-bridge/npm")
-    target = cache / CMI5_PACKAGE.replace("/", "+")
+    cache = Path(
+        os.environ.get("LRS_BRIDGE_TEST_NPM_CACHE")
+        or Path.home() / ".cache" / "lrs-bridge-tests" / "npm"
+    )
+    target = cache / "cmi5"  # a prefix of its own beside the TinCanJS test's
     bundle = target / "node_modules/@xapi/cmi5/dist/Cmi5.umd.js"
     if bundle.exists():
         return bundle
