@@ -72,6 +72,19 @@ class Settings(BaseSettings):
         description="Automatic reminders this many days before a workshop's deadline "
         "(comma-separated; empty for none).",
     )
+    launch_days_after_workshop: int = Field(
+        30,
+        ge=0,
+        le=3650,
+        description="Personal launch links work until this many days after the workshop's day.",
+    )
+    launch_credential_hours: int = Field(
+        12,
+        ge=1,
+        le=720,
+        description="A per-learner credential issued by a launch expires after this many "
+        "hours (or when its link does, if sooner).",
+    )
     remote_timeout_seconds: float = Field(
         30.0,
         gt=0,

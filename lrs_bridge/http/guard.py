@@ -30,6 +30,7 @@ from starlette.responses import Response
 
 from lrs_bridge.auth.access import Action, Principal
 from lrs_bridge.auth.credentials import Client, parse_basic
+from lrs_bridge.auth.learners import document_refusal
 from lrs_bridge.auth.limits import Throttled
 from lrs_bridge.auth.scopes import SCOPES_GRANTING, Permission
 from lrs_bridge.gate import Locator, client_address, refusal, services
@@ -101,11 +102,24 @@ def guarded(
                 f"this credential's scopes do not allow {permission.value}",
                 [{"path": "Authorization", "rule": "scope", "message": permission.value}],
             )
+        if client.learner is not None and method in WRITES and not _is_statements(request):
+            # A per-learner credential: documents of its own actor only (its statements'
+            # actors are checked by the same rule once the body is read).
+            refused = document_refusal(client.learner, request.url.path, request.query_params)
+            if refused is not None:
+                return error_response(403, refused.message, refused.details)
         return await handler(request, client)
 
     endpoint.__name__ = handler.__name__
     endpoint.permissions = dict(permissions)  # type: ignore[attr-defined]
     return endpoint
+
+
+WRITES = frozenset({"PUT", "POST", "DELETE"})
+
+
+def _is_statements(request: Request) -> bool:
+    return request.url.path.rstrip("/").endswith("/xapi/statements")
 
 
 BEARER_CHALLENGE = {"WWW-Authenticate": 'Bearer realm="lrs-bridge"'}

@@ -2063,6 +2063,235 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "web.audit.detail.filters": {"sv": "sökt på", "en": "searched by"},
     "web.audit.detail.statements": {"sv": "händelser", "en": "events"},
     "web.audit.detail.course": {"sv": "utbildning", "en": "course"},
+    # --- personal launch links and invitations (issue 14, branch links) -----------------
+    "web.audit.action.invitations.send": {
+        "sv": "skickade inbjudningar",
+        "en": "sent invitations",
+    },
+    "web.audit.action.links.revoke": {
+        "sv": "stängde av personliga länkar",
+        "en": "turned off personal links",
+    },
+    "web.audit.detail.not_invited": {
+        "sv": "inte inbjudna",
+        "en": "not invited",
+    },
+    "web.audit.detail.again": {
+        "sv": "även redan inbjudna",
+        "en": "also those already invited",
+    },
+    "web.audit.detail.revoked": {
+        "sv": "avstängda länkar",
+        "en": "links turned off",
+    },
+    "web.invitations.title": {
+        "sv": "Inbjudningar",
+        "en": "Invitations",
+    },
+    "web.invitations.help": {
+        "sv": (
+            "Varje deltagare som inte är klar får ett e-postmeddelande med sina personliga "
+            "länkar till utbildningarna, sista dag ({deadline}) och vem hen kan kontakta. "
+            "Den som redan har fått en inbjudan får ingen ny. Deltagare som läggs till senare "
+            "visas här och kan bjudas in var för sig."
+        ),
+        "en": (
+            "Each participant who has not finished gets an e-mail with their personal links "
+            "to the courses, the last day ({deadline}) and whom to contact. Those already "
+            "invited get no new invitation. Participants added later show up here and can be "
+            "invited one by one."
+        ),
+    },
+    "web.invitations.result": {
+        "sv": "Inbjudningarna är skickade",
+        "en": "The invitations have been sent",
+    },
+    "web.invitations.result_counts": {
+        "sv": "{sent} skickade, {failed} misslyckades, {skipped} fick ingen inbjudan.",
+        "en": "{sent} sent, {failed} failed, {skipped} not invited.",
+    },
+    "web.invitations.deadline_passed": {
+        "sv": "Sista dagen har passerat. Inga inbjudningar skickas.",
+        "en": "The last day has passed. No invitations are sent.",
+    },
+    "web.invitations.to_send": {
+        "sv": "Bjuds in nu ({count})",
+        "en": "To be invited now ({count})",
+    },
+    "web.invitations.choose": {
+        "sv": "Välj vilka som ska få en inbjudan",
+        "en": "Choose who gets an invitation",
+    },
+    "web.invitations.choose_someone": {
+        "sv": "Välj minst en deltagare att bjuda in.",
+        "en": "Choose at least one participant to invite.",
+    },
+    "web.invitations.to_send_caption": {
+        "sv": "Deltagare som bjuds in",
+        "en": "Participants to be invited",
+    },
+    "web.invitations.send_col": {
+        "sv": "Bjud in",
+        "en": "Invite",
+    },
+    "web.invitations.nobody": {
+        "sv": "Ingen att bjuda in just nu.",
+        "en": "No one to invite right now.",
+    },
+    "web.invitations.send": {
+        "sv": "Skicka {count} inbjudningar",
+        "en": "Send {count} invitations",
+        "sv.one": "Skicka {count} inbjudan",
+        "en.one": "Send {count} invitation",
+    },
+    "web.invitations.skipped": {
+        "sv": "Bjuds inte in ({count})",
+        "en": "Not invited ({count})",
+    },
+    "web.invitations.skipped_caption": {
+        "sv": "Deltagare som inte bjuds in, och varför",
+        "en": "Participants not invited, and why",
+    },
+    "web.invitations.example": {
+        "sv": "Så här ser inbjudan ut",
+        "en": "What the invitation looks like",
+    },
+    "web.invitations.example_help": {
+        "sv": "Varje deltagare får sina egna länkar. Länkarna i exemplet är den första "
+        "deltagarens.",
+        "en": "Each participant gets their own links. The links in the example are the first "
+        "participant's.",
+    },
+    "web.invitations.log": {
+        "sv": "Skickade inbjudningar",
+        "en": "Invitations sent",
+    },
+    "web.invitations.log_caption": {
+        "sv": "Inbjudningar, senaste först",
+        "en": "Invitations, latest first",
+    },
+    "web.invitations.none_sent": {
+        "sv": "Inga inbjudningar har skickats.",
+        "en": "No invitations have been sent.",
+    },
+    "web.invitations.not_sent": {
+        "sv": "Inga inbjudningar skickades",
+        "en": "No invitations were sent",
+    },
+    "web.invitations.after_upload": {
+        "sv": "Skicka inbjudningar till deltagarna",
+        "en": "Send invitations to the participants",
+    },
+    "web.invitations.link": {
+        "sv": "Inbjudningar",
+        "en": "Invitations",
+    },
+    "web.reminders.invitation": {
+        "sv": "inbjudan",
+        "en": "invitation",
+    },
+    "web.launch.link.title": {
+        "sv": "Starta utbildningen {course}",
+        "en": "Start the course {course}",
+    },
+    "web.launch.link.hello": {
+        "sv": "Hej {name}!",
+        "en": "Hello {name},",
+    },
+    "web.launch.link.external": {
+        "sv": "Utbildningen finns på en annan webbplats. Där kan du behöva logga in eller "
+        "skriva in din e-postadress.",
+        "en": "The course is on another website. There you may need to log in or enter "
+        "your e-mail address.",
+    },
+    "web.launch.link.email_label": {
+        "sv": "Använd den här e-postadressen:",
+        "en": "Use this e-mail address:",
+    },
+    "web.launch.link.why": {
+        "sv": "Använder du en annan e-postadress syns det inte här att du är klar.",
+        "en": "If you use another e-mail address, we cannot see that you have finished.",
+    },
+    "web.launch.link.deadline": {
+        "sv": "Genomför utbildningen senast {deadline}.",
+        "en": "Complete the course by {deadline}.",
+    },
+    "web.launch.link.go": {
+        "sv": "Gå till utbildningen {course}",
+        "en": "Go to the course {course}",
+    },
+    "web.launch.not_found.title": {
+        "sv": "Länken finns inte",
+        "en": "The link does not exist",
+    },
+    "web.launch.not_found.text": {
+        "sv": "Kontrollera att du har kopierat hela länken från e-postmeddelandet.",
+        "en": "Check that you copied the whole link from the e-mail.",
+    },
+    "web.launch.gone.title": {
+        "sv": "Länken fungerar inte längre",
+        "en": "The link no longer works",
+    },
+    "web.launch.gone.revoked": {
+        "sv": "Din personliga länk har stängts av.",
+        "en": "Your personal link has been turned off.",
+    },
+    "web.launch.gone.expired": {
+        "sv": "Din personliga länk gällde till {until}.",
+        "en": "Your personal link was valid until {until}.",
+    },
+    "web.launch.gone.contact_title": {
+        "sv": "Vem du kontaktar",
+        "en": "Whom to contact",
+    },
+    "web.launch.gone.contact": {
+        "sv": "Behöver du en ny länk? Kontakta {name}:",
+        "en": "Do you need a new link? Contact {name}:",
+    },
+    "web.launch.gone.phone": {
+        "sv": "Telefon:",
+        "en": "Phone:",
+    },
+    "web.launch.gone.contact_default": {
+        "sv": "Behöver du en ny länk? Kontakta din samordnare på länsstyrelsen.",
+        "en": "Do you need a new link? Contact your coordinator at the county "
+        "administrative board.",
+    },
+    # --- cmi5 launch (issue 14, branch cmi5): a course of several AUs -----------------
+    "web.cmi5.title": {
+        "sv": "Utbildningen {course}",
+        "en": "The course {course}",
+    },
+    "web.cmi5.intro": {
+        "sv": (
+            "Utbildningen har {count} delar. Gör alla delar. Du kan göra dem i vilken "
+            "ordning du vill och ta en paus mellan dem."
+        ),
+        "en": (
+            "The course has {count} parts. Complete every part. You can take them in any "
+            "order and pause between them."
+        ),
+    },
+    "web.cmi5.parts": {
+        "sv": "Delar",
+        "en": "Parts",
+    },
+    "web.cmi5.done": {
+        "sv": "Klar",
+        "en": "Done",
+    },
+    "web.cmi5.todo": {
+        "sv": "Inte klar",
+        "en": "Not done",
+    },
+    "web.cmi5.start": {
+        "sv": "Starta {part}",
+        "en": "Start {part}",
+    },
+    "web.cmi5.all_done": {
+        "sv": "Du har gjort alla delar. Utbildningen är klar.",
+        "en": "You have completed every part. The course is done.",
+    },
 }
 
 

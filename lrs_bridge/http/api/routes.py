@@ -16,8 +16,10 @@ from lrs_bridge.gate import COUNTY, PARTICIPANT, WORKSHOP, Locator
 from lrs_bridge.http.api import (
     audit,
     bridge,
+    cmi5,
     contacts,
     courses,
+    invitations,
     readiness,
     reminders,
     statements,
@@ -85,6 +87,11 @@ def api_routes() -> list[Route]:
             PARTICIPANT,
         ),
         _route(
+            "/workshops/{workshop_id}/participants/{participant_id}/cmi5/{course_id}/waiver",
+            {"POST": (cmi5.waive, Action.PARTICIPANTS_WRITE)},
+            PARTICIPANT,
+        ),
+        _route(
             "/workshops/{workshop_id}/readiness",
             {"GET": (readiness.workshop_readiness, Action.REPORTS_READ)},
             WORKSHOP,
@@ -97,6 +104,7 @@ def api_routes() -> list[Route]:
             },
             WORKSHOP,
         ),
+        *_launch_routes(),
         _route("/readiness", {"GET": (readiness.readiness, Action.REPORTS_READ)}),
         _route(
             "/readiness/{county}",
@@ -126,6 +134,8 @@ def api_routes() -> list[Route]:
                 "PUT": (courses.change_course, Action.COURSES_WRITE),
             },
         ),
+        _route("/cmi5/courses", {"POST": (cmi5.import_course, Action.COURSES_WRITE)}),
+        _route("/cmi5/courses/{course_id}", {"GET": (cmi5.get_course, Action.COURSES_READ)}),
         _route(
             "/learners/unmatched", {"GET": (readiness.unmatched_learners, Action.LEARNERS_READ)}
         ),
@@ -154,6 +164,28 @@ def _statement_routes() -> list[Route]:
                 statements.export_statements, people, statements.export_own_statements, clients
             ),
             methods=["GET", "HEAD"],
+        ),
+    ]
+
+
+def _launch_routes() -> list[Route]:
+    """Invitations and personal launch links (issue 14)."""
+    return [
+        _route(
+            "/workshops/{workshop_id}/invitations",
+            {
+                "GET": (invitations.preview_invitations, Action.REMINDERS_SEND),
+                "POST": (invitations.send_invitations, Action.REMINDERS_SEND),
+            },
+            WORKSHOP,
+        ),
+        _route(
+            "/workshops/{workshop_id}/participants/{participant_id}/links",
+            {
+                "GET": (invitations.participant_links, Action.PARTICIPANTS_READ),
+                "DELETE": (invitations.revoke_links, Action.PARTICIPANTS_WRITE),
+            },
+            PARTICIPANT,
         ),
     ]
 

@@ -13,6 +13,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from lrs_bridge.auth.credentials import Client
+from lrs_bridge.auth.learners import check_statements
 from lrs_bridge.auth.scopes import may_define, may_void_any_statement, only_own_statements
 from lrs_bridge.gate import read_body, services
 from lrs_bridge.http.body import check_depth
@@ -138,6 +139,9 @@ async def put_statement(request: Request, client: Client) -> Response:
     if statement_id is None:
         raise _bad("statementId", "required", "PUT needs the statementId parameter")
     data, parts = await _read_statements(request)
+    if client.learner is not None:  # the per-learner rule: its own actor only
+        check_statements(client.learner, data)
+    await services(request).cmi5.check_open(data)  # no statements in an ended cmi5 session
     if not isinstance(data, dict):
         raise _bad("$", "type", "PUT takes one statement object")
     await services(request).statements.store_statements(
@@ -157,6 +161,9 @@ async def post_statements(request: Request, client: Client) -> Response:
     if services(request).store.shedding():
         raise overloaded()  # before the body is read and validated: shedding costs nothing
     data, parts = await _read_statements(request)
+    if client.learner is not None:  # the per-learner rule: its own actor only
+        check_statements(client.learner, data)
+    await services(request).cmi5.check_open(data)  # no statements in an ended cmi5 session
     items = data if isinstance(data, list) else [data]
     ids = await services(request).statements.store_statements(
         items,
