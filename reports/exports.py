@@ -97,6 +97,7 @@ def _totals_cells(totals: StatusTotals) -> list[Cell]:
         totals.completed_late,
         totals.in_progress,
         totals.not_started,
+        totals.exempt,
     ]
 
 

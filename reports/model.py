@@ -17,8 +17,10 @@ STOCKHOLM = ZoneInfo("Europe/Stockholm")
 ROLES = ("valsamordnare", "valnämnd", "säkerhetssamordnare", "kommunikatör", "other")
 """A participant's role; import also accepts these case-insensitively."""
 
-STATUSES = ("completed_on_time", "completed_late", "in_progress", "not_started")
-Status = Literal["completed_on_time", "completed_late", "in_progress", "not_started"]
+STATUSES = ("completed_on_time", "completed_late", "in_progress", "not_started", "exempt")
+Status = Literal["completed_on_time", "completed_late", "in_progress", "not_started", "exempt"]
+"""``exempt`` ("Befriad"): an admin exempted the participant from the course, with a
+reason (issue 15); a participant exempted from every required course is ``exempt``."""
 Rule = Literal["any_of", "all_of"]
 
 
@@ -212,6 +214,9 @@ class CourseProgress:
     steps_done: int
     steps: int
     last_activity: datetime | None
+    exemption: str | None = None
+    """The reason given when the participant was exempted from the course (status
+    ``exempt``); None when they were not."""
     unverified_completed_at: datetime | None = None
     """A completion reported only by a source the course does not trust (a credential or
     bridge source not among its reporters): not counted, shown so a coordinator can decide.
@@ -256,8 +261,9 @@ class ParticipantReadiness:
     @property
     def percent(self) -> int | None:
         """The percentage shown for the participant: the mean of the courses' ``percent``
-        (one that says nothing counts as 0), None when no course says how far."""
-        known = [course.shown for course in self.courses]
+        (one that says nothing counts as 0; courses the participant is exempted from do not
+        count), None when no course says how far."""
+        known = [course.shown for course in self.courses if course.status != "exempt"]
         if all(value is None for value in known):
             return None
         return round(sum(value or 0.0 for value in known) * 100 / len(known))
@@ -276,10 +282,17 @@ class StatusTotals:
     completed_late: int = 0
     in_progress: int = 0
     not_started: int = 0
+    exempt: int = 0
 
     @property
     def total(self) -> int:
-        return self.completed_on_time + self.completed_late + self.in_progress + self.not_started
+        return (
+            self.completed_on_time
+            + self.completed_late
+            + self.in_progress
+            + self.not_started
+            + self.exempt
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -360,3 +373,32 @@ class Export:
     content: bytes
     media_type: str
     filename: str
+
+
+# --- workshop administration (issue 15) -------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Exemption:
+    """A participant need not take one of the workshop's courses, for ``reason``."""
+
+    workshop_id: str
+    participant_id: str
+    course_id: str
+    reason: str
+    created_at: datetime
+    created_by: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ConnectedIdentity:
+    """A learner identity an admin connected to a participant: the participant's progress
+    counts what this identity did, as if it were one of their own."""
+
+    workshop_id: str
+    participant_id: str
+    identity: str
+    """The normalised key (``mbox:…``, ``mbox_sha1sum:…``, ``account:HOMEPAGE NAME``)."""
+    display: str
+    created_at: datetime
+    created_by: str | None = None

@@ -7,6 +7,10 @@ an all-of course) was stored at or before the deadline, ``completed_late`` when 
 identities of one participant (an e-mail address in one course, a cmi5 account in
 another) count together: each step's earliest completion, the latest activity.
 
+A course the participant is exempted from (issue 15) is ``exempt`` whatever the ledger
+says, and does not count towards the overall status: completed when every other course
+is; ``exempt`` when they are exempted from every course.
+
 Only what a course's trusted reporters sent counts (``reports.model.Reporters``). A
 completion that only an untrusted source reported is shown beside the status, as
 ``unverified_completed_at``, for a coordinator to judge; it never changes the status.
@@ -15,7 +19,7 @@ completion that only an untrusted source reported is shown beside the status, as
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime
 
@@ -76,7 +80,12 @@ def course_status(
 
 def overall(statuses: Sequence[Status]) -> Status:
     """Completed (late if any course was late) when every course is; in progress when any
-    is started; else not started."""
+    is started; else not started. Courses the participant is exempted from do not count;
+    exempted from all of them (and at least one), ``exempt``."""
+    if "exempt" in statuses:
+        statuses = [s for s in statuses if s != "exempt"]
+        if not statuses:
+            return "exempt"
     if statuses and all(s in ("completed_on_time", "completed_late") for s in statuses):
         return "completed_late" if "completed_late" in statuses else "completed_on_time"
     if any(s != "not_started" for s in statuses):
@@ -140,16 +149,23 @@ def participant_readiness(
     rows: dict[str, list[ProgressRow]],
     deadline: int,
     unverified_completions: dict[tuple[str, str], int] | None = None,
+    exemptions: Mapping[str, str] | None = None,
 ) -> ParticipantReadiness:
+    """``exemptions``: course id → reason, of the courses the participant is exempted
+    from."""
     progress: list[CourseProgress] = []
     for course in courses:
         found = rows.get(course.id, [])
         status, completed, last, done = course_status(course, found, deadline)
         untrusted = (unverified_completions or {}).get((participant.id, course.id))
+        reason = (exemptions or {}).get(course.id)
+        if reason is not None:
+            status = "exempt"
         progress.append(
             CourseProgress(
                 course_id=course.id,
                 status=status,
+                exemption=reason,
                 completed_at=moment(completed),
                 progress=1.0 if completed is not None else done / course.steps,
                 steps_done=done,
@@ -160,7 +176,8 @@ def participant_readiness(
             )
         )
     status = overall([p.status for p in progress])
-    completions = [p.completed_at for p in progress]
+    counted_courses = [p for p in progress if p.status != "exempt"]
+    completions = [p.completed_at for p in counted_courses]
     activities = [p.last_activity for p in progress if p.last_activity is not None]
     return ParticipantReadiness(
         participant=participant,
@@ -168,7 +185,9 @@ def participant_readiness(
         completed_at=max(c for c in completions if c is not None)
         if completions and all(c is not None for c in completions)
         else None,
-        progress=round(sum(p.progress for p in progress) / len(progress), 4) if progress else 0.0,
+        progress=round(sum(p.progress for p in counted_courses) / len(counted_courses), 4)
+        if counted_courses
+        else (1.0 if progress else 0.0),
         last_activity=max(activities) if activities else None,
         courses=tuple(progress),
     )
@@ -178,9 +197,11 @@ def summary_statuses(
     rows: Iterable[ProgressRow],
     deadlines: dict[str, int],
     courses: dict[str, Course],
+    exemptions: Collection[tuple[str, str]] = (),
 ) -> list[tuple[str, str, Status]]:
     """(workshop id, municipality, status) of every participant in ``rows``, without
-    building a full report (county and national summaries)."""
+    building a full report (county and national summaries). ``exemptions``: (participant
+    id, course id) of every exemption (a set, for the look-up)."""
     grouped: dict[str, tuple[str, str, dict[str, list[ProgressRow]]]] = {}
     for found in rows:
         row = counted(found)
@@ -196,10 +217,12 @@ def summary_statuses(
         elif not bucket:
             bucket.append(row)
     result: list[tuple[str, str, Status]] = []
-    for workshop_id, municipality, by_course in grouped.values():
+    for participant_id, (workshop_id, municipality, by_course) in grouped.items():
         deadline = deadlines[workshop_id]
-        statuses = [
-            course_status(courses[course_id], found, deadline)[0]
+        statuses: list[Status] = [
+            "exempt"
+            if exemptions and (participant_id, course_id) in exemptions
+            else course_status(courses[course_id], found, deadline)[0]
             for course_id, found in by_course.items()
             if course_id in courses
         ]
@@ -214,6 +237,7 @@ def totals(statuses: Iterable[Status]) -> StatusTotals:
         completed_late=counted["completed_late"],
         in_progress=counted["in_progress"],
         not_started=counted["not_started"],
+        exempt=counted["exempt"],
     )
 
 

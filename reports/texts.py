@@ -502,6 +502,11 @@ CATALOGUE: dict[str, dict[str, str]] = {
         ),
         "en": "The Excel file is refused. Save the list as a plain Excel workbook (.xlsx) or CSV.",
     },
+    # --- issue 15: workshop administration (exemptions) ---------------------------------
+    "export.status.exempt": {
+        "sv": "Befriad",
+        "en": "Exempted",
+    },
 }
 
 _MONTHS_SV = (

@@ -489,7 +489,8 @@ async def accessibility(ctx: Ctx) -> Response:
 
 
 def _done(totals: StatusTotals) -> int:
-    return totals.completed_on_time + totals.completed_late
+    """Those who need do nothing more: completed, or exempted from every course."""
+    return totals.completed_on_time + totals.completed_late + totals.exempt
 
 
 async def nation(ctx: Ctx) -> Response:
