@@ -49,10 +49,10 @@ from reports.matching import (
 from reports.model import (
     STATUSES,
     STOCKHOLM,
+    ConnectedIdentity,
     County,
     CountyReadiness,
     CountySummary,
-    ConnectedIdentity,
     Course,
     Exemption,
     Export,
@@ -867,9 +867,7 @@ class ReportsService:
     ) -> ConnectedIdentity:
         """Undo a connection; returns it. NotFound when the participant has no such one."""
         for found in await self.connected_identities(workshop_id, participant_id=participant_id):
-            if found.identity == identity and await self.admin.disconnect(
-                participant_id, identity
-            ):
+            if found.identity == identity and await self.admin.disconnect(participant_id, identity):
                 return found
         raise _not_found("identity", "identity", identity)
 

@@ -507,6 +507,14 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "sv": "Befriad",
         "en": "Exempted",
     },
+    "api.rule.not_required": {
+        "sv": "{field}: workshoppen kräver inte den kursen.",
+        "en": "{field}: the workshop does not require this course.",
+    },
+    "api.rule.bad_identity": {
+        "sv": "{field} ska vara mbox:ADRESS, mbox_sha1sum:SHA1 eller account:WEBBADRESS NAMN.",
+        "en": "{field} must be mbox:ADDRESS, mbox_sha1sum:SHA1 or account:HOMEPAGE NAME.",
+    },
 }
 
 _MONTHS_SV = (

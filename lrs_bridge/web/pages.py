@@ -1430,6 +1430,8 @@ async def stylesheet(request: Request) -> Response:
 
 
 def web_routes() -> list[Route]:
+    from lrs_bridge.web import administration  # its pages use this module's gate
+
     get = ["GET", "HEAD"]
     both = ["GET", "HEAD", "POST"]
     any_person: dict[str, Action | None] = {"GET": None}
@@ -1441,9 +1443,7 @@ def web_routes() -> list[Route]:
         Route("/language", page(language, {"POST": None}, public=True), methods=["POST"]),
         Route("/tillganglighet", page(accessibility, {"GET": None}, public=True), methods=get),
         Route("/nation", page(nation, {"GET": Action.REPORTS_READ}), methods=get),
-        Route(
-            "/nation/workshops", page(all_workshops, {"GET": Action.REPORTS_READ}), methods=get
-        ),
+        Route("/nation/workshops", page(all_workshops, {"GET": Action.REPORTS_READ}), methods=get),
         Route(
             "/counties/{county}",
             page(county, {"GET": Action.REPORTS_READ}, COUNTY),
@@ -1545,4 +1545,5 @@ def web_routes() -> list[Route]:
         ),
         Route("/courses", page(courses, {"GET": Action.COURSES_READ}), methods=get),
         Route("/audit", page(audit, {"GET": Action.AUDIT_READ}), methods=get),
+        *administration.routes(),
     ]

@@ -87,7 +87,9 @@ async def test_an_exemption_is_its_own_status_in_every_report_and_export(
     )
     # Exports: the status by name, and a column of its own in the totals.
     rows = list(
-        csv.reader(io.StringIO(reports.export(report, "csv").content.decode("utf-8-sig")), delimiter=";")
+        csv.reader(
+            io.StringIO(reports.export(report, "csv").content.decode("utf-8-sig")), delimiter=";"
+        )
     )
     bo = next(row for row in rows if row[0] == "Bo")
     assert "Befriad" in bo
@@ -97,7 +99,9 @@ async def test_an_exemption_is_its_own_status_in_every_report_and_export(
     assert "Befriad" in county_rows.splitlines()[0]
     book = load_workbook(io.BytesIO(reports.export(nation, "xlsx").content))
     assert any(
-        cell.value == "Befriad" for sheet in book.worksheets for row in sheet.iter_rows()
+        cell.value == "Befriad"
+        for sheet in book.worksheets
+        for row in sheet.iter_rows()
         for cell in row
     )
 
@@ -108,9 +112,9 @@ async def test_an_exemption_is_its_own_status_in_every_report_and_export(
     assert {e.participant.name: e.status for e in again.participants}["Bo"] == "not_started"
     with pytest.raises(NotFound):
         await reports.unexempt(workshop.id, ids["Bo"], "skr-ett-tryggt-valar")
-    assert [e.course_id for e in await reports.exemptions(workshop.id, participant_id=ids["Bo"])] == [
-        "valmyndigheten-introduktion"
-    ]
+    assert [
+        e.course_id for e in await reports.exemptions(workshop.id, participant_id=ids["Bo"])
+    ] == ["valmyndigheten-introduktion"]
 
 
 async def test_an_exemption_is_refused_naming_the_field(
@@ -188,7 +192,9 @@ async def test_a_connected_identity_counts_at_once_and_can_be_undone(
     with pytest.raises(NotFound):
         await reports.disconnect_identity(workshop.id, ids["Cilla"], connected.identity)
     # Removing the participant removes what was connected to them.
-    await reports.connect_identity(workshop.id, ids["Cilla"], {"email": "cila@sandviken.se"}, by=None)
+    await reports.connect_identity(
+        workshop.id, ids["Cilla"], {"email": "cila@sandviken.se"}, by=None
+    )
     await reports.remove_participant(workshop.id, ids["Cilla"])
     assert await reports.connected_identities(workshop.id) == []
 
@@ -198,7 +204,10 @@ async def test_a_connected_identity_counts_at_once_and_can_be_undone(
     [
         ({"email": " Anna.B@Gavle.se "}, "mbox:anna.b@gavle.se"),
         ({"identity": "mbox:mailto:X@Y.se"}, "mbox:x@y.se"),
-        ({"identity": "account:https://lms.example.se u-17"}, "account:https://lms.example.se u-17"),
+        (
+            {"identity": "account:https://lms.example.se u-17"},
+            "account:https://lms.example.se u-17",
+        ),
         ({"identity": "mbox_sha1sum:" + "A" * 40}, "mbox_sha1sum:" + "a" * 40),
     ],
 )
