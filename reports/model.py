@@ -176,6 +176,9 @@ class ImportResult:
     "other", rule ``role_other``); nothing is refused for them (usability test F14)."""
     header_line: int = 1
     """The line the headings were found on (a title may stand above them, F14)."""
+    confirmation_needed: bool = False
+    """The import removes everyone on the list, or more than half of it: it is saved only
+    when the caller confirms the removal (``confirm_removal``; issue 15)."""
 
 
 # --- progress ----------------------------------------------------------------------------

@@ -722,3 +722,11 @@ def change_of(before: Participant, after: Participant) -> ParticipantChange:
         after=after,
         fields=tuple(name for name in _COMPARED if getattr(before, name) != getattr(after, name)),
     )
+
+
+def removes_many(diff: ParticipantDiff) -> bool:
+    """Does an import remove everyone on the list, or more than half of it (issue 15: it
+    then needs an explicit confirmation)?"""
+    before = diff.unchanged + len(diff.changed) + len(diff.removed)
+    removed = len(diff.removed)
+    return removed > 0 and (removed == before or 2 * removed > before)

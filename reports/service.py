@@ -94,9 +94,10 @@ from reports.roster import (
     participant_from_json,
     plan_import,
     read_list,
+    removes_many,
     title_of,
 )
-from reports.storage import Checkpoint, LedgerRow, WorkshopRow
+from reports.storage import Checkpoint, LedgerRow, ParticipantDiff, WorkshopRow
 from reports.storage_sql import SqlReadinessStorage
 from statements.errors import Conflict, NotFound
 from statements.prepare import PreparedStatement
@@ -467,6 +468,7 @@ class ReportsService:
         media_type: str | None = None,
         filename: str | None = None,
         dry_run: bool = False,
+        confirm_removal: bool = False,
     ) -> ImportResult:
         """Replace the list with a CSV (comma or semicolon, UTF-8 with or without BOM) or
         XLSX file; the format is taken from ``media_type`` (text/csv, application/vnd.
@@ -478,15 +480,33 @@ class ReportsService:
 
         All or nothing: any bad row raises ``ImportRejected`` listing every bad row with
         its line number and reason, and nothing changes. With ``dry_run`` nothing changes
-        either; the result says what would."""
+        either; the result says what would.
+
+        An import that would remove everyone on the list, or more than half of it, is
+        saved only with ``confirm_removal`` (else Conflict, rule ``confirm_removal``, and
+        nothing changes); ``ImportResult.confirmation_needed`` says so in a dry run."""
         row = await self._workshop_row(workshop_id)
         header_line, rows = read_list(content, media_type=media_type, filename=filename)
         incoming, warnings = check_list(rows, row.county)
-        diff = await self.storage.replace_participants(
-            workshop_id,
-            lambda current: plan_import(workshop_id, current, incoming),
-            apply=not dry_run,
-        )
+
+        def decide(current: list[Participant]) -> ParticipantDiff:
+            planned = plan_import(workshop_id, current, incoming)
+            if not dry_run and not confirm_removal and removes_many(planned):
+                raise Conflict(
+                    f"the list would remove {len(planned.removed)} of {len(current)}"
+                    " participants: confirm the removal",
+                    [
+                        {
+                            "path": "confirm_removal",
+                            "rule": "confirm_removal",
+                            "message": f"removes {len(planned.removed)} of {len(current)};"
+                            " send confirm_removal=true to save it",
+                        }
+                    ],
+                )
+            return planned
+
+        diff = await self.storage.replace_participants(workshop_id, decide, apply=not dry_run)
         return ImportResult(
             workshop_id=workshop_id,
             dry_run=dry_run,
@@ -497,6 +517,7 @@ class ReportsService:
             rows=len(incoming),
             warnings=warnings,
             header_line=header_line,
+            confirmation_needed=removes_many(diff),
         )
 
     # --- progress ------------------------------------------------------------------------

@@ -79,7 +79,7 @@ from reports.reminders import reason as reminder_reason
 from reports.roster import ImportRejected
 from reports.texts import long_date, long_datetime
 from reports.texts import text as report_text
-from statements.errors import PayloadTooLarge, XapiError
+from statements.errors import Conflict, PayloadTooLarge, XapiError
 
 log = logging.getLogger(__name__)
 
@@ -1116,7 +1116,29 @@ async def upload(ctx: Ctx) -> Response:
     content, filename = uploaded
     try:
         result = await reports.import_participants(
-            workshop_id, content, filename=filename, dry_run=not confirm
+            workshop_id,
+            content,
+            filename=filename,
+            dry_run=not confirm,
+            confirm_removal=ctx.value("confirm_removal") == "1",
+        )
+    except Conflict:
+        # Issue 15: a list that removes everyone, or more than half, needs the box ticked.
+        preview = await reports.import_participants(
+            workshop_id, content, filename=filename, dry_run=True
+        )
+        message = ctx.t("web.upload.confirm_removal_missing", count=len(preview.removed))
+        return ctx.render(
+            "upload.html",
+            400,
+            workshop=found,
+            result=preview,
+            problems=None,
+            filename=filename,
+            content=base64.b64encode(content).decode(),
+            removal_error=message,
+            form_errors=[("confirm_removal", message)],
+            error_title=ctx.t("web.upload.not_saved"),
         )
     except ImportRejected as rejected:
         return _rejected(ctx, found, rejected.problems, filename)

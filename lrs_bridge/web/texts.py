@@ -2121,6 +2121,22 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "sv.one": "{count} deltagare hittades",
         "en.one": "{count} participant found",
     },
+    "web.upload.confirm_removal": {
+        "sv": "Ja, ta bort {count} av de {total} deltagarna på listan",
+        "en": "Yes, remove {count} of the {total} participants on the list",
+        "sv.one": "Ja, ta bort den enda deltagaren på listan",
+        "en.one": "Yes, remove the only participant on the list",
+    },
+    "web.upload.confirm_removal_missing": {
+        "sv": "Kryssa i rutan om du vill ta bort {count} deltagare från listan",
+        "en": "Tick the box if you want to remove {count} participants from the list",
+        "sv.one": "Kryssa i rutan om du vill ta bort {count} deltagare från listan",
+        "en.one": "Tick the box if you want to remove {count} participant from the list",
+    },
+    "web.upload.not_saved": {
+        "sv": "Listan sparades inte",
+        "en": "The list was not saved",
+    },
     "web.audit.action.participant.exempt": {
         "sv": "befriade deltagare från kurs",
         "en": "exempted participant from course",

@@ -118,3 +118,27 @@ async def test_a_county_admin_connects_an_unmatched_learner_and_undoes_it(world:
     )
     assert refused.status_code == 404
     assert await reports.connected_identities(world.gavle.id) == []
+
+
+async def test_an_upload_that_removes_everyone_needs_the_box_ticked(world: World) -> None:
+    http, reports = world.http, world.services.reports
+    await log_in(http, "karl@lst.example")
+    url = f"/workshops/{world.gavle.id}/upload"
+    csrf = csrf_of((await http.get(url)).text)
+    content = "Namn;E-post;Kommun\r\nNy Person;ny@gavle.example;Gävle\r\n".encode()
+    preview = await http.post(
+        url, data={"csrf": csrf}, files={"file": ("ny.csv", content, "text/csv")}
+    )
+    assert preview.status_code == 200
+    assert 'type="checkbox" id="confirm_removal" name="confirm_removal"' in preview.text
+    assert "Ja, ta bort 2 av de 2 deltagarna på listan" in preview.text
+    hidden = dict(re.findall(r'name="(content|filename)" value="([^"]*)"', preview.text))
+    form = {"csrf": csrf, "confirm": "1", **hidden}
+    unticked = await http.post(url, data=form)
+    assert unticked.status_code == 400 and "Listan sparades inte" in unticked.text
+    assert '<a href="#confirm_removal">Kryssa i rutan' in unticked.text
+    assert 'aria-describedby="confirm_removal-error"' in unticked.text
+    assert len(await reports.list_participants(world.gavle.id)) == 2
+    saved = await http.post(url, data={**form, "confirm_removal": "1"})
+    assert saved.status_code == 200
+    assert [p.name for p in await reports.list_participants(world.gavle.id)] == ["Ny Person"]

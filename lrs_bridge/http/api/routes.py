@@ -13,6 +13,7 @@ from starlette.routing import Route
 from lrs_bridge.auth.access import Action, Principal
 from lrs_bridge.gate import COUNTY, PARTICIPANT, WORKSHOP, Locator
 from lrs_bridge.http.api import (
+    administration,
     audit,
     bridge,
     contacts,
@@ -82,6 +83,7 @@ def api_routes() -> list[Route]:
             },
             PARTICIPANT,
         ),
+        *_administration_routes(),
         _route(
             "/workshops/{workshop_id}/readiness",
             {"GET": (readiness.workshop_readiness, Action.REPORTS_READ)},
@@ -129,6 +131,36 @@ def api_routes() -> list[Route]:
         ),
         _route("/audit", {"GET": (audit.audit_entries, Action.AUDIT_READ)}),
         *_bridge_routes(),
+    ]
+
+
+def _administration_routes() -> list[Route]:
+    """Issue 15: a participant's exemptions and connected learner identities."""
+    read, write = Action.PARTICIPANTS_READ, Action.PARTICIPANTS_WRITE
+    base = "/workshops/{workshop_id}/participants/{participant_id}"
+    return [
+        _route(
+            base + "/exemptions",
+            {
+                "GET": (administration.list_exemptions, read),
+                "POST": (administration.exempt, write),
+            },
+            PARTICIPANT,
+        ),
+        _route(
+            base + "/exemptions/{course_id}",
+            {"DELETE": (administration.unexempt, write)},
+            PARTICIPANT,
+        ),
+        _route(
+            base + "/identities",
+            {
+                "GET": (administration.list_identities, read),
+                "POST": (administration.connect, write),
+                "DELETE": (administration.disconnect, write),
+            },
+            PARTICIPANT,
+        ),
     ]
 
 
