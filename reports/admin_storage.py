@@ -5,10 +5,10 @@ removes their exemptions and connected identities too."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
-from statements.storage.port import Database, DatabaseError, Row
+from statements.storage.port import Database, DatabaseError, Row, Tx
 
 _IN_COUNTY = "p.workshop_id IN (SELECT id FROM workshops WHERE county = ?)"
 
@@ -156,3 +156,46 @@ class AdminStorage:
             )
         )
         return removed > 0
+
+    # --- requirements per role -------------------------------------------------------------
+
+    async def requirements(
+        self, workshop_ids: Sequence[str] | None = None
+    ) -> dict[str, dict[str, frozenset[str]]]:
+        """workshop id → course id → the roles it is required of (courses required of
+        everyone are not listed)."""
+        if workshop_ids is not None and not workshop_ids:
+            return {}
+        where = ""
+        params: list[Any] = []
+        if workshop_ids is not None:
+            where = " WHERE workshop_id IN (" + ", ".join("?" * len(workshop_ids)) + ")"
+            params = list(workshop_ids)
+        rows = await self.db.read(
+            "SELECT workshop_id, course_id, role FROM workshop_course_roles" + where, *params
+        )
+        found: dict[str, dict[str, set[str]]] = {}
+        for workshop_id, course_id, role in rows:
+            found.setdefault(workshop_id, {}).setdefault(course_id, set()).add(role)
+        return {
+            workshop_id: {course: frozenset(roles) for course, roles in courses.items()}
+            for workshop_id, courses in found.items()
+        }
+
+    async def set_requirements(self, workshop_id: str, roles: Mapping[str, Sequence[str]]) -> None:
+        """Replace the workshop's per-role requirements (course id → roles) in one
+        transaction."""
+
+        async def apply(tx: Tx) -> None:
+            await tx.execute("DELETE FROM workshop_course_roles WHERE workshop_id = ?", workshop_id)
+            rows = [
+                (workshop_id, course, role) for course, listed in roles.items() for role in listed
+            ]
+            if rows:
+                await tx.executemany(
+                    "INSERT INTO workshop_course_roles (workshop_id, course_id, role)"
+                    " VALUES (?, ?, ?)",
+                    rows,
+                )
+
+        await self.db.write(apply)

@@ -316,6 +316,9 @@ class WorkshopReadiness:
     freshness: Freshness
     municipality_filter: str | None = None
     """Set when the report was restricted to one municipality."""
+    requirements: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """Courses required only of some roles: course id → those roles (issue 15); the
+    others are required of everyone. Each participant's ``courses`` are their own."""
 
 
 @dataclass(frozen=True, slots=True)

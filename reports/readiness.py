@@ -11,6 +11,9 @@ A course the participant is exempted from (issue 15) is ``exempt`` whatever the 
 says, and does not count towards the overall status: completed when every other course
 is; ``exempt`` when they are exempted from every course.
 
+A workshop may require some courses only of some roles (issue 15): each participant is
+judged on the courses required of their role (``required_of``).
+
 Only what a course's trusted reporters sent counts (``reports.model.Reporters``). A
 completion that only an untrusted source reported is shown beside the status, as
 ``unverified_completed_at``, for a coordinator to judge; it never changes the status.
@@ -193,21 +196,36 @@ def participant_readiness(
     )
 
 
+def required_of(
+    role: str, courses: Sequence[str], requirements: Mapping[str, Collection[str]] | None
+) -> list[str]:
+    """The courses (ids, in the workshop's order) required of a participant of ``role``:
+    a course listed in ``requirements`` (course id → roles) only of those roles, the
+    others of everyone. Should none be left (the workshop's courses changed since), all
+    of them: nobody is judged on nothing."""
+    if not requirements:
+        return list(courses)
+    own = [c for c in courses if c not in requirements or role in requirements[c]]
+    return own or list(courses)
+
+
 def summary_statuses(
     rows: Iterable[ProgressRow],
     deadlines: dict[str, int],
     courses: dict[str, Course],
     exemptions: Collection[tuple[str, str]] = (),
+    requirements: Mapping[str, Mapping[str, Collection[str]]] | None = None,
 ) -> list[tuple[str, str, Status]]:
     """(workshop id, municipality, status) of every participant in ``rows``, without
     building a full report (county and national summaries). ``exemptions``: (participant
-    id, course id) of every exemption (a set, for the look-up)."""
-    grouped: dict[str, tuple[str, str, dict[str, list[ProgressRow]]]] = {}
+    id, course id) of every exemption (a set, for the look-up); ``requirements``: workshop
+    id → course id → roles, as for ``required_of``."""
+    grouped: dict[str, tuple[str, str, dict[str, list[ProgressRow]], str]] = {}
     for found in rows:
         row = counted(found)
         entry = grouped.get(row.participant_id)
         if entry is None:
-            entry = (row.workshop_id, row.municipality, {})
+            entry = (row.workshop_id, row.municipality, {}, row.role)
             grouped[row.participant_id] = entry
         bucket = entry[2].setdefault(row.course_id, [])
         if row.last_activity is not None:
@@ -217,13 +235,15 @@ def summary_statuses(
         elif not bucket:
             bucket.append(row)
     result: list[tuple[str, str, Status]] = []
-    for participant_id, (workshop_id, municipality, by_course) in grouped.items():
+    for participant_id, (workshop_id, municipality, by_course, role) in grouped.items():
         deadline = deadlines[workshop_id]
+        own = requirements.get(workshop_id) if requirements else None
+        chosen = required_of(role, list(by_course), own) if own else by_course
         statuses: list[Status] = [
             "exempt"
             if exemptions and (participant_id, course_id) in exemptions
-            else course_status(courses[course_id], found, deadline)[0]
-            for course_id, found in by_course.items()
+            else course_status(courses[course_id], by_course[course_id], deadline)[0]
+            for course_id in chosen
             if course_id in courses
         ]
         result.append((workshop_id, municipality, overall(statuses)))

@@ -47,6 +47,7 @@ from reports.matching import (
     visible_in_county,
 )
 from reports.model import (
+    ROLES,
     STATUSES,
     STOCKHOLM,
     ConnectedIdentity,
@@ -76,6 +77,7 @@ from reports.readiness import (
     moment,
     municipality_totals,
     participant_readiness,
+    required_of,
     summary_statuses,
     totals,
     unverified,
@@ -571,10 +573,14 @@ class ReportsService:
             workshop_ids=[workshop_id], municipality=municipality
         ):
             exempted[found[1]][found[2]] = found[3]
+        requirements = (await self.admin.requirements([workshop_id])).get(workshop_id, {})
+        by_id = {course.id: course for course in courses}
         entries: list[ParticipantReadiness] = [
             participant_readiness(
                 person,
-                courses,
+                [by_id[c] for c in required_of(person.role, list(by_id), requirements)]
+                if requirements
+                else courses,
                 grouped.get(person.id, {}),
                 row.deadline,
                 untrusted,
@@ -592,6 +598,7 @@ class ReportsService:
             ),
             freshness=freshness,
             municipality_filter=municipality,
+            requirements={c: tuple(sorted(r)) for c, r in requirements.items() if c in by_id},
         )
 
     async def _statuses(
@@ -610,6 +617,7 @@ class ReportsService:
             {row.id: row.deadline for row in rows},
             await self._courses_by_id(),
             exempted,
+            await self.admin.requirements([row.id for row in rows]) if rows else {},
         )
 
     async def county_readiness(
@@ -899,3 +907,39 @@ class ReportsService:
         email = email_of(identity)
         suggestion = NearestEmail(registered).nearest(email) if email else None
         return visible_in_county(email, suggestion, county, county_domains(registered))
+
+    async def workshop_requirements(self, workshop_id: str) -> dict[str, tuple[str, ...]]:
+        """Courses of the workshop required only of some roles: course id → the roles
+        (sorted); a course not named is required of everyone."""
+        row = await self._workshop_row(workshop_id)
+        found = (await self.admin.requirements([workshop_id])).get(workshop_id, {})
+        return {c: tuple(sorted(found[c])) for c in row.courses if c in found}
+
+    async def set_workshop_requirements(
+        self, workshop_id: str, data: Any
+    ) -> dict[str, tuple[str, ...]]:
+        """Replace the requirements per role: ``{"course id": ["valnämnd", …], …}`` (a
+        course left out, or given an empty list, is required of everyone). Each course
+        must be one of the workshop's, each role one of ``reports.model.ROLES``, and at
+        least one course must stay required of everyone (rule ``one_for_everyone``), so
+        that nobody is judged on nothing. Reports judge each participant by their own
+        courses at once."""
+        row = await self._workshop_row(workshop_id)
+        if not isinstance(data, Mapping):
+            raise bad("$", "type", "must be a JSON object: course id → list of roles")
+        chosen: dict[str, list[str]] = {}
+        for course, roles in data.items():
+            path = f"{course}"
+            if course not in row.courses:
+                raise bad(path, "not_required", "the workshop does not require this course")
+            if not isinstance(roles, list) or not all(isinstance(r, str) for r in roles):
+                raise bad(path, "type", "must be a list of roles")
+            for index, role in enumerate(roles):
+                if role not in ROLES:
+                    raise bad(f"{path}[{index}]", "unknown_role", f"roles are {', '.join(ROLES)}")
+            if roles:
+                chosen[course] = sorted(set(roles))
+        if all(course in chosen for course in row.courses):
+            raise bad("$", "one_for_everyone", "at least one course must be required of everyone")
+        await self.admin.set_requirements(workshop_id, chosen)
+        return {course: tuple(roles) for course, roles in chosen.items()}

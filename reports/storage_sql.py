@@ -493,7 +493,8 @@ class SqlReadinessStorage(ReadinessStorage):
             params.append(municipality)
         columns = (
             "SELECT p.id, p.workshop_id, p.municipality, c.course_id, m.completed_at,"
-            " m.last_activity, m.step_times, m.trusted, m.reported_progress, m.reported_at"
+            " m.last_activity, m.step_times, m.trusted, m.reported_progress, m.reported_at,"
+            " p.role"
         )
         courses = " JOIN workshop_courses c ON c.workshop_id = p.workshop_id"
         if self.postgres:
@@ -546,6 +547,7 @@ class SqlReadinessStorage(ReadinessStorage):
                 trusted=row[7] is None or bool(row[7]),
                 reported_progress=row[8],
                 reported_at=row[9],
+                role=row[10],
             )
             for row in rows
         ]

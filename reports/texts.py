@@ -507,6 +507,18 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "sv": "Befriad",
         "en": "Exempted",
     },
+    "export.not_required": {
+        "sv": "Krävs inte för rollen",
+        "en": "Not required for the role",
+    },
+    "api.rule.one_for_everyone": {
+        "sv": "{field}: minst en av workshoppens kurser ska krävas av alla.",
+        "en": "{field}: at least one of the workshop's courses must be required of everyone.",
+    },
+    "api.rule.unknown_role": {
+        "sv": "{field}: rollen finns inte.",
+        "en": "{field}: there is no such role.",
+    },
     "api.rule.not_required": {
         "sv": "{field}: workshoppen kräver inte den kursen.",
         "en": "{field}: the workshop does not require this course.",

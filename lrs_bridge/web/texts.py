@@ -2137,6 +2137,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "sv": "Listan sparades inte",
         "en": "The list was not saved",
     },
+    "web.audit.action.workshop.requirements": {
+        "sv": "ändrade kurser per roll",
+        "en": "changed courses per role",
+    },
     "web.audit.action.participant.exempt": {
         "sv": "befriade deltagare från kurs",
         "en": "exempted participant from course",

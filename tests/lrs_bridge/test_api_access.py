@@ -288,7 +288,20 @@ OPERATIONS: dict[tuple[str, str], tuple[tuple[str, ...], Build, int]] = {
         lambda s, t: Call(f"/api/v1/workshops/{_workshop(s, t)}/participants/{_participant(s, t)}"),
         200,
     ),
-    # Issue 15: exemptions and connected identities, with their undo.
+    # Issue 15: requirements per role, exemptions and connected identities, with undo.
+    (W + "/requirements", "GET"): (
+        ("21", "14", "missing"),
+        lambda s, t: Call(f"/api/v1/workshops/{_workshop(s, t)}/requirements"),
+        200,
+    ),
+    (W + "/requirements", "PUT"): (
+        ("21", "14", "missing"),
+        lambda s, t: Call(
+            f"/api/v1/workshops/{_workshop(s, t)}/requirements",
+            json={"requirements": {}},
+        ),
+        200,
+    ),
     (P + "/exemptions", "GET"): (
         ("21", "21-2181", "14", "missing"),
         lambda s, t: Call(f"{_p(s, t)}/exemptions"),

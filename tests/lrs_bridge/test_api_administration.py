@@ -123,7 +123,7 @@ async def test_a_learner_is_connected_and_disconnected(api: Api) -> None:
 
 
 async def test_a_list_that_removes_more_than_half_needs_confirmation(api: Api) -> None:
-    workshop_id, ids = await _list(api)
+    workshop_id, _ = await _list(api)
     url = f"/api/v1/workshops/{workshop_id}/participants"
     headers = {**api.admin, "Content-Type": "text/csv"}
     one_new = "Namn;E-post;Kommun\r\nCarl Ny;carl@gavle.se;Gävle\r\n".encode()
@@ -139,3 +139,31 @@ async def test_a_list_that_removes_more_than_half_needs_confirmation(api: Api) -
     assert half.json()["confirmation_needed"] is False and len(half.json()["removed"]) == 1
     saved = await api.http.put(url + "?confirm_removal=true", content=one_new, headers=headers)
     assert saved.status_code == 200 and len(saved.json()["removed"]) == 2
+
+
+async def test_requirements_per_role(api: Api) -> None:
+    workshop = await api.workshop(courses=[INTRO_ID, "skr-ett-tryggt-valar"])
+    url = f"/api/v1/workshops/{workshop['id']}/requirements"
+    assert (await api.http.get(url, headers=api.admin)).json() == {"requirements": {}}
+    answer = await api.http.put(
+        url, json={"requirements": {"skr-ett-tryggt-valar": ["valnämnd"]}}, headers=api.admin
+    )
+    assert answer.status_code == 200, answer.text
+    assert answer.json() == {"requirements": {"skr-ett-tryggt-valar": ["valnämnd"]}}
+    bad = await api.http.put(
+        url, json={"requirements": {"skr-ett-tryggt-valar": ["kung"]}}, headers=api.admin
+    )
+    assert error(bad, 400)["details"][0]["rule"] == "unknown_role"
+    error(await api.http.put(url, json={"x": 1}, headers=api.admin), 400)
+    error(await api.http.put(url, json={"requirements": {}}, headers=api.other), 404)
+    coordinator = await api.services.people.create_user("c@gavle.se", "coordinator", None, "2180")
+    token = await api.services.people.issue_token(str(coordinator.id))
+    refused = await api.http.put(
+        url, json={"requirements": {}}, headers={"Authorization": f"Bearer {token.token}"}
+    )
+    error(refused, 403)
+    assert "workshop.requirements" in await _actions(api)
+    report = (
+        await api.http.get(f"/api/v1/workshops/{workshop['id']}/readiness", headers=api.admin)
+    ).json()
+    assert report["requirements"] == {"skr-ett-tryggt-valar": ["valnämnd"]}

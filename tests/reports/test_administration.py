@@ -270,3 +270,64 @@ async def test_a_county_sees_learners_of_its_domains_never_another_countys(
     assert not await reports.learner_in_county("mbox:annan.person@uppsala.se", "21")
     assert not await reports.learner_in_county("mbox:ny.person@regionen.se", "21")
     assert not await reports.learner_in_county("account:https://lms.example.se x", "21")
+
+
+async def test_each_participant_is_judged_by_the_courses_of_their_role(lrs: ReportsLRS) -> None:
+    reports = lrs.reports
+    workshop = await reports.create_workshop(
+        {"county": "21", "title": "Roller", "date": "2099-01-18", "courses": BOTH}
+    )
+    for name, email, role in [
+        ("Nämnd", "namnd@gavle.se", "valnämnd"),
+        ("Samordnare", "samordnare@gavle.se", "valsamordnare"),
+    ]:
+        await reports.add_participant(
+            workshop.id, {"name": name, "email": email, "municipality": "2180", "role": role}
+        )
+    await send(
+        lrs,
+        statement(mbox("namnd@gavle.se"), COMPLETED, INTRO),
+        statement(mbox("samordnare@gavle.se"), COMPLETED, INTRO),
+    )
+    before = await reports.workshop_readiness(workshop.id)
+    assert before.totals == StatusTotals(in_progress=2)
+    # The introduction for everyone, SKR's course only for valnämnd.
+    assert await reports.set_workshop_requirements(
+        workshop.id, {"skr-ett-tryggt-valar": ["valnämnd"]}
+    ) == {"skr-ett-tryggt-valar": ("valnämnd",)}
+    assert await reports.workshop_requirements(workshop.id) == {
+        "skr-ett-tryggt-valar": ("valnämnd",)
+    }
+    report = await reports.workshop_readiness(workshop.id)
+    by_name = {e.participant.name: e for e in report.participants}
+    assert by_name["Samordnare"].status == "completed_on_time"
+    assert [c.course_id for c in by_name["Samordnare"].courses] == [BOTH[0]]
+    assert by_name["Nämnd"].status == "in_progress"
+    assert report.totals == StatusTotals(completed_on_time=1, in_progress=1)
+    assert report.requirements == {"skr-ett-tryggt-valar": ("valnämnd",)}
+    assert (await reports.county_readiness("21")).totals == report.totals
+    assert (await reports.national_readiness()).totals == report.totals
+    rows = list(
+        csv.reader(
+            io.StringIO(reports.export(report, "csv").content.decode("utf-8-sig")), delimiter=";"
+        )
+    )
+    samordnare = next(row for row in rows if row[0] == "Samordnare")
+    assert "Krävs inte för rollen" in samordnare
+    assert len(samordnare) == len(rows[0])
+    # Refused, naming the field; nothing changes.
+    for data, path, rule in [
+        ({"no-such": ["valnämnd"]}, "no-such", "not_required"),
+        ({"skr-ett-tryggt-valar": ["ordförande"]}, "skr-ett-tryggt-valar[0]", "unknown_role"),
+        ({BOTH[0]: ["valnämnd"], BOTH[1]: ["valnämnd"]}, "$", "one_for_everyone"),
+        ({"skr-ett-tryggt-valar": "valnämnd"}, "skr-ett-tryggt-valar", "type"),
+    ]:
+        with pytest.raises(BadRequest) as refused:
+            await reports.set_workshop_requirements(workshop.id, data)
+        assert (refused.value.details[0]["path"], refused.value.details[0]["rule"]) == (path, rule)
+    assert await reports.workshop_requirements(workshop.id) == {
+        "skr-ett-tryggt-valar": ("valnämnd",)
+    }
+    # Everyone again.
+    await reports.set_workshop_requirements(workshop.id, {})
+    assert (await reports.workshop_readiness(workshop.id)).totals == StatusTotals(in_progress=2)

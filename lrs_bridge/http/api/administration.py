@@ -137,3 +137,33 @@ async def disconnect(request: Request, principal: Principal) -> Response:
         kind=undone.identity.partition(":")[0],
     )
     return JSONResponse(to_json(undone))
+
+
+# --- requirements per role -------------------------------------------------------------------
+
+
+async def get_requirements(request: Request, principal: Principal) -> Response:
+    """Courses required only of some roles: ``{"requirements": {course id: [roles]}}``."""
+    found = await reports(request).workshop_requirements(str(request.path_params["workshop_id"]))
+    return JSONResponse({"requirements": to_json(found)})
+
+
+async def set_requirements(request: Request, principal: Principal) -> Response:
+    """Replace them: ``{"requirements": {course id: [roles]}}``; a course left out is
+    required of everyone."""
+    data = await json_object(request)
+    if set(data) != {"requirements"}:
+        raise bad("requirements", "required", 'send {"requirements": {course id: [roles]}}')
+    workshop_id = str(request.path_params["workshop_id"])
+    found = await reports(request).set_workshop_requirements(workshop_id, data["requirements"])
+    workshop = await reports(request).get_workshop(workshop_id)
+    await audit(
+        request,
+        principal,
+        "workshop.requirements",
+        "workshop",
+        workshop_id,
+        workshop.county,
+        courses=sorted(found),
+    )
+    return JSONResponse({"requirements": to_json(found)})

@@ -104,6 +104,30 @@ COURSE_BODY: Schema = {
     },
     "additionalProperties": False,
 }
+REQUIREMENTS_BODY: Schema = {
+    "type": "object",
+    "required": ["requirements"],
+    "properties": {
+        "requirements": {
+            "type": "object",
+            "description": "course id → the roles it is required of",
+            "additionalProperties": {
+                "type": "array",
+                "items": {
+                    "type": "string",
+                    "enum": [
+                        "valsamordnare",
+                        "valnämnd",
+                        "säkerhetssamordnare",
+                        "kommunikatör",
+                        "other",
+                    ],
+                },
+            },
+        }
+    },
+    "additionalProperties": False,
+}
 EXEMPTION_BODY: Schema = {
     "type": "object",
     "required": ["course", "reason"],
@@ -224,7 +248,21 @@ API_OPERATIONS: dict[str, dict[str, Schema]] = {
         ),
         "DELETE": _op("remove a participant", params=[WORKSHOP_ID, PARTICIPANT_ID], found=True),
     },
-    # Issue 15: exemptions and connected learner identities.
+    # Issue 15: requirements per role, exemptions and connected learner identities.
+    P + "/workshops/{workshop_id}/requirements": {
+        "GET": _op(
+            "courses required only of some participant roles (the others: of everyone)",
+            params=[WORKSHOP_ID],
+            found=True,
+        ),
+        "PUT": _op(
+            "replace the requirements per role; reports judge each participant by the"
+            " courses of their role; at least one course stays required of everyone",
+            params=[WORKSHOP_ID],
+            body=_json(REQUIREMENTS_BODY),
+            found=True,
+        ),
+    },
     P + "/workshops/{workshop_id}/participants/{participant_id}/exemptions": {
         "GET": _op(
             "the courses the participant is exempted from, with the reasons",

@@ -135,10 +135,19 @@ def api_routes() -> list[Route]:
 
 
 def _administration_routes() -> list[Route]:
-    """Issue 15: a participant's exemptions and connected learner identities."""
+    """Issue 15: requirements per role, a participant's exemptions and connected learner
+    identities."""
     read, write = Action.PARTICIPANTS_READ, Action.PARTICIPANTS_WRITE
     base = "/workshops/{workshop_id}/participants/{participant_id}"
     return [
+        _route(
+            "/workshops/{workshop_id}/requirements",
+            {
+                "GET": (administration.get_requirements, Action.WORKSHOPS_READ),
+                "PUT": (administration.set_requirements, Action.WORKSHOPS_WRITE),
+            },
+            WORKSHOP,
+        ),
         _route(
             base + "/exemptions",
             {
