@@ -527,10 +527,12 @@ class SqlReadinessStorage(ReadinessStorage):
                 " LEFT JOIN progress m ON m.course_id = c.course_id"
                 "  AND m.learner IN (p.mbox_key, p.sha1_key, p.account_key)"
                 + _where(where)
+                # engine: CROSS JOIN fixes SQLite's join order: from the (few) connected
+                # identities outwards, never from a county's participants into the ledger.
                 + f" UNION ALL {columns} FROM participant_identities i"
-                " JOIN participants p ON p.id = i.participant_id"
-                + courses
-                + " JOIN progress m ON m.learner = i.identity AND m.course_id = c.course_id"
+                " CROSS JOIN participants p ON p.id = i.participant_id"
+                " CROSS JOIN workshop_courses c ON c.workshop_id = p.workshop_id"
+                " CROSS JOIN progress m ON m.learner = i.identity AND m.course_id = c.course_id"
                 + _where(where)
             )
             params = params + params

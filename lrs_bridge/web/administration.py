@@ -1,7 +1,8 @@
 """Issue 15, the workshop side of running the service from the browser: exempting a
 participant from a course with a reason (and undoing it), and connecting a learner
 identity the course saw to a participant, from the unmatched learners' suggestions or by
-searching the list (and undoing it).
+searching the list (and undoing it); and which roles must take each of a workshop's
+courses.
 
 Every page is declared with its ``Action`` and locator and goes through the pages' one
 gate (``lrs_bridge.web.pages.page``, the API's ``refusal``); the routes are listed in
@@ -19,11 +20,11 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from lrs_bridge.auth.access import Action, Principal
-from lrs_bridge.gate import PARTICIPANT
+from lrs_bridge.gate import PARTICIPANT, WORKSHOP
 from lrs_bridge.web import forms
 from lrs_bridge.web.pages import Ctx, fold, not_found, page
 from reports.matching import display_of
-from reports.model import Participant, Workshop
+from reports.model import ROLES, Participant, Workshop
 from statements.errors import XapiError
 
 MAX_FOUND = 50
@@ -265,6 +266,60 @@ async def connect_search(ctx: Ctx) -> Response:
     )
 
 
+# --- requirements per role -------------------------------------------------------------------
+
+
+async def requirements(ctx: Ctx) -> Response:
+    """Which roles must take each of the workshop's courses (none ticked: everyone)."""
+    assert ctx.principal is not None
+    workshop_id = str(ctx.request.path_params["workshop_id"])
+    reports = ctx.services.reports
+    found = await reports.get_workshop(workshop_id)
+    names = {course.id: course.name for course in await reports.list_courses()}
+    current: Mapping[str, tuple[str, ...]] = await reports.workshop_requirements(workshop_id)
+    errors: dict[str, str] = {}
+    saved = ctx.request.query_params.get("saved") == "1"
+    if ctx.request.method == "POST":
+        form = ctx.form
+        assert form is not None
+        chosen = {
+            course: [str(role) for role in form.getlist(f"roles-{course}")]
+            for course in found.courses
+        }
+        try:
+            await reports.set_workshop_requirements(
+                workshop_id, {c: roles for c, roles in chosen.items() if roles}
+            )
+        except XapiError as error:
+            if error.status != 400:
+                raise
+            errors = {found.courses[0]: ctx.t("web.requirements.one_for_everyone")}
+            current = {c: tuple(roles) for c, roles in chosen.items() if roles}
+        else:
+            await ctx.services.audit.record(
+                ctx.principal,
+                "workshop.requirements",
+                "workshop",
+                workshop_id,
+                found.county,
+                courses=sorted(c for c, roles in chosen.items() if roles),
+            )
+            return ctx.redirect(f"/workshops/{workshop_id}/requirements?saved=1")
+    first = found.courses[0] if found.courses else ""
+    return ctx.render(
+        "requirements.html",
+        400 if errors else 200,
+        workshop=found,
+        courses=[(course, names.get(course, course)) for course in found.courses],
+        current=current,
+        roles=ROLES,
+        errors=errors,
+        saved=saved,
+        form_errors=[(f"roles-{first}-{ROLES[0]}", errors[first])] if errors else None,
+        error_title=ctx.t("web.requirements.not_saved"),
+    )
+
+
 def routes() -> list[Route]:
     both = ["GET", "HEAD", "POST"]
     write = Action.PARTICIPANTS_WRITE
@@ -291,6 +346,15 @@ def routes() -> list[Route]:
             methods=["POST"],
         ),
         Route("/learners/connect", page(connect_search, {"GET": write}), methods=["GET", "HEAD"]),
+        Route(
+            "/workshops/{workshop_id}/requirements",
+            page(
+                requirements,
+                {"GET": Action.WORKSHOPS_WRITE, "POST": Action.WORKSHOPS_WRITE},
+                WORKSHOP,
+            ),
+            methods=both,
+        ),
     ]
 
 

@@ -2122,10 +2122,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en.one": "{count} participant found",
     },
     "web.upload.confirm_removal": {
-        "sv": "Ja, ta bort {count} av de {total} deltagarna på listan",
-        "en": "Yes, remove {count} of the {total} participants on the list",
-        "sv.one": "Ja, ta bort den enda deltagaren på listan",
-        "en.one": "Yes, remove the only participant on the list",
+        "sv": "Ja, ta bort {count} av {total} deltagare från listan",
+        "en": "Yes, remove {count} of the {total} people on the list",
+        "sv.one": "Ja, ta bort {count} av {total} deltagare från listan",
+        "en.one": "Yes, remove {count} of the {total} people on the list",
     },
     "web.upload.confirm_removal_missing": {
         "sv": "Kryssa i rutan om du vill ta bort {count} deltagare från listan",
@@ -2136,6 +2136,40 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "web.upload.not_saved": {
         "sv": "Listan sparades inte",
         "en": "The list was not saved",
+    },
+    "web.requirements.title": {
+        "sv": "Kurser per roll",
+        "en": "Courses per role",
+    },
+    "web.requirements.help": {
+        "sv": (
+            "Kryssa i vilka roller som ska gå en kurs. En kurs utan kryss ska alla gå. "
+            "Varje deltagare bedöms bara på kurserna för sin roll."
+        ),
+        "en": (
+            "Tick the roles that must take a course. A course with nothing ticked is for "
+            "everyone. Each participant is judged only on the courses of their role."
+        ),
+    },
+    "web.requirements.who": {
+        "sv": "Vilka ska gå {course}?",
+        "en": "Who must take {course}?",
+    },
+    "web.requirements.save": {
+        "sv": "Spara kurser per roll",
+        "en": "Save courses per role",
+    },
+    "web.requirements.saved": {
+        "sv": "Kurserna per roll är sparade. Rapporterna är uppdaterade.",
+        "en": "The courses per role are saved. The reports are updated.",
+    },
+    "web.requirements.not_saved": {
+        "sv": "Kurserna per roll sparades inte",
+        "en": "The courses per role were not saved",
+    },
+    "web.requirements.one_for_everyone": {
+        "sv": "Minst en kurs ska alla gå. Ta bort kryssen för den kursen.",
+        "en": "At least one course must be for everyone. Untick the roles of that course.",
     },
     "web.audit.action.workshop.requirements": {
         "sv": "ändrade kurser per roll",

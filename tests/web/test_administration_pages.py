@@ -131,7 +131,7 @@ async def test_an_upload_that_removes_everyone_needs_the_box_ticked(world: World
     )
     assert preview.status_code == 200
     assert 'type="checkbox" id="confirm_removal" name="confirm_removal"' in preview.text
-    assert "Ja, ta bort 2 av de 2 deltagarna på listan" in preview.text
+    assert "Ja, ta bort 2 av 2 deltagare från listan" in preview.text
     hidden = dict(re.findall(r'name="(content|filename)" value="([^"]*)"', preview.text))
     form = {"csrf": csrf, "confirm": "1", **hidden}
     unticked = await http.post(url, data=form)
@@ -142,3 +142,41 @@ async def test_an_upload_that_removes_everyone_needs_the_box_ticked(world: World
     saved = await http.post(url, data={**form, "confirm_removal": "1"})
     assert saved.status_code == 200
     assert [p.name for p in await reports.list_participants(world.gavle.id)] == ["Ny Person"]
+
+
+async def test_a_county_admin_sets_courses_per_role(world: World) -> None:
+    http, reports = world.http, world.services.reports
+    skr = "skr-ett-tryggt-valar"
+    await reports.change_workshop(world.gavle.id, {"courses": ["valmyndigheten-introduktion", skr]})
+    url = f"/workshops/{world.gavle.id}/requirements"
+    await log_in(http, "karl@lst.example")
+    assert (
+        f'href="{url}">Kurser per roll</a>' in (await http.get(f"/workshops/{world.gavle.id}")).text
+    )
+    form = await http.get(url)
+    assert "Vilka ska gå Ett tryggt valår?" in form.text
+    csrf = csrf_of(form.text)
+    both = await http.post(
+        url,
+        data={
+            "csrf": csrf,
+            "roles-valmyndigheten-introduktion": "valnämnd",
+            f"roles-{skr}": "valnämnd",
+        },
+    )
+    assert both.status_code == 400 and "Kurserna per roll sparades inte" in both.text
+    assert '<a href="#roles-valmyndigheten-introduktion-valsamordnare">' in both.text
+    saved = await http.post(url, data={"csrf": csrf, f"roles-{skr}": "valnämnd"})
+    assert saved.status_code == 303
+    assert "Kurserna per roll är sparade" in (await http.get(saved.headers["location"])).text
+    assert await reports.workshop_requirements(world.gavle.id) == {skr: ("valnämnd",)}
+    # Anna (role other) did the introduction: done, as SKR's course is not hers.
+    report = await reports.workshop_readiness(world.gavle.id)
+    anna = next(e for e in report.participants if e.participant.name == "Anna Andersson")
+    assert anna.status == "completed_on_time"
+    http.cookies.clear()
+    await log_in(http, "lisa@lst.example")
+    assert (await http.get(url)).status_code == 404
+    http.cookies.clear()
+    await log_in(http, "olle@gavle.example")
+    assert (await http.get(url)).status_code == 403
