@@ -2171,6 +2171,18 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "sv": "Minst en kurs ska alla gå. Ta bort kryssen för den kursen.",
         "en": "At least one course must be for everyone. Untick the roles of that course.",
     },
+    "web.audit.detail.course": {
+        "sv": "kurs",
+        "en": "course",
+    },
+    "web.audit.detail.courses": {
+        "sv": "kurser per roll",
+        "en": "courses per role",
+    },
+    "web.audit.detail.kind": {
+        "sv": "slag",
+        "en": "kind",
+    },
     "web.audit.action.workshop.requirements": {
         "sv": "ändrade kurser per roll",
         "en": "changed courses per role",
