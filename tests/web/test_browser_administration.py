@@ -126,6 +126,33 @@ async def test_a_county_admin_connects_a_learner_and_exempts_someone(
     await expect(page.locator("#result")).to_contain_text("inte längre befriad")
     await walk.check("exemption undone")
     assert await _status_of(page, site, "Anna Andersson") == "Inte påbörjad"
+
+    # Courses per role: SKR's course only for valnämnd (Bo Berg's role).
+    await page.goto(site.server.url + f"/workshops/{site.workshop_21}/edit")
+    await page.get_by_label("Ett tryggt valår").check()
+    await page.get_by_role("button", name="Spara ändringarna").click()
+    await page.get_by_role("link", name="Kurser per roll").click()
+    await walk.check("courses per role")
+    await (
+        page.locator("fieldset", has_text="Introduktionsutbildning")
+        .get_by_label("Valnämnd")
+        .check()
+    )
+    await page.locator("fieldset", has_text="Ett tryggt valår").get_by_label("Valnämnd").check()
+    await page.get_by_role("button", name="Spara kurser per roll").click()
+    await error_summary_has_focus(page)
+    await walk.check("courses per role with errors")
+    await (
+        page.locator("fieldset", has_text="Introduktionsutbildning")
+        .get_by_label("Valnämnd")
+        .uncheck()
+    )
+    await page.get_by_role("button", name="Spara kurser per roll").click()
+    await expect(page.locator("#result")).to_contain_text("Kurserna per roll är sparade")
+    await walk.check("courses per role saved")
+    # Cilla (kommunikatör) needs only the introduction, done: ready; Bo needs both.
+    assert await _status_of(page, site, "Cilla Ceder") == "Klar i tid"
+    assert await _status_of(page, site, "Bo Berg") == "Inte påbörjad"
     assert walk.found == {}
 
     # Another county's admin: neither the learner nor the participant's pages.
