@@ -97,6 +97,7 @@ def _totals_cells(totals: StatusTotals) -> list[Cell]:
         totals.completed_late,
         totals.in_progress,
         totals.not_started,
+        totals.exempt,
     ]
 
 
@@ -148,12 +149,18 @@ def workshop_tables(report: WorkshopReadiness, language: str) -> list[Table]:
             _local(entry.last_activity),
         ]
         if several:
-            for done in entry.courses:
-                row += [
-                    _status(done.status, language),
-                    _local(done.completed_at),
-                    f"{done.steps_done}/{done.steps}",
-                ]
+            own = {done.course_id: done for done in entry.courses}
+            for course in report.courses:
+                done = own.get(course.id)
+                row += (
+                    [
+                        _status(done.status, language),
+                        _local(done.completed_at),
+                        f"{done.steps_done}/{done.steps}",
+                    ]
+                    if done is not None
+                    else [text("export.not_required", language), None, None]
+                )
         row.append(through)
         rows.append(row)
     return [Table(text("export.sheet.participants", language), header, rows)]

@@ -11,9 +11,13 @@ municipal domains), then the local part among that domain's addresses.
 from __future__ import annotations
 
 import difflib
+import re
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
+
+from reports.fields import bad, text_field
 
 CUTOFF = 0.75
 
@@ -74,3 +78,95 @@ def email_of(identity: str) -> str | None:
         name = value.partition(" ")[2]
         return name.lower() if "@" in name else None
     return None
+
+
+# --- which county a learner belongs to, and identities typed in (issue 15) ----------------
+
+PUBLIC_MAIL_DOMAINS = frozenset(
+    {
+        "gmail.com",
+        "googlemail.com",
+        "hotmail.com",
+        "hotmail.se",
+        "outlook.com",
+        "outlook.se",
+        "live.com",
+        "live.se",
+        "msn.com",
+        "yahoo.com",
+        "yahoo.se",
+        "icloud.com",
+        "me.com",
+        "mac.com",
+        "telia.com",
+        "bredband.net",
+        "comhem.se",
+        "tele2.se",
+        "spray.se",
+        "protonmail.com",
+        "proton.me",
+    }
+)
+"""Domains anyone may have an address at: they never place a learner in a county."""
+
+
+def county_domains(registered: Sequence[tuple[str, str, str, str]]) -> dict[str, set[str]]:
+    """E-mail domain → the counties whose participants have addresses there (``registered``
+    as for ``NearestEmail``)."""
+    found: dict[str, set[str]] = defaultdict(set)
+    for email, _, _, county in registered:
+        found[email.rpartition("@")[2]].add(county)
+    return found
+
+
+def visible_in_county(
+    email: str | None,
+    suggestion: Suggestion | None,
+    county: str,
+    domains: dict[str, set[str]],
+) -> bool:
+    """Does an unmatched learner belong to ``county``, for its admins to see and connect?
+    When a registered address is close, the county of its participant decides (never
+    another county's person); else the address's domain must be used by the county's
+    participants and by no other county's, and not be a public mail service."""
+    if suggestion is not None:
+        return suggestion.county == county
+    if email is None:
+        return False
+    domain = email.lower().rpartition("@")[2]
+    return domain not in PUBLIC_MAIL_DOMAINS and domains.get(domain) == {county}
+
+
+_SHA1 = re.compile(r"^[0-9a-f]{40}$")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def parse_identity(data: Mapping[str, Any]) -> str:
+    """The normalised learner key of ``{"identity": "mbox:…" | "mbox_sha1sum:…" |
+    "account:HOMEPAGE NAME"}`` or ``{"email": "…"}`` (exactly one), as
+    ``statements.identity.agent_key`` spells a statement's actor; BadRequest naming the
+    field otherwise."""
+    if ("identity" in data) == ("email" in data):
+        raise bad("identity", "required", "give either identity or email")
+    field = "identity" if "identity" in data else "email"
+    value = text_field(data, field, required=True, max_length=1000)
+    assert value is not None
+    if field == "email":
+        value = "mbox:" + value
+    kind, _, rest = value.partition(":")
+    if kind == "mbox":
+        address = rest.removeprefix("mailto:").lower()
+        if not _EMAIL.match(address):
+            raise bad(field, "bad_email", "must be an e-mail address")
+        return "mbox:" + address
+    if kind == "mbox_sha1sum" and _SHA1.match(rest.lower()):
+        return "mbox_sha1sum:" + rest.lower()
+    if kind == "account":
+        home_page, _, name = rest.partition(" ")
+        if home_page.startswith(("https://", "http://")) and name.strip():
+            return f"account:{home_page} {name}"
+    raise bad(
+        field,
+        "bad_identity",
+        "must be mbox:ADDRESS, mbox_sha1sum:SHA1 or account:HOMEPAGE NAME",
+    )

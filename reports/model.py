@@ -17,8 +17,10 @@ STOCKHOLM = ZoneInfo("Europe/Stockholm")
 ROLES = ("valsamordnare", "valnämnd", "säkerhetssamordnare", "kommunikatör", "other")
 """A participant's role; import also accepts these case-insensitively."""
 
-STATUSES = ("completed_on_time", "completed_late", "in_progress", "not_started")
-Status = Literal["completed_on_time", "completed_late", "in_progress", "not_started"]
+STATUSES = ("completed_on_time", "completed_late", "in_progress", "not_started", "exempt")
+Status = Literal["completed_on_time", "completed_late", "in_progress", "not_started", "exempt"]
+"""``exempt`` ("Befriad"): an admin exempted the participant from the course, with a
+reason (issue 15); a participant exempted from every required course is ``exempt``."""
 Rule = Literal["any_of", "all_of"]
 LaunchKind = Literal["xapi", "cmi5", "link"]
 LAUNCH_KINDS: tuple[str, ...] = ("xapi", "cmi5", "link")
@@ -199,6 +201,9 @@ class ImportResult:
     "other", rule ``role_other``); nothing is refused for them (usability test F14)."""
     header_line: int = 1
     """The line the headings were found on (a title may stand above them, F14)."""
+    confirmation_needed: bool = False
+    """The import removes everyone on the list, or more than half of it: it is saved only
+    when the caller confirms the removal (``confirm_removal``; issue 15)."""
 
 
 # --- progress ----------------------------------------------------------------------------
@@ -237,6 +242,9 @@ class CourseProgress:
     steps_done: int
     steps: int
     last_activity: datetime | None
+    exemption: str | None = None
+    """The reason given when the participant was exempted from the course (status
+    ``exempt``); None when they were not."""
     unverified_completed_at: datetime | None = None
     """A completion reported only by a source the course does not trust (a credential or
     bridge source not among its reporters): not counted, shown so a coordinator can decide.
@@ -281,8 +289,9 @@ class ParticipantReadiness:
     @property
     def percent(self) -> int | None:
         """The percentage shown for the participant: the mean of the courses' ``percent``
-        (one that says nothing counts as 0), None when no course says how far."""
-        known = [course.shown for course in self.courses]
+        (one that says nothing counts as 0; courses the participant is exempted from do not
+        count), None when no course says how far."""
+        known = [course.shown for course in self.courses if course.status != "exempt"]
         if all(value is None for value in known):
             return None
         return round(sum(value or 0.0 for value in known) * 100 / len(known))
@@ -301,10 +310,17 @@ class StatusTotals:
     completed_late: int = 0
     in_progress: int = 0
     not_started: int = 0
+    exempt: int = 0
 
     @property
     def total(self) -> int:
-        return self.completed_on_time + self.completed_late + self.in_progress + self.not_started
+        return (
+            self.completed_on_time
+            + self.completed_late
+            + self.in_progress
+            + self.not_started
+            + self.exempt
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -325,6 +341,9 @@ class WorkshopReadiness:
     freshness: Freshness
     municipality_filter: str | None = None
     """Set when the report was restricted to one municipality."""
+    requirements: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """Courses required only of some roles: course id → those roles (issue 15); the
+    others are required of everyone. Each participant's ``courses`` are their own."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -385,3 +404,32 @@ class Export:
     content: bytes
     media_type: str
     filename: str
+
+
+# --- workshop administration (issue 15) -------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Exemption:
+    """A participant need not take one of the workshop's courses, for ``reason``."""
+
+    workshop_id: str
+    participant_id: str
+    course_id: str
+    reason: str
+    created_at: datetime
+    created_by: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ConnectedIdentity:
+    """A learner identity an admin connected to a participant: the participant's progress
+    counts what this identity did, as if it were one of their own."""
+
+    workshop_id: str
+    participant_id: str
+    identity: str
+    """The normalised key (``mbox:…``, ``mbox_sha1sum:…``, ``account:HOMEPAGE NAME``)."""
+    display: str
+    created_at: datetime
+    created_by: str | None = None

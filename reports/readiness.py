@@ -7,6 +7,13 @@ an all-of course) was stored at or before the deadline, ``completed_late`` when 
 identities of one participant (an e-mail address in one course, a cmi5 account in
 another) count together: each step's earliest completion, the latest activity.
 
+A course the participant is exempted from (issue 15) is ``exempt`` whatever the ledger
+says, and does not count towards the overall status: completed when every other course
+is; ``exempt`` when they are exempted from every course.
+
+A workshop may require some courses only of some roles (issue 15): each participant is
+judged on the courses required of their role (``required_of``).
+
 Only what a course's trusted reporters sent counts (``reports.model.Reporters``). A
 completion that only an untrusted source reported is shown beside the status, as
 ``unverified_completed_at``, for a coordinator to judge; it never changes the status.
@@ -15,7 +22,7 @@ completion that only an untrusted source reported is shown beside the status, as
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime
 
@@ -76,7 +83,12 @@ def course_status(
 
 def overall(statuses: Sequence[Status]) -> Status:
     """Completed (late if any course was late) when every course is; in progress when any
-    is started; else not started."""
+    is started; else not started. Courses the participant is exempted from do not count;
+    exempted from all of them (and at least one), ``exempt``."""
+    if "exempt" in statuses:
+        statuses = [s for s in statuses if s != "exempt"]
+        if not statuses:
+            return "exempt"
     if statuses and all(s in ("completed_on_time", "completed_late") for s in statuses):
         return "completed_late" if "completed_late" in statuses else "completed_on_time"
     if any(s != "not_started" for s in statuses):
@@ -140,16 +152,23 @@ def participant_readiness(
     rows: dict[str, list[ProgressRow]],
     deadline: int,
     unverified_completions: dict[tuple[str, str], int] | None = None,
+    exemptions: Mapping[str, str] | None = None,
 ) -> ParticipantReadiness:
+    """``exemptions``: course id → reason, of the courses the participant is exempted
+    from."""
     progress: list[CourseProgress] = []
     for course in courses:
         found = rows.get(course.id, [])
         status, completed, last, done = course_status(course, found, deadline)
         untrusted = (unverified_completions or {}).get((participant.id, course.id))
+        reason = (exemptions or {}).get(course.id)
+        if reason is not None:
+            status = "exempt"
         progress.append(
             CourseProgress(
                 course_id=course.id,
                 status=status,
+                exemption=reason,
                 completed_at=moment(completed),
                 progress=1.0 if completed is not None else done / course.steps,
                 steps_done=done,
@@ -160,7 +179,8 @@ def participant_readiness(
             )
         )
     status = overall([p.status for p in progress])
-    completions = [p.completed_at for p in progress]
+    counted_courses = [p for p in progress if p.status != "exempt"]
+    completions = [p.completed_at for p in counted_courses]
     activities = [p.last_activity for p in progress if p.last_activity is not None]
     return ParticipantReadiness(
         participant=participant,
@@ -168,25 +188,44 @@ def participant_readiness(
         completed_at=max(c for c in completions if c is not None)
         if completions and all(c is not None for c in completions)
         else None,
-        progress=round(sum(p.progress for p in progress) / len(progress), 4) if progress else 0.0,
+        progress=round(sum(p.progress for p in counted_courses) / len(counted_courses), 4)
+        if counted_courses
+        else (1.0 if progress else 0.0),
         last_activity=max(activities) if activities else None,
         courses=tuple(progress),
     )
+
+
+def required_of(
+    role: str, courses: Sequence[str], requirements: Mapping[str, Collection[str]] | None
+) -> list[str]:
+    """The courses (ids, in the workshop's order) required of a participant of ``role``:
+    a course listed in ``requirements`` (course id → roles) only of those roles, the
+    others of everyone. Should none be left (the workshop's courses changed since), all
+    of them: nobody is judged on nothing."""
+    if not requirements:
+        return list(courses)
+    own = [c for c in courses if c not in requirements or role in requirements[c]]
+    return own or list(courses)
 
 
 def summary_statuses(
     rows: Iterable[ProgressRow],
     deadlines: dict[str, int],
     courses: dict[str, Course],
+    exemptions: Collection[tuple[str, str]] = (),
+    requirements: Mapping[str, Mapping[str, Collection[str]]] | None = None,
 ) -> list[tuple[str, str, Status]]:
     """(workshop id, municipality, status) of every participant in ``rows``, without
-    building a full report (county and national summaries)."""
-    grouped: dict[str, tuple[str, str, dict[str, list[ProgressRow]]]] = {}
+    building a full report (county and national summaries). ``exemptions``: (participant
+    id, course id) of every exemption (a set, for the look-up); ``requirements``: workshop
+    id → course id → roles, as for ``required_of``."""
+    grouped: dict[str, tuple[str, str, dict[str, list[ProgressRow]], str]] = {}
     for found in rows:
         row = counted(found)
         entry = grouped.get(row.participant_id)
         if entry is None:
-            entry = (row.workshop_id, row.municipality, {})
+            entry = (row.workshop_id, row.municipality, {}, row.role)
             grouped[row.participant_id] = entry
         bucket = entry[2].setdefault(row.course_id, [])
         if row.last_activity is not None:
@@ -196,11 +235,15 @@ def summary_statuses(
         elif not bucket:
             bucket.append(row)
     result: list[tuple[str, str, Status]] = []
-    for workshop_id, municipality, by_course in grouped.values():
+    for participant_id, (workshop_id, municipality, by_course, role) in grouped.items():
         deadline = deadlines[workshop_id]
-        statuses = [
-            course_status(courses[course_id], found, deadline)[0]
-            for course_id, found in by_course.items()
+        own = requirements.get(workshop_id) if requirements else None
+        chosen = required_of(role, list(by_course), own) if own else by_course
+        statuses: list[Status] = [
+            "exempt"
+            if exemptions and (participant_id, course_id) in exemptions
+            else course_status(courses[course_id], by_course[course_id], deadline)[0]
+            for course_id in chosen
             if course_id in courses
         ]
         result.append((workshop_id, municipality, overall(statuses)))
@@ -214,6 +257,7 @@ def totals(statuses: Iterable[Status]) -> StatusTotals:
         completed_late=counted["completed_late"],
         in_progress=counted["in_progress"],
         not_started=counted["not_started"],
+        exempt=counted["exempt"],
     )
 
 

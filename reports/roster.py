@@ -338,9 +338,7 @@ def check_participant(
         return None, problems
     warnings = (role_warning,) if role_warning is not None else ()
     return (
-        ParticipantInput(
-            name, email, municipality.code, role, home_page, account_name, warnings
-        ),
+        ParticipantInput(name, email, municipality.code, role, home_page, account_name, warnings),
         [],
     )
 
@@ -724,3 +722,11 @@ def change_of(before: Participant, after: Participant) -> ParticipantChange:
         after=after,
         fields=tuple(name for name in _COMPARED if getattr(before, name) != getattr(after, name)),
     )
+
+
+def removes_many(diff: ParticipantDiff) -> bool:
+    """Does an import remove everyone on the list, or more than half of it (issue 15: it
+    then needs an explicit confirmation)?"""
+    before = diff.unchanged + len(diff.changed) + len(diff.removed)
+    removed = len(diff.removed)
+    return removed > 0 and (removed == before or 2 * removed > before)

@@ -34,17 +34,28 @@ from datetime import UTC, datetime
 from typing import Any, cast
 
 from reports import exports, places
+from reports.admin_storage import AdminStorage
 from reports.contacts import Contact, ContactStorage, contact_of
 from reports.courses import DEFAULT_REQUIRED, parse_course
-from reports.fields import bad, require_object
-from reports.matching import NearestEmail, display_of, email_of
+from reports.fields import bad, require_object, text_field
+from reports.matching import (
+    NearestEmail,
+    county_domains,
+    display_of,
+    email_of,
+    parse_identity,
+    visible_in_county,
+)
 from reports.model import (
+    ROLES,
     STATUSES,
     STOCKHOLM,
+    ConnectedIdentity,
     County,
     CountyReadiness,
     CountySummary,
     Course,
+    Exemption,
     Export,
     Freshness,
     ImportResult,
@@ -66,6 +77,7 @@ from reports.readiness import (
     moment,
     municipality_totals,
     participant_readiness,
+    required_of,
     summary_statuses,
     totals,
     unverified,
@@ -84,9 +96,10 @@ from reports.roster import (
     participant_from_json,
     plan_import,
     read_list,
+    removes_many,
     title_of,
 )
-from reports.storage import Checkpoint, LedgerRow, WorkshopRow
+from reports.storage import Checkpoint, LedgerRow, ParticipantDiff, WorkshopRow
 from reports.storage_sql import SqlReadinessStorage
 from statements.errors import Conflict, NotFound
 from statements.prepare import PreparedStatement
@@ -129,6 +142,11 @@ class ReportsService:
         self.store = store
         self.storage = SqlReadinessStorage(store)
         self.contacts = ContactStorage(store)
+        self.admin = AdminStorage(store)
+        self.exemption_listeners: list[Callable[[Exemption, bool], Awaitable[None]]] = []
+        """Told of every exemption made (True) or undone (False) after it is saved, e.g. to
+        record an xAPI ``waived`` statement (cmi5); a listener's failure is logged, never
+        undoes the exemption."""
         self.clock = clock or _utc_now
         self.projector = Projector(store, self.storage, batch_size=batch_size)
         self.source_names: Callable[[], Awaitable[Iterable[str]]] | None = None
@@ -455,6 +473,7 @@ class ReportsService:
         media_type: str | None = None,
         filename: str | None = None,
         dry_run: bool = False,
+        confirm_removal: bool = False,
     ) -> ImportResult:
         """Replace the list with a CSV (comma or semicolon, UTF-8 with or without BOM) or
         XLSX file; the format is taken from ``media_type`` (text/csv, application/vnd.
@@ -466,15 +485,33 @@ class ReportsService:
 
         All or nothing: any bad row raises ``ImportRejected`` listing every bad row with
         its line number and reason, and nothing changes. With ``dry_run`` nothing changes
-        either; the result says what would."""
+        either; the result says what would.
+
+        An import that would remove everyone on the list, or more than half of it, is
+        saved only with ``confirm_removal`` (else Conflict, rule ``confirm_removal``, and
+        nothing changes); ``ImportResult.confirmation_needed`` says so in a dry run."""
         row = await self._workshop_row(workshop_id)
         header_line, rows = read_list(content, media_type=media_type, filename=filename)
         incoming, warnings = check_list(rows, row.county)
-        diff = await self.storage.replace_participants(
-            workshop_id,
-            lambda current: plan_import(workshop_id, current, incoming),
-            apply=not dry_run,
-        )
+
+        def decide(current: list[Participant]) -> ParticipantDiff:
+            planned = plan_import(workshop_id, current, incoming)
+            if not dry_run and not confirm_removal and removes_many(planned):
+                raise Conflict(
+                    f"the list would remove {len(planned.removed)} of {len(current)}"
+                    " participants: confirm the removal",
+                    [
+                        {
+                            "path": "confirm_removal",
+                            "rule": "confirm_removal",
+                            "message": f"removes {len(planned.removed)} of {len(current)};"
+                            " send confirm_removal=true to save it",
+                        }
+                    ],
+                )
+            return planned
+
+        diff = await self.storage.replace_participants(workshop_id, decide, apply=not dry_run)
         return ImportResult(
             workshop_id=workshop_id,
             dry_run=dry_run,
@@ -485,6 +522,7 @@ class ReportsService:
             rows=len(incoming),
             warnings=warnings,
             header_line=header_line,
+            confirmation_needed=removes_many(diff),
         )
 
     # --- progress ------------------------------------------------------------------------
@@ -533,9 +571,23 @@ class ReportsService:
         )
         grouped = group_rows(progress)
         untrusted = unverified(progress)
+        exempted: dict[str, dict[str, str]] = defaultdict(dict)
+        for found in await self.admin.exemptions(
+            workshop_ids=[workshop_id], municipality=municipality
+        ):
+            exempted[found[1]][found[2]] = found[3]
+        requirements = (await self.admin.requirements([workshop_id])).get(workshop_id, {})
+        by_id = {course.id: course for course in courses}
         entries: list[ParticipantReadiness] = [
             participant_readiness(
-                person, courses, grouped.get(person.id, {}), row.deadline, untrusted
+                person,
+                [by_id[c] for c in required_of(person.role, list(by_id), requirements)]
+                if requirements
+                else courses,
+                grouped.get(person.id, {}),
+                row.deadline,
+                untrusted,
+                exempted.get(person.id),
             )
             for person in people
         ]
@@ -549,14 +601,26 @@ class ReportsService:
             ),
             freshness=freshness,
             municipality_filter=municipality,
+            requirements={c: tuple(sorted(r)) for c, r in requirements.items() if c in by_id},
         )
 
     async def _statuses(
         self, rows: list[WorkshopRow], municipality: str | None, county: str | None
     ) -> list[tuple[str, str, Status]]:
         progress = await self.storage.progress_rows(county=county, municipality=municipality)
+        if county is None and municipality is None:
+            exempted = await self.admin.exempt_pairs()
+        else:
+            exempted = {
+                (found[1], found[2])
+                for found in await self.admin.exemptions(county=county, municipality=municipality)
+            }
         return summary_statuses(
-            progress, {row.id: row.deadline for row in rows}, await self._courses_by_id()
+            progress,
+            {row.id: row.deadline for row in rows},
+            await self._courses_by_id(),
+            exempted,
+            await self.admin.requirements([row.id for row in rows]) if rows else {},
         )
 
     async def county_readiness(
@@ -615,21 +679,25 @@ class ReportsService:
     async def unmatched_learners(
         self, county: str | None = None, *, limit: int = 1000
     ) -> list[UnmatchedLearner]:
-        """Learners seen in course statements whom no participant matches, with the
-        nearest registered e-mail address. With ``county``, only learners whose nearest
-        registered address belongs to one of that county's participants (so a county
-        sees nothing unrelated to it); without, every unmatched learner."""
+        """Learners seen in course statements whom no participant matches (neither by
+        their own keys nor by a connected identity), with the nearest registered e-mail
+        address. With ``county``, only learners who belong to the county
+        (``reports.matching.visible_in_county``: the nearest registered address is one of
+        the county's participants', or, with none close, the address's domain is used by
+        the county's participants and no other county's); without, every one."""
         await self._fresh()
         rows = await self.storage.unmatched(limit * 4)
         by_learner: dict[str, list[LedgerRow]] = defaultdict(list)
         for row in rows:
             by_learner[row.learner].append(row)
-        nearest = NearestEmail(await self.storage.registered_emails())
+        registered = await self.storage.registered_emails()
+        nearest = NearestEmail(registered)
+        domains = county_domains(registered) if county is not None else {}
         result: list[UnmatchedLearner] = []
         for learner, found in by_learner.items():
             email = email_of(learner)
             suggestion = nearest.nearest(email) if email else None
-            if county is not None and (suggestion is None or suggestion.county != county):
+            if county is not None and not visible_in_county(email, suggestion, county, domains):
                 continue
             last = max(row.last_activity for row in found)
             result.append(
@@ -675,7 +743,7 @@ class ReportsService:
         recipients: list[Recipient] = []
         for entry in report.participants:
             for done in entry.courses:
-                if done.completed_at is not None:
+                if done.completed_at is not None or done.status == "exempt":
                     continue
                 course = courses[done.course_id]
                 recipients.append(
@@ -723,3 +791,162 @@ class ReportsService:
             for workshop in await self.list_workshops()
             if workshop.deadline > now
         ]
+
+    # --- exemptions and connected identities (issue 15) --------------------------------
+
+    def _exemption(self, row: Sequence[Any]) -> Exemption:
+        created = moment(row[4])
+        assert created is not None
+        return Exemption(row[0], row[1], row[2], row[3], created, row[5])
+
+    async def exemptions(
+        self, workshop_id: str, *, participant_id: str | None = None
+    ) -> list[Exemption]:
+        """The workshop's exemptions (of one participant when given)."""
+        await self._workshop_row(workshop_id)
+        rows = await self.admin.exemptions(
+            workshop_ids=[workshop_id], participant_id=participant_id
+        )
+        return [self._exemption(row) for row in rows]
+
+    async def exempt(
+        self, workshop_id: str, participant_id: str, data: Mapping[str, Any], *, by: str | None
+    ) -> Exemption:
+        """Exempt a participant from one of the workshop's courses: ``{"course": "course
+        id", "reason": "genomförd inför valet 2026"}`` (the reason is required, one line,
+        at most 500 characters). Exempting again replaces the reason. BadRequest naming
+        the field for a course the workshop does not require or a bad reason."""
+        fields = require_object(data, frozenset({"course", "reason"}))
+        row = await self._workshop_row(workshop_id)
+        await self.get_participant(workshop_id, participant_id)
+        course = text_field(fields, "course", required=True, max_length=200)
+        if course not in row.courses:
+            raise bad("course", "not_required", "the workshop does not require this course")
+        reason = cast(str, text_field(fields, "reason", required=True, max_length=500))
+        now = self.clock()
+        await self.admin.put_exemption(participant_id, course, reason, to_micros(now), by)
+        exemption = Exemption(
+            workshop_id, participant_id, course, reason, now.astimezone(STOCKHOLM), by
+        )
+        await self._tell_exemption(exemption, True)
+        return exemption
+
+    async def unexempt(self, workshop_id: str, participant_id: str, course_id: str) -> Exemption:
+        """Undo an exemption; returns it. NotFound when there is none."""
+        for found in await self.exemptions(workshop_id, participant_id=participant_id):
+            if found.course_id == course_id and await self.admin.remove_exemption(
+                participant_id, course_id
+            ):
+                await self._tell_exemption(found, False)
+                return found
+        raise _not_found("exemption", "course", course_id)
+
+    async def _tell_exemption(self, exemption: Exemption, made: bool) -> None:
+        for listener in self.exemption_listeners:
+            try:
+                await listener(exemption, made)
+            except Exception:
+                log.exception("an exemption listener failed")
+
+    def _connected(self, row: Sequence[Any]) -> ConnectedIdentity:
+        created = moment(row[3])
+        assert created is not None
+        return ConnectedIdentity(row[0], row[1], row[2], display_of(row[2]), created, row[4])
+
+    async def connected_identities(
+        self, workshop_id: str, *, participant_id: str | None = None
+    ) -> list[ConnectedIdentity]:
+        """The learner identities connected to the workshop's participants (or one's)."""
+        await self._workshop_row(workshop_id)
+        rows = await self.admin.identities(
+            workshop_ids=[workshop_id], participant_id=participant_id
+        )
+        return [self._connected(row) for row in rows]
+
+    async def connect_identity(
+        self, workshop_id: str, participant_id: str, data: Mapping[str, Any], *, by: str | None
+    ) -> ConnectedIdentity:
+        """Connect a learner identity to a participant: ``{"identity": "mbox:…" |
+        "account:HOMEPAGE NAME" | "mbox_sha1sum:…"}`` or ``{"email": "…"}``. The
+        participant's progress counts that identity's from now on (reports read the ledger
+        when asked, so their status changes at once). Conflict when someone on the list
+        already has the identity (this participant included)."""
+        fields = require_object(data, frozenset({"identity", "email"}))
+        await self._workshop_row(workshop_id)
+        await self.get_participant(workshop_id, participant_id)
+        identity = parse_identity(fields)
+        holder = await self.admin.claimed(identity, workshop_id)
+        if holder is not None or not await self.admin.connect(
+            participant_id, identity, to_micros(self.clock()), by
+        ):
+            raise Conflict(
+                "someone on the list has this identity",
+                [
+                    {
+                        "path": "identity",
+                        "rule": "duplicate",
+                        "message": "someone on the list has this identity",
+                    }
+                ],
+            )
+        return ConnectedIdentity(
+            workshop_id,
+            participant_id,
+            identity,
+            display_of(identity),
+            self.clock().astimezone(STOCKHOLM),
+            by,
+        )
+
+    async def disconnect_identity(
+        self, workshop_id: str, participant_id: str, identity: str
+    ) -> ConnectedIdentity:
+        """Undo a connection; returns it. NotFound when the participant has no such one."""
+        for found in await self.connected_identities(workshop_id, participant_id=participant_id):
+            if found.identity == identity and await self.admin.disconnect(participant_id, identity):
+                return found
+        raise _not_found("identity", "identity", identity)
+
+    async def learner_in_county(self, identity: str, county: str) -> bool:
+        """Does a county's admin see this learner identity (the rule of
+        ``unmatched_learners``)? What they may connect to their participants."""
+        registered = await self.storage.registered_emails()
+        email = email_of(identity)
+        suggestion = NearestEmail(registered).nearest(email) if email else None
+        return visible_in_county(email, suggestion, county, county_domains(registered))
+
+    async def workshop_requirements(self, workshop_id: str) -> dict[str, tuple[str, ...]]:
+        """Courses of the workshop required only of some roles: course id → the roles
+        (sorted); a course not named is required of everyone."""
+        row = await self._workshop_row(workshop_id)
+        found = (await self.admin.requirements([workshop_id])).get(workshop_id, {})
+        return {c: tuple(sorted(found[c])) for c in row.courses if c in found}
+
+    async def set_workshop_requirements(
+        self, workshop_id: str, data: Any
+    ) -> dict[str, tuple[str, ...]]:
+        """Replace the requirements per role: ``{"course id": ["valnämnd", …], …}`` (a
+        course left out, or given an empty list, is required of everyone). Each course
+        must be one of the workshop's, each role one of ``reports.model.ROLES``, and at
+        least one course must stay required of everyone (rule ``one_for_everyone``), so
+        that nobody is judged on nothing. Reports judge each participant by their own
+        courses at once."""
+        row = await self._workshop_row(workshop_id)
+        if not isinstance(data, Mapping):
+            raise bad("$", "type", "must be a JSON object: course id → list of roles")
+        chosen: dict[str, list[str]] = {}
+        for course, roles in data.items():
+            path = f"{course}"
+            if course not in row.courses:
+                raise bad(path, "not_required", "the workshop does not require this course")
+            if not isinstance(roles, list) or not all(isinstance(r, str) for r in roles):
+                raise bad(path, "type", "must be a list of roles")
+            for index, role in enumerate(roles):
+                if role not in ROLES:
+                    raise bad(f"{path}[{index}]", "unknown_role", f"roles are {', '.join(ROLES)}")
+            if roles:
+                chosen[course] = sorted(set(roles))
+        if all(course in chosen for course in row.courses):
+            raise bad("$", "one_for_everyone", "at least one course must be required of everyone")
+        await self.admin.set_requirements(workshop_id, chosen)
+        return {course: tuple(roles) for course, roles in chosen.items()}

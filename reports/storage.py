@@ -71,6 +71,8 @@ class ProgressRow:
     """False for a ledger row of what an untrusted source reported (never counted)."""
     reported_progress: int | None = None
     reported_at: int | None = None
+    role: str = ""
+    """The participant's role (requirements may depend on it, issue 15)."""
 
 
 @dataclass(frozen=True, slots=True)

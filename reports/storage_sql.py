@@ -73,6 +73,13 @@ _LEDGER_INSERT = (
 )
 _CHECKPOINT = "SELECT seq, last_stored, generation FROM progress_checkpoint WHERE id = 1"
 _IN_COUNTY = "p.workshop_id IN (SELECT id FROM workshops WHERE county = ?)"
+_CONNECTED_MATCHES = (
+    "SELECT q.id AS participant_id, g.course_id, g.completed_at, g.last_activity,"
+    " g.step_times, g.trusted, g.reported_progress, g.reported_at FROM chosen q"
+    " JOIN participant_identities i ON i.participant_id = q.id"
+    " JOIN progress g ON g.learner = i.identity"
+)
+"""PostgreSQL: the ledger rows of identities an admin connected to a participant (issue 15)."""
 
 
 def _clash(error: DatabaseError) -> str:
@@ -488,7 +495,8 @@ class SqlReadinessStorage(ReadinessStorage):
             params.append(municipality)
         columns = (
             "SELECT p.id, p.workshop_id, p.municipality, c.course_id, m.completed_at,"
-            " m.last_activity, m.step_times, m.trusted, m.reported_progress, m.reported_at"
+            " m.last_activity, m.step_times, m.trusted, m.reported_progress, m.reported_at,"
+            " p.role"
         )
         courses = " JOIN workshop_courses c ON c.workshop_id = p.workshop_id"
         if self.postgres:
@@ -498,10 +506,13 @@ class SqlReadinessStorage(ReadinessStorage):
             # three equality joins, one per kind of key, are hash joins (keys of different
             # kinds never match the same ledger row, so nothing is counted twice).
             matches = " UNION ALL ".join(
-                "SELECT q.id AS participant_id, g.course_id, g.completed_at, g.last_activity,"
-                " g.step_times, g.trusted, g.reported_progress, g.reported_at"
-                f" FROM chosen q JOIN progress g ON g.learner = q.{key}"
-                for key in ("mbox_key", "sha1_key", "account_key")
+                [
+                    "SELECT q.id AS participant_id, g.course_id, g.completed_at,"
+                    " g.last_activity, g.step_times, g.trusted, g.reported_progress,"
+                    f" g.reported_at FROM chosen q JOIN progress g ON g.learner = q.{key}"
+                    for key in ("mbox_key", "sha1_key", "account_key")
+                ]
+                + [_CONNECTED_MATCHES]
             )
             sql = (
                 "WITH chosen AS MATERIALIZED (SELECT * FROM participants p"
@@ -510,11 +521,23 @@ class SqlReadinessStorage(ReadinessStorage):
                 "  ON m.participant_id = p.id AND m.course_id = c.course_id"
             )
         else:
+            # A connected identity's rows come in a second part (the first keeps its
+            # index look-ups); a participant may then have several rows per course, which
+            # the reports fold together like any several identities.
             sql = (
                 f"{columns} FROM participants p{courses}"
                 " LEFT JOIN progress m ON m.course_id = c.course_id"
-                "  AND m.learner IN (p.mbox_key, p.sha1_key, p.account_key)" + _where(where)
+                "  AND m.learner IN (p.mbox_key, p.sha1_key, p.account_key)"
+                + _where(where)
+                # engine: CROSS JOIN fixes SQLite's join order: from the (few) connected
+                # identities outwards, never from a county's participants into the ledger.
+                + f" UNION ALL {columns} FROM participant_identities i"
+                " CROSS JOIN participants p ON p.id = i.participant_id"
+                " CROSS JOIN workshop_courses c ON c.workshop_id = p.workshop_id"
+                " CROSS JOIN progress m ON m.learner = i.identity AND m.course_id = c.course_id"
+                + _where(where)
             )
+            params = params + params
         rows = await self.db.read(sql, *params)
         return [
             ProgressRow(
@@ -528,6 +551,7 @@ class SqlReadinessStorage(ReadinessStorage):
                 trusted=row[7] is None or bool(row[7]),
                 reported_progress=row[8],
                 reported_at=row[9],
+                role=row[10],
             )
             for row in rows
         ]
@@ -538,6 +562,8 @@ class SqlReadinessStorage(ReadinessStorage):
             " WHERE NOT EXISTS (SELECT 1 FROM participants p WHERE p.mbox_key = g.learner)"
             " AND NOT EXISTS (SELECT 1 FROM participants p WHERE p.sha1_key = g.learner)"
             " AND NOT EXISTS (SELECT 1 FROM participants p WHERE p.account_key = g.learner)"
+            " AND NOT EXISTS (SELECT 1 FROM participant_identities i"
+            " WHERE i.identity = g.learner)"
             " ORDER BY g.last_activity DESC, g.learner, g.course_id, g.trusted DESC LIMIT ?",
             limit,
         )

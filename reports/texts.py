@@ -726,6 +726,31 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "sv": "{field}: det finns ingen sådan personlig länk.",
         "en": "{field}: there is no such personal link.",
     },
+    # --- issue 15: workshop administration (exemptions) ---------------------------------
+    "export.status.exempt": {
+        "sv": "Befriad",
+        "en": "Exempted",
+    },
+    "export.not_required": {
+        "sv": "Krävs inte för rollen",
+        "en": "Not required for the role",
+    },
+    "api.rule.one_for_everyone": {
+        "sv": "{field}: minst en av workshoppens kurser ska krävas av alla.",
+        "en": "{field}: at least one of the workshop's courses must be required of everyone.",
+    },
+    "api.rule.unknown_role": {
+        "sv": "{field}: rollen finns inte.",
+        "en": "{field}: there is no such role.",
+    },
+    "api.rule.not_required": {
+        "sv": "{field}: workshoppen kräver inte den kursen.",
+        "en": "{field}: the workshop does not require this course.",
+    },
+    "api.rule.bad_identity": {
+        "sv": "{field} ska vara mbox:ADRESS, mbox_sha1sum:SHA1 eller account:WEBBADRESS NAMN.",
+        "en": "{field} must be mbox:ADDRESS, mbox_sha1sum:SHA1 or account:HOMEPAGE NAME.",
+    },
 }
 
 _MONTHS_SV = (

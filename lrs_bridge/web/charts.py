@@ -20,12 +20,13 @@ from markupsafe import Markup
 
 from reports.model import StatusTotals
 
-STATUSES = ("completed_on_time", "completed_late", "in_progress", "not_started")
+STATUSES = ("completed_on_time", "completed_late", "in_progress", "not_started", "exempt")
 COLOURS = {
     "completed_on_time": "#1a6b35",
     "completed_late": "#a04a00",
     "in_progress": "#1f5aa6",
     "not_started": "#6b6b6b",
+    "exempt": "#5b3a8c",
 }
 TEXT = "#1a1a1a"
 GRID = "#767676"

@@ -79,7 +79,7 @@ from reports.reminders import reason as reminder_reason
 from reports.roster import ImportRejected
 from reports.texts import long_date, long_datetime
 from reports.texts import text as report_text
-from statements.errors import PayloadTooLarge, XapiError
+from statements.errors import Conflict, PayloadTooLarge, XapiError
 
 log = logging.getLogger(__name__)
 
@@ -489,7 +489,8 @@ async def accessibility(ctx: Ctx) -> Response:
 
 
 def _done(totals: StatusTotals) -> int:
-    return totals.completed_on_time + totals.completed_late
+    """Those who need do nothing more: completed, or exempted from every course."""
+    return totals.completed_on_time + totals.completed_late + totals.exempt
 
 
 async def nation(ctx: Ctx) -> Response:
@@ -1115,7 +1116,29 @@ async def upload(ctx: Ctx) -> Response:
     content, filename = uploaded
     try:
         result = await reports.import_participants(
-            workshop_id, content, filename=filename, dry_run=not confirm
+            workshop_id,
+            content,
+            filename=filename,
+            dry_run=not confirm,
+            confirm_removal=ctx.value("confirm_removal") == "1",
+        )
+    except Conflict:
+        # Issue 15: a list that removes everyone, or more than half, needs the box ticked.
+        preview = await reports.import_participants(
+            workshop_id, content, filename=filename, dry_run=True
+        )
+        message = ctx.t("web.upload.confirm_removal_missing", count=len(preview.removed))
+        return ctx.render(
+            "upload.html",
+            400,
+            workshop=found,
+            result=preview,
+            problems=None,
+            filename=filename,
+            content=base64.b64encode(content).decode(),
+            removal_error=message,
+            form_errors=[("confirm_removal", message)],
+            error_title=ctx.t("web.upload.not_saved"),
         )
     except ImportRejected as rejected:
         return _rejected(ctx, found, rejected.problems, filename)
@@ -1434,6 +1457,8 @@ async def stylesheet(request: Request) -> Response:
 
 
 def web_routes() -> list[Route]:
+    from lrs_bridge.web import administration  # its pages use this module's gate
+
     get = ["GET", "HEAD"]
     both = ["GET", "HEAD", "POST"]
     any_person: dict[str, Action | None] = {"GET": None}
@@ -1548,6 +1573,7 @@ def web_routes() -> list[Route]:
         Route("/courses", page(courses, {"GET": Action.COURSES_READ}), methods=get),
         Route("/audit", page(audit, {"GET": Action.AUDIT_READ}), methods=get),
         *_feature_routes(),
+        *administration.routes(),
     ]
 
 

@@ -2061,7 +2061,6 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "web.audit.object_type.statement": {"sv": "utbildningshändelse", "en": "course event"},
     "web.audit.detail.filters": {"sv": "sökt på", "en": "searched by"},
     "web.audit.detail.statements": {"sv": "händelser", "en": "events"},
-    "web.audit.detail.course": {"sv": "utbildning", "en": "course"},
     # --- personal launch links and invitations (issue 14, branch links) -----------------
     "web.audit.action.invitations.send": {
         "sv": "skickade inbjudningar",
@@ -2296,6 +2295,299 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "web.cmi5.all_done": {
         "sv": "Du har gjort alla delar. Utbildningen är klar.",
         "en": "You have completed every part. The course is done.",
+    },
+    # --- issue 15: workshop administration (exemptions, connected learners, uploads) ---
+    "web.status.exempt": {
+        "sv": "Befriad",
+        "en": "Exempted",
+    },
+    "web.exempt.link": {
+        "sv": "Befria",
+        "en": "Exempt",
+    },
+    "web.exempt.title": {
+        "sv": "Befrielse från kurs – {name}",
+        "en": "Exemption from a course – {name}",
+    },
+    "web.exempt.help": {
+        "sv": (
+            "En befriad deltagare behöver inte gå kursen. Hen visas som Befriad i rapporter, "
+            "exporter och summor och får inga påminnelser om kursen. Skriv varför, till exempel "
+            "”genomförd inför valet 2026”."
+        ),
+        "en": (
+            "An exempted participant need not take the course. They are shown as Exempted in "
+            "reports, exports and totals and get no reminders about it. Say why, for example "
+            "“completed before the 2026 election”."
+        ),
+    },
+    "web.exempt.current": {
+        "sv": "Befrielser",
+        "en": "Exemptions",
+    },
+    "web.exempt.none": {
+        "sv": "Deltagaren är inte befriad från någon kurs.",
+        "en": "The participant is not exempted from any course.",
+    },
+    "web.exempt.remove": {
+        "sv": "Ta bort befrielsen",
+        "en": "Remove the exemption",
+    },
+    "web.exempt.new": {
+        "sv": "Befria från en kurs",
+        "en": "Exempt from a course",
+    },
+    "web.exempt.course": {
+        "sv": "Kurs",
+        "en": "Course",
+    },
+    "web.exempt.reason": {
+        "sv": "Skäl",
+        "en": "Reason",
+    },
+    "web.exempt.reason_hint": {
+        "sv": "högst 500 tecken",
+        "en": "at most 500 characters",
+    },
+    "web.exempt.save": {
+        "sv": "Befria",
+        "en": "Exempt",
+    },
+    "web.exempt.back": {
+        "sv": "Tillbaka till workshoppen",
+        "en": "Back to the workshop",
+    },
+    "web.exempt.not_saved": {
+        "sv": "Befrielsen sparades inte",
+        "en": "The exemption was not saved",
+    },
+    "web.exempt.done_exempt": {
+        "sv": "{name} är befriad från {course}.",
+        "en": "{name} is exempted from {course}.",
+    },
+    "web.exempt.done_unexempt": {
+        "sv": "{name} är inte längre befriad från {course}.",
+        "en": "{name} is no longer exempted from {course}.",
+    },
+    "web.exempt.undo": {
+        "sv": "Ångra",
+        "en": "Undo",
+    },
+    "web.exempt.course.required": {
+        "sv": "Välj kursen som deltagaren ska befrias från",
+        "en": "Choose the course to exempt the participant from",
+    },
+    "web.exempt.course.not_required": {
+        "sv": "Välj en av workshoppens kurser",
+        "en": "Choose one of the workshop's courses",
+    },
+    "web.exempt.course.bad": {
+        "sv": "Välj en av workshoppens kurser",
+        "en": "Choose one of the workshop's courses",
+    },
+    "web.exempt.reason.required": {
+        "sv": "Skriv skälet till befrielsen",
+        "en": "Give the reason for the exemption",
+    },
+    "web.exempt.reason.max_length": {
+        "sv": "Skälet får vara högst 500 tecken",
+        "en": "The reason must be at most 500 characters",
+    },
+    "web.exempt.reason.control_character": {
+        "sv": "Skälet ska stå på en rad",
+        "en": "The reason must be on one line",
+    },
+    "web.exempt.reason.bad": {
+        "sv": "Skriv skälet på en rad, högst 500 tecken",
+        "en": "Give the reason on one line, at most 500 characters",
+    },
+    "web.connect.title": {
+        "sv": "Kopplade identiteter – {name}",
+        "en": "Connected identities – {name}",
+    },
+    "web.connect.help": {
+        "sv": (
+            "Här finns adresser och konton som {name} har använt i kurserna utöver {email}. Det "
+            "som gjorts under dem räknas för {name}."
+        ),
+        "en": (
+            "These are the addresses and accounts {name} used in the courses besides {email}. "
+            "What was done under them counts for {name}."
+        ),
+    },
+    "web.connect.done": {
+        "sv": "{identity} är kopplad till {name}. Statusen är uppdaterad.",
+        "en": "{identity} is connected to {name}. The status is updated.",
+    },
+    "web.connect.removed": {
+        "sv": "{identity} är inte längre kopplad till {name}.",
+        "en": "{identity} is no longer connected to {name}.",
+    },
+    "web.connect.undo": {
+        "sv": "Ångra kopplingen",
+        "en": "Undo the connection",
+    },
+    "web.connect.current": {
+        "sv": "Kopplade adresser och konton",
+        "en": "Connected addresses and accounts",
+    },
+    "web.connect.none": {
+        "sv": "Inga adresser eller konton är kopplade.",
+        "en": "No addresses or accounts are connected.",
+    },
+    "web.connect.remove": {
+        "sv": "Ta bort kopplingen",
+        "en": "Remove the connection",
+    },
+    "web.connect.to_learners": {
+        "sv": "Till omatchade deltagare",
+        "en": "To unmatched learners",
+    },
+    "web.connect.search_title": {
+        "sv": "Koppla {identity} till en deltagare",
+        "en": "Connect {identity} to a participant",
+    },
+    "web.connect.search": {
+        "sv": "Sök deltagare",
+        "en": "Search participants",
+    },
+    "web.connect.search_hint": {
+        "sv": "namn, e-post eller kommun",
+        "en": "name, e-mail or municipality",
+    },
+    "web.connect.search_button": {
+        "sv": "Sök",
+        "en": "Search",
+    },
+    "web.connect.found": {
+        "sv": "{count} deltagare hittades",
+        "en": "{count} participants found",
+        "sv.one": "{count} deltagare hittades",
+        "en.one": "{count} participant found",
+    },
+    "web.upload.confirm_removal": {
+        "sv": "Ja, ta bort {count} av {total} deltagare från listan",
+        "en": "Yes, remove {count} of the {total} people on the list",
+        "sv.one": "Ja, ta bort {count} av {total} deltagare från listan",
+        "en.one": "Yes, remove {count} of the {total} people on the list",
+    },
+    "web.upload.confirm_removal_missing": {
+        "sv": "Kryssa i rutan om du vill ta bort {count} deltagare från listan",
+        "en": "Tick the box if you want to remove {count} participants from the list",
+        "sv.one": "Kryssa i rutan om du vill ta bort {count} deltagare från listan",
+        "en.one": "Tick the box if you want to remove {count} participant from the list",
+    },
+    "web.upload.not_saved": {
+        "sv": "Listan sparades inte",
+        "en": "The list was not saved",
+    },
+    "web.requirements.title": {
+        "sv": "Kurser per roll",
+        "en": "Courses per role",
+    },
+    "web.requirements.help": {
+        "sv": (
+            "Kryssa i vilka roller som ska gå en kurs. En kurs utan kryss ska alla gå. "
+            "Varje deltagare bedöms bara på kurserna för sin roll."
+        ),
+        "en": (
+            "Tick the roles that must take a course. A course with nothing ticked is for "
+            "everyone. Each participant is judged only on the courses of their role."
+        ),
+    },
+    "web.requirements.who": {
+        "sv": "Vilka ska gå {course}?",
+        "en": "Who must take {course}?",
+    },
+    "web.requirements.save": {
+        "sv": "Spara kurser per roll",
+        "en": "Save courses per role",
+    },
+    "web.requirements.saved": {
+        "sv": "Kurserna per roll är sparade. Rapporterna är uppdaterade.",
+        "en": "The courses per role are saved. The reports are updated.",
+    },
+    "web.requirements.not_saved": {
+        "sv": "Kurserna per roll sparades inte",
+        "en": "The courses per role were not saved",
+    },
+    "web.requirements.one_for_everyone": {
+        "sv": "Minst en kurs ska alla gå. Ta bort kryssen för den kursen.",
+        "en": "At least one course must be for everyone. Untick the roles of that course.",
+    },
+    "web.audit.detail.course": {
+        "sv": "kurs",
+        "en": "course",
+    },
+    "web.audit.detail.courses": {
+        "sv": "kurser per roll",
+        "en": "courses per role",
+    },
+    "web.audit.detail.kind": {
+        "sv": "slag",
+        "en": "kind",
+    },
+    "web.audit.action.workshop.requirements": {
+        "sv": "ändrade kurser per roll",
+        "en": "changed courses per role",
+    },
+    "web.audit.action.participant.exempt": {
+        "sv": "befriade deltagare från kurs",
+        "en": "exempted participant from course",
+    },
+    "web.audit.action.participant.unexempt": {
+        "sv": "tog bort befrielse",
+        "en": "removed exemption",
+    },
+    "web.audit.action.participant.connect": {
+        "sv": "kopplade adress eller konto till deltagare",
+        "en": "connected address or account to participant",
+    },
+    "web.audit.action.participant.disconnect": {
+        "sv": "tog bort koppling från deltagare",
+        "en": "removed connection from participant",
+    },
+    "web.connect.button": {
+        "sv": "Koppla",
+        "en": "Connect",
+    },
+    "web.connect.more": {
+        "sv": "Fler träffar finns. Skriv mer av namnet.",
+        "en": "There are more matches. Type more of the name.",
+    },
+    "web.connect.nobody": {
+        "sv": "Ingen deltagare matchar sökningen.",
+        "en": "No participant matches the search.",
+    },
+    "web.connect.duplicate": {
+        "sv": "Någon på listan har redan den adressen eller det kontot.",
+        "en": "Someone on the list already has this address or account.",
+    },
+    "web.connect.bad_identity": {
+        "sv": "Det går inte att koppla den identiteten.",
+        "en": "This identity cannot be connected.",
+    },
+    "web.connect.not_saved": {
+        "sv": "Kopplingen sparades inte",
+        "en": "The connection was not saved",
+    },
+    "web.learners.connect": {
+        "sv": "Koppla {identity} till {nearest}",
+        "en": "Connect {identity} to {nearest}",
+    },
+    "web.learners.search": {
+        "sv": "Sök deltagare att koppla till",
+        "en": "Search for a participant to connect to",
+    },
+    "web.delete.also": {
+        "sv": (
+            "Deltagarnas befrielser och kopplade adresser tas bort med listan. Det som "
+            "deltagarna gjort i kurserna finns kvar."
+        ),
+        "en": (
+            "The participants' exemptions and connected addresses go with the list. What they "
+            "did in the courses is kept."
+        ),
     },
 }
 

@@ -349,6 +349,7 @@ async def test_reports_come_as_json_csv_and_xlsx_with_a_file_name(api: Api) -> N
         "completed_late": 0,
         "in_progress": 0,
         "not_started": 2,
+        "exempt": 0,
         "total": 2,
     }
     stem = "uppfoljning-21-2030-01-18-valsakerhet-gavleborg"

@@ -15,6 +15,7 @@ import uuid
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 import openpyxl
@@ -81,6 +82,8 @@ class Seed:
     participants: dict[str, str]  # "21" / "21-2181" / "14" → participant id
     course: str
     secrets: dict[str, set[str]] = field(default_factory=dict)  # scope → strings
+    connected: dict[str, str] = field(default_factory=dict)  # scope → a connected identity
+    tag: str = ""
 
 
 @dataclass
@@ -96,6 +99,7 @@ class World:
         tag = uuid.uuid4().hex[:8]
         workshops: dict[str, str] = {}
         participants: dict[str, str] = {}
+        connected: dict[str, str] = {}
         rows = {
             "21": [("Gävle", "2180", "21"), ("Sandviken", "2181", "21-2181")],
             "14": [("Göteborg", "1480", "14")],
@@ -125,6 +129,19 @@ class World:
                 )
                 participants[scope] = participant.id
                 self.secrets.setdefault(scope, set()).update({participant.id, name, email})
+                # Issue 15: an exemption and a connected identity to undo.
+                await reports.exempt(
+                    workshop.id,
+                    participant.id,
+                    {"course": "valmyndigheten-introduktion", "reason": "tidigare"},
+                    by=None,
+                )
+                identity = f"mbox:connected.{tag}@{code}.example.se"
+                await reports.connect_identity(
+                    workshop.id, participant.id, {"identity": identity}, by=None
+                )
+                connected[scope] = identity
+                self.secrets[scope].add(identity)
         course = await reports.add_course(
             {"name": f"Kurs {tag}", "activities": [f"https://example.se/xapi/{tag}"]}
         )
@@ -134,7 +151,7 @@ class World:
             await bridge.add_source({"name": "src", **remote})
         if await bridge.storage.get_target("tgt") is None:
             await bridge.add_target({"name": "tgt", **remote})
-        return Seed(workshops, participants, course.id)
+        return Seed(workshops, participants, course.id, connected=connected, tag=tag)
 
 
 def bearer(token: str) -> dict[str, str]:
@@ -195,6 +212,14 @@ def _participant(seed: Seed, target: str) -> str:
     return seed.participants.get(target, "nosuchparticipant")
 
 
+def _p(seed: Seed, target: str) -> str:
+    return f"/api/v1/workshops/{_workshop(seed, target)}/participants/{_participant(seed, target)}"
+
+
+def _town(target: str) -> str:
+    return {"21": "2180", "21-2181": "2181", "14": "1480"}.get(target, "2180")
+
+
 Target = str
 BRIDGE_REMOTE = {"endpoint": "http://127.0.0.1:9/xapi/", "key": "k", "secret": "s"}
 Build = Callable[[Seed, Target], Call]
@@ -240,7 +265,7 @@ OPERATIONS: dict[tuple[str, str], tuple[tuple[str, ...], Build, int]] = {
     (W + "/participants", "PUT"): (
         ("21", "14", "missing"),
         lambda s, t: Call(
-            f"/api/v1/workshops/{_workshop(s, t)}/participants",
+            f"/api/v1/workshops/{_workshop(s, t)}/participants?confirm_removal=true",
             content=_csv(s, t),
             content_type="text/csv",
         ),
@@ -283,6 +308,58 @@ OPERATIONS: dict[tuple[str, str], tuple[tuple[str, ...], Build, int]] = {
             f"/api/v1/workshops/{_workshop(s, t)}/participants/{_participant(s, t)}"
             "/cmi5/cmi5-kurs/waiver",
             json={"reason": "Administrative"},
+        ),
+        200,
+    ),
+    # Issue 15: requirements per role, exemptions and connected identities, with undo.
+    (W + "/requirements", "GET"): (
+        ("21", "14", "missing"),
+        lambda s, t: Call(f"/api/v1/workshops/{_workshop(s, t)}/requirements"),
+        200,
+    ),
+    (W + "/requirements", "PUT"): (
+        ("21", "14", "missing"),
+        lambda s, t: Call(
+            f"/api/v1/workshops/{_workshop(s, t)}/requirements",
+            json={"requirements": {}},
+        ),
+        200,
+    ),
+    (P + "/exemptions", "GET"): (
+        ("21", "21-2181", "14", "missing"),
+        lambda s, t: Call(f"{_p(s, t)}/exemptions"),
+        200,
+    ),
+    (P + "/exemptions", "POST"): (
+        ("21", "21-2181", "14", "missing"),
+        lambda s, t: Call(
+            f"{_p(s, t)}/exemptions",
+            json={"course": "valmyndigheten-introduktion", "reason": "genomförd 2026"},
+        ),
+        201,
+    ),
+    (P + "/exemptions/{course_id}", "DELETE"): (
+        ("21", "21-2181", "14", "missing"),
+        lambda s, t: Call(f"{_p(s, t)}/exemptions/valmyndigheten-introduktion"),
+        200,
+    ),
+    (P + "/identities", "GET"): (
+        ("21", "21-2181", "14", "missing"),
+        lambda s, t: Call(f"{_p(s, t)}/identities"),
+        200,
+    ),
+    (P + "/identities", "POST"): (
+        ("21", "21-2181", "14", "missing"),
+        lambda s, t: Call(
+            f"{_p(s, t)}/identities",
+            json={"email": f"annan.{s.tag}@{_town(t)}.example.se"},
+        ),
+        201,
+    ),
+    (P + "/identities", "DELETE"): (
+        ("21", "21-2181", "14", "missing"),
+        lambda s, t: Call(
+            f"{_p(s, t)}/identities?identity=" + quote(s.connected.get(t, "mbox:nobody@example.se"))
         ),
         200,
     ),

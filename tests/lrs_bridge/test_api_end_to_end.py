@@ -217,6 +217,7 @@ async def test_a_county_admin_learns_who_is_ready(xapi: XapiClient) -> None:
         "completed_late": 1,
         "in_progress": 0,
         "not_started": 3,
+        "exempt": 0,
         "total": 6,
     }
     gavle_totals = next(m for m in report["municipalities"] if m["municipality"] == "2180")

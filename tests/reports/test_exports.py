@@ -144,6 +144,7 @@ def test_json(lrs: ReportsLRS, report: WorkshopReadiness) -> None:
         "completed_late": 0,
         "in_progress": 1,
         "not_started": 1,
+        "exempt": 0,
         "total": 3,
     }
     first = next(p for p in data["participants"] if p["participant"]["email"] == "asa@gavle.se")

@@ -42,6 +42,14 @@ DRY_RUN: Schema = {
     "description": "true: only say what the import would change",
     "schema": {"type": "boolean"},
 }
+CONFIRM_REMOVAL: Schema = {
+    "name": "confirm_removal",
+    "in": "query",
+    "description": "true: save a list that removes everyone, or more than half of the list"
+    " (otherwise refused with 409, rule confirm_removal; a dry run says"
+    " confirmation_needed)",
+    "schema": {"type": "boolean"},
+}
 LIMIT: Schema = {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1}}
 
 WORKSHOP_BODY: Schema = {
@@ -110,6 +118,51 @@ INVITATION_BODY: Schema = {
             "description": "only these participants (default: everyone not finished)",
         },
         "again": {"type": "boolean", "description": "invite those already invited too"},
+    },
+    "additionalProperties": False,
+}
+REQUIREMENTS_BODY: Schema = {
+    "type": "object",
+    "required": ["requirements"],
+    "properties": {
+        "requirements": {
+            "type": "object",
+            "description": "course id → the roles it is required of",
+            "additionalProperties": {
+                "type": "array",
+                "items": {
+                    "type": "string",
+                    "enum": [
+                        "valsamordnare",
+                        "valnämnd",
+                        "säkerhetssamordnare",
+                        "kommunikatör",
+                        "other",
+                    ],
+                },
+            },
+        }
+    },
+    "additionalProperties": False,
+}
+EXEMPTION_BODY: Schema = {
+    "type": "object",
+    "required": ["course", "reason"],
+    "properties": {
+        "course": {"type": "string", "description": "the id of one of the workshop's courses"},
+        "reason": {"type": "string", "minLength": 1, "maxLength": 500},
+    },
+    "additionalProperties": False,
+}
+IDENTITY_BODY: Schema = {
+    "type": "object",
+    "description": "exactly one of identity and email",
+    "properties": {
+        "identity": {
+            "type": "string",
+            "description": "mbox:ADDRESS, mbox_sha1sum:SHA1 or account:HOMEPAGE NAME",
+        },
+        "email": {"type": "string"},
     },
     "additionalProperties": False,
 }
@@ -292,7 +345,7 @@ API_OPERATIONS: dict[str, dict[str, Schema]] = {
         "GET": _op("the participant list", params=[WORKSHOP_ID], found=True),
         "PUT": _op(
             "replace the list with a CSV or XLSX file (all or nothing; every bad row listed)",
-            params=[WORKSHOP_ID, DRY_RUN],
+            params=[WORKSHOP_ID, DRY_RUN, CONFIRM_REMOVAL],
             body=LIST_BODY,
             found=True,
         ),
@@ -313,6 +366,68 @@ API_OPERATIONS: dict[str, dict[str, Schema]] = {
             found=True,
         ),
         "DELETE": _op("remove a participant", params=[WORKSHOP_ID, PARTICIPANT_ID], found=True),
+    },
+    # Issue 15: requirements per role, exemptions and connected learner identities.
+    P + "/workshops/{workshop_id}/requirements": {
+        "GET": _op(
+            "courses required only of some participant roles (the others: of everyone)",
+            params=[WORKSHOP_ID],
+            found=True,
+        ),
+        "PUT": _op(
+            "replace the requirements per role; reports judge each participant by the"
+            " courses of their role; at least one course stays required of everyone",
+            params=[WORKSHOP_ID],
+            body=_json(REQUIREMENTS_BODY),
+            found=True,
+        ),
+    },
+    P + "/workshops/{workshop_id}/participants/{participant_id}/exemptions": {
+        "GET": _op(
+            "the courses the participant is exempted from, with the reasons",
+            params=[WORKSHOP_ID, PARTICIPANT_ID],
+            found=True,
+        ),
+        "POST": _op(
+            "exempt the participant from one of the workshop's courses (status 'exempt',"
+            " Befriad, in every report); again: a new reason",
+            "201",
+            params=[WORKSHOP_ID, PARTICIPANT_ID],
+            body=_json(EXEMPTION_BODY),
+            found=True,
+        ),
+    },
+    P + "/workshops/{workshop_id}/participants/{participant_id}/exemptions/{course_id}": {
+        "DELETE": _op(
+            "undo an exemption",
+            params=[WORKSHOP_ID, PARTICIPANT_ID, COURSE_ID],
+            found=True,
+        ),
+    },
+    P + "/workshops/{workshop_id}/participants/{participant_id}/identities": {
+        "GET": _op(
+            "learner identities connected to the participant",
+            params=[WORKSHOP_ID, PARTICIPANT_ID],
+            found=True,
+        ),
+        "POST": _op(
+            "connect a learner identity (an unmatched learner) to the participant: their"
+            " status counts what it did at once; 409 when someone on the list has it; a"
+            " county admin only learners of their county (403 naming the field)",
+            "201",
+            params=[WORKSHOP_ID, PARTICIPANT_ID],
+            body=_json(IDENTITY_BODY),
+            found=True,
+        ),
+        "DELETE": _op(
+            "undo a connection",
+            params=[
+                WORKSHOP_ID,
+                PARTICIPANT_ID,
+                {"name": "identity", "in": "query", "required": True, "schema": TEXT},
+            ],
+            found=True,
+        ),
     },
     P + "/workshops/{workshop_id}/readiness": {
         "GET": _op(

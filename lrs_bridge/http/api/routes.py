@@ -14,6 +14,7 @@ from lrs_bridge.auth.access import Action, Principal
 from lrs_bridge.auth.scopes import Permission
 from lrs_bridge.gate import COUNTY, PARTICIPANT, WORKSHOP, Locator
 from lrs_bridge.http.api import (
+    administration,
     audit,
     bridge,
     cmi5,
@@ -86,6 +87,7 @@ def api_routes() -> list[Route]:
             },
             PARTICIPANT,
         ),
+        *_administration_routes(),
         _route(
             "/workshops/{workshop_id}/participants/{participant_id}/cmi5/{course_id}/waiver",
             {"POST": (cmi5.waive, Action.PARTICIPANTS_WRITE)},
@@ -184,6 +186,45 @@ def _launch_routes() -> list[Route]:
             {
                 "GET": (invitations.participant_links, Action.PARTICIPANTS_READ),
                 "DELETE": (invitations.revoke_links, Action.PARTICIPANTS_WRITE),
+            },
+            PARTICIPANT,
+        ),
+    ]
+
+
+def _administration_routes() -> list[Route]:
+    """Issue 15: requirements per role, a participant's exemptions and connected learner
+    identities."""
+    read, write = Action.PARTICIPANTS_READ, Action.PARTICIPANTS_WRITE
+    base = "/workshops/{workshop_id}/participants/{participant_id}"
+    return [
+        _route(
+            "/workshops/{workshop_id}/requirements",
+            {
+                "GET": (administration.get_requirements, Action.WORKSHOPS_READ),
+                "PUT": (administration.set_requirements, Action.WORKSHOPS_WRITE),
+            },
+            WORKSHOP,
+        ),
+        _route(
+            base + "/exemptions",
+            {
+                "GET": (administration.list_exemptions, read),
+                "POST": (administration.exempt, write),
+            },
+            PARTICIPANT,
+        ),
+        _route(
+            base + "/exemptions/{course_id}",
+            {"DELETE": (administration.unexempt, write)},
+            PARTICIPANT,
+        ),
+        _route(
+            base + "/identities",
+            {
+                "GET": (administration.list_identities, read),
+                "POST": (administration.connect, write),
+                "DELETE": (administration.disconnect, write),
             },
             PARTICIPANT,
         ),

@@ -118,7 +118,9 @@ async def list_participants(request: Request, principal: Principal) -> Response:
 
 
 async def import_participants(request: Request, principal: Principal) -> Response:
-    """Replace the list with a CSV or XLSX file (``?dry_run=true``: only say what would)."""
+    """Replace the list with a CSV or XLSX file (``?dry_run=true``: only say what would;
+    ``?confirm_removal=true``: save a list that removes everyone, or more than half, which
+    is otherwise refused with 409, rule ``confirm_removal``)."""
     media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if media_type not in LIST_TYPES:
         return error_response(
@@ -133,6 +135,7 @@ async def import_participants(request: Request, principal: Principal) -> Respons
             ],
         )
     dry_run = flag(request, "dry_run")
+    confirm_removal = flag(request, "confirm_removal")
     content = await read_body(request, services(request).settings.max_body_bytes)
     workshop_id = _workshop_id(request)
     result = await reports(request).import_participants(
@@ -140,6 +143,7 @@ async def import_participants(request: Request, principal: Principal) -> Respons
         content,
         media_type=media_type if media_type not in ("", "application/octet-stream") else None,
         dry_run=dry_run,
+        confirm_removal=confirm_removal,
     )
     if not dry_run:
         workshop = await reports(request).get_workshop(workshop_id)
