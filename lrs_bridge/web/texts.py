@@ -2006,6 +2006,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "web.invitations.to_send": {
         "sv": "Bjuds in nu ({count})",
         "en": "To be invited now ({count})",
+        "sv.one": "Bjuds in nu ({count})",
+        "en.one": "To be invited now ({count})",
     },
     "web.invitations.choose": {
         "sv": "Välj vilka som ska få en inbjudan",
@@ -2036,6 +2038,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "web.invitations.skipped": {
         "sv": "Bjuds inte in ({count})",
         "en": "Not invited ({count})",
+        "sv.one": "Bjuds inte in ({count})",
+        "en.one": "Not invited ({count})",
     },
     "web.invitations.skipped_caption": {
         "sv": "Deltagare som inte bjuds in, och varför",
@@ -2078,6 +2082,24 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "web.reminders.invitation": {
         "sv": "inbjudan",
         "en": "invitation",
+    },
+    "web.courses.launch_kind": {
+        "sv": "Start med personlig länk",
+        "en": "Start from a personal link",
+    },
+    "web.courses.launch_kind.xapi": {
+        "sv": "xAPI-start: kursen får en egen inloggning för varje deltagare (räknas alltid)",
+        "en": "xAPI launch: the course gets a credential of each participant's own "
+        "(always counts)",
+    },
+    "web.courses.launch_kind.cmi5": {
+        "sv": "cmi5-start: kursen får en egen inloggning för varje deltagare (räknas alltid)",
+        "en": "cmi5 launch: the course gets a credential of each participant's own "
+        "(always counts)",
+    },
+    "web.courses.launch_kind.link": {
+        "sv": "Länk till kursens egen webbplats: deltagaren ska använda sin e-postadress där",
+        "en": "A link to the course's own site: the participant uses their e-mail address there",
     },
     "web.launch.link.title": {
         "sv": "Starta utbildningen {course}",
