@@ -42,6 +42,12 @@ class Settings(BaseSettings):
     max_pending_writes: int = Field(
         2000, ge=1, description="Writes waiting for the store before new ones get 503."
     )
+    max_write_wait: float = Field(
+        2.0,
+        gt=0,
+        description="Seconds of the writer's work that may wait: statements beyond it "
+        "get 503 + Retry-After at once instead of queueing.",
+    )
     default_xapi_version: Literal["2.0.0", "1.0.3"] = Field(
         "2.0.0",
         description="xAPI version named in answers to requests that name none "

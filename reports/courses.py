@@ -30,6 +30,10 @@ COMPLETED = "http://adlnet.gov/expapi/verbs/completed"
 PASSED = "http://adlnet.gov/expapi/verbs/passed"
 SATISFIED = "https://w3id.org/xapi/adl/verbs/satisfied"
 COMPLETION_VERBS = frozenset({COMPLETED, PASSED, SATISFIED})
+CMI5_LMS_IDS = "urn:lrs-bridge:cmi5:"
+"""The prefix of the activity ids the service's cmi5 LMS generates for imported courses,
+blocks and AUs (``lrs_bridge.cmi5.structure``): a statement about one of them completes a
+course only as the LMS's own ``satisfied`` (moveOn met), never as what a client posts."""
 RULES: tuple[Rule, ...] = ("any_of", "all_of")
 
 VALMYNDIGHETEN_INTRO = "https://www.val.se/xapi/activities/introduktionsutbildning-i-valsakerhet"
@@ -167,15 +171,19 @@ class CourseIndex:
                 step = position if course.rule == "all_of" else 0
                 self._by_activity.setdefault(activity, []).append((course.id, step))
 
-    def touches(self, statement: Mapping[str, Any]) -> list[Touch]:
+    def touches(self, statement: Mapping[str, Any], *, own: bool = False) -> list[Touch]:
         """The courses a statement is about (its object, or a context activity) and the
-        steps it completes (only a statement whose object is the activity completes)."""
+        steps it completes (only a statement whose object is the activity completes; for
+        the cmi5 LMS's ids only its own ``satisfied``: ``own`` says the service wrote it)."""
         found: dict[str, set[int]] = {}
         target = statement.get("object")
         if isinstance(target, Mapping) and target.get("objectType", "Activity") == "Activity":
             object_id = target.get("id")
             if isinstance(object_id, str):
                 qualifies = is_completion(statement)
+                if object_id.startswith(CMI5_LMS_IDS):
+                    verb = statement.get("verb")
+                    qualifies = own and isinstance(verb, Mapping) and verb.get("id") == SATISFIED
                 for course_id, step in self._by_activity.get(object_id, ()):
                     steps = found.setdefault(course_id, set())
                     if qualifies:

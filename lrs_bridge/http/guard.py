@@ -194,3 +194,28 @@ def people_guarded(
     endpoint.actions = dict(actions)  # type: ignore[attr-defined]
     endpoint.locator = locator  # type: ignore[attr-defined]
     return endpoint
+
+
+def people_or_client_guarded(
+    handler: PeopleHandler,
+    actions: Mapping[str, Action],
+    client_handler: Handler,
+    permissions: Mapping[str, Permission],
+) -> Callable[[Request], Awaitable[Response]]:
+    """A route people (Bearer) and xAPI credentials (HTTP Basic) may both call, each
+    through its own check above: a Basic request goes to ``guarded`` (``client_handler``,
+    the credential's scopes), any other to ``people_guarded`` (``handler``, the role), so
+    a request without credentials is answered as the people's API answers it."""
+    people = people_guarded(handler, actions)
+    clients = guarded(client_handler, permissions)
+
+    async def endpoint(request: Request) -> Response:
+        if (request.headers.get("authorization") or "")[:6].lower() == "basic ":
+            return await clients(request)
+        return await people(request)
+
+    endpoint.__name__ = handler.__name__
+    endpoint.actions = dict(actions)  # type: ignore[attr-defined]
+    endpoint.locator = None  # type: ignore[attr-defined]
+    endpoint.permissions = dict(permissions)  # type: ignore[attr-defined]
+    return endpoint

@@ -1952,6 +1952,117 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "sv": "Inga påminnelser skickades",
         "en": "No reminders were sent",
     },
+    # --- statement browser (issue 15: browse, search and export the statement log) ---
+    "web.nav.statements": {"sv": "Utbildningshändelser", "en": "Course events"},
+    "web.statements.title": {"sv": "Utbildningshändelser", "en": "Course events"},
+    "web.statements.help": {
+        "sv": "Här finns allt som utbildningarna har rapporterat (xAPI-uttalanden): vem som"
+        " gjorde vad och när. Sök på deltagare, utbildning, aktivitet, verb eller datum."
+        " Alla fält är frivilliga. Varje sökning och nedladdning loggas.",
+        "en": "Everything the courses have reported (xAPI statements): who did what and"
+        " when. Search by learner, course, activity, verb or date. Every field is optional."
+        " Every search and download is logged.",
+    },
+    "web.statements.field.learner": {"sv": "Deltagare", "en": "Learner"},
+    "web.statements.field.course": {"sv": "Utbildning", "en": "Course"},
+    "web.statements.field.activity": {"sv": "Aktivitet", "en": "Activity"},
+    "web.statements.field.verb": {"sv": "Verb", "en": "Verb"},
+    "web.statements.field.since": {"sv": "Från och med", "en": "From"},
+    "web.statements.field.until": {"sv": "Till och med", "en": "To"},
+    "web.statements.hint.learner": {
+        "sv": "e-postadress, eller konto: webbadress, mellanslag, kontonamn",
+        "en": "e-mail address, or account: web address, space, account name",
+    },
+    "web.statements.hint.activity": {
+        "sv": "aktivitetens webbadress (IRI)",
+        "en": "the activity's web address (IRI)",
+    },
+    "web.statements.any_course": {"sv": "Alla utbildningar", "en": "All courses"},
+    "web.statements.any_verb": {"sv": "Alla verb", "en": "All verbs"},
+    "web.statements.verb.completed": {"sv": "slutförde (completed)", "en": "completed"},
+    "web.statements.verb.passed": {"sv": "blev godkänd (passed)", "en": "passed"},
+    "web.statements.verb.failed": {"sv": "blev underkänd (failed)", "en": "failed"},
+    "web.statements.verb.attempted": {"sv": "påbörjade (attempted)", "en": "attempted"},
+    "web.statements.verb.experienced": {"sv": "tog del av (experienced)", "en": "experienced"},
+    "web.statements.verb.answered": {"sv": "svarade (answered)", "en": "answered"},
+    "web.statements.verb.progressed": {"sv": "kom vidare (progressed)", "en": "progressed"},
+    "web.statements.verb.initialized": {"sv": "startade (initialized)", "en": "initialized"},
+    "web.statements.verb.terminated": {"sv": "avslutade (terminated)", "en": "terminated"},
+    "web.statements.verb.voided": {"sv": "ogiltigförklarade (voided)", "en": "voided"},
+    "web.statements.verb.satisfied": {"sv": "uppfyllde (satisfied)", "en": "satisfied"},
+    "web.statements.verb.waived": {"sv": "befriades (waived)", "en": "waived"},
+    "web.statements.search": {"sv": "Sök", "en": "Search"},
+    "web.statements.found": {"sv": "Sökresultat", "en": "Results"},
+    "web.statements.download_csv": {
+        "sv": "Ladda ned urvalet som CSV (för Excel)",
+        "en": "Download the selection as CSV (for Excel)",
+    },
+    "web.statements.download_jsonl": {
+        "sv": "Ladda ned urvalet som JSON Lines",
+        "en": "Download the selection as JSON Lines",
+    },
+    "web.statements.download_help": {
+        "sv": "Nedladdningen innehåller alla händelser i urvalet, inte bara den här sidan,"
+        " äldsta först.",
+        "en": "The download holds every event of the selection, not only this page,"
+        " oldest first.",
+    },
+    "web.statements.caption": {
+        "sv": "{count} utbildningshändelser, senaste först",
+        "en": "{count} course events, newest first",
+        "sv.one": "{count} utbildningshändelse",
+        "en.one": "{count} course event",
+    },
+    "web.statements.caption_older": {
+        "sv": "{count} äldre utbildningshändelser, senaste först",
+        "en": "{count} older course events, newest first",
+        "sv.one": "{count} äldre utbildningshändelse",
+        "en.one": "{count} older course event",
+    },
+    "web.statements.more_exist": {
+        "sv": "(det finns äldre: se länken under tabellen)",
+        "en": "(there are older ones: see the link below the table)",
+    },
+    "web.statements.col.stored": {"sv": "Tid", "en": "Time"},
+    "web.statements.col.learner": {"sv": "Deltagare", "en": "Learner"},
+    "web.statements.col.verb": {"sv": "Vad", "en": "What"},
+    "web.statements.col.activity": {"sv": "Aktivitet", "en": "Activity"},
+    "web.statements.col.result": {"sv": "Resultat", "en": "Result"},
+    "web.statements.show": {"sv": "visa händelsen", "en": "show the event"},
+    "web.statements.passed": {"sv": "godkänd", "en": "passed"},
+    "web.statements.not_passed": {"sv": "inte godkänd", "en": "not passed"},
+    "web.statements.completed": {"sv": "slutförd", "en": "completed"},
+    "web.statements.none": {
+        "sv": "Inga händelser matchar sökningen.",
+        "en": "No events match the search.",
+    },
+    "web.statements.newest": {"sv": "Till de senaste", "en": "To the newest"},
+    "web.statements.older": {"sv": "Äldre händelser", "en": "Older events"},
+    "web.statement.title": {"sv": "Utbildningshändelse", "en": "Course event"},
+    "web.statement.back": {"sv": "Tillbaka till sökningen", "en": "Back to the search"},
+    "web.statement.voided": {
+        "sv": "Händelsen är ogiltigförklarad och räknas inte.",
+        "en": "The event is voided and does not count.",
+    },
+    "web.statement.id": {"sv": "Id", "en": "Id"},
+    "web.statement.reporter": {"sv": "Rapporterad av", "en": "Reported by"},
+    "web.statement.json": {
+        "sv": "Händelsen som JSON, så som den lagrades",
+        "en": "The event as JSON, as stored",
+    },
+    "web.audit.action.statements.read": {
+        "sv": "sökte bland utbildningshändelser",
+        "en": "searched course events",
+    },
+    "web.audit.action.statements.export": {
+        "sv": "laddade ned utbildningshändelser",
+        "en": "downloaded course events",
+    },
+    "web.audit.object_type.statements": {"sv": "utbildningshändelser", "en": "course events"},
+    "web.audit.object_type.statement": {"sv": "utbildningshändelse", "en": "course event"},
+    "web.audit.detail.filters": {"sv": "sökt på", "en": "searched by"},
+    "web.audit.detail.statements": {"sv": "händelser", "en": "events"},
+    "web.audit.detail.course": {"sv": "utbildning", "en": "course"},
     # --- personal launch links and invitations (issue 14, branch links) -----------------
     "web.audit.action.invitations.send": {
         "sv": "skickade inbjudningar",
@@ -2167,6 +2278,41 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "sv": "Behöver du en ny länk? Kontakta din samordnare på länsstyrelsen.",
         "en": "Do you need a new link? Contact your coordinator at the county "
         "administrative board.",
+    },
+    # --- cmi5 launch (issue 14, branch cmi5): a course of several AUs -----------------
+    "web.cmi5.title": {
+        "sv": "Utbildningen {course}",
+        "en": "The course {course}",
+    },
+    "web.cmi5.intro": {
+        "sv": (
+            "Utbildningen har {count} delar. Gör alla delar. Du kan göra dem i vilken "
+            "ordning du vill och ta en paus mellan dem."
+        ),
+        "en": (
+            "The course has {count} parts. Complete every part. You can take them in any "
+            "order and pause between them."
+        ),
+    },
+    "web.cmi5.parts": {
+        "sv": "Delar",
+        "en": "Parts",
+    },
+    "web.cmi5.done": {
+        "sv": "Klar",
+        "en": "Done",
+    },
+    "web.cmi5.todo": {
+        "sv": "Inte klar",
+        "en": "Not done",
+    },
+    "web.cmi5.start": {
+        "sv": "Starta {part}",
+        "en": "Start {part}",
+    },
+    "web.cmi5.all_done": {
+        "sv": "Du har gjort alla delar. Utbildningen är klar.",
+        "en": "You have completed every part. The course is done.",
     },
 }
 
