@@ -2004,8 +2004,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "web.statements.download_help": {
         "sv": "Nedladdningen innehåller alla händelser i urvalet, inte bara den här sidan,"
         " äldsta först.",
-        "en": "The download holds every event of the selection, not only this page,"
-        " oldest first.",
+        "en": "The download holds every event of the selection, not only this page, oldest first.",
     },
     "web.statements.caption": {
         "sv": "{count} utbildningshändelser, senaste först",
@@ -2293,6 +2292,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
             "The course has {count} parts. Complete every part. You can take them in any "
             "order and pause between them."
         ),
+        "sv.one": "Utbildningen har {count} del.",
+        "en.one": "The course has {count} part.",
     },
     "web.cmi5.parts": {
         "sv": "Delar",
