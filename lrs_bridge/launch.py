@@ -71,14 +71,12 @@ class LaunchService:
         expired one (with whom to contact)."""
         if not token or len(token) > 100:
             return None
-        found = await self.links.by_token(token)
+        found = await self.links.target(token)
         if found is None:
             return None
-        link, workshop_id = found
+        link, participant, course = found
         try:
-            workshop = await self.reports.get_workshop(workshop_id)
-            participant = await self.reports.get_participant(workshop_id, link.participant_id)
-            course = await self.reports.get_course(link.course_id)
+            workshop = await self.reports.get_workshop(participant.workshop_id)
         except NotFound:
             return None
         target = LinkTarget(link, participant, workshop, course)

@@ -19,6 +19,7 @@ from datetime import datetime, time, timedelta
 from typing import Any
 
 from reports.model import STOCKHOLM, Course, Participant, Workshop
+from reports.storage_rows import COURSE_COLUMNS, PARTICIPANT_COLUMNS, course_of, participant_of
 from statements.query import from_micros, to_micros
 from statements.storage.port import Database, Duplicate, Tx, in_list
 
@@ -70,6 +71,8 @@ def launch_actor(participant: Participant) -> dict[str, object]:
 _COLUMNS = (
     "l.id, l.token, l.participant_id, l.course_id, l.registration, l.created_at, l.revoked_at"
 )
+
+_COURSE_COLUMNS = ", ".join("c." + name.strip() for name in COURSE_COLUMNS.split(","))
 
 
 def _link_of(row: Sequence[Any]) -> PersonalLink:
@@ -157,6 +160,25 @@ class LinkStorage:
         if not rows:
             return None
         return _link_of(rows[0]), str(rows[0][7])
+
+    async def target(self, token: str) -> tuple[PersonalLink, Participant, Course] | None:
+        """The link of a token with its participant and course, in one read."""
+        rows = await self.db.read(
+            f"SELECT {_COLUMNS}, {PARTICIPANT_COLUMNS}, {_COURSE_COLUMNS} FROM launch_links l"
+            " JOIN participants p ON p.id = l.participant_id"
+            " JOIN courses c ON c.id = l.course_id WHERE l.token = ?",
+            token,
+        )
+        if not rows:
+            return None
+        row = rows[0]
+        width = len(_COLUMNS.split(","))
+        participant_width = len(PARTICIPANT_COLUMNS.split(","))
+        return (
+            _link_of(row[:width]),
+            participant_of(row[width : width + participant_width]),
+            course_of(row[width + participant_width :]),
+        )
 
     async def by_id(self, link_id: str) -> PersonalLink | None:
         rows = await self.db.read(f"SELECT {_COLUMNS} FROM launch_links l WHERE l.id = ?", link_id)

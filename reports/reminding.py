@@ -9,6 +9,7 @@ finished, and builds the service's reminder parts from its settings.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import uuid
 from collections.abc import Callable, Collection, Sequence
@@ -80,7 +81,9 @@ class WorkshopReminders:
         """Who would be reminded now (and who not, with the reason); nothing is sent."""
         recipients = await self.reports.reminder_recipients(workshop_id, municipality=municipality)
         plan = await self.service.plan(recipients, self.clock())
-        example = self.service.compose(plan.send[0], reply_to, greeting) if plan.send else None
+        example = (
+            self.service.compose(masked(plan.send[0]), reply_to, greeting) if plan.send else None
+        )
         return Preview(plan, example)
 
     async def send(
@@ -159,7 +162,7 @@ class WorkshopReminders:
         plan = await self.service.plan(first + retry, self.clock())
         plan = Plan(plan.send, invited + plan.skipped)
         example = (
-            self.service.compose(plan.send[0], reply_to, template="invitation")
+            self.service.compose(masked(plan.send[0]), reply_to, template="invitation")
             if plan.send
             else None
         )
@@ -197,6 +200,23 @@ class WorkshopReminders:
             outcome.failed += done.failed
             outcome.skipped += done.skipped
         return outcome
+
+
+HIDDEN_TOKEN = "…"
+
+
+def masked(recipient: Recipient) -> Recipient:
+    """A recipient whose personal links show no token: the example e-mail a coordinator
+    previews must not hand them a participant's link (following it launches the course as
+    that participant)."""
+    if not recipient.links:
+        return recipient
+    return dataclasses.replace(
+        recipient,
+        links=tuple(
+            (name, url.rsplit("/", 1)[0] + "/" + HIDDEN_TOKEN) for name, url in recipient.links
+        ),
+    )
 
 
 INVITATION_FIELDS = frozenset({"participants", "again"})

@@ -169,7 +169,12 @@ def cmd_courses_list(args: argparse.Namespace) -> int:
 
 def _course_data(args: argparse.Namespace, base: dict[str, Any]) -> dict[str, Any]:
     data = dict(base)
-    for flag, name in (("name", "name"), ("rule", "rule"), ("url", "url")):
+    for flag, name in (
+        ("name", "name"),
+        ("rule", "rule"),
+        ("url", "url"),
+        ("launch_kind", "launch_kind"),
+    ):
         if getattr(args, flag) is not None:
             data[name] = getattr(args, flag)
     if args.description is not None:
@@ -224,6 +229,12 @@ def _course_flags(parser: argparse.ArgumentParser) -> None:
         "all_of: every activity (step) must be completed",
     )
     parser.add_argument("--url", help="where learners start the course (for reminder e-mails)")
+    parser.add_argument(
+        "--launch-kind",
+        choices=["xapi", "cmi5", "link"],
+        help="how a personal link starts the course: xapi (a per-learner credential in the "
+        "URL), cmi5, or link (a page naming the e-mail address to use, then the URL)",
+    )
     parser.add_argument("--description", help="a line about the course")
     parser.add_argument(
         "--trust-credential",

@@ -2192,6 +2192,24 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "sv": "inbjudan",
         "en": "invitation",
     },
+    "web.courses.launch_kind": {
+        "sv": "Start med personlig länk",
+        "en": "Start from a personal link",
+    },
+    "web.courses.launch_kind.xapi": {
+        "sv": "xAPI-start: kursen får en egen inloggning för varje deltagare (räknas alltid)",
+        "en": "xAPI launch: the course gets a credential of each participant's own "
+        "(always counts)",
+    },
+    "web.courses.launch_kind.cmi5": {
+        "sv": "cmi5-start: kursen får en egen inloggning för varje deltagare (räknas alltid)",
+        "en": "cmi5 launch: the course gets a credential of each participant's own "
+        "(always counts)",
+    },
+    "web.courses.launch_kind.link": {
+        "sv": "Länk till kursens egen webbplats: deltagaren ska använda sin e-postadress där",
+        "en": "A link to the course's own site: the participant uses their e-mail address there",
+    },
     "web.launch.link.title": {
         "sv": "Starta utbildningen {course}",
         "en": "Start the course {course}",

@@ -89,6 +89,8 @@ async def test_invite_a_workshop_then_one_added_later(
     preview = (await http.get(url, headers=admin)).json()
     assert sorted(p["name"] for p in preview["send"]) == ["Sara Lindqvist", "Örjan Ärlig"]
     assert preview["example"]["subject"].startswith("Inbjudan: genomför")
+    assert "http://lrs.test/l/…" in preview["example"]["body"]  # no one's token shown
+    assert not LINK.findall(preview["example"]["body"])
     assert catcher.messages == []
 
     sent = await http.post(url, headers=admin)
@@ -211,3 +213,20 @@ async def test_the_invite_command(
     bad = run_cli("invite", workshop.id, "--database", database, "--participant", "x", env=env)
     assert bad.returncode == 2 and bad.stderr.count("\n") == 1
     assert "--participant x: not on the workshop's list" in bad.stderr
+
+
+async def test_no_one_is_invited_or_reminded_after_the_deadline(
+    services: Services, smtp: tuple[MailCatcher, int]
+) -> None:
+    catcher, _ = smtp
+    past = await services.reports.create_workshop(
+        {"county": "21", "title": "Förra valet", "date": "2020-01-18"}
+    )
+    await services.reports.add_participant(
+        past.id, {"name": "Sara Lindqvist", "email": "sara@ljusdal.se", "municipality": "2161"}
+    )
+    invited = await services.reminders.invite(past.id)
+    reminded = await services.reminders.send(past.id)
+    assert invited.sent == [] and reminded.sent == [] and catcher.messages == []
+    assert [s.key for s in invited.skipped] == ["reminder.skipped.deadline_passed"]
+    assert [s.key for s in reminded.skipped] == ["reminder.skipped.deadline_passed"]

@@ -129,6 +129,7 @@ async def test_courses_commands(services: Services, settings: Settings) -> None:
         "url": "",
         "description": "",
         "reporters": {"credentials": [], "sources": []},
+        "launch_kind": "link",
     }
     changed = run_cli(
         "courses", "change", "krisovning", "--url", "https://x.se/start", "--database", database

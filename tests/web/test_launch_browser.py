@@ -30,12 +30,15 @@ from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
+from axe_playwright_python.async_playwright import Axe
+from playwright.async_api import expect
 
 from lrs_bridge.config import load_settings
 from lrs_bridge.services import Services
 from tests.conftest import LiveServer, free_port, start_server
 from tests.mail import MailCatcher
-from tests.web.conftest import need_chromium
+from tests.web.conftest import Site, need_chromium
+from tests.web.test_browser import WIDTHS, error_summary_has_focus, log_in
 
 pytestmark = pytest.mark.slow  # starts real processes
 
@@ -333,3 +336,81 @@ async def _journey(
     )
     assert own.status_code == 401
     await context.close()
+
+
+async def _links(database: str, workshop_id: str) -> list[str]:
+    """The workshop's first participant's links (made if none), and that participant's id."""
+    services = Services.build(load_settings(database_url=f"sqlite:///{database}"))
+    await services.open()
+    try:
+        found = await services.launch.participant_links(workshop_id)
+        participant_id, links = next(iter(found.items()))
+        return [participant_id, *(url.rsplit("/", 1)[1] for _, _, url in links)]
+    finally:
+        await services.close()
+
+
+async def _revoke(database: str, participant_id: str) -> None:
+    services = Services.build(load_settings(database_url=f"sqlite:///{database}"))
+    await services.open()
+    try:
+        await services.launch.revoke_participant(participant_id)
+    finally:
+        await services.close()
+
+
+async def test_the_launch_and_invitation_pages_pass_axe_at_1280_and_320_px(
+    site: Site, browser: Any
+) -> None:
+    """The link page, the ended link's page (410), an unknown link, and the invitation page
+    in its states: no axe-core violation at any impact level, no sideways scrolling."""
+    page = await browser.new_page(viewport={"width": 1280, "height": 900})
+    axe = Axe()
+    found: dict[str, list[str]] = {}
+
+    async def check(label: str) -> None:
+        await page.wait_for_load_state()
+        for width in WIDTHS:
+            await page.set_viewport_size({"width": width, "height": 900})
+            results = await axe.run(page)
+            bad = [
+                f"{v['id']} ({v['impact']}): {v['help']} at "
+                + ", ".join(str(node["target"]) for node in v["nodes"][:3])
+                for v in results.response["violations"]
+            ]
+            overflow = await page.evaluate(
+                "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+            )
+            if overflow > 0:
+                bad.append(f"the page scrolls sideways by {overflow} px")
+            if bad:
+                found[f"{label} at {width} px"] = bad
+        await page.set_viewport_size({"width": 1280, "height": 900})
+
+    participant_id, token = await _links(site.database, site.workshop_14)
+    await page.goto(f"{site.server.url}/l/{token}")
+    assert "goran@goteborg.example" in await page.locator("#launch-email").inner_text()
+    await check("link page")
+    await page.goto(f"{site.server.url}/l/no-such-token")
+    await check("unknown link")
+    await _revoke(site.database, participant_id)
+    answer = await page.goto(f"{site.server.url}/l/{token}")
+    assert answer is not None and answer.status == 410
+    await check("ended link")
+
+    await log_in(page, site, "admin 14")
+    await page.goto(f"{site.server.url}/workshops/{site.workshop_14}/invitations")
+    await check("invitations to send")
+    boxes = page.locator("input[name=participant]")
+    for index in range(await boxes.count()):
+        await boxes.nth(index).uncheck()
+    await page.get_by_role("button", name="Skicka 1 inbjudan").click()
+    assert (await page.title()).startswith("Fel: ")
+    await error_summary_has_focus(page)
+    await check("invitations with nobody chosen")
+    await boxes.first.check()
+    await page.get_by_role("button", name=re.compile("^Skicka")).click()
+    await expect(page.locator("#result")).to_contain_text("1 skickade")
+    await check("invitations sent")
+    assert len(site.smtp.messages) == 1
+    assert found == {}, "\n".join(f"{k}: {v}" for k, v in found.items())
