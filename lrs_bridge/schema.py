@@ -9,4 +9,5 @@ MIGRATIONS: tuple[str, ...] = (
     "reports.migrations",
     "lrs_bridge.people.migrations",
     "lrs_bridge.bridge.migrations",
+    "lrs_bridge.sso.migrations",
 )

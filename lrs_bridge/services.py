@@ -14,6 +14,9 @@ from lrs_bridge.people.audit import AuditLog
 from lrs_bridge.people.service import PeopleService
 from lrs_bridge.people.storage import people_storage
 from lrs_bridge.schema import MIGRATIONS
+from lrs_bridge.sso.config import load_config
+from lrs_bridge.sso.service import SsoService
+from lrs_bridge.sso.storage import SsoStorage
 from reports.mailer import SmtpSettings
 from reports.reminders import ReminderScheduler
 from reports.reminding import WorkshopReminders, build_reminders
@@ -36,6 +39,7 @@ class Services:
     reminders: WorkshopReminders
     reminder_scheduler: ReminderScheduler | None
     limits: AuthLimits
+    sso: SsoService
 
     @classmethod
     def build(cls, settings: Settings) -> Services:
@@ -71,18 +75,23 @@ class Services:
         )
         # One set of throttles and one cap on Argon2 for every kind of authentication.
         limits = AuthLimits(settings.auth_concurrency)
+        people_service = PeopleService(people, audit, limits)
+        sso = SsoService(
+            load_config(settings.sso_config), SsoStorage(store), people_service, settings.base_url
+        )
         return cls(
             settings=settings,
             store=store,
             statements=statements,
             credentials=CredentialService(store, settings.base_url, limits),
             reports=reports,
-            people=PeopleService(people, audit, limits),
+            people=people_service,
             audit=audit,
             bridge=bridge,
             reminders=reminders,
             reminder_scheduler=scheduler,
             limits=limits,
+            sso=sso,
         )
 
     async def open(self, *, background: bool = False) -> None:
