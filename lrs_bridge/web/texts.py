@@ -1953,6 +1953,18 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "No reminders were sent",
     },
     # --- single sign-on (issue 20) ----------------------------------------------------------
+    "web.audit.action.user.sso_create": {
+        "sv": "skapade konto vid första inloggning via identitetsleverantör",
+        "en": "created an account at first log-in through an identity provider",
+    },
+    "web.audit.detail.provider": {
+        "sv": "identitetsleverantör",
+        "en": "identity provider",
+    },
+    "web.audit.detail.rule": {
+        "sv": "regel nr",
+        "en": "rule no.",
+    },
     "web.sso.login_with": {
         "sv": "Logga in med {provider}",
         "en": "Log in with {provider}",
