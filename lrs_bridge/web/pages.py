@@ -333,6 +333,7 @@ def page(
     endpoint.locator = locator  # type: ignore[attr-defined]
     endpoint.public = public  # type: ignore[attr-defined]
     endpoint.upload = upload  # type: ignore[attr-defined]
+    endpoint.foreign = foreign  # type: ignore[attr-defined]
     return endpoint
 
 
