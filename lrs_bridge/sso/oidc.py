@@ -158,8 +158,14 @@ class OidcClient:
         if not isinstance(id_token, str):
             raise OidcError("no ID token in the token answer")
         claims = await self.check_id_token(id_token, nonce)
-        if self.provider.email not in claims and isinstance(metadata.get("userinfo_endpoint"), str):
-            claims = {**await self._userinfo(metadata["userinfo_endpoint"], tokens), **claims}
+        userinfo_endpoint = metadata.get("userinfo_endpoint")
+        if self.provider.email not in claims and isinstance(userinfo_endpoint, str):
+            # Many providers put only the subject in the ID token (OIDC Core 5.4): the rest
+            # comes from userinfo, which must be about the same subject (5.3.2).
+            extra = await self._userinfo(userinfo_endpoint, tokens)
+            if extra and extra.get("sub") != claims["sub"]:
+                raise OidcError("userinfo is about another subject than the ID token")
+            claims = {**extra, **claims}
         token_id = str(claims.get("jti") or hashlib.sha256(id_token.encode()).hexdigest())
         return OidcIdentity(claims, token_id, int(claims["exp"]))
 

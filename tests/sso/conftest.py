@@ -40,20 +40,18 @@ class Process:
 
 def start_process(args: list[str], url: str, probe: str, log: Path) -> Process:
     handle = log.open("ab")
-    process = subprocess.Popen(
-        [sys.executable, *args], stdout=handle, stderr=subprocess.STDOUT, cwd=ROOT
-    )
+    process = subprocess.Popen(args, stdout=handle, stderr=subprocess.STDOUT, cwd=ROOT)
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"{args[1]} exited: {log.read_text()}")
+            raise RuntimeError(f"{args[-1]} exited: {log.read_text()}")
         try:
             if httpx.get(url + probe, timeout=1).status_code == 200:
                 return Process(process, url, log)
         except httpx.HTTPError:
             time.sleep(0.1)
     process.kill()
-    raise RuntimeError(f"{args[1]} did not start: {log.read_text()}")
+    raise RuntimeError(f"{args[-1]} did not start: {log.read_text()}")
 
 
 @dataclass
@@ -71,7 +69,7 @@ def oidc_idp(tmp_path: Path) -> Iterator[OidcProvider]:
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     started = start_process(
-        ["-m", "tests.sso.oidc_provider", str(port), CLIENT_ID, CLIENT_SECRET],
+        [sys.executable, "-m", "tests.sso.oidc_provider", str(port), CLIENT_ID, CLIENT_SECRET],
         url,
         "/.well-known/openid-configuration",
         tmp_path / "oidc-provider.log",
@@ -195,7 +193,7 @@ def start_saml_idp(folder: Path, port: int, sp_metadata_url: str) -> SamlIdp:
     key, cert = make_key_pair(folder, "test-idp")
     url = f"http://127.0.0.1:{port}"
     started = start_process(
-        ["-m", "tests.sso.saml_idp", str(port), key, cert, sp_metadata_url],
+        [sys.executable, "-m", "tests.sso.saml_idp", str(port), key, cert, sp_metadata_url],
         url,
         "/metadata",
         folder / "saml-idp.log",
