@@ -17,7 +17,8 @@ log = logging.getLogger(__name__)
 @dataclass(frozen=True, slots=True)
 class Refused:
     reason: str
-    """'no_email', 'unknown' (no account, no rule), 'disabled'."""
+    """'no_email', 'unverified' (the provider does not vouch for it), 'unknown' (no
+    account, no rule), 'disabled'."""
 
 
 async def account_for(

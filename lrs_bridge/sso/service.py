@@ -103,6 +103,8 @@ class SsoService:
             provider.name, "oidc:" + identity.token_id, expires, now
         ):
             raise SsoError("this ID token was used before")
+        if identity.claims.get("email_verified") is False:
+            return Refused("unverified")  # the provider itself does not vouch for the address
         attributes = {
             name: [str(v) for v in value] if isinstance(value, list) else [str(value)]
             for name, value in identity.claims.items()

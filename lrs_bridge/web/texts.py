@@ -2009,6 +2009,12 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "You logged in with {provider}, but the identity provider sent no e-mail "
         "address, so we cannot tell which account is yours.",
     },
+    "web.sso.refused.unverified": {
+        "sv": "Du loggade in med {provider}, men inloggningstjänsten har inte bekräftat din "
+        "e-postadress, så vi kan inte veta vilket konto som är ditt.",
+        "en": "You logged in with {provider}, but the identity provider has not verified "
+        "your e-mail address, so we cannot tell which account is yours.",
+    },
     "web.sso.refused.disabled": {
         "sv": "Ditt konto i tjänsten är avstängt.",
         "en": "Your account in this service is disabled.",

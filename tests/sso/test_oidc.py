@@ -117,6 +117,13 @@ async def test_a_person_without_account_or_rule_is_refused_in_swedish(site: Site
     assert (await site.http.get("/counties/21", follow_redirects=False)).status_code == 303
 
 
+async def test_an_address_the_provider_has_not_verified_is_refused(site: Site) -> None:
+    site.idp.mode("unverified")
+    refused = await site.log_in("karl@lansstyrelsen.example")
+    assert refused.status_code == 403 and "inte bekräftat din e-postadress" in refused.text
+    assert (await site.http.get("/counties/21")).status_code == 303
+
+
 async def test_a_disabled_account_is_refused(site: Site) -> None:
     await site.services.people.disable_user("karl@lansstyrelsen.example")
     refused = await site.log_in("karl@lansstyrelsen.example")
