@@ -40,7 +40,7 @@ log = logging.getLogger(__name__)
 MAX_RESPONSE_BYTES = 256 * 1024
 """Largest SAML response taken (base64-decoded)."""
 METADATA_REFRESH_SECONDS = 3600
-"""IdP metadata from a URL is read again after this long."""
+"""The IdP metadata (file or URL) is read again after this long."""
 TIMEOUT_SECONDS = 10.0
 
 
@@ -129,8 +129,9 @@ class SamlClient:
 
     def client(self) -> Saml2Client:
         with self._lock:
-            remote = self.provider.idp_metadata.startswith(("http://", "https://"))
-            stale = remote and time.monotonic() - self._loaded > METADATA_REFRESH_SECONDS
+            # Read again now and then: a rolled IdP key is taken up, and pysaml2's in-memory
+            # cache of the people it has seen does not grow for ever.
+            stale = time.monotonic() - self._loaded > METADATA_REFRESH_SECONDS
             if self._client is None or stale:
                 try:
                     self._client = Saml2Client(config=self._config(self._idp_metadata()))

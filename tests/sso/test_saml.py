@@ -169,3 +169,22 @@ async def test_logout_ends_the_session_and_sends_a_signed_logout_request(site: S
     assert back.status_code == 303
     assert back.headers["location"].startswith(BASE + "/sso/test-saml/logged-out?SAMLResponse=")
     assert site.idp.seen() == ["logout:id-karl:signed=True"]
+
+
+async def test_idp_metadata_may_come_from_a_file(site: Site, tmp_path: Path) -> None:
+    from lrs_bridge.sso.config import Provider
+    from lrs_bridge.sso.saml import SamlClient
+
+    saved = tmp_path / "idp-metadata.xml"
+    async with httpx.AsyncClient(timeout=10) as http:
+        saved.write_text((await http.get(site.idp.url + "/metadata")).text, encoding="utf-8")
+    configured = site.services.sso.provider("test-saml")
+    assert configured is not None
+    provider = Provider(
+        **{
+            **{f: getattr(configured, f) for f in configured.__slots__},
+            "idp_metadata": str(saved),
+        }
+    )
+    request_id, url = await SamlClient(provider, BASE).authn_request("test-saml")
+    assert request_id and url.startswith(site.idp.url + "/sso?SAMLRequest=")
