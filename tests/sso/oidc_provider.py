@@ -7,7 +7,8 @@ Its tokens are made with joserfc (RS256, a key made at start). ``POST /test/mode
 JSON ``{"mode": …}`` makes the next ID tokens bad on purpose, so the service's refusals are
 tested against a real provider: ``tampered`` (a claim changed after signing), ``expired``,
 ``wrong-audience``, ``wrong-nonce``, ``foreign-key`` (signed with a key not published),
-``none`` (alg none), ``unverified`` (``email_verified`` false), or ``good``. ``GET /test/log`` tells what it saw (log-outs, PKCE).
+``none`` (alg none), ``unverified`` (``email_verified`` false), or ``good``.
+``GET /test/log`` tells what it saw (log-outs, PKCE).
 """
 
 from __future__ import annotations
