@@ -17,6 +17,7 @@ import logging
 import shutil
 import threading
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -31,6 +32,7 @@ from saml2.config import SPConfig
 from saml2.ident import code as code_name_id
 from saml2.ident import decode as decode_name_id
 from saml2.metadata import create_metadata_string
+from saml2.sigver import verify_redirect_signature
 from saml2.xmldsig import SIG_RSA_SHA256
 
 from lrs_bridge.sso.config import Provider
@@ -264,3 +266,50 @@ class SamlClient:
                 return None
 
         return await asyncio.to_thread(make)
+
+    async def idp_logout(self, params: Mapping[str, str]) -> tuple[str, str]:
+        """An IdP-initiated LogoutRequest (HTTP-Redirect, which must be signed by a key of
+        the IdP's metadata): the NameID it names (as kept in the session) and where to send
+        the browser with our signed LogoutResponse."""
+
+        def handle() -> tuple[str, str]:
+            request, sigalg = params.get("SAMLRequest"), params.get("SigAlg")
+            signature = params.get("Signature")
+            if not (request and sigalg and signature):
+                raise SamlError("an unsigned LogoutRequest is refused")
+            client = self.client()
+            idp = self._idp(client)
+            message = {"SAMLRequest": request, "SigAlg": sigalg, "Signature": signature}
+            if "RelayState" in params:
+                message["RelayState"] = params["RelayState"]
+            try:
+                certs = client.metadata.certs(idp, "idpsso", "signing")
+                signed = any(
+                    verify_redirect_signature(message, client.sec.sec_backend, cert)
+                    for _, cert in certs
+                )
+                parsed = client.parse_logout_request(request, BINDING_HTTP_REDIRECT)
+            except Exception as error:
+                raise SamlError(f"LogoutRequest refused: {type(error).__name__}") from None
+            if not signed or parsed is None or parsed.message.issuer.text != idp:
+                raise SamlError("LogoutRequest refused: not signed by the IdP")
+            name_id = code_name_id(parsed.message.name_id)
+            try:
+                answer = client.create_logout_response(parsed.message, [BINDING_HTTP_REDIRECT])
+                services = client.metadata.single_logout_service(
+                    idp, BINDING_HTTP_REDIRECT, "idpsso"
+                )
+                info = client.apply_binding(
+                    BINDING_HTTP_REDIRECT,
+                    str(answer),
+                    services[0]["location"],
+                    params.get("RelayState", ""),
+                    response=True,
+                    sign=True,
+                    sigalg=SIG_RSA_SHA256,
+                )
+            except Exception as error:
+                raise SamlError(f"LogoutResponse failed: {type(error).__name__}") from None
+            return str(name_id), str(dict(info["headers"])["Location"])
+
+        return await asyncio.to_thread(handle)

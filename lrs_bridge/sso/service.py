@@ -7,8 +7,11 @@ from __future__ import annotations
 import hashlib
 import logging
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
+
+import orjson
 
 from lrs_bridge.people.model import User
 from lrs_bridge.people.service import PeopleService
@@ -182,3 +185,21 @@ class SsoService:
             return await client.metadata()
         except SamlError as error:
             raise SsoError(error.reason) from None
+
+    async def idp_logout(
+        self, provider: Provider, params: Mapping[str, str], sso: str
+    ) -> tuple[bool, str]:
+        """A SAML IdP asks to end a person's session here: whether the browser's own session
+        (``sso``, from its cookie) is that person's, and where the answer goes."""
+        try:
+            name_id, url = await self._saml[provider.name].idp_logout(params)
+        except SamlError as error:
+            raise SsoError(error.reason) from None
+        name, _, data = sso.partition("|")
+        ours = False
+        if name == provider.name and data:
+            try:
+                ours = orjson.loads(data).get("name_id") == name_id
+            except orjson.JSONDecodeError:
+                ours = False
+        return ours, url

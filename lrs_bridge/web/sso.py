@@ -166,8 +166,21 @@ async def saml_metadata(ctx: Ctx) -> Response:
 
 async def logged_out(ctx: Ctx) -> Response:
     """GET|POST /sso/{name}/logged-out: back from the log-out at the identity provider (the
-    session here ended before the browser went there)."""
-    return ctx.redirect("/login?" + urlencode({"bye": "1"}))
+    session here ended before the browser went there); or, from a SAML IdP, a signed
+    LogoutRequest (the person logged out elsewhere): their session here ends too."""
+    provider = _provider(ctx)
+    params = ctx.request.query_params
+    if provider is None or provider.kind != "saml" or "SAMLRequest" not in params:
+        return ctx.redirect("/login?" + urlencode({"bye": "1"}))
+    try:
+        ours, url = await ctx.services.sso.idp_logout(provider, params, ctx.session.sso)
+    except SsoError as error:
+        return _failed(ctx, provider, error.reason)
+    if ours and ctx.principal is not None:
+        await ctx.services.people.end_sessions(ctx.principal.user_id)
+        log.info("session of user %d ended by the IdP's log-out", ctx.principal.user_id)
+        ctx.session = ctx.session.logged_out()
+    return ctx.redirect(url)
 
 
 async def after_logout(ctx: Ctx, sso: str) -> Response | None:

@@ -27,6 +27,7 @@ from saml2.config import IdPConfig
 from saml2.metadata import create_metadata_string
 from saml2.saml import NAME_FORMAT_URI, NAMEID_FORMAT_PERSISTENT, NameID
 from saml2.server import Server
+from saml2.xmldsig import SIG_RSA_SHA256
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
@@ -82,6 +83,7 @@ def build(base: str, key: str, cert: str, sp_metadata_url: str) -> Starlette:
             request.query_params["SAMLRequest"], BINDING_HTTP_REDIRECT
         )
         message = parsed.message
+        state["sp_entity"] = message.issuer.text
         fields = {
             "request_id": message.id,
             "acs": message.assertion_consumer_service_url,
@@ -135,9 +137,37 @@ def build(base: str, key: str, cert: str, sp_metadata_url: str) -> Starlette:
             "<script>document.forms[0].submit()</script></body></html>"
         )
 
+    async def logout_everywhere(request: Request) -> Response:
+        """IdP-initiated single log-out: a signed LogoutRequest to the service."""
+        idp = server()
+        sp = state["sp_entity"]
+        destination = idp.metadata.single_logout_service(sp, BINDING_HTTP_REDIRECT, "spsso")[0][
+            "location"
+        ]
+        name_id = NameID(
+            format=NAMEID_FORMAT_PERSISTENT,
+            text=request.query_params["name_id"],
+            sp_name_qualifier=None,
+        )
+        _, logout = idp.create_logout_request(destination, sp, name_id=name_id)
+        info = idp.apply_binding(
+            BINDING_HTTP_REDIRECT,
+            str(logout),
+            destination,
+            "idp-initiated",
+            sign=True,
+            sigalg=SIG_RSA_SHA256,
+        )
+        return RedirectResponse(dict(info["headers"])["Location"], 303)
+
     async def slo(request: Request) -> Response:
         idp = server()
         query = request.query_params
+        if "SAMLResponse" in query:  # the service's answer to an IdP-initiated log-out
+            state["log"].append("logout-response:signed=" + str("Signature" in query))
+            return HTMLResponse(
+                "<!doctype html><html lang='sv'><title>Utloggad</title><h1>Utloggad överallt</h1>"
+            )
         parsed = idp.parse_logout_request(
             query["SAMLRequest"],
             BINDING_HTTP_REDIRECT,
@@ -176,6 +206,7 @@ def build(base: str, key: str, cert: str, sp_metadata_url: str) -> Starlette:
             Route("/sso", sso),
             Route("/login", login, methods=["POST"]),
             Route("/slo", slo),
+            Route("/test/logout-everywhere", logout_everywhere),
             Route("/test/mode", set_mode, methods=["POST"]),
             Route("/test/last", last),
             Route("/test/log", read_log),

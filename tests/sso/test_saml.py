@@ -188,3 +188,28 @@ async def test_idp_metadata_may_come_from_a_file(site: Site, tmp_path: Path) -> 
     )
     request_id, url = await SamlClient(provider, BASE).authn_request("test-saml")
     assert request_id and url.startswith(site.idp.url + "/sso?SAMLRequest=")
+
+
+async def test_an_idp_initiated_logout_ends_the_session(site: Site) -> None:
+    await site.log_in("karl@lansstyrelsen.example")
+    async with httpx.AsyncClient(timeout=20) as browser:
+        started = await browser.get(site.idp.url + "/test/logout-everywhere?name_id=id-karl")
+    location = started.headers["location"]
+    assert location.startswith(BASE + "/sso/test-saml/logged-out?SAMLRequest=")
+    assert "Signature=" in location
+    answer = await site.http.get(location.removeprefix(BASE))
+    assert answer.status_code == 303
+    assert answer.headers["location"].startswith(site.idp.url + "/slo?SAMLResponse=")
+    assert (await site.http.get("/counties/21")).status_code == 303  # logged out here
+
+
+async def test_an_unsigned_or_foreign_logout_request_ends_nothing(site: Site) -> None:
+    await site.log_in("karl@lansstyrelsen.example")
+    async with httpx.AsyncClient(timeout=20) as browser:
+        started = await browser.get(site.idp.url + "/test/logout-everywhere?name_id=id-karl")
+    location = started.headers["location"].removeprefix(BASE)
+    unsigned = re.sub(r"&Signature=[^&]*", "", location)
+    assert (await site.http.get(unsigned)).status_code == 400
+    forged = re.sub(r"Signature=[^&]*", "Signature=AAAA", location)
+    assert (await site.http.get(forged)).status_code == 400
+    assert (await site.http.get("/counties/21")).status_code == 200  # still logged in
