@@ -9,5 +9,7 @@ MIGRATIONS: tuple[str, ...] = (
     "reports.migrations",
     "lrs_bridge.people.migrations",
     "lrs_bridge.bridge.migrations",
+    "lrs_bridge.cmi5.migrations",
+    "lrs_bridge.auth.migrations",
     "lrs_bridge.sso.migrations",
 )
