@@ -2004,8 +2004,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "web.statements.download_help": {
         "sv": "Nedladdningen innehåller alla händelser i urvalet, inte bara den här sidan,"
         " äldsta först.",
-        "en": "The download holds every event of the selection, not only this page,"
-        " oldest first.",
+        "en": "The download holds every event of the selection, not only this page, oldest first.",
     },
     "web.statements.caption": {
         "sv": "{count} utbildningshändelser, senaste först",
@@ -2117,6 +2116,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "web.invitations.to_send": {
         "sv": "Bjuds in nu ({count})",
         "en": "To be invited now ({count})",
+        "sv.one": "Bjuds in nu ({count})",
+        "en.one": "To be invited now ({count})",
     },
     "web.invitations.choose": {
         "sv": "Välj vilka som ska få en inbjudan",
@@ -2147,6 +2148,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "web.invitations.skipped": {
         "sv": "Bjuds inte in ({count})",
         "en": "Not invited ({count})",
+        "sv.one": "Bjuds inte in ({count})",
+        "en.one": "Not invited ({count})",
     },
     "web.invitations.skipped_caption": {
         "sv": "Deltagare som inte bjuds in, och varför",
@@ -2271,6 +2274,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
             "The course has {count} parts. Complete every part. You can take them in any "
             "order and pause between them."
         ),
+        "sv.one": "Utbildningen har {count} del.",
+        "en.one": "The course has {count} part.",
     },
     "web.cmi5.parts": {
         "sv": "Delar",
