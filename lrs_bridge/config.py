@@ -148,6 +148,16 @@ class Settings(BaseSettings):
         description="The public body that runs the service, named on the accessibility "
         "statement (e.g. 'Valmyndigheten').",
     )
+    sso_config: str = Field(
+        "",
+        description="Single sign-on: path of the TOML file naming the identity providers "
+        "(OpenID Connect, SAML 2.0) and the rules for new accounts; empty for none.",
+    )
+    password_login: bool = Field(
+        True,
+        description="Whether the log-in page offers e-mail and password; false leaves only "
+        "the identity providers of LRS_BRIDGE_SSO_CONFIG.",
+    )
     log_level: Literal["debug", "info", "warning", "error"] = Field(
         "info", description="Log level: debug, info, warning, error."
     )
@@ -171,6 +181,14 @@ class Settings(BaseSettings):
         from lrs_bridge.bridge.secrets import parse_keys
 
         parse_keys(value)  # ValueError naming the bad key
+        return value
+
+    @field_validator("sso_config")
+    @classmethod
+    def _sso_config(cls, value: str) -> str:
+        from lrs_bridge.sso.config import load_config
+
+        load_config(value)  # SsoConfigError (a ValueError) naming the provider and key
         return value
 
     @field_validator("reminder_offsets_days")

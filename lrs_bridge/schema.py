@@ -11,4 +11,5 @@ MIGRATIONS: tuple[str, ...] = (
     "lrs_bridge.bridge.migrations",
     "lrs_bridge.cmi5.migrations",
     "lrs_bridge.auth.migrations",
+    "lrs_bridge.sso.migrations",
 )

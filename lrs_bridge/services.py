@@ -17,6 +17,9 @@ from lrs_bridge.people.audit import AuditLog
 from lrs_bridge.people.service import PeopleService
 from lrs_bridge.people.storage import people_storage
 from lrs_bridge.schema import MIGRATIONS
+from lrs_bridge.sso.config import load_config
+from lrs_bridge.sso.service import SsoService
+from lrs_bridge.sso.storage import SsoStorage
 from reports.mailer import SmtpSettings
 from reports.reminders import ReminderScheduler
 from reports.reminding import WorkshopReminders, build_reminders
@@ -41,6 +44,7 @@ class Services:
     limits: AuthLimits
     cmi5: Cmi5Service
     launch: LaunchService
+    sso: SsoService
 
     @classmethod
     def build(cls, settings: Settings) -> Services:
@@ -84,13 +88,17 @@ class Services:
         )
         statements.on_stored.append(cmi5.on_stored)  # moveOn on the AUs' statements
         reports.personal_links = launch.with_links  # reminders carry the personal links
+        people_service = PeopleService(people, audit, limits)
+        sso = SsoService(
+            load_config(settings.sso_config), SsoStorage(store), people_service, settings.base_url
+        )
         return cls(
             settings=settings,
             store=store,
             statements=statements,
             credentials=credentials,
             reports=reports,
-            people=PeopleService(people, audit, limits),
+            people=people_service,
             audit=audit,
             bridge=bridge,
             reminders=reminders,
@@ -98,6 +106,7 @@ class Services:
             limits=limits,
             cmi5=cmi5,
             launch=launch,
+            sso=sso,
         )
 
     async def open(self, *, background: bool = False) -> None:

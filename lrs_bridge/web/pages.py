@@ -57,7 +57,7 @@ from lrs_bridge.gate import (
     services,
 )
 from lrs_bridge.services import Services
-from lrs_bridge.web import charts, forms
+from lrs_bridge.web import charts, forms, sso
 from lrs_bridge.web.forms import WorkshopForm
 from lrs_bridge.web.session import Session, Sessions, check_csrf
 from lrs_bridge.web.texts import CATALOGUE, LANGUAGES, text
@@ -262,9 +262,10 @@ def _refuse_unread(ctx: Ctx, limit: int, types: tuple[str, ...]) -> Response | N
     return None
 
 
-async def _read_form(ctx: Ctx, limit: int, max_files: int) -> Response | None:
+async def _read_form(ctx: Ctx, limit: int, max_files: int, *, csrf: bool = True) -> Response | None:
     """Read the form (at most ``limit`` bytes, counted as they come) and check its CSRF
-    token; an error page instead when it is too large, malformed or has a wrong token."""
+    token (unless ``csrf`` is false: a form another site posts, see ``page``); an error
+    page instead when it is too large, malformed or has a wrong token."""
     request = ctx.request
     try:
         if _media_type(request) in (FORM, UPLOAD_FORM):
@@ -274,7 +275,7 @@ async def _read_form(ctx: Ctx, limit: int, max_files: int) -> Response | None:
         return too_large(ctx)
     except Exception:
         return ctx.render("error.html", 400, title=ctx.t("web.error.bad_form"))
-    if not check_csrf(ctx.session, ctx.form.get("csrf")):
+    if csrf and not check_csrf(ctx.session, ctx.form.get("csrf")):
         return ctx.render(
             "error.html",
             403,
@@ -293,6 +294,7 @@ class PageRules:
     locator: Locator | None
     public: bool
     upload: bool
+    foreign: bool = False
 
     def body_limit(self, request: Request) -> tuple[int, tuple[str, ...]]:
         if self.upload:
@@ -307,12 +309,16 @@ def page(
     *,
     public: bool = False,
     upload: bool = False,
+    foreign: bool = False,
 ) -> Callable[[Request], Awaitable[Response]]:
     """A page behind the one permission check: ``actions`` maps each method to the
     action it needs (None: any logged-in person; with ``public``, anyone). With
     ``upload``, a POST may bring a file (multipart, up to LRS_BRIDGE_MAX_BODY_BYTES),
-    read only once the person is known to be allowed; other forms are small."""
-    rules = PageRules(dict(actions), locator, public, upload)
+    read only once the person is known to be allowed; other forms are small. With
+    ``foreign`` (public pages only: a SAML identity provider's answer), a POST is a form
+    another site posts, which carries no CSRF token of ours."""
+    assert public or not foreign
+    rules = PageRules(dict(actions), locator, public, upload, foreign)
 
     async def endpoint(request: Request) -> Response:
         response = await _gate(request, handler, rules)
@@ -327,6 +333,7 @@ def page(
     endpoint.locator = locator  # type: ignore[attr-defined]
     endpoint.public = public  # type: ignore[attr-defined]
     endpoint.upload = upload  # type: ignore[attr-defined]
+    endpoint.foreign = foreign  # type: ignore[attr-defined]
     return endpoint
 
 
@@ -340,7 +347,7 @@ async def _gate(request: Request, handler: PageHandler, rules: PageRules) -> Res
     if method == "POST":
         refused_body = _refuse_unread(ctx, limit, types)
         if refused_body is None and not rules.upload:
-            refused_body = await _read_form(ctx, limit, max_files=0)
+            refused_body = await _read_form(ctx, limit, max_files=0, csrf=not rules.foreign)
         if refused_body is not None:
             return refused_body
     await _find_person(ctx)
@@ -405,10 +412,21 @@ def not_found(ctx: Ctx) -> Response:
 
 async def login(ctx: Ctx) -> Response:
     next_url = _safe_next(ctx.request.query_params.get("next") or ctx.value("next"))
+    choices = sso.login_choices(ctx, next_url)
+    password_login = ctx.services.settings.password_login
     if ctx.request.method != "POST":
         if ctx.principal is not None:
             return ctx.redirect(next_url)
-        return ctx.render("login.html", next_url=next_url, email="", error=None)
+        return ctx.render(
+            "login.html",
+            next_url=next_url,
+            email="",
+            error=None,
+            sso_choices=choices,
+            password_login=password_login,
+        )
+    if not password_login:
+        return ctx.render("error.html", 403, title=ctx.t("web.sso.password_off"))
     email = ctx.value("email").lower()
     password = ctx.form.get("password") if ctx.form is not None else None
     user = None
@@ -420,6 +438,8 @@ async def login(ctx: Ctx) -> Response:
         response = ctx.render(
             "login.html",
             429,
+            sso_choices=choices,
+            password_login=True,
             next_url=next_url,
             email=email,
             error=(
@@ -435,6 +455,8 @@ async def login(ctx: Ctx) -> Response:
         return ctx.render(
             "login.html",
             401,
+            sso_choices=choices,
+            password_login=True,
             next_url=next_url,
             email=email,
             error=message,
@@ -449,8 +471,10 @@ async def logout(ctx: Ctx) -> Response:
     """Log out everywhere: every session of the person ends, not only this cookie."""
     assert ctx.principal is not None
     await ctx.services.people.end_sessions(ctx.principal.user_id)
+    ended = ctx.session.sso
     ctx.session = ctx.session.logged_out()
-    return ctx.redirect("/login?" + urlencode({"bye": "1"}))
+    at_provider = await sso.after_logout(ctx, ended)  # single log-out, where offered
+    return at_provider or ctx.redirect("/login?" + urlencode({"bye": "1"}))
 
 
 async def language(ctx: Ctx) -> Response:
@@ -1456,6 +1480,31 @@ async def stylesheet(request: Request) -> Response:
 # --- routes ---------------------------------------------------------------------------------
 
 
+def sso_routes() -> list[Route]:
+    """Single sign-on (``lrs_bridge.web.sso``): public, like the log-in page."""
+    get = ["GET", "HEAD"]
+    return [
+        Route("/sso/{name}", page(sso.start, {"GET": None}, public=True), methods=get),
+        Route(
+            "/sso/{name}/callback", page(sso.oidc_callback, {"GET": None}, public=True), methods=get
+        ),
+        Route(
+            "/sso/{name}/acs",
+            page(sso.saml_acs, {"POST": None}, public=True, foreign=True),
+            methods=["POST"],
+        ),
+        Route("/sso/{name}/done", page(sso.saml_done, {"GET": None}, public=True), methods=get),
+        Route(
+            "/sso/{name}/metadata", page(sso.saml_metadata, {"GET": None}, public=True), methods=get
+        ),
+        Route(
+            "/sso/{name}/logged-out",
+            page(sso.logged_out, {"GET": None, "POST": None}, public=True, foreign=True),
+            methods=["GET", "HEAD", "POST"],
+        ),
+    ]
+
+
 def web_routes() -> list[Route]:
     from lrs_bridge.web import administration  # its pages use this module's gate
 
@@ -1468,6 +1517,7 @@ def web_routes() -> list[Route]:
         Route("/login", page(login, {"GET": None, "POST": None}, public=True), methods=both),
         Route("/logout", page(logout, {"POST": None}), methods=["POST"]),
         Route("/language", page(language, {"POST": None}, public=True), methods=["POST"]),
+        *sso_routes(),
         Route("/tillganglighet", page(accessibility, {"GET": None}, public=True), methods=get),
         Route("/nation", page(nation, {"GET": Action.REPORTS_READ}), methods=get),
         Route("/nation/workshops", page(all_workshops, {"GET": Action.REPORTS_READ}), methods=get),

@@ -45,8 +45,11 @@ class Session:
     """The person's session generation when they logged in."""
     issued: int = 0
     """When they logged in (seconds since the epoch)."""
+    sso: str = ""
+    """Logged in through an identity provider: what single log-out needs there (its name,
+    and for SAML the NameID and session index); empty after a password log-in."""
 
-    def logged_in(self, user_id: int, generation: int) -> Session:
+    def logged_in(self, user_id: int, generation: int, sso: str = "") -> Session:
         """After a log-in: a new CSRF token (the old one was seen before the log-in)."""
         return replace(
             self,
@@ -54,6 +57,7 @@ class Session:
             csrf=secrets.token_urlsafe(32),
             generation=generation,
             issued=int(time.time()),
+            sso=sso,
         )
 
     def logged_out(self) -> Session:
@@ -87,6 +91,7 @@ class Sessions:
             user_id = data.get("user_id")
             generation = data.get("gen", 0)
             issued = data.get("issued", 0)
+            sso = data.get("sso", "")
             csrf = data["csrf"]
             if not isinstance(csrf, str) or language not in LANGUAGES:
                 return new_session()
@@ -94,7 +99,9 @@ class Sessions:
                 return new_session()
             if not isinstance(generation, int) or not isinstance(issued, int):
                 return new_session()
-            session = Session(csrf, language, user_id, generation, issued)
+            if not isinstance(sso, str):
+                return new_session()
+            session = Session(csrf, language, user_id, generation, issued, sso)
             if user_id is not None and time.time() - issued > self.lifetime:
                 return session.logged_out()  # the absolute lifetime is over
             return session
@@ -113,6 +120,8 @@ class Sessions:
         if session.user_id is not None:
             data["gen"] = session.generation
             data["issued"] = session.issued
+            if session.sso:
+                data["sso"] = session.sso
             left = session.issued + self.lifetime - int(time.time())
             max_age = max(0, min(max_age, left))
         value = self.signer.sign(orjson.dumps(data)).decode()

@@ -2607,6 +2607,107 @@ CATALOGUE: dict[str, dict[str, str]] = {
             "did in the courses is kept."
         ),
     },
+    # --- single sign-on (issue 20) ----------------------------------------------------------
+    "web.audit.action.user.sso_create": {
+        "sv": "skapade konto vid första inloggning via identitetsleverantör",
+        "en": "created an account at first log-in through an identity provider",
+    },
+    "web.audit.detail.provider": {
+        "sv": "identitetsleverantör",
+        "en": "identity provider",
+    },
+    "web.audit.detail.rule": {
+        "sv": "regel nr",
+        "en": "rule no.",
+    },
+    "web.sso.login_with": {
+        "sv": "Logga in med {provider}",
+        "en": "Log in with {provider}",
+    },
+    "web.sso.password_heading": {
+        "sv": "Eller logga in med e-post och lösenord",
+        "en": "Or log in with e-mail and password",
+    },
+    "web.sso.password_off": {
+        "sv": "Inloggning med lösenord är avstängd. Logga in med din organisations inloggning.",
+        "en": "Log-in with a password is switched off. Log in through your organisation.",
+    },
+    "web.sso.failed.title": {
+        "sv": "Inloggningen gick inte att slutföra",
+        "en": "The log-in could not be completed",
+    },
+    "web.sso.failed.text": {
+        "sv": "Svaret från inloggningstjänsten godtogs inte. Det kan bero på att det tog för "
+        "lång tid, att inloggningen redan har använts eller att den började i en annan "
+        "webbläsare. Försök logga in igen.",
+        "en": "The answer from the identity provider was not accepted. It may have taken too "
+        "long, the log-in may have been used already, or it began in another browser. Try "
+        "logging in again.",
+    },
+    "web.sso.failed.again": {
+        "sv": "Till inloggningen",
+        "en": "Back to log-in",
+    },
+    "web.sso.refused.title": {
+        "sv": "Du har inget konto i tjänsten",
+        "en": "You have no account in this service",
+    },
+    "web.sso.refused.unknown": {
+        "sv": "Du loggade in med {provider}, men det finns inget konto i tjänsten med din "
+        "e-postadress, och din organisation ger inte rätt till ett konto automatiskt.",
+        "en": "You logged in with {provider}, but there is no account in this service with "
+        "your e-mail address, and your organisation does not give one automatically.",
+    },
+    "web.sso.refused.no_email": {
+        "sv": "Du loggade in med {provider}, men inloggningstjänsten skickade ingen "
+        "e-postadress, så vi kan inte veta vilket konto som är ditt.",
+        "en": "You logged in with {provider}, but the identity provider sent no e-mail "
+        "address, so we cannot tell which account is yours.",
+    },
+    "web.sso.refused.unverified": {
+        "sv": "Du loggade in med {provider}, men inloggningstjänsten har inte bekräftat din "
+        "e-postadress, så vi kan inte veta vilket konto som är ditt.",
+        "en": "You logged in with {provider}, but the identity provider has not verified "
+        "your e-mail address, so we cannot tell which account is yours.",
+    },
+    "web.sso.refused.disabled": {
+        "sv": "Ditt konto i tjänsten är avstängt.",
+        "en": "Your account in this service is disabled.",
+    },
+    "web.sso.refused.ask_title": {
+        "sv": "Vem kan hjälpa dig?",
+        "en": "Who can help you?",
+    },
+    "web.sso.refused.ask": {
+        "sv": "Be om ett konto hos {contact}. Berätta vilken organisation du arbetar för och "
+        "vilket län eller vilken kommun du ska följa upp.",
+        "en": "Ask {contact} for an account. Say which organisation you work for and which "
+        "county or municipality you follow up.",
+    },
+    "web.sso.refused.ask_default": {
+        "sv": "Be om ett konto hos den som administrerar tjänsten på din länsstyrelse eller "
+        "hos Valmyndigheten.",
+        "en": "Ask whoever administers the service at your county administrative board, or "
+        "the Election Authority, for an account.",
+    },
+    "web.sso.refused.back": {
+        "sv": "Till inloggningen",
+        "en": "Back to log-in",
+    },
+    "web.sso.logout.title": {
+        "sv": "Du är utloggad",
+        "en": "You are logged out",
+    },
+    "web.sso.logout.text": {
+        "sv": "Du är utloggad från tjänsten. Nu loggas du också ut hos din organisations "
+        "inloggningstjänst.",
+        "en": "You are logged out of this service. Now you are also logged out at your "
+        "organisation's identity provider.",
+    },
+    "web.sso.logout.continue": {
+        "sv": "Fortsätt till utloggningen hos inloggningstjänsten",
+        "en": "Continue to log out at the identity provider",
+    },
 }
 
 
