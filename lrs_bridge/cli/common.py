@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import sqlite3
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -18,6 +19,8 @@ from typing import Any, Protocol
 from lrs_bridge.config import Settings, load_settings
 from lrs_bridge.people.service import PeopleError
 from lrs_bridge.services import Services
+from reports.exports import to_json
+from reports.reminding import Preview, person_json
 from statements.errors import XapiError
 
 
@@ -89,3 +92,37 @@ def with_services(args: argparse.Namespace, action: Action) -> int:
             await services.close()
 
     return asyncio.run(run())
+
+
+def print_preview(preview: Preview, as_json: bool, verb: str) -> None:
+    """What a reminder or invitation run would send (``verb``: "remind" or "invite"), as
+    JSON or as lines; nothing is sent."""
+    plan = preview.plan
+    if as_json:
+        print(
+            json.dumps(
+                {
+                    "send": [person_json(r) for r in plan.send],
+                    "skipped": [
+                        {**person_json(s.recipient), "reason": s.reason} for s in plan.skipped
+                    ],
+                    "example": to_json(preview.example),
+                },
+                ensure_ascii=False,
+            )
+        )
+        return
+    for recipient in plan.send:
+        course = f"  ({recipient.course})" if verb == "remind" else ""
+        print(f"would {verb}  {recipient.name} <{recipient.email}>{course}")
+    for skipped in plan.skipped:
+        who = skipped.recipient
+        print(f"would skip    {who.name} <{who.email}>: {skipped.reason}")
+    if preview.example is not None:
+        print(f"\n--- the e-mail to {preview.example.to} ---")
+        print(f"Subject: {preview.example.subject}\n")
+        print(preview.example.body)
+    print(
+        f"{len(plan.send)} to {verb}, {len(plan.skipped)} skipped; "
+        "nothing was sent (add --send to send)"
+    )

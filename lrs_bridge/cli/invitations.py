@@ -6,10 +6,9 @@ from __future__ import annotations
 import argparse
 import json
 
-from lrs_bridge.cli.common import CliError, Commands, add_database, with_services
+from lrs_bridge.cli.common import CliError, Commands, add_database, print_preview, with_services
 from lrs_bridge.services import Services
-from reports.exports import to_json
-from reports.reminding import Preview, outcome_json, person_json
+from reports.reminding import outcome_json
 
 
 def cmd_invite(args: argparse.Namespace) -> int:
@@ -26,7 +25,7 @@ def cmd_invite(args: argparse.Namespace) -> int:
                 raise CliError(f"--participant {unknown[0]}: not on the workshop's list")
         if not args.send:
             preview = await desk.invitation_preview(workshop.id, only=only, again=args.again)
-            _print_preview(preview, args.json)
+            print_preview(preview, args.json, "invite")
             return 0
         outcome = await desk.invite(workshop.id, only=only, again=args.again)
         await services.audit.record(
@@ -58,37 +57,6 @@ def cmd_invite(args: argparse.Namespace) -> int:
         return 1 if outcome.failed else 0
 
     return with_services(args, action)
-
-
-def _print_preview(preview: Preview, as_json: bool) -> None:
-    plan = preview.plan
-    if as_json:
-        print(
-            json.dumps(
-                {
-                    "send": [person_json(r) for r in plan.send],
-                    "skipped": [
-                        {**person_json(s.recipient), "reason": s.reason} for s in plan.skipped
-                    ],
-                    "example": to_json(preview.example),
-                },
-                ensure_ascii=False,
-            )
-        )
-        return
-    for recipient in plan.send:
-        print(f"would invite  {recipient.name} <{recipient.email}>")
-    for skipped in plan.skipped:
-        who = skipped.recipient
-        print(f"would skip    {who.name} <{who.email}>: {skipped.reason}")
-    if preview.example is not None:
-        print(f"\n--- the e-mail to {preview.example.to} ---")
-        print(f"Subject: {preview.example.subject}\n")
-        print(preview.example.body)
-    print(
-        f"{len(plan.send)} to invite, {len(plan.skipped)} skipped; "
-        "nothing was sent (add --send to send)"
-    )
 
 
 def cmd_links_revoke(args: argparse.Namespace) -> int:

@@ -10,10 +10,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from lrs_bridge.cli.common import CliError, Commands, add_database, with_services
+from lrs_bridge.cli.common import CliError, Commands, add_database, print_preview, with_services
 from lrs_bridge.services import Services
 from reports.exports import FORMATS, to_json
-from reports.reminding import Preview, outcome_json, person_json
+from reports.reminding import outcome_json
 
 
 def cmd_report(args: argparse.Namespace) -> int:
@@ -55,7 +55,7 @@ def cmd_remind(args: argparse.Namespace) -> int:
         if args.send:
             return await _send_reminders(services, args)
         preview = await services.reminders.preview(args.workshop, municipality=args.municipality)
-        _print_preview(preview, args.json)
+        print_preview(preview, args.json, "remind")
         return 0
 
     return with_services(args, action)
@@ -87,37 +87,6 @@ async def _send_reminders(services: Services, args: argparse.Namespace) -> int:
         print(f"skipped  {who.name} <{who.email}>: {skipped.reason}")
     print(f"{len(outcome.sent)} sent, {len(outcome.failed)} failed, {len(outcome.skipped)} skipped")
     return 1 if outcome.failed else 0
-
-
-def _print_preview(preview: Preview, as_json: bool) -> None:
-    plan = preview.plan
-    if as_json:
-        print(
-            json.dumps(
-                {
-                    "send": [person_json(r) for r in plan.send],
-                    "skipped": [
-                        {**person_json(s.recipient), "reason": s.reason} for s in plan.skipped
-                    ],
-                    "example": to_json(preview.example),
-                },
-                ensure_ascii=False,
-            )
-        )
-        return
-    for recipient in plan.send:
-        print(f"would remind  {recipient.name} <{recipient.email}>  ({recipient.course})")
-    for skipped in plan.skipped:
-        who = skipped.recipient
-        print(f"would skip    {who.name} <{who.email}>: {skipped.reason}")
-    if preview.example is not None:
-        print(f"\n--- the e-mail to {preview.example.to} ---")
-        print(f"Subject: {preview.example.subject}\n")
-        print(preview.example.body)
-    print(
-        f"{len(plan.send)} to remind, {len(plan.skipped)} skipped; "
-        "nothing was sent (add --send to send)"
-    )
 
 
 def cmd_progress_rebuild(args: argparse.Namespace) -> int:
