@@ -14,7 +14,7 @@ from lrs_bridge.people.audit import AuditLog
 from lrs_bridge.people.service import PeopleService
 from lrs_bridge.people.storage import people_storage
 from lrs_bridge.schema import MIGRATIONS
-from reports.mailer import SmtpSettings
+from reports.mailer import SmtpMailer, SmtpSettings
 from reports.reminders import ReminderScheduler
 from reports.reminding import WorkshopReminders, build_reminders
 from reports.service import ReportsService
@@ -77,7 +77,13 @@ class Services:
             statements=statements,
             credentials=CredentialService(store, settings.base_url, limits),
             reports=reports,
-            people=PeopleService(people, audit, limits),
+            people=PeopleService(
+                people,
+                audit,
+                limits,
+                mailer=SmtpMailer(smtp_settings(settings)),
+                base_url=settings.base_url,
+            ),
             audit=audit,
             bridge=bridge,
             reminders=reminders,

@@ -502,6 +502,33 @@ CATALOGUE: dict[str, dict[str, str]] = {
         ),
         "en": "The Excel file is refused. Save the list as a plain Excel workbook (.xlsx) or CSV.",
     },
+    # --- issue 15, people: the set-password e-mail (branch admin-people) ---
+    "people.password_link.subject": {
+        "sv": "Välj ditt lösenord till {app} / Choose your password",
+        "en": "Choose your password for {app}",
+    },
+    "people.password_link.body": {
+        "sv": (
+            "Hej!\n\n"
+            "Du har ett konto i {app} med e-postadressen {email}. Välj ditt lösenord "
+            "genom att öppna länken nedan. Länken fungerar en gång och till och med "
+            "{expires}.\n\n{link}\n\n"
+            "Har du inte väntat dig det här meddelandet kan du bortse från det.\n\n"
+            "---\n\n"
+            "You have an account in {app} with the e-mail address {email}. Choose your "
+            "password by opening the link above. It works once, until {expires_en}.\n"
+        ),
+        "en": (
+            "Hello,\n\n"
+            "You have an account in {app} with the e-mail address {email}. Choose your "
+            "password by opening the link below. It works once, until {expires_en}.\n\n"
+            "{link}\n\n"
+            "If you did not expect this message, you can ignore it.\n\n"
+            "---\n\n"
+            "Du har ett konto i {app} med e-postadressen {email}. Välj ditt lösenord genom "
+            "att öppna länken ovan. Den fungerar en gång och till och med {expires}.\n"
+        ),
+    },
 }
 
 _MONTHS_SV = (

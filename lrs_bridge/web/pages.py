@@ -1429,6 +1429,8 @@ async def stylesheet(request: Request) -> Response:
 
 
 def web_routes() -> list[Route]:
+    from lrs_bridge.web import people  # its pages import this module
+
     get = ["GET", "HEAD"]
     both = ["GET", "HEAD", "POST"]
     any_person: dict[str, Action | None] = {"GET": None}
@@ -1440,9 +1442,7 @@ def web_routes() -> list[Route]:
         Route("/language", page(language, {"POST": None}, public=True), methods=["POST"]),
         Route("/tillganglighet", page(accessibility, {"GET": None}, public=True), methods=get),
         Route("/nation", page(nation, {"GET": Action.REPORTS_READ}), methods=get),
-        Route(
-            "/nation/workshops", page(all_workshops, {"GET": Action.REPORTS_READ}), methods=get
-        ),
+        Route("/nation/workshops", page(all_workshops, {"GET": Action.REPORTS_READ}), methods=get),
         Route(
             "/counties/{county}",
             page(county, {"GET": Action.REPORTS_READ}, COUNTY),
@@ -1544,4 +1544,5 @@ def web_routes() -> list[Route]:
         ),
         Route("/courses", page(courses, {"GET": Action.COURSES_READ}), methods=get),
         Route("/audit", page(audit, {"GET": Action.AUDIT_READ}), methods=get),
+        *people.routes(),
     ]
