@@ -1,0 +1,189 @@
+"""Issue 15 in a real headless Chromium against a real server process and SMTP server: a
+county admin invites a coordinator, who chooses their own password from the e-mailed link
+(keyboard only) and logs in; each role kept out of what is not theirs; and an axe-core
+check, at 1280 and 320 px, of every people and account page and their error states."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from axe_playwright_python.async_playwright import Axe
+from playwright.async_api import expect
+
+from tests.web.conftest import Site
+from tests.web.test_browser import (
+    WIDTHS,
+    error_summary_has_focus,
+    focus_by_tab,
+    log_in,
+    navigate_with,
+)
+
+pytestmark = pytest.mark.slow  # starts real processes
+
+NEW_PASSWORD = "tre-ord-i-rad-som-minns"
+
+
+def link_in_mail(site: Site, to: str) -> str:
+    for recipients, message in reversed(site.smtp.messages):
+        if recipients == [to]:
+            found = re.search(r"(http://\S+/password/\S+)", message.get_content())
+            assert found is not None
+            return found.group(1)
+    raise AssertionError(f"no e-mail to {to}")
+
+
+async def test_a_county_admin_invites_a_coordinator_who_sets_their_password(
+    site: Site, browser: Any
+) -> None:
+    admin = await browser.new_context()
+    page = await admin.new_page()
+    await log_in(page, site, "admin 21")
+    await page.get_by_role("link", name="Personer").click()
+    await expect(page.get_by_role("heading", level=1)).to_have_text("Personer")
+    await page.get_by_role("link", name="Lägg till en person").click()
+    await page.get_by_label("E-postadress").fill("eva@sandviken.example")
+    await page.get_by_label("Kommun", exact=True).select_option(label="Sandviken")
+    await page.get_by_role("button", name="Lägg till och skicka länken").click()
+    await expect(page.locator("#mail-sent")).to_contain_text("eva@sandviken.example")
+    link = link_in_mail(site, "eva@sandviken.example")
+    assert link.startswith(site.server.url + "/password/")
+    await admin.close()
+
+    # The coordinator, keyboard only, in a browser of their own.
+    coordinator = await browser.new_context(viewport={"width": 320, "height": 800})
+    page = await coordinator.new_page()
+    await page.goto(link)
+    assert "eva@sandviken.example" in await page.locator("main").inner_text()
+    await focus_by_tab(page, "Nytt lösenord")
+    await page.keyboard.type("kort")
+    await focus_by_tab(page, "Spara lösenordet")
+    await navigate_with(page, "Enter")
+    await error_summary_has_focus(page)
+    assert "Lösenordet behöver vara minst 12 tecken." in await page.locator("main").inner_text()
+    await focus_by_tab(page, "Nytt lösenord")
+    await page.keyboard.type(NEW_PASSWORD)
+    await focus_by_tab(page, "Nytt lösenord en gång till", limit=5)
+    await page.keyboard.type(NEW_PASSWORD)
+    await navigate_with(page, "Enter")
+    assert "/login" in page.url
+    await expect(page.locator("main")).to_contain_text("Ditt lösenord är sparat.")
+    await page.get_by_label("E-postadress").fill("eva@sandviken.example")
+    await page.get_by_label("Lösenord").fill(NEW_PASSWORD)
+    await page.get_by_role("button", name="Logga in").click()
+    await page.wait_for_load_state()
+    assert page.url.endswith("/counties/21")
+    answer = await page.goto(link)  # used up
+    assert answer is not None and answer.status == 404
+    await coordinator.close()
+
+
+async def test_each_role_is_kept_out_of_what_is_not_theirs(site: Site, browser: Any) -> None:
+    page = await browser.new_page()
+    await log_in(page, site, "coordinator 2180")
+    assert await page.get_by_role("link", name="Personer").count() == 0
+    for path in ("/people", "/people/new", "/people/1", "/credentials"):
+        answer = await page.goto(site.server.url + path)
+        assert answer is not None and answer.status in (403, 404), path
+        if path != "/credentials":
+            assert answer.status == 403, path
+    await page.goto(site.server.url + "/account")  # their own account is theirs
+    await expect(page.get_by_role("heading", level=1)).to_have_text("Mitt konto")
+    await page.close()
+
+    page = await browser.new_page()
+    await log_in(page, site, "admin 14")
+    await page.goto(site.server.url + "/people")
+    table = await page.locator("#people-table").inner_text()
+    assert "olle@gavle.example" not in table and "karl@lansstyrelsen.example" not in table
+    for email in ("olle@gavle.example", "karl@lansstyrelsen.example", "nationell@val.example"):
+        number = await user_number(site, email)
+        answer = await page.goto(site.server.url + f"/people/{number}")
+        assert answer is not None and answer.status == 404, email
+        assert await page.get_by_role("heading", level=1).inner_text() == "Sidan finns inte"
+    await page.close()
+
+
+async def user_number(site: Site, email: str) -> int:
+    """The person's id, as the national admin's list links to it."""
+    import sqlite3
+
+    with sqlite3.connect(site.database) as conn:
+        row = conn.execute("SELECT id FROM users WHERE email_key = ?", (email.lower(),)).fetchone()
+    assert row is not None
+    return int(row[0])
+
+
+async def test_people_and_account_pages_pass_axe_at_1280_and_320_px(
+    site: Site, browser: Any
+) -> None:
+    page = await browser.new_page(viewport={"width": 1280, "height": 900})
+    axe = Axe()
+    found: dict[str, list[str]] = {}
+
+    async def check(label: str) -> None:
+        await page.wait_for_load_state()
+        for width in WIDTHS:
+            await page.set_viewport_size({"width": width, "height": 900})
+            results = await axe.run(page)
+            bad = [
+                f"{v['id']} ({v['impact']}): {v['help']} at "
+                + ", ".join(str(node["target"]) for node in v["nodes"][:3])
+                for v in results.response["violations"]
+            ]
+            overflow = await page.evaluate(
+                "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+            )
+            if overflow > 0:
+                bad.append(f"the page scrolls sideways by {overflow} px")
+            if bad:
+                found[f"{label} at {width} px"] = bad
+        await page.set_viewport_size({"width": 1280, "height": 900})
+
+    await log_in(page, site, "national")
+    olle = await user_number(site, "olle@gavle.example")
+    for path in ("/people", "/people/new", f"/people/{olle}", "/account"):
+        await page.goto(site.server.url + path)
+        await check(path)
+    await page.goto(site.server.url + "/people/new")
+    await page.get_by_label("E-postadress").fill("inte en adress")
+    await page.get_by_role("button", name="Lägg till och skicka länken").click()
+    await error_summary_has_focus(page)
+    await check("new person with errors")
+    await page.goto(site.server.url + f"/people/{olle}")
+    await page.get_by_label("Län", exact=True).select_option(label="Skåne län")
+    await page.get_by_role("button", name="Spara ändringen").click()
+    await error_summary_has_focus(page)
+    await check("change a person with errors")
+    await page.get_by_role("button", name="Skicka länk för att välja lösenord").click()
+    await expect(page.locator("#mail-sent")).to_be_visible()
+    await check("a link sent")
+    await page.goto(site.server.url + "/account")
+    await page.get_by_role("button", name="Byt lösenord").click()
+    await error_summary_has_focus(page)
+    await check("own password with errors")
+    await page.get_by_role("button", name="Skapa en ny API-nyckel").click()
+    await expect(page.locator("#token-value")).to_have_value(re.compile(r"^lrsb_"))
+    await check("a new token shown once")
+    await page.get_by_role("button", name=re.compile("^Återkalla")).first.click()
+    await check("a token revoked")
+
+    link = link_in_mail(site, "olle@gavle.example")
+    anonymous = await browser.new_context(viewport={"width": 1280, "height": 900})
+    page = await anonymous.new_page()
+    await page.goto(link)
+    await check("set password")
+    await page.get_by_label("Nytt lösenord", exact=True).fill(NEW_PASSWORD)
+    await page.get_by_label("Nytt lösenord en gång till").fill("något annat")
+    await page.get_by_role("button", name="Spara lösenordet").click()
+    await error_summary_has_focus(page)
+    await check("set password with errors")
+    await page.goto(link + "x")
+    await check("a link that does not work")
+    await page.get_by_role("button", name="In English").click()
+    await page.goto(link)
+    await check("set password (English)")
+    await anonymous.close()
+    assert found == {}, "\n".join(f"{k}: {v}" for k, v in found.items())
