@@ -75,7 +75,7 @@ class Services:
             settings=settings,
             store=store,
             statements=statements,
-            credentials=CredentialService(store, settings.base_url, limits),
+            credentials=CredentialService(store, settings.base_url, limits, audit),
             reports=reports,
             people=PeopleService(
                 people,

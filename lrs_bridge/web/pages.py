@@ -1429,7 +1429,7 @@ async def stylesheet(request: Request) -> Response:
 
 
 def web_routes() -> list[Route]:
-    from lrs_bridge.web import people  # its pages import this module
+    from lrs_bridge.web import credentials, people  # their pages import this module
 
     get = ["GET", "HEAD"]
     both = ["GET", "HEAD", "POST"]
@@ -1545,4 +1545,5 @@ def web_routes() -> list[Route]:
         Route("/courses", page(courses, {"GET": Action.COURSES_READ}), methods=get),
         Route("/audit", page(audit, {"GET": Action.AUDIT_READ}), methods=get),
         *people.routes(),
+        *credentials.routes(),
     ]

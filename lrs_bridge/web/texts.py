@@ -2397,6 +2397,205 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "{count} active API tokens",
         "en.one": "{count} active API token",
     },
+    "web.nav.credentials": {
+        "sv": "xAPI-nycklar",
+        "en": "xAPI credentials",
+    },
+    "web.credentials.title": {
+        "sv": "xAPI-nycklar",
+        "en": "xAPI credentials",
+    },
+    "web.credentials.help": {
+        "sv": (
+            "Med en nyckel och en hemlighet skickar en utbildning eller ett annat LRS sina "
+            "xAPI-uttalanden hit. En kurs räknar bara uttalanden från de nycklar den litar på (se "
+            "Kurser)."
+        ),
+        "en": (
+            "With a key and a secret, a course or another LRS sends its xAPI statements here. A "
+            "course counts only statements from the keys it trusts (see Courses)."
+        ),
+    },
+    "web.credentials.new": {
+        "sv": "Skapa en xAPI-nyckel",
+        "en": "Create an xAPI credential",
+    },
+    "web.credentials.new_help": {
+        "sv": "Hemligheten visas bara en gång, direkt efter att nyckeln har skapats.",
+        "en": "The secret is shown only once, right after the credential is created.",
+    },
+    "web.credentials.label": {
+        "sv": "Benämning",
+        "en": "Label",
+    },
+    "web.credentials.label_hint": {
+        "sv": (
+            "Vem eller vad som använder nyckeln, till exempel Storyline-paketet Ett tryggt valår."
+        ),
+        "en": (
+            "Who or what uses the credential, for example the Storyline package Ett tryggt valår."
+        ),
+    },
+    "web.credentials.key": {
+        "sv": "Nyckel",
+        "en": "Key",
+    },
+    "web.credentials.secret": {
+        "sv": "Hemlighet",
+        "en": "Secret",
+    },
+    "web.credentials.endpoint": {
+        "sv": "xAPI-adress",
+        "en": "xAPI endpoint",
+    },
+    "web.credentials.scopes": {
+        "sv": "Behörigheter",
+        "en": "Scopes",
+    },
+    "web.credentials.last_use": {
+        "sv": "Senast använd",
+        "en": "Last used",
+    },
+    "web.credentials.never": {
+        "sv": "Aldrig",
+        "en": "Never",
+    },
+    "web.credentials.reports_for": {
+        "sv": "Rapporterar för kurser",
+        "en": "Reports for courses",
+    },
+    "web.credentials.create": {
+        "sv": "Skapa nyckeln",
+        "en": "Create the credential",
+    },
+    "web.credentials.not_created": {
+        "sv": "Nyckeln skapades inte",
+        "en": "The credential was not created",
+    },
+    "web.credentials.error.label": {
+        "sv": "Skriv en benämning.",
+        "en": "Enter a label.",
+    },
+    "web.credentials.error.label_long": {
+        "sv": "Benämningen får vara högst 200 tecken.",
+        "en": "The label has at most 200 characters.",
+    },
+    "web.credentials.error.scopes": {
+        "sv": "Välj minst en behörighet.",
+        "en": "Choose at least one scope.",
+    },
+    "web.credentials.created_title": {
+        "sv": "Nyckeln {label} är skapad",
+        "en": "The credential {label} has been created",
+    },
+    "web.credentials.shown_once": {
+        "sv": (
+            "Kopiera hemligheten nu och lämna den säkert till den som ska använda den. Den visas "
+            "bara den här gången och går inte att ta fram igen."
+        ),
+        "en": (
+            "Copy the secret now and hand it safely to whoever will use it. It is shown only this "
+            "once and cannot be retrieved again."
+        ),
+    },
+    "web.credentials.next": {
+        "sv": (
+            "Ange xAPI-adressen, nyckeln och hemligheten i utbildningspaketet eller i det andra "
+            "LRS:et. Lägg sedan till nyckeln som rapportör på de kurser den rapporterar för."
+        ),
+        "en": (
+            "Enter the xAPI endpoint, the key and the secret in the course package or the other "
+            "LRS. Then add the key as a reporter of the courses it reports for."
+        ),
+    },
+    "web.credentials.back": {
+        "sv": "Tillbaka till xAPI-nycklarna",
+        "en": "Back to the xAPI credentials",
+    },
+    "web.credentials.revoke_named": {
+        "sv": "Återkalla {label}",
+        "en": "Revoke {label}",
+    },
+    "web.credentials.revoked_at": {
+        "sv": "Återkallad {when}",
+        "en": "Revoked {when}",
+    },
+    "web.credentials.revoked": {
+        "sv": "Nyckeln {key} är återkallad. Den fungerar inte längre.",
+        "en": "The credential {key} has been revoked. It no longer works.",
+    },
+    "web.credentials.revoke_title": {
+        "sv": "Återkalla nyckeln {label}?",
+        "en": "Revoke the credential {label}?",
+    },
+    "web.credentials.revoke_help": {
+        "sv": (
+            "Nyckeln {key} slutar fungera direkt: det som skickas med den tas inte emot längre. "
+            "Uttalanden som redan har tagits emot finns kvar. Det går inte att ångra."
+        ),
+        "en": (
+            "The credential {key} stops working at once: what is sent with it is no longer "
+            "accepted. Statements already received stay. This cannot be undone."
+        ),
+    },
+    "web.credentials.revoke_courses": {
+        "sv": "De här kurserna litar på nyckeln och får inga nya uttalanden från den:",
+        "en": "These courses trust the credential and will get no new statements from it:",
+    },
+    "web.credentials.revoke_confirm": {
+        "sv": "Ja, återkalla nyckeln",
+        "en": "Yes, revoke the credential",
+    },
+    "web.credentials.scope.statements_write": {
+        "sv": "skicka uttalanden",
+        "en": "send statements",
+    },
+    "web.credentials.scope.statements_read": {
+        "sv": "läsa alla uttalanden",
+        "en": "read all statements",
+    },
+    "web.credentials.scope.statements_read_mine": {
+        "sv": "läsa de egna uttalandena",
+        "en": "read its own statements",
+    },
+    "web.credentials.scope.all_read": {
+        "sv": "läsa allt",
+        "en": "read everything",
+    },
+    "web.credentials.scope.all": {
+        "sv": "allt",
+        "en": "everything",
+    },
+    "web.credentials.scope.state": {
+        "sv": "tillståndsdokument",
+        "en": "state documents",
+    },
+    "web.credentials.scope.profile": {
+        "sv": "profildokument",
+        "en": "profile documents",
+    },
+    "web.credentials.scope.define": {
+        "sv": "definiera aktiviteter",
+        "en": "define activities",
+    },
+    "web.audit.action.credential.create": {
+        "sv": "skapade xAPI-nyckel",
+        "en": "created an xAPI credential",
+    },
+    "web.audit.action.credential.revoke": {
+        "sv": "återkallade xAPI-nyckel",
+        "en": "revoked an xAPI credential",
+    },
+    "web.audit.detail.scopes": {
+        "sv": "behörigheter",
+        "en": "scopes",
+    },
+    "web.credentials.caption": {
+        "sv": "{count} xAPI-nycklar",
+        "sv.one": "{count} xAPI-nyckel",
+        "en": "{count} xAPI credentials",
+        "en.one": "{count} xAPI credential",
+    },
 }
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import httpx
 import pytest
 from axe_playwright_python.async_playwright import Axe
 from playwright.async_api import expect
@@ -87,8 +88,7 @@ async def test_each_role_is_kept_out_of_what_is_not_theirs(site: Site, browser: 
     for path in ("/people", "/people/new", "/people/1", "/credentials"):
         answer = await page.goto(site.server.url + path)
         assert answer is not None and answer.status in (403, 404), path
-        if path != "/credentials":
-            assert answer.status == 403, path
+        assert answer.status == 403, path
     await page.goto(site.server.url + "/account")  # their own account is theirs
     await expect(page.get_by_role("heading", level=1)).to_have_text("Mitt konto")
     await page.close()
@@ -144,7 +144,7 @@ async def test_people_and_account_pages_pass_axe_at_1280_and_320_px(
 
     await log_in(page, site, "national")
     olle = await user_number(site, "olle@gavle.example")
-    for path in ("/people", "/people/new", f"/people/{olle}", "/account"):
+    for path in ("/people", "/people/new", f"/people/{olle}", "/account", "/credentials"):
         await page.goto(site.server.url + path)
         await check(path)
     await page.goto(site.server.url + "/people/new")
@@ -170,6 +170,22 @@ async def test_people_and_account_pages_pass_axe_at_1280_and_320_px(
     await page.get_by_role("button", name=re.compile("^Återkalla")).first.click()
     await check("a token revoked")
 
+    await page.goto(site.server.url + "/credentials/new")
+    await check("/credentials/new")
+    await page.locator("#scope-0").uncheck()
+    await page.get_by_role("button", name="Skapa nyckeln").click()
+    await error_summary_has_focus(page)
+    await check("new credential with errors")
+    await page.get_by_label("Benämning").fill("Testpaketet")
+    await page.locator("#scope-0").check()
+    await page.get_by_role("button", name="Skapa nyckeln").click()
+    await check("a credential created, its secret shown once")
+    key = await page.get_by_label("Nyckel", exact=True).input_value()
+    await page.goto(site.server.url + f"/credentials/{key}/revoke")
+    await check("revoke a credential")
+    await page.get_by_role("button", name="Ja, återkalla nyckeln").click()
+    await check("a credential revoked")
+
     link = link_in_mail(site, "olle@gavle.example")
     anonymous = await browser.new_context(viewport={"width": 1280, "height": 900})
     page = await anonymous.new_page()
@@ -187,3 +203,50 @@ async def test_people_and_account_pages_pass_axe_at_1280_and_320_px(
     await check("set password (English)")
     await anonymous.close()
     assert found == {}, "\n".join(f"{k}: {v}" for k, v in found.items())
+
+
+async def test_a_national_admin_creates_and_revokes_an_xapi_credential(
+    site: Site, browser: Any
+) -> None:
+    page = await browser.new_page()
+    await log_in(page, site, "national")
+    await page.get_by_role("link", name="xAPI-nycklar").click()
+    await page.get_by_role("link", name="Skapa en xAPI-nyckel").click()
+    await page.get_by_role("button", name="Skapa nyckeln").click()  # no label: refused
+    await error_summary_has_focus(page)
+    await page.get_by_label("Benämning").fill("Kursleverantören")
+    await page.get_by_role("button", name="Skapa nyckeln").click()
+    key = await page.get_by_label("Nyckel", exact=True).input_value()
+    secret = await page.get_by_label("Hemlighet").input_value()
+    assert len(secret) >= 32
+    statement = {
+        "actor": {"mbox": "mailto:anna@gavle.example"},
+        "verb": {"id": "http://adlnet.gov/expapi/verbs/experienced"},
+        "object": {"id": "https://kurs.example/a"},
+    }
+    headers = {"X-Experience-API-Version": "1.0.3"}
+    async with httpx.AsyncClient(base_url=site.server.url, timeout=10) as http:
+        sent = await http.post(
+            "/xapi/statements", json=statement, auth=(key, secret), headers=headers
+        )
+        assert sent.status_code == 200, sent.text
+        await page.get_by_role("link", name="Tillbaka till xAPI-nycklarna").click()
+        row = page.locator("#credential-table tr", has_text="Kursleverantören")
+        assert "Aldrig" not in await row.inner_text()  # its last use is shown
+        await row.get_by_role("link", name="Återkalla Kursleverantören").click()
+        await page.get_by_role("button", name="Ja, återkalla nyckeln").click()
+        await expect(page.locator("main")).to_contain_text(f"Nyckeln {key} är återkallad.")
+        refused = await http.post(
+            "/xapi/statements", json=statement, auth=(key, secret), headers=headers
+        )
+        assert refused.status_code == 401
+    await page.goto(site.server.url + "/audit")
+    log = await page.locator("main").inner_text()
+    assert "skapade xAPI-nyckel" in log and "återkallade xAPI-nyckel" in log
+    for kind in ("admin 21", "coordinator 2180"):
+        other = await browser.new_page()
+        await log_in(other, site, kind)
+        for path in ("/credentials", "/credentials/new", f"/credentials/{key}/revoke"):
+            answer = await other.goto(site.server.url + path)
+            assert answer is not None and answer.status == 403, (kind, path)
+        await other.close()

@@ -245,3 +245,49 @@ async def test_everyone_changes_their_own_password_and_keeps_their_own_tokens(
     assert (await http.get("/api/v1/workshops", headers=bearer)).status_code == 401
     actions = [e.action for e in await world.services.audit.storage.audit_entries(None, None, 10)]
     assert actions[:4] == ["token.revoke", "token.create", "token.create", "user.password"]
+
+
+async def test_xapi_credentials_are_created_listed_with_last_use_and_revoked(
+    world: World,
+) -> None:
+    http = world.http
+    await log_in(http, "national@val.example")
+    refused = await form_post(
+        http, "/credentials/new", "/credentials/new", label="", scope="statements/write"
+    )
+    assert refused.status_code == 400 and 'href="#label"' in refused.text
+    made = await form_post(
+        http, "/credentials/new", "/credentials/new", label="Kurspaketet", scope="statements/write"
+    )
+    assert made.status_code == 201
+    key = re.search(r'id="key" type="text" readonly value="([^"]+)"', made.text)
+    secret = re.search(r'id="secret" type="text" readonly value="([^"]+)"', made.text)
+    assert key is not None and secret is not None
+    auth = (key.group(1), secret.group(1))
+    statement = {
+        "actor": {"mbox": "mailto:anna@gavle.example"},
+        "verb": {"id": "http://adlnet.gov/expapi/verbs/experienced"},
+        "object": {"id": "https://kurs.example/a"},
+    }
+    version = {"X-Experience-API-Version": "1.0.3"}
+    stored = await http.post("/xapi/statements", json=statement, auth=auth, headers=version)
+    assert stored.status_code == 200, stored.text
+    listing = await http.get("/credentials")
+    row = re.search(r"<th scope=\"row\">Kurspaketet</th>.*?</tr>", listing.text, re.S)
+    assert row is not None and "Aldrig" not in row.group(0)
+    assert secret.group(1) not in listing.text  # the secret was shown once only
+    revoked = await form_post(
+        http, f"/credentials/{auth[0]}/revoke", f"/credentials/{auth[0]}/revoke"
+    )
+    assert revoked.status_code == 303
+    again = await http.post("/xapi/statements", json=statement, auth=auth, headers=version)
+    assert again.status_code == 401
+    gone = await http.get(f"/credentials/{auth[0]}/revoke")
+    assert gone.status_code == 404
+    actions = [e.action for e in await world.services.audit.storage.audit_entries(None, None, 5)]
+    assert actions[:2] == ["credential.revoke", "credential.create"]
+    transport = http._transport  # the same app, another person's cookies
+    async with httpx.AsyncClient(transport=transport, base_url="http://lrs.test") as karl:
+        await log_in(karl, "karl@lst.example")
+        assert (await karl.get("/credentials")).status_code == 403
+        assert (await karl.get(f"/credentials/{auth[0]}/revoke")).status_code == 403
