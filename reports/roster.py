@@ -338,9 +338,7 @@ def check_participant(
         return None, problems
     warnings = (role_warning,) if role_warning is not None else ()
     return (
-        ParticipantInput(
-            name, email, municipality.code, role, home_page, account_name, warnings
-        ),
+        ParticipantInput(name, email, municipality.code, role, home_page, account_name, warnings),
         [],
     )
 

@@ -42,6 +42,9 @@ class Action(StrEnum):
     """List, create, change, disable and enable people and send them a set-password link:
     national admins for everyone, county admins for their own county's coordinators
     (``may_manage_person``)."""
+    ACCOUNT = "account"
+    """One's own account: change one's password, create and revoke one's own API tokens
+    (every role)."""
     CREDENTIALS_MANAGE = "credentials:manage"
     """Create, list and revoke xAPI credentials: national admins only."""
     BRIDGE_MANAGE = "bridge:manage"
@@ -56,6 +59,7 @@ _FOLLOW_UP = frozenset(
         Action.REPORTS_READ,
         Action.COURSES_READ,
         Action.REMINDERS_SEND,
+        Action.ACCOUNT,
     }
 )
 

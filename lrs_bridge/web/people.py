@@ -363,6 +363,7 @@ async def revoke_token(ctx: Ctx) -> Response:
 def routes() -> list[Route]:
     both = ["GET", "HEAD", "POST"]
     manage = Action.PEOPLE_MANAGE
+    own = Action.ACCOUNT
     return [
         Route("/people", page(people_list, {"GET": manage}), methods=["GET", "HEAD"]),
         Route("/people/new", page(new_person, {"GET": manage, "POST": manage}), methods=both),
@@ -388,12 +389,12 @@ def routes() -> list[Route]:
             page(set_password, {"GET": None, "POST": None}, public=True),
             methods=both,
         ),
-        Route("/account", page(account_page, {"GET": None}), methods=["GET", "HEAD"]),
-        Route("/account/password", page(change_password, {"POST": None}), methods=["POST"]),
-        Route("/account/tokens", page(create_token, {"POST": None}), methods=["POST"]),
+        Route("/account", page(account_page, {"GET": own}), methods=["GET", "HEAD"]),
+        Route("/account/password", page(change_password, {"POST": own}), methods=["POST"]),
+        Route("/account/tokens", page(create_token, {"POST": own}), methods=["POST"]),
         Route(
             "/account/tokens/{token_id}/revoke",
-            page(revoke_token, {"POST": None}),
+            page(revoke_token, {"POST": own}),
             methods=["POST"],
         ),
     ]
