@@ -1429,7 +1429,7 @@ async def stylesheet(request: Request) -> Response:
 
 
 def web_routes() -> list[Route]:
-    from lrs_bridge.web import credentials, people  # their pages import this module
+    from lrs_bridge.web import course_admin, credentials, people  # they import this module
 
     get = ["GET", "HEAD"]
     both = ["GET", "HEAD", "POST"]
@@ -1546,4 +1546,5 @@ def web_routes() -> list[Route]:
         Route("/audit", page(audit, {"GET": Action.AUDIT_READ}), methods=get),
         *people.routes(),
         *credentials.routes(),
+        *course_admin.routes(),
     ]

@@ -1952,7 +1952,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "sv": "Inga påminnelser skickades",
         "en": "No reminders were sent",
     },
-    # --- issue 15: people, set-password link, own account (branch admin-people) ---
+    # --- issue 15: people, set-password link, own account, xAPI credentials, courses (branch
+    # admin-people) ---
     "web.nav.people": {
         "sv": "Personer",
         "en": "People",
@@ -2595,6 +2596,106 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "sv.one": "{count} xAPI-nyckel",
         "en": "{count} xAPI credentials",
         "en.one": "{count} xAPI credential",
+    },
+    "web.course.new": {
+        "sv": "Lägg till en kurs",
+        "en": "Add a course",
+    },
+    "web.course.change_title": {
+        "sv": "Ändra kursen {name}",
+        "en": "Change the course {name}",
+    },
+    "web.course.edit_named": {
+        "sv": "Ändra {name}",
+        "en": "Change {name}",
+    },
+    "web.course.name": {
+        "sv": "Kursens namn",
+        "en": "Name of the course",
+    },
+    "web.course.rule.any_of": {
+        "sv": "Klar när deltagaren har slutfört eller klarat någon av aktiviteterna",
+        "en": "Done when the participant has completed or passed any of the activities",
+    },
+    "web.course.rule.all_of": {
+        "sv": "Klar när deltagaren har slutfört alla aktiviteter (varje aktivitet är ett steg)",
+        "en": "Done when the participant has completed every activity (each activity is a step)",
+    },
+    "web.course.activities_hint": {
+        "sv": "Aktivitetens id (IRI) som utbildningen skickar i sina xAPI-uttalanden, en per rad.",
+        "en": "The activity id (IRI) the course sends in its xAPI statements, one per line.",
+    },
+    "web.course.url_hint": {
+        "sv": "Där deltagaren startar utbildningen. Adressen står i påminnelserna.",
+        "en": "Where the participant starts the course. The address is in the reminders.",
+    },
+    "web.course.description": {
+        "sv": "Beskrivning",
+        "en": "Description",
+    },
+    "web.course.no_reporters": {
+        "sv": (
+            "Det finns inga xAPI-nycklar eller hämtkällor att välja. Bara tjänstens egna "
+            "uttalanden räknas."
+        ),
+        "en": (
+            "There are no xAPI credentials or bridge sources to choose. Only the service's own "
+            "statements count."
+        ),
+    },
+    "web.course.save": {
+        "sv": "Spara kursen",
+        "en": "Save the course",
+    },
+    "web.course.create": {
+        "sv": "Lägg till kursen",
+        "en": "Add the course",
+    },
+    "web.course.not_saved": {
+        "sv": "Kursen sparades inte",
+        "en": "The course was not saved",
+    },
+    "web.course.used_by": {
+        "sv": "Workshoppar som kräver kursen",
+        "en": "Workshops that require the course",
+    },
+    "web.course.used_by_none": {
+        "sv": "Ingen workshop kräver kursen ännu.",
+        "en": "No workshop requires the course yet.",
+    },
+    "web.course.error.name": {
+        "sv": "Skriv kursens namn, högst 200 tecken.",
+        "en": "Enter the course's name, at most 200 characters.",
+    },
+    "web.course.error.name.taken": {
+        "sv": "Det finns redan en kurs med det namnet. Välj ett annat namn.",
+        "en": "A course with that name exists already. Choose another name.",
+    },
+    "web.course.error.rule": {
+        "sv": "Välj när kursen är klar.",
+        "en": "Choose when the course is done.",
+    },
+    "web.course.error.activities": {
+        "sv": (
+            "Skriv minst en aktivitets id, en fullständig IRI per rad, till exempel "
+            "https://utbildning.example.se/kurs."
+        ),
+        "en": (
+            "Enter at least one activity id, a full IRI per line, for example "
+            "https://course.example.com/course."
+        ),
+    },
+    "web.course.error.url": {
+        "sv": "Skriv en fullständig webbadress som börjar med https:// eller lämna fältet tomt.",
+        "en": "Enter a full web address starting with https:// or leave the field empty.",
+    },
+    "web.course.error.description": {
+        "sv": "Beskrivningen kan inte användas. Ta bort ovanliga tecken.",
+        "en": "The description cannot be used. Remove unusual characters.",
+    },
+    "web.course.error.credentials": {
+        "sv": "En vald rapportör finns inte längre. Ladda om sidan och välj igen.",
+        "en": "A chosen reporter no longer exists. Reload the page and choose again.",
     },
 }
 

@@ -170,6 +170,13 @@ async def test_people_and_account_pages_pass_axe_at_1280_and_320_px(
     await page.get_by_role("button", name=re.compile("^Återkalla")).first.click()
     await check("a token revoked")
 
+    for path in ("/courses", "/courses/new", "/courses/valmyndigheten-introduktion/edit"):
+        await page.goto(site.server.url + path)
+        await check(path)
+    await page.get_by_label("Kursens namn").fill("")
+    await page.get_by_role("button", name="Spara kursen").click()
+    await error_summary_has_focus(page)
+    await check("change a course with errors")
     await page.goto(site.server.url + "/credentials/new")
     await check("/credentials/new")
     await page.locator("#scope-0").uncheck()
@@ -250,3 +257,21 @@ async def test_a_national_admin_creates_and_revokes_an_xapi_credential(
             answer = await other.goto(site.server.url + path)
             assert answer is not None and answer.status == 403, (kind, path)
         await other.close()
+
+
+async def test_a_national_admin_changes_a_course(site: Site, browser: Any) -> None:
+    page = await browser.new_page()
+    await log_in(page, site, "national")
+    await page.get_by_role("link", name="Kurser").click()
+    await page.locator('a[href="/courses/valmyndigheten-introduktion/edit"]').click()
+    assert "Valsäkerhet i Gävleborg" in await page.locator("#used-by + ul").inner_text()
+    await page.get_by_label("Aktiviteter (xAPI-id)").fill("")
+    await page.get_by_label("Kursens namn").fill("")
+    await page.get_by_role("button", name="Spara kursen").click()
+    await error_summary_has_focus(page)
+    await page.get_by_label("Kursens namn").fill("Introduktion till valsäkerhet")
+    await page.get_by_label("Aktiviteter (xAPI-id)").fill("https://kurs.example/intro")
+    await page.get_by_role("button", name="Spara kursen").click()
+    await expect(page.locator("main")).to_contain_text("Introduktion till valsäkerhet")
+    await page.goto(site.server.url + "/audit")
+    await expect(page.locator("main")).to_contain_text("ändrade kurs")

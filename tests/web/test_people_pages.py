@@ -291,3 +291,57 @@ async def test_xapi_credentials_are_created_listed_with_last_use_and_revoked(
         await log_in(karl, "karl@lst.example")
         assert (await karl.get("/credentials")).status_code == 403
         assert (await karl.get(f"/credentials/{auth[0]}/revoke")).status_code == 403
+
+
+async def test_a_national_admin_adds_and_changes_a_course(world: World) -> None:
+    http = world.http
+    await log_in(http, "national@val.example")
+    listing = await http.get("/courses")
+    assert 'href="/courses/new"' in listing.text
+    bad = await form_post(
+        http,
+        "/courses/new",
+        "/courses/new",
+        name="Ny kurs",
+        rule="any_of",
+        activities="inte en iri",
+    )
+    assert bad.status_code == 400 and 'href="#activities"' in bad.text
+    assert "inte en iri" in bad.text  # the form keeps what was typed
+    made = await form_post(
+        http,
+        "/courses/new",
+        "/courses/new",
+        name="Ny kurs",
+        rule="all_of",
+        activities="https://kurs.example/a\nhttps://kurs.example/b",
+        url="https://kurs.example/",
+    )
+    assert made.status_code == 303, made.text
+    course = await world.services.reports.get_course("ny-kurs")
+    assert course.rule == "all_of" and len(course.activities) == 2
+    key = (await world.services.credentials.create("Paketet", ["statements/write"])).credential.key
+    edit = await http.get("/courses/valmyndigheten-introduktion/edit")
+    assert edit.status_code == 200 and world.gavle.title in edit.text  # the workshops using it
+    changed = await form_post(
+        http,
+        "/courses/ny-kurs/edit",
+        "/courses/ny-kurs/edit",
+        name="Ny kurs, andra upplagan",
+        rule="any_of",
+        activities="https://kurs.example/a",
+        credentials=key,
+    )
+    assert changed.status_code == 303
+    course = await world.services.reports.get_course("ny-kurs")
+    assert course.name == "Ny kurs, andra upplagan" and course.reporters is not None
+    assert course.reporters.credentials == (key,)
+    actions = [e.action for e in await world.services.audit.storage.audit_entries(None, None, 5)]
+    assert "course.change" in actions and "course.create" in actions
+    assert (await http.get("/courses/nosuchcourse/edit")).status_code == 404
+    transport = http._transport  # the same app, another person's cookies
+    async with httpx.AsyncClient(transport=transport, base_url="http://lrs.test") as karl:
+        await log_in(karl, "karl@lst.example")
+        assert (await karl.get("/courses/ny-kurs/edit")).status_code == 403
+        assert (await karl.get("/courses/new")).status_code == 403
+        assert 'href="/courses/new"' not in (await karl.get("/courses")).text
