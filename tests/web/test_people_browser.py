@@ -275,3 +275,44 @@ async def test_a_national_admin_changes_a_course(site: Site, browser: Any) -> No
     await expect(page.locator("main")).to_contain_text("Introduktion till valsäkerhet")
     await page.goto(site.server.url + "/audit")
     await expect(page.locator("main")).to_contain_text("ändrade kurs")
+
+
+async def test_the_new_pages_work_with_the_keyboard_only(site: Site, browser: Any) -> None:
+    """Tab, Enter and typing only: invite a person, create an xAPI credential (its secret
+    field reachable to copy), create an API token."""
+    page = await browser.new_page(viewport={"width": 320, "height": 800})
+    await log_in(page, site, "national")
+    await focus_by_tab(page, "Personer")
+    await navigate_with(page, "Enter")
+    await focus_by_tab(page, "Lägg till en person")
+    await navigate_with(page, "Enter")
+    await focus_by_tab(page, "E-postadress")
+    await page.keyboard.type("ny@lansstyrelsen.example")
+    await focus_by_tab(page, "Län")
+    assert await page.evaluate("document.activeElement.id") == "county"
+    for _ in range(20):  # down the list of counties to Gävleborg
+        if await page.locator("#county").input_value() == "21":
+            break
+        await page.keyboard.press("ArrowDown")
+    assert await page.locator("#county").input_value() == "21"
+    await focus_by_tab(page, "Lägg till och skicka länken")
+    await navigate_with(page, "Enter")
+    await expect(page.locator("#mail-sent")).to_contain_text("ny@lansstyrelsen.example")
+
+    await focus_by_tab(page, "xAPI-nycklar")
+    await navigate_with(page, "Enter")
+    await focus_by_tab(page, "Skapa en xAPI-nyckel")
+    await navigate_with(page, "Enter")
+    await focus_by_tab(page, "Benämning")
+    await page.keyboard.type("Tangentbordspaketet")
+    await focus_by_tab(page, "Skapa nyckeln")
+    await navigate_with(page, "Enter")
+    await focus_by_tab(page, "Hemlighet")
+    assert len(await page.evaluate("document.activeElement.value")) >= 32
+
+    await focus_by_tab(page, "Mitt konto", limit=120)
+    await navigate_with(page, "Enter")
+    await focus_by_tab(page, "Skapa en ny API-nyckel")
+    await navigate_with(page, "Enter")
+    await focus_by_tab(page, "API-nyckel")
+    assert (await page.evaluate("document.activeElement.value")).startswith("lrsb_")
