@@ -65,6 +65,7 @@ def _connection(job: Job, seed: int) -> dict[str, Any]:
     if job.auth:
         headers["Authorization"] = job.auth
     latencies: list[int] = []
+    accepted: list[int] = []
     statuses: dict[str, int] = {}
     errors = 0
     more: str | None = None
@@ -91,6 +92,8 @@ def _connection(job: Job, seed: int) -> dict[str, Any]:
             conn = http.client.HTTPConnection(job.host, job.port, timeout=30)
             continue
         latencies.append((time.perf_counter_ns() - started) // 1000)
+        if 200 <= response.status < 300:
+            accepted.append(latencies[-1])
         statuses[str(response.status)] = statuses.get(str(response.status), 0) + 1
         if job.kind == "more" and job.mode == "get":
             found = MORE.search(data)
@@ -98,7 +101,7 @@ def _connection(job: Job, seed: int) -> dict[str, Any]:
             if pages >= 50:
                 more, pages = None, 0
     conn.close()
-    return {"latencies": latencies, "statuses": statuses, "errors": errors}
+    return {"latencies": latencies, "accepted": accepted, "statuses": statuses, "errors": errors}
 
 
 def _process(job: Job, threads: int, seed: int, queue: Any) -> None:
@@ -153,13 +156,14 @@ def run(
         worker.join()
     elapsed = time.perf_counter() - started
     latencies = sorted(x for r in results for x in r["latencies"])
+    accepted = sorted(x for r in results for x in r["accepted"])
     statuses: dict[str, int] = {}
     for r in results:
         for status, count in r["statuses"].items():
             statuses[status] = statuses.get(status, 0) + count
 
-    def pct(p: float) -> int:
-        return latencies[min(len(latencies) - 1, int(len(latencies) * p / 100))] if latencies else 0
+    def pct(p: float, of: list[int] = latencies) -> int:
+        return of[min(len(of) - 1, int(len(of) * p / 100))] if of else 0
 
     return {
         "requests": len(latencies),
@@ -179,4 +183,5 @@ def run(
             "max": latencies[-1] if latencies else 0,
             "mean": sum(latencies) / len(latencies) if latencies else 0.0,
         },
+        "accepted_latency_us": {"p50": pct(50, accepted), "p99": pct(99, accepted)},
     }

@@ -48,6 +48,7 @@ RESULTS = HERE / "results"
 SINGLE_CONNECTIONS = (1, 16, 64)
 BATCH_SIZE = 100
 BATCH_CONNECTIONS = 8
+OVERLOAD_CONNECTIONS = 400
 LOAD_CONNECTIONS = 4
 QUERY_RESERVE = 50.0  # seconds the query phase needs
 REPORT_RESERVE = 75.0  # seconds the reports phase needs (projector catch-up, roster, runs)
@@ -63,6 +64,9 @@ TARGETS = {
     "single_vs_bare": 0.5,
     "query_p99_ms": 50,
     "national_report_ms": 500,
+    "overload_accepted_p99_ms": 3000,
+    "browser_search_p99_ms": 100,
+    "browser_export_rss_mb": 150,
 }
 
 
@@ -140,6 +144,9 @@ class Run:
     p90_ms: float
     p99_ms: float
     max_ms: float
+    accepted_p50_ms: float | None = None
+    accepted_p99_ms: float | None = None
+    """Latency of the 2xx answers alone (the Python generator measures it; wrk cannot)."""
 
     @property
     def ok(self) -> int:
@@ -153,6 +160,7 @@ class Run:
     def of(cls, data: dict[str, Any]) -> Run:
         latency = data["latency_us"]
         errors = data["errors"]
+        accepted = data.get("accepted_latency_us") or {}
         return cls(
             requests=data["requests"],
             seconds=data["duration_us"] / 1_000_000,
@@ -162,6 +170,8 @@ class Run:
             p90_ms=latency["p90"] / 1000,
             p99_ms=latency["p99"] / 1000,
             max_ms=latency["max"] / 1000,
+            accepted_p50_ms=accepted["p50"] / 1000 if accepted else None,
+            accepted_p99_ms=accepted["p99"] / 1000 if accepted else None,
         )
 
 
@@ -601,6 +611,40 @@ class Bench:
         if bare.get("batch"):
             row.note = f"{100 * (row.rate or 0) / bare['batch']:.0f}% of bare Starlette"
         self.add(row)
+        self.overload(endpoint)
+
+    def overload(self, endpoint: Endpoint) -> None:
+        """Far more writers than the store can serve: the service should shed (503 +
+        Retry-After at once) rather than queue, so that what it accepts stays fast. The
+        Python generator is used whatever ``--generator`` says: only it times the accepted
+        answers apart from the refused ones."""
+        rss = PeakRss(endpoint.pid)
+        rss.reset()
+        data = pyload.run(
+            endpoint.base.rstrip("/") + endpoint.path,
+            auth=endpoint.auth,
+            connections=OVERLOAD_CONNECTIONS,
+            duration=self.args.duration,
+            mode="post",
+            batch=BATCH_SIZE,
+        )
+        run = Run.of(data)
+        self.acknowledged += run.ok * BATCH_SIZE
+        shed = run.statuses.get("503", 0)
+        row = Row(
+            "ingest",
+            f"overload: {BATCH_SIZE}-statement POSTs, {OVERLOAD_CONNECTIONS} conn. (accepted)",
+            run.ok * BATCH_SIZE / run.seconds if run.seconds else 0.0,
+            "statements/s",
+            run.accepted_p50_ms,
+            run.accepted_p99_ms,
+            rss.peak_mb(),
+            run.failed - shed,
+        )
+        row.note = (
+            f"{shed:,} of {run.requests:,} answered 503 at once (p99 of all {run.p99_ms:.0f} ms)"
+        )
+        self.add(row)
 
     def seconds_left(self, reserve: float) -> float:
         """Seconds of the run's --budget left after ``reserve`` for later phases."""
@@ -729,6 +773,58 @@ class Bench:
                 )
             )
 
+    def statement_browser(self, database: str | None) -> None:
+        """The statement browser's search latency and a full streamed export's memory, on
+        a SQLite file holding ``--stored`` statements (``benchmarks.statement_browser``)."""
+        if database is not None and not database.startswith("sqlite:///"):
+            self.notes.append("The statement browser phase runs on SQLite only (for now).")
+            return
+        path = database.removeprefix("sqlite:///") if database else str(self.workdir / "b.db")
+        searches = 50 if self.args.quick else 300
+        log(f"statement browser at {self.args.stored:,} statements (fills as needed)")
+        out = subprocess.run(
+            [sys.executable, "-m", "benchmarks.statement_browser", "--database", path,
+             "--statements", str(self.args.stored), "--searches", str(searches)],
+            capture_output=True, text=True, cwd=ROOT, check=False,
+        )  # fmt: skip
+        line = next((x for x in out.stdout.splitlines() if x.startswith("BROWSER_JSON ")), None)
+        if out.returncode != 0 or line is None:
+            self.notes.append("The statement browser phase failed: " + out.stderr.strip()[-500:])
+            return
+        figures = json.loads(line[len("BROWSER_JSON ") :])
+        stored = figures["stored"]
+        for key, name in (
+            ("by_learner", "search by learner, first page of 50"),
+            ("by_course", "search by course, first page of 50"),
+            ("by_course_verb", "search by course and verb, first page of 50"),
+            ("by_course_deep", "search by course, a page of 50 at a random depth"),
+        ):
+            item = figures[key]
+            self.add(
+                Row(
+                    "browser",
+                    f"{name}, at {stored:,} statements",
+                    1000 / item["p50_ms"] if item["p50_ms"] else None,
+                    "searches/s",
+                    item["p50_ms"],
+                    item["p99_ms"],
+                    note=f"{item['samples']} searches over HTTP, one at a time, audited",
+                )
+            )
+        for fmt in ("jsonl", "csv"):
+            item = figures.get(f"export_{fmt}")
+            if item:
+                self.add(
+                    Row(
+                        "browser",
+                        f"export {fmt}, every statement ({item['lines']:,} lines)",
+                        item["statements_per_s"],
+                        "statements/s",
+                        peak_rss_mb=item["peak_rss_mb"],
+                        note=f"{item['mb']:,} MB streamed in {item['seconds']} s",
+                    )
+                )
+
 
 # --- output -------------------------------------------------------------------------------
 
@@ -798,6 +894,15 @@ def targets(rows: list[Row]) -> list[dict[str, Any]]:
                     "met": row.ratio >= goal,
                 }
             )
+        if row.phase == "ingest" and row.name.startswith("overload") and row.p99_ms is not None:
+            goal = TARGETS["overload_accepted_p99_ms"]
+            found.append(
+                {
+                    "target": f"{row.name}: p99 of the accepted ≤ {goal:,} ms",
+                    "measured": f"{row.p99_ms:.0f} ms",
+                    "met": row.p99_ms <= goal,
+                }
+            )
         if row.phase == "query" and row.p99_ms is not None:
             goal = TARGETS["query_p99_ms"]
             found.append(
@@ -805,6 +910,24 @@ def targets(rows: list[Row]) -> list[dict[str, Any]]:
                     "target": f"{row.name}: p99 ≤ {goal} ms",
                     "measured": f"{row.p99_ms:.1f} ms",
                     "met": row.p99_ms <= goal,
+                }
+            )
+        if row.phase == "browser" and row.p99_ms is not None:
+            goal = TARGETS["browser_search_p99_ms"]
+            found.append(
+                {
+                    "target": f"statement browser, {row.name}: p99 ≤ {goal} ms",
+                    "measured": f"{row.p99_ms:.1f} ms",
+                    "met": row.p99_ms <= goal,
+                }
+            )
+        if row.phase == "browser" and row.name.startswith("export"):
+            goal = TARGETS["browser_export_rss_mb"]
+            found.append(
+                {
+                    "target": f"statement browser, {row.name}: service peak RSS < {goal} MB",
+                    "measured": f"{row.peak_rss_mb or 0:.0f} MB",
+                    "met": row.peak_rss_mb is not None and row.peak_rss_mb < goal,
                 }
             )
         if row.phase == "report" and row.name.startswith("the nation") and row.p50_ms:
@@ -904,6 +1027,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "(default: a temporary SQLite file)",
     )
     parser.add_argument("--no-save", action="store_true", help="do not write the JSON file")
+    parser.add_argument(
+        "--only",
+        choices=["statement-browser"],
+        help="run one phase alone (statement-browser: fills a SQLite file to --stored)",
+    )
     args = parser.parse_args(argv)
     if args.quick:
         args.stored = min(args.stored, 20_000)
@@ -930,6 +1058,9 @@ def main(argv: list[str] | None = None) -> int:
     if generator.wrk is None:
         bench.notes.append("Generator: multi-process Python (wrk was not installed).")
     try:
+        if args.only == "statement-browser":
+            bench.statement_browser(args.database_url)
+            return _finish(args, bench, generator, started)
         ceilings = {
             "generator": bench.generator_ceiling(),
             "bare": bench.bare_ceiling(),
@@ -952,13 +1083,18 @@ def main(argv: list[str] | None = None) -> int:
                 bench.queries(endpoint)
                 bench.load(endpoint, args.report_stored, REPORT_RESERVE, "the reports")
             bench.reports(endpoint.database)
+            bench.statement_browser(endpoint.database)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
+    return _finish(args, bench, generator, started)
+
+
+def _finish(args: argparse.Namespace, bench: Bench, generator: Generator, started: float) -> int:
     elapsed = time.monotonic() - started
     result: dict[str, Any] = {
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
         "commit": commit(),
-        "command": "python -m benchmarks.run " + " ".join(argv or sys.argv[1:]),
+        "command": "python -m benchmarks.run " + " ".join(sys.argv[1:]),
         "endpoint": args.endpoint
         or "lrs-bridge (started by the benchmark, "
         + ("PostgreSQL" if (args.database_url or "").startswith("postgres") else "SQLite")

@@ -42,6 +42,12 @@ class Settings(BaseSettings):
     max_pending_writes: int = Field(
         2000, ge=1, description="Writes waiting for the store before new ones get 503."
     )
+    max_write_wait: float = Field(
+        2.0,
+        gt=0,
+        description="Seconds of the writer's work that may wait: statements beyond it "
+        "get 503 + Retry-After at once instead of queueing.",
+    )
     default_xapi_version: Literal["2.0.0", "1.0.3"] = Field(
         "2.0.0",
         description="xAPI version named in answers to requests that name none "
@@ -65,6 +71,19 @@ class Settings(BaseSettings):
         "7,2",
         description="Automatic reminders this many days before a workshop's deadline "
         "(comma-separated; empty for none).",
+    )
+    launch_days_after_workshop: int = Field(
+        30,
+        ge=0,
+        le=3650,
+        description="Personal launch links work until this many days after the workshop's day.",
+    )
+    launch_credential_hours: int = Field(
+        12,
+        ge=1,
+        le=720,
+        description="A per-learner credential issued by a launch expires after this many "
+        "hours (or when its link does, if sooner).",
     )
     remote_timeout_seconds: float = Field(
         30.0,

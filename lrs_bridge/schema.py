@@ -9,4 +9,6 @@ MIGRATIONS: tuple[str, ...] = (
     "reports.migrations",
     "lrs_bridge.people.migrations",
     "lrs_bridge.bridge.migrations",
+    "lrs_bridge.cmi5.migrations",
+    "lrs_bridge.auth.migrations",
 )

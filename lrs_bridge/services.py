@@ -5,11 +5,14 @@ from __future__ import annotations
 import hashlib
 import hmac
 from dataclasses import dataclass
+from typing import Any
 
 from lrs_bridge.auth.credentials import CredentialService
 from lrs_bridge.auth.limits import AuthLimits
 from lrs_bridge.bridge.service import BridgeService
+from lrs_bridge.cmi5.service import Cmi5Service, IssueCredential, Issued
 from lrs_bridge.config import Settings
+from lrs_bridge.launch import LaunchService, LinkGone
 from lrs_bridge.people.audit import AuditLog
 from lrs_bridge.people.service import PeopleService
 from lrs_bridge.people.storage import people_storage
@@ -36,12 +39,15 @@ class Services:
     reminders: WorkshopReminders
     reminder_scheduler: ReminderScheduler | None
     limits: AuthLimits
+    cmi5: Cmi5Service
+    launch: LaunchService
 
     @classmethod
     def build(cls, settings: Settings) -> Services:
         store = open_store(
             settings.database_url,
             max_pending_writes=settings.max_pending_writes,
+            max_write_wait=settings.max_write_wait,
             migrations=MIGRATIONS,
         )
         reports = ReportsService(store)
@@ -71,11 +77,18 @@ class Services:
         )
         # One set of throttles and one cap on Argon2 for every kind of authentication.
         limits = AuthLimits(settings.auth_concurrency)
+        credentials = CredentialService(store, settings.base_url, limits, audit)
+        launch = LaunchService(reports, credentials, settings)
+        cmi5 = Cmi5Service(
+            store, statements, reports, settings.base_url, session_credential(credentials, launch)
+        )
+        statements.on_stored.append(cmi5.on_stored)  # moveOn on the AUs' statements
+        reports.personal_links = launch.with_links  # reminders carry the personal links
         return cls(
             settings=settings,
             store=store,
             statements=statements,
-            credentials=CredentialService(store, settings.base_url, limits, audit),
+            credentials=credentials,
             reports=reports,
             people=PeopleService(
                 people,
@@ -89,6 +102,8 @@ class Services:
             reminders=reminders,
             reminder_scheduler=scheduler,
             limits=limits,
+            cmi5=cmi5,
+            launch=launch,
         )
 
     async def open(self, *, background: bool = False) -> None:
@@ -101,14 +116,42 @@ class Services:
             await self.bridge.start()
             if self.reminder_scheduler is not None:
                 self.reminder_scheduler.start()
+            self.cmi5.start()
 
     async def close(self) -> None:
+        await self.cmi5.stop()
         if self.reminder_scheduler is not None:
             await self.reminder_scheduler.stop()
         await self.bridge.stop()
         await self.reports.stop()
         await self.store.close()
         self.limits.close()
+
+
+def session_credential(credentials: CredentialService, launch: LaunchService) -> IssueCredential:
+    """The credential a cmi5 fetch URL hands out for one AU session: launched from a
+    personal link, that link's per-learner credential bound to the session's registration
+    (None once the link is revoked or expired); otherwise (a launch by the API or a test)
+    a credential that writes statements and state for the session."""
+
+    async def issue(
+        actor: dict[str, Any], registration: str, session_id: str, link_token: str | None
+    ) -> Issued | None:
+        if link_token is not None:
+            try:
+                found = await launch.resolve(link_token)
+            except LinkGone:
+                return None
+            if found is None:
+                return None
+            issued = await launch.issue_credential(found, registration=registration)
+            return Issued(issued.key, issued.secret, f"launch:{found.target.link.id}")
+        made = await credentials.create(
+            f"cmi5 session {session_id}", ["statements/write", "statements/read/mine", "state"]
+        )
+        return Issued(made.credential.key, made.secret, made.credential.key)
+
+    return issue
 
 
 def smtp_settings(settings: Settings) -> SmtpSettings:

@@ -23,13 +23,17 @@ from dataclasses import dataclass
 from typing import Any, cast
 
 from reports.fields import bad, require_object, string_list, text_field, url_field
-from reports.model import Course, Reporters, Rule
+from reports.model import LAUNCH_KINDS, Course, LaunchKind, Reporters, Rule
 from statements.models.base import check_iri
 
 COMPLETED = "http://adlnet.gov/expapi/verbs/completed"
 PASSED = "http://adlnet.gov/expapi/verbs/passed"
 SATISFIED = "https://w3id.org/xapi/adl/verbs/satisfied"
 COMPLETION_VERBS = frozenset({COMPLETED, PASSED, SATISFIED})
+CMI5_LMS_IDS = "urn:lrs-bridge:cmi5:"
+"""The prefix of the activity ids the service's cmi5 LMS generates for imported courses,
+blocks and AUs (``lrs_bridge.cmi5.structure``): a statement about one of them completes a
+course only as the LMS's own ``satisfied`` (moveOn met), never as what a client posts."""
 RULES: tuple[Rule, ...] = ("any_of", "all_of")
 
 VALMYNDIGHETEN_INTRO = "https://www.val.se/xapi/activities/introduktionsutbildning-i-valsakerhet"
@@ -58,7 +62,9 @@ DEFAULT_REQUIRED = "valmyndigheten-introduktion"
 """The course a workshop requires when it names none: the mandatory introduction."""
 
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
-COURSE_FIELDS = frozenset({"id", "name", "rule", "activities", "url", "description", "reporters"})
+COURSE_FIELDS = frozenset(
+    {"id", "name", "rule", "activities", "url", "description", "reporters", "launch_kind"}
+)
 REPORTER_FIELDS = frozenset({"credentials", "sources"})
 MAX_REPORTERS = 50
 
@@ -124,6 +130,11 @@ def parse_course(
             raise bad(f"activities[{index}]", "duplicate", "is listed twice")
     url = url_field(fields, "url") or ""
     description = text_field(fields, "description", required=False, max_length=2000) or ""
+    launch_kind = fields.get("launch_kind", "link")
+    if launch_kind not in LAUNCH_KINDS:
+        raise bad("launch_kind", "enum", "must be 'xapi', 'cmi5' or 'link'")
+    if launch_kind != "link" and not url:
+        raise bad("url", "required", f"a course launched as {launch_kind!r} needs its URL")
     given = fields.get("reporters")
     return Course(
         id=new_id,
@@ -133,6 +144,7 @@ def parse_course(
         url=url,
         description=description,
         reporters=parse_reporters(given) if given is not None else reporters or Reporters(),
+        launch_kind=cast(LaunchKind, launch_kind),
     )
 
 
@@ -159,15 +171,19 @@ class CourseIndex:
                 step = position if course.rule == "all_of" else 0
                 self._by_activity.setdefault(activity, []).append((course.id, step))
 
-    def touches(self, statement: Mapping[str, Any]) -> list[Touch]:
+    def touches(self, statement: Mapping[str, Any], *, own: bool = False) -> list[Touch]:
         """The courses a statement is about (its object, or a context activity) and the
-        steps it completes (only a statement whose object is the activity completes)."""
+        steps it completes (only a statement whose object is the activity completes; for
+        the cmi5 LMS's ids only its own ``satisfied``: ``own`` says the service wrote it)."""
         found: dict[str, set[int]] = {}
         target = statement.get("object")
         if isinstance(target, Mapping) and target.get("objectType", "Activity") == "Activity":
             object_id = target.get("id")
             if isinstance(object_id, str):
                 qualifies = is_completion(statement)
+                if object_id.startswith(CMI5_LMS_IDS):
+                    verb = statement.get("verb")
+                    qualifies = own and isinstance(verb, Mapping) and verb.get("id") == SATISFIED
                 for course_id, step in self._by_activity.get(object_id, ()):
                     steps = found.setdefault(course_id, set())
                     if qualifies:

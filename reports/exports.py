@@ -265,7 +265,7 @@ def printable(value: str) -> str:
     return CONTROL_CHARACTERS.sub(REPLACEMENT, value)
 
 
-def _csv_cell(value: Cell) -> str:
+def csv_cell(value: Cell) -> str:
     if isinstance(value, str):
         value = printable(value)
     if value is None:
@@ -286,7 +286,7 @@ def to_csv(report: Report, language: str = DEFAULT_LANGUAGE) -> bytes:
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
     writer.writerow(table.header)
     for row in table.rows:
-        writer.writerow([_csv_cell(cell) for cell in row])
+        writer.writerow([csv_cell(cell) for cell in row])
     return out.getvalue().encode("utf-8-sig")
 
 
@@ -347,7 +347,7 @@ def _xlsx_sheet(sheet: Any, table: Table) -> None:
             elif isinstance(cell.value, date):
                 cell.number_format = "yyyy-mm-dd"
     for column in sheet.columns:
-        width = max((len(_csv_cell(cell.value)) for cell in column), default=8)
+        width = max((len(csv_cell(cell.value)) for cell in column), default=8)
         sheet.column_dimensions[column[0].column_letter].width = min(max(width + 2, 8), 60)
     if table.header and sheet.max_row > 1:
         # Usability test F19: a filter on the headings, printed landscape on A4 with

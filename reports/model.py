@@ -20,6 +20,26 @@ ROLES = ("valsamordnare", "valnämnd", "säkerhetssamordnare", "kommunikatör", 
 STATUSES = ("completed_on_time", "completed_late", "in_progress", "not_started")
 Status = Literal["completed_on_time", "completed_late", "in_progress", "not_started"]
 Rule = Literal["any_of", "all_of"]
+LaunchKind = Literal["xapi", "cmi5", "link"]
+LAUNCH_KINDS: tuple[str, ...] = ("xapi", "cmi5", "link")
+"""How a participant's personal link starts a course: ``xapi`` (the launch convention
+Storyline, Rise, Captivate and TinCanJS read from the URL), ``cmi5`` (the cmi5 launch) or
+``link`` (a course hosted elsewhere: a page saying which e-mail address to use there, then
+the course's own URL; what every course did before launch kinds)."""
+
+LEARNER_KEY_PREFIX = "learner."
+"""Keys of per-learner credentials (issued by a personal launch link) are
+``learner.<course id>.<random>``: the course they report for is part of the key, so the
+ledger can tell, from the statement's credential alone and on any rebuild, that a
+per-learner launch of *this* course sent it (decision 0006)."""
+
+
+def learner_course(credential: str | None) -> str | None:
+    """The course a per-learner credential was issued for, None for any other credential."""
+    if credential is None or not credential.startswith(LEARNER_KEY_PREFIX):
+        return None
+    course_id, dot, _ = credential[len(LEARNER_KEY_PREFIX) :].partition(".")
+    return course_id if dot and course_id else None
 
 
 # --- reference data ------------------------------------------------------------------
@@ -82,6 +102,8 @@ class Course:
     """Whose statements count (by default the service's own only); None only for a course
     from before trusted reporters, until the service has reviewed it at start-up (it then
     trusts every earlier reporter)."""
+    launch_kind: LaunchKind = "link"
+    """How a personal launch link starts the course (``LAUNCH_KINDS``)."""
 
     @property
     def steps(self) -> int:
@@ -89,7 +111,10 @@ class Course:
 
     def trusts(self, credential: str | None, source: str | None) -> bool:
         """Does a statement stored by this credential, or pulled from this bridge source,
-        count for the course's readiness?"""
+        count for the course's readiness? Per-learner launches of this course always do
+        (their credential writes only for its own participant)."""
+        if source is None and learner_course(credential) == self.id:
+            return True
         return self.reporters is None or self.reporters.trusts(credential, source)
 
 

@@ -111,7 +111,8 @@ def events_of(
 ) -> list[tuple[Pair, Event]]:
     """The ledger events of one (not voided) statement, in the trusted or the untrusted
     rows of each course as the course trusts the statement's credential or source."""
-    touches: list[Touch] = index.touches(body)
+    own = statement.credential is None and statement.source is None
+    touches: list[Touch] = index.touches(body, own=own)
     if not touches:
         return []
     actor = body.get("actor")

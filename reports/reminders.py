@@ -52,6 +52,10 @@ class Recipient:
     workshop_date: date
     contact: Contact | None = None
     """The county's contact person: Reply-To and the signature of the e-mail."""
+    course_id: str = ""
+    links: tuple[tuple[str, str], ...] = ()
+    """The participant's personal launch links (course name, URL) of the courses they have
+    not finished; the e-mail gives these instead of the courses' own pages."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -277,29 +281,35 @@ class ReminderService:
         )
 
     def compose(
-        self, recipient: Recipient, reply_to: str | None = None, greeting: str = ""
+        self,
+        recipient: Recipient,
+        reply_to: str | None = None,
+        greeting: str = "",
+        template: str = "reminder",
     ) -> Email:
         """The e-mail one participant gets (the preview shows exactly this); a personal
-        ``greeting`` of the person sending (plain text) follows the salutation."""
+        ``greeting`` of the person sending (plain text) follows the salutation.
+        ``template``: ``reminder`` or ``invitation`` (the catalogue's
+        ``<template>.subject`` and ``<template>.body``)."""
         deadline = long_datetime(recipient.deadline.astimezone(STOCKHOLM), self.language)
         values = {
             "name": recipient.name,
             "course": recipient.course,
             "email": recipient.email,
-            "course_url": recipient.course_url,
+            "course_url": _course_links(recipient),
             "deadline": deadline,
             "workshop": recipient.workshop,
             "workshop_date": long_date(recipient.workshop_date, self.language),
             "sender": self.sender,
             **self._contact_values(recipient.contact),
         }
-        body = text("reminder.body", self.language, **values)
+        body = text(f"{template}.body", self.language, **values)
         if greeting:
             salutation, rest = body.split("\n\n", 1)
             body = f"{salutation}\n\n{greeting}\n\n{rest}"
         return Email(
             to=recipient.email,
-            subject=text("reminder.subject", self.language, **values),
+            subject=text(f"{template}.subject", self.language, **values),
             body=body,
             reply_to=recipient.contact.email if recipient.contact else reply_to,
         )
@@ -326,10 +336,12 @@ class ReminderService:
         sent_by: str | None = None,
         reply_to: str | None = None,
         greeting: str = "",
+        template: str = "reminder",
     ) -> Outcome:
         """Plan, then send one e-mail per person. ``trigger`` names an automatic run
         ('auto:7d'); a manual send gets a trigger of its own. ``greeting``: as for
-        ``compose`` (it is mailed, never logged)."""
+        ``compose`` (it is mailed, never logged); ``template``: as for ``compose`` (an
+        invitation is sent by the same rules and logged in the same log)."""
         trigger = trigger or f"manual:{uuid.uuid4()}"
         plan = await self.plan(recipients, now)
         outcome = Outcome(skipped=list(plan.skipped))
@@ -361,7 +373,9 @@ class ReminderService:
                 outcome.failed.append((recipient, unreachable))
                 continue
             try:
-                error = await self._remind(recipient, trigger, now, sent_by, (reply_to, greeting))
+                error = await self._remind(
+                    recipient, trigger, now, sent_by, (reply_to, greeting), template
+                )
             except Exception as failure:  # the log itself failed: the others go on
                 error = kind_of(failure)
             if error is not None and failure_kind(error) == UNREACHABLE:
@@ -391,6 +405,7 @@ class ReminderService:
         now: datetime,
         sent_by: str | None,
         personal: tuple[str | None, str] = (None, ""),
+        template: str = "reminder",
     ) -> str | None:
         """Claim, send and record one reminder: None when sent, ``_ALREADY`` when this
         trigger already went out to the person, else the error (kept in the reminder log
@@ -400,7 +415,7 @@ class ReminderService:
         )
         if not claimed:
             return _ALREADY
-        error = await self._deliver(recipient, *personal)
+        error = await self._deliver(recipient, *personal, template=template)
         await self.log.finish(
             recipient.workshop_id,
             recipient.participant_id,
@@ -412,7 +427,12 @@ class ReminderService:
         return error
 
     async def _deliver(
-        self, recipient: Recipient, reply_to: str | None = None, greeting: str = ""
+        self,
+        recipient: Recipient,
+        reply_to: str | None = None,
+        greeting: str = "",
+        *,
+        template: str = "reminder",
     ) -> str | None:
         """Write and send with retries; None on success, else the last error. An e-mail
         that cannot be written (a course name from older data with a line break cannot go
@@ -420,7 +440,7 @@ class ReminderService:
         error = "not attempted"
         for attempt in range(self.attempts):
             try:
-                await self.mailer.send(self.compose(recipient, reply_to, greeting))
+                await self.mailer.send(self.compose(recipient, reply_to, greeting, template))
                 return None
             except MailError as failure:
                 error = str(failure)
@@ -432,6 +452,16 @@ class ReminderService:
 
 
 _ALREADY = "already sent"
+
+
+def _course_links(recipient: Recipient) -> str:
+    """Where the e-mail sends the participant: their personal link (one per unfinished
+    course, named when there are several), else the course's own page."""
+    if not recipient.links:
+        return recipient.course_url
+    if len(recipient.links) == 1:
+        return recipient.links[0][1]
+    return "\n".join(f"{name}: {url}" for name, url in recipient.links)
 
 
 def reason(key: str, language: str, values: Sequence[tuple[str, str]]) -> str:

@@ -10,11 +10,13 @@ finished, and builds the service's reminder parts from its settings.
 from __future__ import annotations
 
 import functools
+import uuid
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from reports.fields import bad, require_object, string_list
 from reports.mailer import SmtpMailer, SmtpSettings
 from reports.reminders import (
     Email,
@@ -26,6 +28,8 @@ from reports.reminders import (
     ReminderLog,
     ReminderScheduler,
     ReminderService,
+    Skipped,
+    reason,
 )
 from reports.reminders_storage import SqlReminderLog
 from reports.service import ReportsService
@@ -101,6 +105,121 @@ class WorkshopReminders:
 
     async def entries(self, workshop_id: str) -> list[LogEntry]:
         return await self.service.log.entries(workshop_id)
+
+    # --- invitations (issue 14, usability test F4) ---------------------------------------
+
+    async def _invitees(
+        self,
+        workshop_id: str,
+        municipality: str | None,
+        only: Collection[str] | None,
+        again: bool,
+    ) -> tuple[list[Recipient], list[Recipient], list[Skipped]]:
+        """Who an invitation would go to (participants with a required course not yet
+        finished, each with their personal links): those never tried, those whose first
+        invitation was skipped or failed (tried under a trigger of its own), and who
+        already had one (skipped)."""
+        recipients = await self.reports.reminder_recipients(workshop_id, municipality=municipality)
+        if only is not None:
+            recipients = [r for r in recipients if r.participant_id in only]
+        if again:
+            return [], recipients, []
+        tried = {
+            entry.participant_id: entry.status
+            for entry in await self.service.log.entries(workshop_id)
+            if entry.trigger == INVITE
+        }
+        key = "invitation.skipped.already"
+        first: list[Recipient] = []
+        retry: list[Recipient] = []
+        skipped: dict[str, Skipped] = {}
+        for recipient in recipients:
+            status = tried.get(recipient.participant_id)
+            if status is None:
+                first.append(recipient)
+            elif status in ("skipped", "failed"):
+                retry.append(recipient)
+            elif recipient.participant_id not in skipped:
+                skipped[recipient.participant_id] = Skipped(
+                    recipient, reason(key, self.service.language, ()), key
+                )
+        return first, retry, list(skipped.values())
+
+    async def invitation_preview(
+        self,
+        workshop_id: str,
+        *,
+        municipality: str | None = None,
+        only: Collection[str] | None = None,
+        again: bool = False,
+        reply_to: str | None = None,
+    ) -> Preview:
+        """Who would be invited now (and who not, with the reason); nothing is sent."""
+        first, retry, invited = await self._invitees(workshop_id, municipality, only, again)
+        plan = await self.service.plan(first + retry, self.clock())
+        plan = Plan(plan.send, invited + plan.skipped)
+        example = (
+            self.service.compose(plan.send[0], reply_to, template="invitation")
+            if plan.send
+            else None
+        )
+        return Preview(plan, example)
+
+    async def invite(
+        self,
+        workshop_id: str,
+        *,
+        municipality: str | None = None,
+        sent_by: str | None = None,
+        reply_to: str | None = None,
+        only: Collection[str] | None = None,
+        again: bool = False,
+    ) -> Outcome:
+        """Send each participant who has not finished (``only``: these participants) one
+        invitation with their personal links, the deadline and the contact person. By the
+        reminder rules (once within the window, every send claimed before it goes and
+        logged); a participant is invited once ever (the claim of trigger ``invite`` makes
+        it so across instances), unless ``again``."""
+        first, retry, invited = await self._invitees(workshop_id, municipality, only, again)
+        outcome = Outcome(skipped=invited)
+        for group, trigger in ((first, INVITE), (retry, f"{INVITE}:{uuid.uuid4()}")):
+            if not group:
+                continue
+            done = await self.service.send(
+                group,
+                now=self.clock(),
+                trigger=trigger,
+                sent_by=sent_by,
+                reply_to=reply_to,
+                template="invitation",
+            )
+            outcome.sent += done.sent
+            outcome.failed += done.failed
+            outcome.skipped += done.skipped
+        return outcome
+
+
+INVITATION_FIELDS = frozenset({"participants", "again"})
+
+
+def invitation_request(data: Any, known: Collection[str]) -> tuple[list[str] | None, bool]:
+    """``{"participants": [ids] (optional: everyone not finished), "again": bool (optional:
+    invite those already invited too)}``; ``known``: the participant ids the caller may
+    name (BadRequest naming the first that is not one of them)."""
+    fields = require_object(data, INVITATION_FIELDS)
+    only = string_list(fields, "participants", required=False)
+    for index, participant_id in enumerate(only or ()):
+        if participant_id not in known:
+            raise bad(f"participants[{index}]", "unknown_participant", "is not on the list")
+    again = fields.get("again", False)
+    if not isinstance(again, bool):
+        raise bad("again", "type", "must be true or false")
+    return only, again
+
+
+INVITE = "invite"
+"""The reminder log's trigger of a participant's first invitation (one per participant:
+the log's unique claim makes it so across instances); ``invite:<uuid>`` when sent again."""
 
 
 def person_json(recipient: Recipient) -> dict[str, Any]:

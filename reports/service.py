@@ -134,6 +134,9 @@ class ReportsService:
         self.source_names: Callable[[], Awaitable[Iterable[str]]] | None = None
         """The names of the bridge's sources (set by whoever wires the bridge in), for
         checking a course's trusted sources; None: no source can be named."""
+        self.personal_links: Callable[[list[Recipient]], Awaitable[list[Recipient]]] | None = None
+        """Gives reminder recipients their personal launch links (set by whoever wires
+        the launches in); None: e-mails point at the courses' own pages."""
 
     # --- life cycle ----------------------------------------------------------------------
 
@@ -661,7 +664,10 @@ class ReportsService:
         """Participants of a workshop who have not completed a required course (one entry
         per participant and unfinished course) for ``reports.reminders``."""
         report = await self.workshop_readiness(workshop_id, municipality=municipality)
-        return self._recipients(report, await self.contacts.get(report.workshop.county))
+        found = self._recipients(report, await self.contacts.get(report.workshop.county))
+        if self.personal_links is not None:
+            found = await self.personal_links(found)
+        return found
 
     @staticmethod
     def _recipients(report: WorkshopReadiness, contact: Contact | None) -> list[Recipient]:
@@ -684,6 +690,7 @@ class ReportsService:
                         workshop=report.workshop.title,
                         workshop_date=report.workshop.date,
                         contact=contact,
+                        course_id=course.id,
                     )
                 )
         return recipients

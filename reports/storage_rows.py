@@ -107,7 +107,7 @@ def ledger_values(row: LedgerRow) -> tuple[Any, ...]:
     )
 
 
-COURSE_COLUMNS = "id, name, rule, activities, url, description, reporters"
+COURSE_COLUMNS = "id, name, rule, activities, url, description, reporters, launch_kind"
 """The columns ``course_of`` reads, in its order."""
 
 
@@ -121,6 +121,7 @@ def course_of(row: Sequence[Any]) -> Course:
         url=row[4],
         description=row[5],
         reporters=reporters_of(row[6]),
+        launch_kind=row[7],
     )
 
 

@@ -111,7 +111,7 @@ class SqlReadinessStorage(ReadinessStorage):
     async def add_course(self, course: Course) -> bool:
         added = await self._write(
             "INSERT INTO courses (id, name, rule, activities, url, description, reporters,"
-            " position) VALUES (?, ?, ?, ?, ?, ?, ?,"
+            " launch_kind, position) VALUES (?, ?, ?, ?, ?, ?, ?, ?,"
             " (SELECT COALESCE(MAX(position), 0) + 1 FROM courses))"
             " ON CONFLICT (id) DO NOTHING",
             course.id,
@@ -121,6 +121,7 @@ class SqlReadinessStorage(ReadinessStorage):
             course.url,
             course.description,
             reporters_text(course.reporters),
+            course.launch_kind,
         )
         return added > 0
 
@@ -129,13 +130,14 @@ class SqlReadinessStorage(ReadinessStorage):
             await self._lock_checkpoint(tx)
             replaced = await tx.execute(
                 "UPDATE courses SET name = ?, rule = ?, activities = ?, url = ?,"
-                " description = ?, reporters = ? WHERE id = ?",
+                " description = ?, reporters = ?, launch_kind = ? WHERE id = ?",
                 course.name,
                 course.rule,
                 activities_text(course),
                 course.url,
                 course.description,
                 reporters_text(course.reporters),
+                course.launch_kind,
                 course.id,
             )
             if replaced == 0:

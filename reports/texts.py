@@ -573,6 +573,230 @@ CATALOGUE: dict[str, dict[str, str]] = {
             "att öppna länken ovan. Den fungerar en gång och till och med {expires}.\n"
         ),
     },
+    # --- statement browser (issue 15: browse, search and export the statement log) ---
+    "statements.problem.learner": {
+        "sv": "Skriv deltagaren som en e-postadress, till exempel anna@kommun.se, eller som"
+        " ett konto: webbadress, mellanslag, kontonamn",
+        "en": "Enter the learner as an e-mail address, for example anna@kommun.se, or as an"
+        " account: web address, space, account name",
+    },
+    "statements.problem.course": {
+        "sv": "Välj en utbildning från listan",
+        "en": "Choose a course from the list",
+    },
+    "statements.problem.activity": {
+        "sv": "Skriv aktiviteten som en webbadress (IRI), till exempel https://kurs.se/modul-1",
+        "en": "Enter the activity as a web address (IRI), for example https://kurs.se/modul-1",
+    },
+    "statements.problem.activity_not_in_course": {
+        "sv": "Aktiviteten hör inte till den valda utbildningen. Ta bort den ena eller välj"
+        " en aktivitet i utbildningen",
+        "en": "The activity is not part of the chosen course. Remove one of them or enter"
+        " an activity of the course",
+    },
+    "statements.problem.verb": {
+        "sv": "Välj ett verb från listan",
+        "en": "Choose a verb from the list",
+    },
+    "statements.problem.date": {
+        "sv": "Skriv datumet som ÅÅÅÅ-MM-DD, till exempel 2026-03-01",
+        "en": "Enter the date as YYYY-MM-DD, for example 2026-03-01",
+    },
+    "statements.problem.until_before_since": {
+        "sv": "Slutdatumet måste vara samma dag som startdatumet eller senare",
+        "en": "The end date must be the same as the start date or later",
+    },
+    "statements.problem.too_long": {
+        "sv": "Texten är för lång. Korta den",
+        "en": "The text is too long. Shorten it",
+    },
+    "statements.problem.format": {
+        "sv": "Välj format jsonl eller csv",
+        "en": "Choose the format jsonl or csv",
+    },
+    "statements.yes": {"sv": "ja", "en": "yes"},
+    "statements.no": {"sv": "nej", "en": "no"},
+    "statements.column.stored": {"sv": "Lagrad", "en": "Stored"},
+    "statements.column.id": {"sv": "Id", "en": "Id"},
+    "statements.column.learner": {"sv": "Deltagare", "en": "Learner"},
+    "statements.column.learner_name": {"sv": "Namn", "en": "Name"},
+    "statements.column.verb": {"sv": "Verb", "en": "Verb"},
+    "statements.column.verb_name": {"sv": "Verbets namn", "en": "Verb name"},
+    "statements.column.object": {"sv": "Aktivitet", "en": "Activity"},
+    "statements.column.object_name": {"sv": "Aktivitetens namn", "en": "Activity name"},
+    "statements.column.completion": {"sv": "Slutförd", "en": "Completed"},
+    "statements.column.success": {"sv": "Godkänd", "en": "Passed"},
+    "statements.column.score": {"sv": "Resultat (0–1)", "en": "Score (0–1)"},
+    "statements.column.registration": {"sv": "Registrering", "en": "Registration"},
+    "statements.column.reporter": {"sv": "Rapporterad av", "en": "Reported by"},
+    # --- cmi5 course import (issue 14): a refused cmi5.xml or package names the element --
+    "cmi5.rule.xml_syntax": {
+        "sv": "{element} är inte giltig XML (rad {line}, kolumn {column}).",
+        "en": "{element} is not well-formed XML (line {line}, column {column}).",
+    },
+    "cmi5.rule.xml_forbidden": {
+        "sv": "{element} får inte innehålla en DTD eller entiteter.",
+        "en": "{element} must not contain a DTD or entities.",
+    },
+    "cmi5.rule.root": {
+        "sv": "Rotelementet ska vara courseStructure i cmi5:s namnrymd, inte {element}.",
+        "en": "The root element must be courseStructure in the cmi5 namespace, not {element}.",
+    },
+    "cmi5.rule.namespace": {
+        "sv": "{element} saknar namnrymd. Elementen ska ligga i cmi5:s namnrymd.",
+        "en": "{element} has no namespace. The elements must be in the cmi5 namespace.",
+    },
+    "cmi5.rule.required": {
+        "sv": "{element} saknas eller är tomt. Det krävs i en cmi5-kursstruktur.",
+        "en": "{element} is missing or empty. A cmi5 course structure requires it.",
+    },
+    "cmi5.rule.duplicate": {
+        "sv": "{element} får bara finnas en gång.",
+        "en": "{element} may appear only once.",
+    },
+    "cmi5.rule.unknown_element": {
+        "sv": "{element} är inte ett element som cmi5 tillåter på den platsen.",
+        "en": "{element} is not an element cmi5 allows in that place.",
+    },
+    "cmi5.rule.iri": {
+        "sv": "{element} ska vara en fullständig IRI, till exempel https://exempel.se/kurs/1.",
+        "en": "{element} must be a fully qualified IRI, for example https://example.com/course/1.",
+    },
+    "cmi5.rule.duplicate_id": {
+        "sv": "{element} har samma id som ett annat element. Id ska vara unika i kursen.",
+        "en": "{element} has the same id as another element. Ids must be unique in the course.",
+    },
+    "cmi5.rule.enum": {
+        "sv": "{element} ska vara något av: {allowed}.",
+        "en": "{element} must be one of: {allowed}.",
+    },
+    "cmi5.rule.mastery_score": {
+        "sv": "{element} ska vara ett decimaltal från 0 till 1 med högst fyra decimaler.",
+        "en": "{element} must be a decimal from 0 to 1 with at most four decimals.",
+    },
+    "cmi5.rule.max_length": {
+        "sv": "{element} är för lång.",
+        "en": "{element} is too long.",
+    },
+    "cmi5.rule.max_depth": {
+        "sv": "Blocken i {element} är nästlade för djupt.",
+        "en": "The blocks in {element} are nested too deep.",
+    },
+    "cmi5.rule.empty_block": {
+        "sv": "{element} är ett block utan AU eller block i sig.",
+        "en": "{element} is a block with no AU or block in it.",
+    },
+    "cmi5.rule.too_many_aus": {
+        "sv": "Kursen har för många AU ({element}).",
+        "en": "The course has too many AUs ({element}).",
+    },
+    "cmi5.rule.url": {
+        "sv": "{element} ska vara en webbadress utan mellanslag.",
+        "en": "{element} must be a URL without spaces.",
+    },
+    "cmi5.rule.url_scheme": {
+        "sv": "{element} ska börja med https:// eller http://.",
+        "en": "{element} must start with https:// or http://.",
+    },
+    "cmi5.rule.relative_url": {
+        "sv": (
+            "{element} är en relativ adress. En ensam cmi5.xml måste ha fullständiga adresser; "
+            "ladda upp ett zip-paket om filerna ska följa med."
+        ),
+        "en": (
+            "{element} is a relative URL. A cmi5.xml on its own needs fully qualified URLs; "
+            "upload a zip package if the files come with it."
+        ),
+    },
+    "cmi5.rule.missing_file": {
+        "sv": "{element} pekar på {file}, som inte finns i paketet.",
+        "en": "{element} points to {file}, which is not in the package.",
+    },
+    "cmi5.rule.missing_structure": {
+        "sv": "Zip-paketet saknar cmi5.xml i sin rotmapp.",
+        "en": "The zip package has no cmi5.xml in its root folder.",
+    },
+    "cmi5.rule.zip": {
+        "sv": "{element} går inte att läsa som zip-fil.",
+        "en": "{element} cannot be read as a zip file.",
+    },
+    "cmi5.rule.zip_bomb": {
+        "sv": "{element} är packad orimligt hårt och tas inte emot.",
+        "en": "{element} is compressed implausibly hard and is not accepted.",
+    },
+    "cmi5.rule.unsafe_path": {
+        "sv": "Sökvägen {element} i paketet är inte tillåten (absolut, .. eller en länk).",
+        "en": "The path {element} in the package is not allowed (absolute, .. or a link).",
+    },
+    "cmi5.rule.encrypted": {
+        "sv": "{element} är krypterad i zip-filen. Packa paketet utan lösenord.",
+        "en": "{element} is encrypted in the zip file. Pack it without a password.",
+    },
+    "cmi5.rule.duplicate_file": {
+        "sv": "{element} finns två gånger i paketet.",
+        "en": "{element} is in the package twice.",
+    },
+    "cmi5.rule.too_many_files": {
+        "sv": "Paketet innehåller för många filer.",
+        "en": "The package holds too many files.",
+    },
+    "cmi5.rule.too_large": {
+        "sv": "{element} är för stort.",
+        "en": "{element} is too large.",
+    },
+    # --- personal launch links and invitations (issue 14, branch links) -----------------
+    "invitation.subject": {
+        "sv": "Inbjudan: genomför {course} senast {deadline}",
+        "en": "Invitation: complete {course} by {deadline}",
+    },
+    "invitation.body": {
+        "sv": (
+            "Hej {name}!\n\n"
+            "Du är anmäld till {workshop} den {workshop_date}. Innan workshoppen behöver du "
+            "genomföra utbildningen {course}.\n\n"
+            "Genomför utbildningen senast {deadline}. Använd din personliga länk, så syns det "
+            "här när du är klar:\n{course_url}\n\n"
+            "Länken är din egen. Dela den inte med någon annan.\n\n"
+            "Om utbildningen ber dig logga in: använd e-postadressen {email}.\n\n"
+            "Har du frågor? Kontakta {contact}.\n\n"
+            "Vänliga hälsningar\n{signature}\n"
+        ),
+        "en": (
+            "Hello {name},\n\n"
+            "You are registered for {workshop} on {workshop_date}. Before the workshop you "
+            "need to complete the course {course}.\n\n"
+            "Complete the course by {deadline}. Use your personal link, so that we can see "
+            "when you are done:\n{course_url}\n\n"
+            "The link is yours alone. Do not share it with anyone.\n\n"
+            "If the course asks you to log in: use the e-mail address {email}.\n\n"
+            "Questions? Contact {contact}.\n\n"
+            "Kind regards\n{signature}\n"
+        ),
+    },
+    "invitation.skipped.already": {
+        "sv": "har redan fått en inbjudan",
+        "en": "has already been invited",
+    },
+    "api.rule.learner_actor": {
+        "sv": "{field}: en personlig länk får bara skicka uppgifter om sin egen deltagare.",
+        "en": "{field}: a personal launch may only send data about its own participant.",
+    },
+    "api.rule.learner_registration": {
+        "sv": "{field}: en personlig länk får bara skicka uppgifter i sin egen registrering.",
+        "en": "{field}: a personal launch may only send data in its own registration.",
+    },
+    "api.rule.learner_resource": {
+        "sv": "{field}: en personlig länk får inte ändra detta.",
+        "en": "{field}: a personal launch may not change this.",
+    },
+    "api.rule.unknown_participant": {
+        "sv": "{field}: deltagaren finns inte på listan.",
+        "en": "{field}: the participant is not on the list.",
+    },
+    "api.rule.no_link": {
+        "sv": "{field}: det finns ingen sådan personlig länk.",
+        "en": "{field}: there is no such personal link.",
+    },
 }
 
 _MONTHS_SV = (

@@ -44,3 +44,9 @@ class Unavailable(XapiError):
     """The store cannot take the write now (overload, disk full, database locked)."""
 
     status = 503
+
+
+def overloaded() -> Unavailable:
+    """The refusal of a write the store has no room for (HTTP 503 with Retry-After)."""
+    reason = "the service is at capacity; try again shortly"
+    return Unavailable(reason, [{"path": "$", "rule": "overload", "message": reason}])

@@ -50,6 +50,9 @@ class Action(StrEnum):
     BRIDGE_MANAGE = "bridge:manage"
     """Sources, targets, pulls and the outbox of the bridge to other LRSs: national admins
     only (they hold other LRSs' credentials and move every county's statements)."""
+    STATEMENTS_READ = "statements:read"
+    """Browse, search and export the statement log (every learner's personal data, of
+    every county): national admins only."""
 
 
 _FOLLOW_UP = frozenset(

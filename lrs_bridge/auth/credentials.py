@@ -18,8 +18,10 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from lrs_bridge.auth.hashing import hash_machine_secret, is_legacy
+from lrs_bridge.auth.learners import LEARNER_LABEL, LEARNER_SCOPES, Learner, LearnerCredentials
 from lrs_bridge.auth.limits import AuthLimits
 from lrs_bridge.auth.scopes import check_scopes
+from reports.model import LEARNER_KEY_PREFIX
 from statements.query import from_micros
 from statements.storage.base import Credential, Store
 
@@ -44,6 +46,15 @@ class Client:
     label: str
     scopes: frozenset[str]
     authority: dict[str, Any]
+    learner: Learner | None = None
+    """What a per-learner credential (issued by a personal launch link) is bound to; its
+    requests pass ``lrs_bridge.auth.learners``' rule as well as its scopes."""
+
+    @property
+    def document_owner(self) -> str:
+        """Whose State and profile documents the client reaches: its own, or for a
+        per-learner credential its link's (so a course's bookmark survives a new launch)."""
+        return f"launch:{self.learner.link_id}" if self.learner is not None else self.key
 
 
 def parse_basic(header: str | None) -> tuple[str, str] | None:
@@ -69,6 +80,7 @@ class CredentialService:
         self.base_url = base_url
         self.limits = limits or AuthLimits()
         self.audit = audit
+        self.learners = LearnerCredentials(store, self.limits)
 
     async def create(
         self, label: str, scopes: list[str], actor: Principal | None = None
@@ -127,6 +139,21 @@ class CredentialService:
     async def authenticate(self, key: str, secret: str, client: str = "local") -> Client | None:
         """The client these are the key and secret of, or None; ``client`` is the address
         the request came from. Raises ``Throttled`` beyond the limits of wrong secrets."""
+        if key.startswith(LEARNER_KEY_PREFIX):
+            learner = await self.learners.authenticate(key, secret, client, datetime.now(UTC))
+            if learner is None:
+                return None
+            return Client(
+                key=key,
+                label=LEARNER_LABEL,
+                scopes=frozenset(LEARNER_SCOPES),
+                authority={
+                    "objectType": "Agent",
+                    "name": LEARNER_LABEL,
+                    "account": {"homePage": self.base_url, "name": key},
+                },
+                learner=learner,
+            )
         credential = await self.store.get_credential(key)
         if credential is None or not credential.active:
             self.limits.failed_machine(client)

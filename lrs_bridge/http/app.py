@@ -17,6 +17,7 @@ from starlette.routing import Route
 
 from lrs_bridge.config import Settings
 from lrs_bridge.http.api.routes import api_routes
+from lrs_bridge.http.cmi5 import cmi5_routes
 from lrs_bridge.http.metrics import metrics
 from lrs_bridge.http.openapi import openapi_json
 from lrs_bridge.http.responses import JSONResponse, error_response
@@ -136,6 +137,7 @@ def create_app(settings: Settings, services: Services | None = None) -> Starlett
             Route("/openapi.json", openapi_json, methods=["GET", "HEAD"]),
             *xapi_routes(),
             *api_routes(),
+            *cmi5_routes(),
             *web_routes(),
         ],
         middleware=[

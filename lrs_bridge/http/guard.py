@@ -30,6 +30,7 @@ from starlette.responses import Response
 
 from lrs_bridge.auth.access import Action, Principal
 from lrs_bridge.auth.credentials import Client, parse_basic
+from lrs_bridge.auth.learners import document_refusal
 from lrs_bridge.auth.limits import Throttled
 from lrs_bridge.auth.scopes import SCOPES_GRANTING, Permission
 from lrs_bridge.gate import Locator, client_address, refusal, services
@@ -101,11 +102,24 @@ def guarded(
                 f"this credential's scopes do not allow {permission.value}",
                 [{"path": "Authorization", "rule": "scope", "message": permission.value}],
             )
+        if client.learner is not None and method in WRITES and not _is_statements(request):
+            # A per-learner credential: documents of its own actor only (its statements'
+            # actors are checked by the same rule once the body is read).
+            refused = document_refusal(client.learner, request.url.path, request.query_params)
+            if refused is not None:
+                return error_response(403, refused.message, refused.details)
         return await handler(request, client)
 
     endpoint.__name__ = handler.__name__
     endpoint.permissions = dict(permissions)  # type: ignore[attr-defined]
     return endpoint
+
+
+WRITES = frozenset({"PUT", "POST", "DELETE"})
+
+
+def _is_statements(request: Request) -> bool:
+    return request.url.path.rstrip("/").endswith("/xapi/statements")
 
 
 BEARER_CHALLENGE = {"WWW-Authenticate": 'Bearer realm="lrs-bridge"'}
@@ -179,4 +193,29 @@ def people_guarded(
     endpoint.__name__ = handler.__name__
     endpoint.actions = dict(actions)  # type: ignore[attr-defined]
     endpoint.locator = locator  # type: ignore[attr-defined]
+    return endpoint
+
+
+def people_or_client_guarded(
+    handler: PeopleHandler,
+    actions: Mapping[str, Action],
+    client_handler: Handler,
+    permissions: Mapping[str, Permission],
+) -> Callable[[Request], Awaitable[Response]]:
+    """A route people (Bearer) and xAPI credentials (HTTP Basic) may both call, each
+    through its own check above: a Basic request goes to ``guarded`` (``client_handler``,
+    the credential's scopes), any other to ``people_guarded`` (``handler``, the role), so
+    a request without credentials is answered as the people's API answers it."""
+    people = people_guarded(handler, actions)
+    clients = guarded(client_handler, permissions)
+
+    async def endpoint(request: Request) -> Response:
+        if (request.headers.get("authorization") or "")[:6].lower() == "basic ":
+            return await clients(request)
+        return await people(request)
+
+    endpoint.__name__ = handler.__name__
+    endpoint.actions = dict(actions)  # type: ignore[attr-defined]
+    endpoint.locator = None  # type: ignore[attr-defined]
+    endpoint.permissions = dict(permissions)  # type: ignore[attr-defined]
     return endpoint

@@ -1378,9 +1378,14 @@ def _detail(ctx: Ctx, key: str, value: Any, workshops: Mapping[str, str]) -> str
         value = ", ".join(
             ctx.t(f"web.field.{f}") if ctx.has(f"web.field.{f}") else str(f) for f in value
         )
+    elif key == "filters":  # the statement browser's fields searched by
+        value = ", ".join(
+            ctx.t(f"web.statements.field.{f}") if ctx.has(f"web.statements.field.{f}") else f
+            for f in str(value).split(", ")
+        )
     elif key == "format":
         value = str(value).upper()
-    elif key == "greeting":
+    elif key in ("greeting", "again"):
         value = ctx.t("web.yes")
     return f"{label}: {value}"
 
@@ -1429,8 +1434,6 @@ async def stylesheet(request: Request) -> Response:
 
 
 def web_routes() -> list[Route]:
-    from lrs_bridge.web import course_admin, credentials, people  # they import this module
-
     get = ["GET", "HEAD"]
     both = ["GET", "HEAD", "POST"]
     any_person: dict[str, Action | None] = {"GET": None}
@@ -1544,6 +1547,26 @@ def web_routes() -> list[Route]:
         ),
         Route("/courses", page(courses, {"GET": Action.COURSES_READ}), methods=get),
         Route("/audit", page(audit, {"GET": Action.AUDIT_READ}), methods=get),
+        *_feature_routes(),
+    ]
+
+
+def _feature_routes() -> list[Route]:
+    """Pages kept in modules of their own (they import this module)."""
+    from lrs_bridge.web import (
+        cmi5_launch,  # noqa: F401 (registers the cmi5 launch kind)
+        course_admin,
+        credentials,
+        people,
+    )
+    from lrs_bridge.web.invitations import invitation_routes
+    from lrs_bridge.web.launch import launch_routes
+    from lrs_bridge.web.statements import statement_routes
+
+    return [
+        *launch_routes(),
+        *invitation_routes(),
+        *statement_routes(),
         *people.routes(),
         *credentials.routes(),
         *course_admin.routes(),

@@ -2697,6 +2697,345 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "sv": "En vald rapportör finns inte längre. Ladda om sidan och välj igen.",
         "en": "A chosen reporter no longer exists. Reload the page and choose again.",
     },
+    # --- statement browser (issue 15: browse, search and export the statement log) ---
+    "web.nav.statements": {"sv": "Utbildningshändelser", "en": "Course events"},
+    "web.statements.title": {"sv": "Utbildningshändelser", "en": "Course events"},
+    "web.statements.help": {
+        "sv": "Här finns allt som utbildningarna har rapporterat (xAPI-uttalanden): vem som"
+        " gjorde vad och när. Sök på deltagare, utbildning, aktivitet, verb eller datum."
+        " Alla fält är frivilliga. Varje sökning och nedladdning loggas.",
+        "en": "Everything the courses have reported (xAPI statements): who did what and"
+        " when. Search by learner, course, activity, verb or date. Every field is optional."
+        " Every search and download is logged.",
+    },
+    "web.statements.field.learner": {"sv": "Deltagare", "en": "Learner"},
+    "web.statements.field.course": {"sv": "Utbildning", "en": "Course"},
+    "web.statements.field.activity": {"sv": "Aktivitet", "en": "Activity"},
+    "web.statements.field.verb": {"sv": "Verb", "en": "Verb"},
+    "web.statements.field.since": {"sv": "Från och med", "en": "From"},
+    "web.statements.field.until": {"sv": "Till och med", "en": "To"},
+    "web.statements.hint.learner": {
+        "sv": "e-postadress, eller konto: webbadress, mellanslag, kontonamn",
+        "en": "e-mail address, or account: web address, space, account name",
+    },
+    "web.statements.hint.activity": {
+        "sv": "aktivitetens webbadress (IRI)",
+        "en": "the activity's web address (IRI)",
+    },
+    "web.statements.any_course": {"sv": "Alla utbildningar", "en": "All courses"},
+    "web.statements.any_verb": {"sv": "Alla verb", "en": "All verbs"},
+    "web.statements.verb.completed": {"sv": "slutförde (completed)", "en": "completed"},
+    "web.statements.verb.passed": {"sv": "blev godkänd (passed)", "en": "passed"},
+    "web.statements.verb.failed": {"sv": "blev underkänd (failed)", "en": "failed"},
+    "web.statements.verb.attempted": {"sv": "påbörjade (attempted)", "en": "attempted"},
+    "web.statements.verb.experienced": {"sv": "tog del av (experienced)", "en": "experienced"},
+    "web.statements.verb.answered": {"sv": "svarade (answered)", "en": "answered"},
+    "web.statements.verb.progressed": {"sv": "kom vidare (progressed)", "en": "progressed"},
+    "web.statements.verb.initialized": {"sv": "startade (initialized)", "en": "initialized"},
+    "web.statements.verb.terminated": {"sv": "avslutade (terminated)", "en": "terminated"},
+    "web.statements.verb.voided": {"sv": "ogiltigförklarade (voided)", "en": "voided"},
+    "web.statements.verb.satisfied": {"sv": "uppfyllde (satisfied)", "en": "satisfied"},
+    "web.statements.verb.waived": {"sv": "befriades (waived)", "en": "waived"},
+    "web.statements.search": {"sv": "Sök", "en": "Search"},
+    "web.statements.found": {"sv": "Sökresultat", "en": "Results"},
+    "web.statements.download_csv": {
+        "sv": "Ladda ned urvalet som CSV (för Excel)",
+        "en": "Download the selection as CSV (for Excel)",
+    },
+    "web.statements.download_jsonl": {
+        "sv": "Ladda ned urvalet som JSON Lines",
+        "en": "Download the selection as JSON Lines",
+    },
+    "web.statements.download_help": {
+        "sv": "Nedladdningen innehåller alla händelser i urvalet, inte bara den här sidan,"
+        " äldsta först.",
+        "en": "The download holds every event of the selection, not only this page, oldest first.",
+    },
+    "web.statements.caption": {
+        "sv": "{count} utbildningshändelser, senaste först",
+        "en": "{count} course events, newest first",
+        "sv.one": "{count} utbildningshändelse",
+        "en.one": "{count} course event",
+    },
+    "web.statements.caption_older": {
+        "sv": "{count} äldre utbildningshändelser, senaste först",
+        "en": "{count} older course events, newest first",
+        "sv.one": "{count} äldre utbildningshändelse",
+        "en.one": "{count} older course event",
+    },
+    "web.statements.more_exist": {
+        "sv": "(det finns äldre: se länken under tabellen)",
+        "en": "(there are older ones: see the link below the table)",
+    },
+    "web.statements.col.stored": {"sv": "Tid", "en": "Time"},
+    "web.statements.col.learner": {"sv": "Deltagare", "en": "Learner"},
+    "web.statements.col.verb": {"sv": "Vad", "en": "What"},
+    "web.statements.col.activity": {"sv": "Aktivitet", "en": "Activity"},
+    "web.statements.col.result": {"sv": "Resultat", "en": "Result"},
+    "web.statements.show": {"sv": "visa händelsen", "en": "show the event"},
+    "web.statements.passed": {"sv": "godkänd", "en": "passed"},
+    "web.statements.not_passed": {"sv": "inte godkänd", "en": "not passed"},
+    "web.statements.completed": {"sv": "slutförd", "en": "completed"},
+    "web.statements.none": {
+        "sv": "Inga händelser matchar sökningen.",
+        "en": "No events match the search.",
+    },
+    "web.statements.newest": {"sv": "Till de senaste", "en": "To the newest"},
+    "web.statements.older": {"sv": "Äldre händelser", "en": "Older events"},
+    "web.statement.title": {"sv": "Utbildningshändelse", "en": "Course event"},
+    "web.statement.back": {"sv": "Tillbaka till sökningen", "en": "Back to the search"},
+    "web.statement.voided": {
+        "sv": "Händelsen är ogiltigförklarad och räknas inte.",
+        "en": "The event is voided and does not count.",
+    },
+    "web.statement.id": {"sv": "Id", "en": "Id"},
+    "web.statement.reporter": {"sv": "Rapporterad av", "en": "Reported by"},
+    "web.statement.json": {
+        "sv": "Händelsen som JSON, så som den lagrades",
+        "en": "The event as JSON, as stored",
+    },
+    "web.audit.action.statements.read": {
+        "sv": "sökte bland utbildningshändelser",
+        "en": "searched course events",
+    },
+    "web.audit.action.statements.export": {
+        "sv": "laddade ned utbildningshändelser",
+        "en": "downloaded course events",
+    },
+    "web.audit.object_type.statements": {"sv": "utbildningshändelser", "en": "course events"},
+    "web.audit.object_type.statement": {"sv": "utbildningshändelse", "en": "course event"},
+    "web.audit.detail.filters": {"sv": "sökt på", "en": "searched by"},
+    "web.audit.detail.statements": {"sv": "händelser", "en": "events"},
+    "web.audit.detail.course": {"sv": "utbildning", "en": "course"},
+    # --- personal launch links and invitations (issue 14, branch links) -----------------
+    "web.audit.action.invitations.send": {
+        "sv": "skickade inbjudningar",
+        "en": "sent invitations",
+    },
+    "web.audit.action.links.revoke": {
+        "sv": "stängde av personliga länkar",
+        "en": "turned off personal links",
+    },
+    "web.audit.detail.not_invited": {
+        "sv": "inte inbjudna",
+        "en": "not invited",
+    },
+    "web.audit.detail.again": {
+        "sv": "även redan inbjudna",
+        "en": "also those already invited",
+    },
+    "web.audit.detail.revoked": {
+        "sv": "avstängda länkar",
+        "en": "links turned off",
+    },
+    "web.invitations.title": {
+        "sv": "Inbjudningar",
+        "en": "Invitations",
+    },
+    "web.invitations.help": {
+        "sv": (
+            "Varje deltagare som inte är klar får ett e-postmeddelande med sina personliga "
+            "länkar till utbildningarna, sista dag ({deadline}) och vem hen kan kontakta. "
+            "Den som redan har fått en inbjudan får ingen ny. Deltagare som läggs till senare "
+            "visas här och kan bjudas in var för sig."
+        ),
+        "en": (
+            "Each participant who has not finished gets an e-mail with their personal links "
+            "to the courses, the last day ({deadline}) and whom to contact. Those already "
+            "invited get no new invitation. Participants added later show up here and can be "
+            "invited one by one."
+        ),
+    },
+    "web.invitations.result": {
+        "sv": "Inbjudningarna är skickade",
+        "en": "The invitations have been sent",
+    },
+    "web.invitations.result_counts": {
+        "sv": "{sent} skickade, {failed} misslyckades, {skipped} fick ingen inbjudan.",
+        "en": "{sent} sent, {failed} failed, {skipped} not invited.",
+    },
+    "web.invitations.deadline_passed": {
+        "sv": "Sista dagen har passerat. Inga inbjudningar skickas.",
+        "en": "The last day has passed. No invitations are sent.",
+    },
+    "web.invitations.to_send": {
+        "sv": "Bjuds in nu ({count})",
+        "en": "To be invited now ({count})",
+    },
+    "web.invitations.choose": {
+        "sv": "Välj vilka som ska få en inbjudan",
+        "en": "Choose who gets an invitation",
+    },
+    "web.invitations.choose_someone": {
+        "sv": "Välj minst en deltagare att bjuda in.",
+        "en": "Choose at least one participant to invite.",
+    },
+    "web.invitations.to_send_caption": {
+        "sv": "Deltagare som bjuds in",
+        "en": "Participants to be invited",
+    },
+    "web.invitations.send_col": {
+        "sv": "Bjud in",
+        "en": "Invite",
+    },
+    "web.invitations.nobody": {
+        "sv": "Ingen att bjuda in just nu.",
+        "en": "No one to invite right now.",
+    },
+    "web.invitations.send": {
+        "sv": "Skicka {count} inbjudningar",
+        "en": "Send {count} invitations",
+        "sv.one": "Skicka {count} inbjudan",
+        "en.one": "Send {count} invitation",
+    },
+    "web.invitations.skipped": {
+        "sv": "Bjuds inte in ({count})",
+        "en": "Not invited ({count})",
+    },
+    "web.invitations.skipped_caption": {
+        "sv": "Deltagare som inte bjuds in, och varför",
+        "en": "Participants not invited, and why",
+    },
+    "web.invitations.example": {
+        "sv": "Så här ser inbjudan ut",
+        "en": "What the invitation looks like",
+    },
+    "web.invitations.example_help": {
+        "sv": "Varje deltagare får sina egna länkar. Länkarna i exemplet är den första "
+        "deltagarens.",
+        "en": "Each participant gets their own links. The links in the example are the first "
+        "participant's.",
+    },
+    "web.invitations.log": {
+        "sv": "Skickade inbjudningar",
+        "en": "Invitations sent",
+    },
+    "web.invitations.log_caption": {
+        "sv": "Inbjudningar, senaste först",
+        "en": "Invitations, latest first",
+    },
+    "web.invitations.none_sent": {
+        "sv": "Inga inbjudningar har skickats.",
+        "en": "No invitations have been sent.",
+    },
+    "web.invitations.not_sent": {
+        "sv": "Inga inbjudningar skickades",
+        "en": "No invitations were sent",
+    },
+    "web.invitations.after_upload": {
+        "sv": "Skicka inbjudningar till deltagarna",
+        "en": "Send invitations to the participants",
+    },
+    "web.invitations.link": {
+        "sv": "Inbjudningar",
+        "en": "Invitations",
+    },
+    "web.reminders.invitation": {
+        "sv": "inbjudan",
+        "en": "invitation",
+    },
+    "web.launch.link.title": {
+        "sv": "Starta utbildningen {course}",
+        "en": "Start the course {course}",
+    },
+    "web.launch.link.hello": {
+        "sv": "Hej {name}!",
+        "en": "Hello {name},",
+    },
+    "web.launch.link.external": {
+        "sv": "Utbildningen finns på en annan webbplats. Där kan du behöva logga in eller "
+        "skriva in din e-postadress.",
+        "en": "The course is on another website. There you may need to log in or enter "
+        "your e-mail address.",
+    },
+    "web.launch.link.email_label": {
+        "sv": "Använd den här e-postadressen:",
+        "en": "Use this e-mail address:",
+    },
+    "web.launch.link.why": {
+        "sv": "Använder du en annan e-postadress syns det inte här att du är klar.",
+        "en": "If you use another e-mail address, we cannot see that you have finished.",
+    },
+    "web.launch.link.deadline": {
+        "sv": "Genomför utbildningen senast {deadline}.",
+        "en": "Complete the course by {deadline}.",
+    },
+    "web.launch.link.go": {
+        "sv": "Gå till utbildningen {course}",
+        "en": "Go to the course {course}",
+    },
+    "web.launch.not_found.title": {
+        "sv": "Länken finns inte",
+        "en": "The link does not exist",
+    },
+    "web.launch.not_found.text": {
+        "sv": "Kontrollera att du har kopierat hela länken från e-postmeddelandet.",
+        "en": "Check that you copied the whole link from the e-mail.",
+    },
+    "web.launch.gone.title": {
+        "sv": "Länken fungerar inte längre",
+        "en": "The link no longer works",
+    },
+    "web.launch.gone.revoked": {
+        "sv": "Din personliga länk har stängts av.",
+        "en": "Your personal link has been turned off.",
+    },
+    "web.launch.gone.expired": {
+        "sv": "Din personliga länk gällde till {until}.",
+        "en": "Your personal link was valid until {until}.",
+    },
+    "web.launch.gone.contact_title": {
+        "sv": "Vem du kontaktar",
+        "en": "Whom to contact",
+    },
+    "web.launch.gone.contact": {
+        "sv": "Behöver du en ny länk? Kontakta {name}:",
+        "en": "Do you need a new link? Contact {name}:",
+    },
+    "web.launch.gone.phone": {
+        "sv": "Telefon:",
+        "en": "Phone:",
+    },
+    "web.launch.gone.contact_default": {
+        "sv": "Behöver du en ny länk? Kontakta din samordnare på länsstyrelsen.",
+        "en": "Do you need a new link? Contact your coordinator at the county "
+        "administrative board.",
+    },
+    # --- cmi5 launch (issue 14, branch cmi5): a course of several AUs -----------------
+    "web.cmi5.title": {
+        "sv": "Utbildningen {course}",
+        "en": "The course {course}",
+    },
+    "web.cmi5.intro": {
+        "sv": (
+            "Utbildningen har {count} delar. Gör alla delar. Du kan göra dem i vilken "
+            "ordning du vill och ta en paus mellan dem."
+        ),
+        "en": (
+            "The course has {count} parts. Complete every part. You can take them in any "
+            "order and pause between them."
+        ),
+    },
+    "web.cmi5.parts": {
+        "sv": "Delar",
+        "en": "Parts",
+    },
+    "web.cmi5.done": {
+        "sv": "Klar",
+        "en": "Done",
+    },
+    "web.cmi5.todo": {
+        "sv": "Inte klar",
+        "en": "Not done",
+    },
+    "web.cmi5.start": {
+        "sv": "Starta {part}",
+        "en": "Start {part}",
+    },
+    "web.cmi5.all_done": {
+        "sv": "Du har gjort alla delar. Utbildningen är klar.",
+        "en": "You have completed every part. The course is done.",
+    },
 }
 
 

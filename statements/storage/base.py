@@ -77,6 +77,9 @@ class Store(abc.ABC):
     url: str
     dialect: Dialect
     after_append: list[AppendHook]
+    group_stats: dict[str, int]
+    """Group commit, counted since the store opened: ``groups`` committed, ``jobs``
+    (write requests) in them, ``merged_jobs`` whose appends were stored as one batch."""
     """Run, in order, inside each transaction that appends statements (``AppendHook``)."""
 
     @abc.abstractmethod
@@ -135,6 +138,11 @@ class Store(abc.ABC):
     @abc.abstractmethod
     async def attachment(self, sha2: str) -> tuple[str, bytes] | None:
         """Content type and bytes of a stored attachment."""
+
+    @abc.abstractmethod
+    def shedding(self) -> bool:
+        """Whether the writer's backlog is full, so that a new append would be refused:
+        asked before a request's body is read, to refuse it for next to nothing."""
 
     @abc.abstractmethod
     async def consistent_through(self) -> int:

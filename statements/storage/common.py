@@ -4,9 +4,10 @@ learned from statements."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 import orjson
 
@@ -208,3 +209,73 @@ def credential_of(row: Iterable[Any]) -> Credential:
         created_at=datetime.fromisoformat(created_at),
         revoked_at=datetime.fromisoformat(revoked_at) if revoked_at else None,
     )
+
+
+class _Appending(Protocol):
+    @property
+    def appends(self) -> list[PreparedStatement] | None: ...
+
+
+J = TypeVar("J", bound=_Appending)
+
+
+def append_runs(jobs: list[J]) -> list[list[J]]:
+    """A group's jobs in order, consecutive append-only jobs with distinct statement ids
+    together (a run of one for any other job): each engine's writer stores a run as one
+    batch, and falls back to one job at a time when the run fails."""
+    runs: list[list[J]] = []
+    ids: set[str] = set()
+    for job in jobs:
+        appends = job.appends
+        if appends is not None and runs and runs[-1][-1].appends is not None:
+            new_ids = {p.id for p in appends}
+            if len(new_ids) == len(appends) and ids.isdisjoint(new_ids):
+                runs[-1].append(job)
+                ids |= new_ids
+                continue
+        runs.append([job])
+        ids = {p.id for p in appends} if appends is not None else set()
+    return runs
+
+
+class Backlog:
+    """The statements waiting for a store's writer, in seconds of its work: an append that
+    would wait longer than ``max_wait`` to be cleared is refused at once (HTTP 503 with
+    Retry-After) instead of queueing until clients time out. The writer's pace is learnt
+    from its groups (statements per second of busy time, smoothed); until it is known, and
+    whenever nothing waits, ``floor`` statements are let in."""
+
+    SMOOTHING = 0.2
+
+    def __init__(self, max_wait: float = 2.0, floor: int = 1000) -> None:
+        self.max_wait = max_wait
+        self.floor = floor
+        self.waiting = 0
+        """Statements accepted and not yet committed (or failed)."""
+        self.rate = 0.0
+        """Statements the writer clears per second of work (0 until its first group)."""
+
+    def admit(self, count: int) -> bool:
+        """Whether ``count`` more statements may wait; counts them in when so."""
+        if self.waiting and self.waiting + count > max(self.floor, self.rate * self.max_wait):
+            return False
+        self.waiting += count
+        return True
+
+    def cleared(self, count: int, started: float) -> None:
+        """``count`` statements left the backlog after a group that began at ``started``
+        (``time.perf_counter()``)."""
+        self.waiting -= count
+        seconds = time.perf_counter() - started
+        if count and seconds > 0:
+            pace = count / seconds
+            self.rate = pace if not self.rate else self.rate + self.SMOOTHING * (pace - self.rate)
+
+    def full(self) -> bool:
+        """Whether even one more statement would be refused: the HTTP layer asks before it
+        reads and validates a request's body, so that shedding costs next to nothing."""
+        return self.waiting >= max(self.floor, self.rate * self.max_wait)
+
+    def dropped(self, count: int) -> None:
+        """``count`` statements left the backlog without being written (their request gave up)."""
+        self.waiting -= count

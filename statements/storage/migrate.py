@@ -29,9 +29,7 @@ class Migration:
     sql: str
 
 
-def migrations_for(
-    engine: str, packages: Sequence[str] = STATEMENT_MIGRATIONS
-) -> list[Migration]:
+def migrations_for(engine: str, packages: Sequence[str] = STATEMENT_MIGRATIONS) -> list[Migration]:
     """The migrations of ``packages`` for ``engine``, by number."""
     found: dict[int, Migration] = {}
     for package in packages:

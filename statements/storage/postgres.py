@@ -8,8 +8,11 @@ time assigns ``seq`` and ``stored``: both grow with the log as they do under SQL
 writer, and a statement id sent to two instances at once is stored once (the second sees
 the first's committed row and applies the same-statement rule; the unique constraint on
 ``id`` is the backstop). ``stored`` comes from the database's clock, the one clock every
-instance shares. Within an instance appends also wait their turn before taking a
-connection, so waiting appends never hold the pool that reads need.
+instance shares. Within an instance the appends waiting at one time go to the database
+together (group commit, as SQLite's writer does): one connection, one transaction under the
+lock, a savepoint per request so that each stays all-or-nothing, one commit; so waiting
+appends never hold the pool that reads need, and the lock and the commit are paid once per
+group instead of once per request.
 
 A document write takes an advisory lock of its own key, so read-decide-write of one
 document (ETag preconditions, JSON merges) is atomic across instances too.
@@ -21,11 +24,14 @@ become server settings, so ``postgresql://host/db?search_path=lrs`` selects a sc
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
 import hashlib
 import logging
+import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar
 
@@ -40,7 +46,7 @@ from statements.documents import (
     DocumentScope,
     the_document,
 )
-from statements.errors import BadRequest, Unavailable
+from statements.errors import BadRequest, Unavailable, overloaded
 from statements.prepare import PreparedStatement, index_keys
 from statements.query import StatementQuery, format_timestamp
 from statements.storage.base import (
@@ -49,7 +55,9 @@ from statements.storage.base import (
     Credential,
 )
 from statements.storage.common import (
+    Backlog,
     activities_with_definitions,
+    append_runs,
     credential_of,
     merge_definition,
     named_agents,
@@ -69,10 +77,14 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 POOL_SIZE = 10
+MAX_GROUP_STATEMENTS = 5000
+"""Most statements one group commit stores (a request larger than this is a group alone)."""
 COMMAND_TIMEOUT = 60.0
 """Seconds one SQL command may take (waiting for a lock included) before the call fails
 with ``Unavailable``."""
 PING_TIMEOUT = 5.0
+CONSISTENT_THROUGH_AGE = 20_000
+"""Microseconds an answer of the database to ``consistent_through`` is reused for."""
 
 # Advisory lock keys. The one-key (bigint) and two-key (int, int) spaces do not overlap.
 APPEND_LOCK = 0x4C52_5342_0000_0001
@@ -122,11 +134,6 @@ def _translated(error: BaseException) -> BaseException | None:
     else:
         reason = "the database is busy; try again shortly"
     return Unavailable(reason, [{"path": "$", "rule": "storage", "message": reason}])
-
-
-def _overloaded() -> Unavailable:
-    reason = "the service is at capacity; try again shortly"
-    return Unavailable(reason, [{"path": "$", "rule": "overload", "message": reason}])
 
 
 def affected_rows(status: str) -> int:
@@ -211,6 +218,12 @@ class _InternedValues:
         )
 
 
+@dataclass(slots=True)
+class _AppendJob:
+    appends: list[PreparedStatement]
+    future: asyncio.Future[AppendResult]
+
+
 class PostgresTx:
     """The port's ``Tx`` on a pooled connection in a transaction."""
 
@@ -274,6 +287,7 @@ class PostgresStore(StatementReads):
         url: str,
         *,
         max_pending_writes: int = 2000,
+        max_write_wait: float = 2.0,
         server_settings: dict[str, str] | None = None,
         pool_size: int = POOL_SIZE,
         migrations: Sequence[str] = STATEMENT_MIGRATIONS,
@@ -281,11 +295,20 @@ class PostgresStore(StatementReads):
         self.url = url
         self.migrations = tuple(migrations)
         self.max_pending_writes = max_pending_writes
+        self._backlog = Backlog(max_write_wait)
         self.server_settings = server_settings
         self.pool_size = pool_size
         self._pool: Any = None
         self._pending = 0
-        self._append_turn = asyncio.Lock()
+        self._appends: collections.deque[_AppendJob] = collections.deque()
+        self._committer: asyncio.Task[None] | None = None
+        self.group_stats: dict[str, int] = {"groups": 0, "jobs": 0, "merged_jobs": 0}
+        self._committed_through = 0
+        self._group_stored = 0
+        """The newest ``stored`` of this instance's committed groups."""
+        self._asked_through = 0
+        self._asked_at = 0
+        """The database's last answer to ``consistent_through`` and when (µs)."""
         self._values = _InternedValues()
         self._roles: dict[str, Any] = {}
         """Role → the dedicated connection whose session holds the role's advisory lock."""
@@ -401,6 +424,11 @@ class PostgresStore(StatementReads):
                 )
 
     async def close(self) -> None:
+        committer, self._committer = self._committer, None
+        if committer is not None and not committer.done():
+            # The appends already accepted are committed (or fail) before the pool goes.
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(asyncio.shield(committer), 10)
         sessions = [*self._roles.values(), *([self._listener] if self._listener else [])]
         self._roles.clear()
         self._listener = None
@@ -443,17 +471,15 @@ class PostgresStore(StatementReads):
             raise translated from error
 
     @contextlib.asynccontextmanager
-    async def _transaction(self, turn: asyncio.Lock | None = None) -> AsyncIterator[Any]:
+    async def _transaction(self) -> AsyncIterator[Any]:
         """A connection in a transaction that commits when the block ends without error.
         Counts as a pending write: beyond ``max_pending_writes`` it fails at once."""
         pool = self._require_pool()
         if self._pending >= self.max_pending_writes:
-            raise _overloaded()
+            raise overloaded()
         self._pending += 1
         try:
             async with contextlib.AsyncExitStack() as stack:
-                if turn is not None:
-                    await stack.enter_async_context(turn)
                 conn = await stack.enter_async_context(pool.acquire())
                 await stack.enter_async_context(conn.transaction())
                 yield conn
@@ -468,18 +494,124 @@ class PostgresStore(StatementReads):
     # --- statements -----------------------------------------------------------------
 
     async def append(self, batch: list[PreparedStatement]) -> AppendResult:
+        """Store ``batch`` in the next group: the appends waiting in this instance go to the
+        database together, in one transaction under the log's advisory lock, each in a
+        savepoint of its own (so each request stays all-or-nothing), and commit once."""
+        self._require_pool()
+        if self._pending >= self.max_pending_writes or not self._backlog.admit(len(batch)):
+            raise overloaded()
+        job = _AppendJob(batch, asyncio.get_running_loop().create_future())
+        self._pending += 1
+        self._appends.append(job)
+        if self._committer is None or self._committer.done():
+            self._committer = asyncio.create_task(self._commit_groups())
+        # A request that gives up before its group starts stores nothing; once the group
+        # has started, its statements are stored (as when a client disconnects after
+        # sending) and the others' outcome does not depend on it.
+        return await job.future
+
+    async def _commit_groups(self) -> None:
+        while self._appends:
+            jobs: list[_AppendJob] = []
+            size = 0
+            while self._appends and (
+                not jobs or size + len(self._appends[0].appends) <= MAX_GROUP_STATEMENTS
+            ):
+                job = self._appends.popleft()
+                if job.future.done():  # cancelled while waiting: nothing of it is stored
+                    self._pending -= 1
+                    self._backlog.dropped(len(job.appends))
+                    continue
+                jobs.append(job)
+                size += len(job.appends)
+            if not jobs:
+                continue
+            started = time.perf_counter()
+            try:
+                outcomes = await self._commit_group(jobs)
+            except BaseException as error:  # the transaction failed: every job fails
+                failure = _translated(error) or error
+                outcomes = [(False, failure)] * len(jobs)
+                if isinstance(error, asyncio.CancelledError):
+                    self._backlog.cleared(size, started)
+                    self._settle(jobs, outcomes)
+                    raise
+            self._backlog.cleared(size, started)
+            self._settle(jobs, outcomes)
+            self.group_stats["groups"] += 1
+            self.group_stats["jobs"] += len(jobs)
+
+    def _settle(self, jobs: list[_AppendJob], outcomes: list[tuple[bool, Any]]) -> None:
+        self._pending -= len(jobs)
+        for job, (ok, value) in zip(jobs, outcomes, strict=True):
+            if job.future.done():
+                continue
+            if ok:
+                job.future.set_result(value)
+            else:
+                job.future.set_exception(value)
+
+    async def _commit_group(self, jobs: list[_AppendJob]) -> list[tuple[bool, Any]]:
         inserted: dict[str, int] = {}
-        async with self._transaction(self._append_turn) as conn:
+        self._group_stored = 0
+        outcomes: list[tuple[bool, Any]] = []
+        async with self._require_pool().acquire() as conn, conn.transaction():
             await conn.execute("SELECT pg_advisory_xact_lock($1)", APPEND_LOCK)
-            result = await self._append(conn, batch, inserted)
-            if result.new:  # delivered at commit, to the other instances' projectors
+            for run in append_runs(jobs):
+                if len(run) > 1:
+                    merged = await self._savepoint(conn, run, inserted)
+                    if merged[0]:
+                        outcomes.extend((True, result) for result in merged[1])
+                        self.group_stats["merged_jobs"] += len(run)
+                        continue
+                    # One job of the run fails (a conflict, say): store them one by one, so
+                    # that only that job fails, exactly as if they had not been merged.
+                for job in run:
+                    ok, value = await self._savepoint(conn, [job], inserted)
+                    outcomes.append((ok, value[0] if ok else value))
+            if any(ok and result.new for ok, result in outcomes):
+                # Delivered at commit, to the other instances' projectors.
                 await conn.execute("SELECT pg_notify($1, $2)", self._channel, self._instance)
         self._values.remember(inserted)
-        return result
+        self._committed_through = max(self._committed_through, self._group_stored)
+        return outcomes
+
+    async def _savepoint(
+        self, conn: Any, run: list[_AppendJob], inserted: dict[str, int]
+    ) -> tuple[bool, Any]:
+        """Append the run's statements as one batch in a savepoint: (True, each job's
+        result) or (False, the error) with everything it did undone, its interned values
+        forgotten."""
+        mine = dict(inserted)
+        batch = [p for job in run for p in job.appends]
+        try:
+            async with conn.transaction():
+                result, fresh, stored = await self._append(conn, batch, mine)
+        except Exception as error:
+            translated = _translated(error)
+            if isinstance(error, asyncpg.PostgresError):
+                if translated is None:
+                    raise  # a bug, not this request's fault: let the group fail loudly
+            elif translated is not None:
+                raise  # the connection is gone: the group fails
+            return False, translated or error
+        inserted.update(mine)
+        self._group_stored = max(self._group_stored, stored)
+        if len(run) == 1:
+            return True, [result]
+        return True, [
+            AppendResult(
+                ids=[str(p.body["id"]) for p in job.appends],
+                new=sum(p.id in fresh for p in job.appends),
+            )
+            for job in run
+        ]
 
     async def _append(
         self, conn: Any, batch: list[PreparedStatement], inserted: dict[str, int]
-    ) -> AppendResult:
+    ) -> tuple[AppendResult, set[str], int]:
+        """Append ``batch`` on ``conn`` (under the log's lock): the result, the ids of the
+        statements that were new, and the ``stored`` they got (0 when none was new)."""
         # Answer with each id as the client spelled it; look up by the lower-cased key.
         result = AppendResult(ids=[str(p.body["id"]) for p in batch])
         existing: dict[str, bytes] = {
@@ -491,7 +623,7 @@ class PostgresStore(StatementReads):
         }
         fresh = not_stored_yet(batch, existing)
         if not fresh:
-            return result
+            return result, set(), 0
         last_seq, last_stored, clock = await conn.fetchrow(
             "SELECT (SELECT COALESCE(MAX(seq), 0) FROM statements),"
             f" (SELECT COALESCE(MAX(stored), 0) FROM statements), {_NOW_MICROS}"
@@ -540,7 +672,7 @@ class PostgresStore(StatementReads):
             for hook in self.after_append:
                 await hook(PostgresTx(conn), new)
         result.new = len(fresh)
-        return result
+        return result, {p.id for p in fresh}, stored
 
     async def _inherit(
         self, conn: Any, *, source_seq: int, target_seq: int, inserted: dict[str, int]
@@ -643,7 +775,25 @@ class PostgresStore(StatementReads):
                 [_text(name) for _, name in names],
             )
 
+    def shedding(self) -> bool:
+        return self._backlog.full()
+
     async def consistent_through(self) -> int:
+        """A time before which every statement is stored and visible. Any value that once
+        was such a time stays one, so the newest known is answered: the ``stored`` of this
+        instance's last group commit (the log's lock makes every later append, of any
+        instance, store a later time), or the database's answer of at most
+        ``CONSISTENT_THROUGH_AGE`` ago; only older than both asks the database again,
+        so a burst of requests costs one query, not one each."""
+        known = max(self._committed_through, self._asked_through)
+        if now_micros() - self._asked_at <= CONSISTENT_THROUGH_AGE:
+            return known
+        asked = await self._ask_consistent_through()
+        self._asked_through = max(self._asked_through, asked)
+        self._asked_at = now_micros()
+        return max(known, asked)
+
+    async def _ask_consistent_through(self) -> int:
         """The database's clock while no append (of any instance) holds the log's lock: an
         append that starts later stores a later time. While one does, the newest stored
         time committed: the append in flight stores one no earlier."""
@@ -771,9 +921,7 @@ class PostgresStore(StatementReads):
 
     async def get_credential(self, key: str) -> Credential | None:
         # Read on every request, so a revocation by another instance counts at once.
-        rows = await self._read(
-            f"SELECT {CREDENTIAL_COLUMNS} FROM credentials WHERE key = $1", key
-        )
+        rows = await self._read(f"SELECT {CREDENTIAL_COLUMNS} FROM credentials WHERE key = $1", key)
         return credential_of(rows[0]) if rows else None
 
     async def revoke_credential(self, key: str, when: datetime) -> bool:

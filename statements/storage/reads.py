@@ -119,8 +119,7 @@ class StatementReads(Store):
 
     async def statements_after(self, seq: int, limit: int) -> list[StoredStatement]:
         rows = await self.read(
-            f"SELECT {STATEMENT_COLUMNS} FROM statements s WHERE s.seq > ?"
-            " ORDER BY s.seq LIMIT ?",
+            f"SELECT {STATEMENT_COLUMNS} FROM statements s WHERE s.seq > ? ORDER BY s.seq LIMIT ?",
             seq,
             limit,
         )

@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import sqlite3
+import time
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -28,7 +29,7 @@ from typing import Any, TypeVar
 import aiosqlite
 import orjson
 
-from statements.errors import Unavailable
+from statements.errors import Unavailable, overloaded
 from statements.prepare import PreparedStatement, index_keys
 from statements.query import StatementQuery, format_timestamp
 from statements.storage.base import (
@@ -37,7 +38,9 @@ from statements.storage.base import (
     Credential,
 )
 from statements.storage.common import (
+    Backlog,
     Owner,
+    append_runs,
     credential_of,
     not_stored_yet,
     owner_of,
@@ -70,7 +73,6 @@ _PRAGMAS = (
     "PRAGMA busy_timeout=5000",
     "PRAGMA foreign_keys=ON",
 )
-
 
 
 def path_from_url(url: str) -> str:
@@ -162,6 +164,11 @@ class _Job:
     """The statements of a job that only appends them: the writer may store consecutive
     such jobs together, as one batch."""
 
+    @property
+    def size(self) -> int:
+        """What the job weighs in the backlog: its statements, or 1."""
+        return len(self.appends) if self.appends is not None else 1
+
 
 @dataclass(slots=True)
 class _WriterState:
@@ -231,11 +238,13 @@ class SQLiteStore(SQLiteDocumentsMixin, StatementReads):
         url: str,
         *,
         max_pending_writes: int = 2000,
+        max_write_wait: float = 2.0,
         migrations: Sequence[str] = STATEMENT_MIGRATIONS,
     ) -> None:
         self.url = url
         self.migrations = tuple(migrations)
         self.max_pending_writes = max_pending_writes
+        self._backlog = Backlog(max_write_wait)
         self.path = path_from_url(url)
         self._executor: ThreadPoolExecutor | None = None
         self._conn: sqlite3.Connection | None = None
@@ -246,6 +255,7 @@ class SQLiteStore(SQLiteDocumentsMixin, StatementReads):
         self._point_reader: sqlite3.Connection | None = None
         self._values = _InternedValues()
         self._state = _WriterState()
+        self.group_stats = self._state.stats
         self.after_append: list[AppendHook] = []
         """Called by the writer, inside the transaction that stores statements, with each new
         (seq, statement): rows other packages keep about new statements (the bridge's
@@ -346,9 +356,9 @@ class SQLiteStore(SQLiteDocumentsMixin, StatementReads):
         ``appends``: ``apply`` only appends these statements (see ``_Job.appends``)."""
         if self._queue is None:
             raise RuntimeError("the store is not open")
-        if self._state.pending >= self.max_pending_writes:
-            reason = "the service is at capacity; try again shortly"
-            raise Unavailable(reason, [{"path": "$", "rule": "overload", "message": reason}])
+        size = len(appends) if appends is not None else 1
+        if self._state.pending >= self.max_pending_writes or not self._backlog.admit(size):
+            raise overloaded()
         future: asyncio.Future[T] = asyncio.get_running_loop().create_future()
         self._state.pending += 1
         self._queue.put_nowait(_Job(apply, future, appends))
@@ -361,6 +371,14 @@ class SQLiteStore(SQLiteDocumentsMixin, StatementReads):
             jobs = [await self._queue.get()]
             while len(jobs) < MAX_GROUP and not self._queue.empty():
                 jobs.append(self._queue.get_nowait())
+            given_up = [job for job in jobs if job.future.done()]  # cancelled: not stored
+            if given_up:
+                self._state.pending -= len(given_up)
+                self._backlog.dropped(sum(job.size for job in given_up))
+                jobs = [job for job in jobs if not job.future.done()]
+                if not jobs:
+                    continue
+            started = time.perf_counter()
             try:
                 outcomes = await loop.run_in_executor(self._executor, self._run_group, jobs)
             except BaseException as error:  # the commit itself failed: every job fails
@@ -372,6 +390,7 @@ class SQLiteStore(SQLiteDocumentsMixin, StatementReads):
                             job.future.set_exception(failure)
                     raise
             self._state.pending -= len(jobs)
+            self._backlog.cleared(sum(job.size for job in jobs), started)
             for job, (ok, value) in zip(jobs, outcomes, strict=True):
                 if job.future.done():
                     continue
@@ -388,7 +407,7 @@ class SQLiteStore(SQLiteDocumentsMixin, StatementReads):
         outcomes: list[tuple[bool, Any]] = []
         try:
             conn.execute("BEGIN IMMEDIATE")
-            for run in _runs(jobs):
+            for run in append_runs(jobs):
                 if len(run) > 1:
                     merged = self._savepoint(conn, partial(self._append_runs, run=run))
                     if merged[0]:
@@ -583,6 +602,9 @@ class SQLiteStore(SQLiteDocumentsMixin, StatementReads):
                 self._inherit(conn, source_seq=source_seq, target_seq=referrer_seq)
                 pending.append((referrer_seq, referrer_id))
 
+    def shedding(self) -> bool:
+        return self._backlog.full()
+
     async def consistent_through(self) -> int:
         if self._state.pending == 0:
             return now_micros()
@@ -652,24 +674,6 @@ class SQLiteStore(SQLiteDocumentsMixin, StatementReads):
             return cursor.rowcount == 1
 
         return await self.write_sync(apply)
-
-
-def _runs(jobs: list[_Job]) -> list[list[_Job]]:
-    """The group's jobs in order, consecutive append-only jobs with distinct statement ids
-    together (a run of one for any other job)."""
-    runs: list[list[_Job]] = []
-    ids: set[str] = set()
-    for job in jobs:
-        appends = job.appends
-        if appends is not None and runs and runs[-1][-1].appends is not None:
-            new_ids = {p.id for p in appends}
-            if len(new_ids) == len(appends) and ids.isdisjoint(new_ids):
-                runs[-1].append(job)
-                ids |= new_ids
-                continue
-        runs.append([job])
-        ids = {p.id for p in appends} if appends is not None else set()
-    return runs
 
 
 def _owners(conn: sqlite3.Connection, ids: list[str]) -> dict[str, Owner]:

@@ -25,6 +25,8 @@ from starlette.routing import Route
 from lrs_bridge.config import Settings, load_settings
 from lrs_bridge.http.app import create_app
 from lrs_bridge.services import Services
+from tests.lrs_bridge.cmi5.packages import au as cmi5_au
+from tests.lrs_bridge.cmi5.packages import structure as cmi5_structure
 from tests.mail import MailCatcher
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -71,7 +73,10 @@ PEOPLE_SEES: dict[str, set[str]] = {
     "admin 14": {"14"},
 }
 # Reminding is following up, not changing: coordinators send them too (within scope).
-EVERYONE_SENDS = {("/api/v1/workshops/{workshop_id}/reminders", "POST")}
+EVERYONE_SENDS = {
+    ("/api/v1/workshops/{workshop_id}/reminders", "POST"),
+    ("/api/v1/workshops/{workshop_id}/invitations", "POST"),
+}
 
 
 @dataclass
@@ -103,10 +108,19 @@ class World:
             "21": [("Gävle", "2180", "21"), ("Sandviken", "2181", "21-2181")],
             "14": [("Göteborg", "1480", "14")],
         }
+        if await self.services.cmi5.get("cmi5-kurs") is None:
+            await self.services.cmi5.import_package(
+                cmi5_structure(cmi5_au(1, "https://example.se/au/")), "cmi5-kurs"
+            )
         for county, people in rows.items():
             title = f"Workshop {county} {tag}"
             workshop = await reports.create_workshop(
-                {"county": county, "title": title, "date": "2030-01-18"}
+                {
+                    "county": county,
+                    "title": title,
+                    "date": "2030-01-18",
+                    "courses": ["valmyndigheten-introduktion", "cmi5-kurs"],
+                }
             )
             workshops[county] = workshop.id
             self.secrets.setdefault(county, set()).update({workshop.id, title})
@@ -285,6 +299,15 @@ OPERATIONS: dict[tuple[str, str], tuple[tuple[str, ...], Build, int]] = {
         lambda s, t: Call(f"/api/v1/workshops/{_workshop(s, t)}/participants/{_participant(s, t)}"),
         200,
     ),
+    (P + "/cmi5/{course_id}/waiver", "POST"): (
+        ("21", "21-2181", "14", "missing"),
+        lambda s, t: Call(
+            f"/api/v1/workshops/{_workshop(s, t)}/participants/{_participant(s, t)}"
+            "/cmi5/cmi5-kurs/waiver",
+            json={"reason": "Administrative"},
+        ),
+        200,
+    ),
     (W + "/readiness", "GET"): (
         ("21", "14", "missing", "21 csv", "14 csv", "21 xlsx", "14 xlsx"),
         lambda s, t: Call(
@@ -303,6 +326,24 @@ OPERATIONS: dict[tuple[str, str], tuple[tuple[str, ...], Build, int]] = {
         lambda s, t: Call(f"/api/v1/workshops/{_workshop(s, t)}/reminders"),
         200,
     ),
+    **{
+        (W + "/invitations", method): (
+            ("21", "14", "missing"),
+            lambda s, t: Call(f"/api/v1/workshops/{_workshop(s, t)}/invitations"),
+            200,
+        )
+        for method in ("GET", "POST")
+    },
+    **{
+        (P + "/links", method): (
+            ("21", "21-2181", "14", "missing"),
+            lambda s, t: Call(
+                f"/api/v1/workshops/{_workshop(s, t)}/participants/{_participant(s, t)}/links"
+            ),
+            200,
+        )
+        for method in ("GET", "DELETE")
+    },
     ("/api/v1/readiness", "GET"): (
         ("", "csv", "xlsx"),
         lambda s, t: Call("/api/v1/readiness" + (f"?format={t}" if t else "")),
@@ -352,6 +393,20 @@ OPERATIONS: dict[tuple[str, str], tuple[tuple[str, ...], Build, int]] = {
         ),
         200,
     ),
+    ("/api/v1/cmi5/courses", "POST"): (
+        ("",),
+        lambda s, t: Call(
+            f"/api/v1/cmi5/courses?id=cmi5-{uuid.uuid4().hex[:8]}",
+            content=cmi5_structure(cmi5_au(1, "https://example.se/au/")),
+            content_type="application/xml",
+        ),
+        201,
+    ),
+    ("/api/v1/cmi5/courses/{course_id}", "GET"): (
+        ("",),
+        lambda s, t: Call("/api/v1/cmi5/courses/cmi5-kurs"),
+        200,
+    ),
     ("/api/v1/learners/unmatched", "GET"): (
         ("", "21", "14"),
         lambda s, t: Call("/api/v1/learners/unmatched" + (f"?county={t}" if t else "")),
@@ -360,6 +415,13 @@ OPERATIONS: dict[tuple[str, str], tuple[tuple[str, ...], Build, int]] = {
     ("/api/v1/audit", "GET"): (
         ("", "21", "14"),
         lambda s, t: Call("/api/v1/audit" + (f"?county={t}" if t else "")),
+        200,
+    ),
+    # Every learner's statements, of every county: national admins only.
+    ("/api/v1/statements", "GET"): (("",), lambda s, t: Call("/api/v1/statements"), 200),
+    ("/api/v1/statements/export", "GET"): (
+        ("",),
+        lambda s, t: Call("/api/v1/statements/export?format=csv"),
         200,
     ),
     **{
@@ -484,16 +546,17 @@ def expected(kind: str, path: str, method: str, target: str, success: int) -> in
         if method == "POST" and target not in SEES[kind]:
             return 403
         return success
-    if path.startswith("/api/v1/bridge/"):  # other LRSs' credentials: national admins only
+    if path.startswith(("/api/v1/bridge/", "/api/v1/statements")):  # national admins only
         return success if kind == "national" else 403
     writes = method != "GET" and (path, method) not in EVERYONE_SENDS
-    if path.startswith("/api/v1/courses") and writes and kind not in COURSE_WRITERS:
+    courses = path.startswith(("/api/v1/courses", "/api/v1/cmi5/courses"))
+    if courses and writes and kind not in COURSE_WRITERS:
         return 403
     if (writes or (path, method) in ADMIN_ONLY) and kind not in ADMINS:
         return 403
     scope = target.split()[0] if target else ""
     if "{" in path:  # the path names an object: 404 unless it exists and is in scope
-        if path.startswith("/api/v1/courses"):
+        if courses:
             return success
         return success if scope in SEES[kind] else 404
     if (path, method) == ("/api/v1/workshops", "POST") and scope not in SEES[kind]:

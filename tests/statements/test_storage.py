@@ -10,6 +10,7 @@ import asyncio
 import dataclasses
 import hashlib
 import sqlite3
+import time
 import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -28,6 +29,7 @@ from statements.models import VERSION_1
 from statements.prepare import PreparedStatement
 from statements.query import parse_query
 from statements.storage import Credential, Store, open_store
+from statements.storage.common import Backlog
 from statements.storage.migrate import STATEMENT_MIGRATIONS, migrations_for
 from statements.storage.postgres import PostgresStore
 from tests.conftest import with_search_path
@@ -61,6 +63,79 @@ async def put(log: StatementLog, *bodies: dict[str, Any]) -> list[str]:
 async def ids_of(store: Store, params: dict[str, str], limit: int = 50) -> list[str]:
     page = await store.query(parse_query(params, max_limit=limit))
     return [s.id for s in page.statements]
+
+
+# --- group commit (both engines) ---------------------------------------------------------------
+
+
+async def test_concurrent_writes_commit_together_and_fail_alone(store: Store) -> None:
+    log = StatementLog(store)
+    (existing,) = await put(log, statement())
+    groups_before = store.group_stats["groups"]
+
+    async def write(index: int) -> list[str]:
+        if index == 7:  # conflicts with what is stored: this batch alone must fail
+            return await put(
+                log, statement(f"x{index}@kommun.se"), {**statement("other@x.se"), "id": existing}
+            )
+        return await put(log, statement(f"p{index}@kommun.se"), statement(f"q{index}@kommun.se"))
+
+    outcomes = await asyncio.gather(*(write(i) for i in range(40)), return_exceptions=True)
+    failures = [o for o in outcomes if isinstance(o, BaseException)]
+    assert len(failures) == 1 and isinstance(failures[0], Conflict)
+    assert store.group_stats["groups"] - groups_before < 40  # writes shared a transaction
+
+    rows = await store.read("SELECT body FROM statements")
+    bodies = [orjson.loads(bytes(row[0])) for row in rows]
+    actors: list[str] = [body["actor"]["mbox"] for body in bodies]
+    assert "mailto:x7@kommun.se" not in actors  # the failed batch left nothing
+    assert sum(a.startswith("mailto:p") for a in actors) == 39
+    assert sum(a.startswith("mailto:q") for a in actors) == 39
+
+
+async def test_concurrent_appends_are_stored_as_one_batch_with_each_answer_its_own(
+    store: Store,
+) -> None:
+    log = StatementLog(store)
+    twice = str(uuid.uuid4())  # the same statement from two clients at once: stored once
+
+    async def write(index: int) -> list[str]:
+        if index in (3, 11):
+            return await put(log, {**statement("same@kommun.se"), "id": twice})
+        return await put(log, *(statement(f"p{index}@kommun.se") for _ in range(3)))
+
+    results = await asyncio.gather(*(write(i) for i in range(30)))
+    assert store.group_stats["merged_jobs"] > 0  # the writer did merge appends
+
+    rows = await store.read("SELECT seq, id, body FROM statements ORDER BY seq")
+    by_id = {sid: orjson.loads(bytes(body)) for _, sid, body in rows}
+    assert [seq for seq, _, _ in rows] == list(range(rows[0][0], rows[0][0] + len(rows)))
+    assert len(rows) == 28 * 3 + 1
+    assert results[3] == results[11] == [twice]
+    for index, ids in enumerate(results):
+        if index in (3, 11):
+            continue
+        assert len(ids) == 3
+        assert {by_id[i]["actor"]["mbox"] for i in ids} == {f"mailto:p{index}@kommun.se"}
+
+
+async def test_a_request_cancelled_while_waiting_for_its_group_stores_nothing(store: Store) -> None:
+    log = StatementLog(store)
+    first = asyncio.ensure_future(put(log, *(statement(f"a{i}@kommun.se") for i in range(200))))
+    waiting = asyncio.ensure_future(put(log, statement("cancelled@kommun.se")))
+    await asyncio.sleep(0)  # both queued; the first group has not finished
+    waiting.cancel()
+    await first
+    with pytest.raises(asyncio.CancelledError):
+        await waiting
+    after = asyncio.ensure_future(put(log, statement("after@kommun.se")))
+    await after  # the writer goes on after a cancelled job
+    actors = {
+        orjson.loads(bytes(row[0]))["actor"]["mbox"]
+        for row in await store.read("SELECT body FROM statements")
+    }
+    assert "mailto:cancelled@kommun.se" not in actors
+    assert "mailto:after@kommun.se" in actors and len(actors) == 201
 
 
 # --- statements ---------------------------------------------------------------------------------
@@ -337,6 +412,48 @@ async def test_too_many_pending_writes_are_refused_at_once(store_url: str) -> No
     assert refused and len(refused) < 20
     assert all(isinstance(o, list) for o in outcomes if o not in refused)
     assert refused[0].status == 503 and refused[0].details[0]["rule"] == "overload"
+
+
+async def test_statements_beyond_the_writers_work_allowance_are_refused_at_once(
+    store_url: str,
+) -> None:
+    # An allowance of a microsecond of the writer's work: only the floor (1,000 statements)
+    # may wait, so of 20 batches of 200 sent at once some are refused at once, counted in
+    # statements, not requests (the request limit, 2,000, is far away).
+    store = open_store(store_url, max_write_wait=1e-6)
+    await store.open()
+    try:
+        log = StatementLog(store)
+        batches = [[statement(f"b{b}s{i}@kommun.se") for i in range(200)] for b in range(20)]
+        outcomes = await asyncio.gather(*(put(log, *b) for b in batches), return_exceptions=True)
+        refused = [o for o in outcomes if isinstance(o, Unavailable)]
+        stored = [o for o in outcomes if isinstance(o, list)]
+        assert refused and stored and len(refused) + len(stored) == 20
+        assert refused[0].status == 503 and refused[0].details[0]["rule"] == "overload"
+        rows = await store.read("SELECT COUNT(*) FROM statements")
+        assert rows[0][0] == 200 * len(stored)  # a refused batch left nothing
+        assert not store.shedding()  # nothing waits now
+        # Once the backlog is cleared, the next batch is taken.
+        assert len(await put(log, *(statement(f"later{i}@kommun.se") for i in range(200)))) == 200
+    finally:
+        await store.close()
+
+
+def test_the_backlog_learns_the_writers_pace_and_lets_in_what_it_clears_in_time() -> None:
+    backlog = Backlog(max_wait=2.0, floor=100)
+    assert backlog.admit(5000)  # nothing waits: any request is taken
+    assert not backlog.admit(1)  # beyond the floor while the pace is unknown
+    backlog.cleared(5000, time.perf_counter() - 1.0)  # 5,000 statements in a second
+    assert 4000 < backlog.rate <= 5000 and backlog.waiting == 0
+    assert backlog.admit(6000)
+    assert backlog.admit(3000)  # 9,000 waiting: under two seconds of work
+    assert not backlog.admit(2000)  # 11,000: over two seconds
+    assert not backlog.full()  # a smaller request may still come in
+    small = Backlog(max_wait=2.0, floor=10)
+    assert not small.full() and small.admit(10) and small.full()
+    assert backlog.waiting == 9000
+    backlog.dropped(3000)
+    assert backlog.admit(2000)
 
 
 # --- migrations ---------------------------------------------------------------------------------

@@ -5,7 +5,6 @@ test_storage.py."""
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
 import re
 import sqlite3
@@ -14,11 +13,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import orjson
 import pytest
 
 from lrs_bridge.services import Services
-from statements.errors import Conflict
 from statements.log import Writer
 from statements.models import VERSION_1
 from statements.query import parse_query
@@ -206,60 +203,3 @@ async def test_wal_and_synchronous_full(services: Services) -> None:
     # WAL is a property of the file: any other connection sees it too.
     with sqlite3.connect(database_path(services)) as conn:
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-
-
-async def test_concurrent_writes_commit_together_and_fail_alone(services: Services) -> None:
-    store = sqlite_store(services)
-    log = services.statements
-    (existing,) = await log.store_statements([statement()], version=VERSION_1, writer=WRITER)
-    groups_before = store._state.stats["groups"]
-
-    async def write(index: int) -> list[str]:
-        if index == 7:  # conflicts with what is stored: this batch alone must fail
-            bodies = [statement(f"x{index}@kommun.se"), {**statement("other@x.se"), "id": existing}]
-        else:
-            bodies = [statement(f"p{index}@kommun.se"), statement(f"q{index}@kommun.se")]
-        return await log.store_statements(bodies, version=VERSION_1, writer=WRITER)
-
-    outcomes = await asyncio.gather(*(write(i) for i in range(40)), return_exceptions=True)
-    failures = [o for o in outcomes if isinstance(o, BaseException)]
-    assert len(failures) == 1 and isinstance(failures[0], Conflict)
-    groups = store._state.stats["groups"] - groups_before
-    assert groups < 40  # several writes shared one transaction (group commit)
-
-    with sqlite3.connect(database_path(services)) as conn:
-        bodies = [orjson.loads(row[0]) for row in conn.execute("SELECT body FROM statements")]
-    actors: list[str] = [body["actor"]["mbox"] for body in bodies]
-    assert "mailto:x7@kommun.se" not in actors  # the failed batch left nothing
-    assert sum(a.startswith("mailto:p") for a in actors) == 39
-    assert sum(a.startswith("mailto:q") for a in actors) == 39
-
-
-async def test_concurrent_appends_are_stored_as_one_batch_with_each_answer_its_own(
-    services: Services,
-) -> None:
-    store = sqlite_store(services)
-    log = services.statements
-    twice = str(uuid.uuid4())  # the same statement from two clients at once: stored once
-
-    async def write(index: int) -> list[str]:
-        if index in (3, 11):
-            bodies = [{**statement("same@kommun.se"), "id": twice}]
-        else:
-            bodies = [statement(f"p{index}@kommun.se") for _ in range(3)]
-        return await log.store_statements(bodies, version=VERSION_1, writer=WRITER)
-
-    results = await asyncio.gather(*(write(i) for i in range(30)))
-    assert store._state.stats["merged_jobs"] > 0  # the writer did merge appends
-
-    with sqlite3.connect(database_path(services)) as conn:
-        rows = conn.execute("SELECT seq, id, body FROM statements ORDER BY seq").fetchall()
-    by_id = {sid: orjson.loads(body) for _, sid, body in rows}
-    assert [seq for seq, _, _ in rows] == list(range(rows[0][0], rows[0][0] + len(rows)))
-    assert len(rows) == 28 * 3 + 1
-    assert results[3] == results[11] == [twice]
-    for index, ids in enumerate(results):
-        if index in (3, 11):
-            continue
-        assert len(ids) == 3
-        assert {by_id[i]["actor"]["mbox"] for i in ids} == {f"mailto:p{index}@kommun.se"}

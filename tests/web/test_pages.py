@@ -242,8 +242,10 @@ def test_every_page_is_declared_with_its_permissions(settings: Settings) -> None
         actions = getattr(route.endpoint, "actions", None)
         assert actions, f"{route.path} has no declared permissions"
         public = getattr(route.endpoint, "public", False)
-        public_paths = ("/login", "/language", "/tillganglighet", "/password/{link}")
-        assert public == (route.path in public_paths), route.path
+        # A personal launch link is public: its token is the participant's key (issue 14);
+        # a set-password link is guarded by its own secret (issue 15).
+        public_pages = ("/login", "/language", "/tillganglighet", "/l/{token}", "/password/{link}")
+        assert public == (route.path in public_pages), route.path
 
 
 async def test_trusted_reporters_on_the_courses_and_workshop_pages(world: World) -> None:

@@ -93,6 +93,23 @@ COURSE_BODY: Schema = {
         "activities": {"type": "array", "items": {"type": "string"}, "minItems": 1},
         "url": {"type": "string"},
         "description": {"type": "string"},
+        "launch_kind": {
+            "type": "string",
+            "enum": ["xapi", "cmi5", "link"],
+            "description": "how a personal link starts the course (default link)",
+        },
+    },
+    "additionalProperties": False,
+}
+INVITATION_BODY: Schema = {
+    "type": "object",
+    "properties": {
+        "participants": {
+            "type": "array",
+            "items": {"type": "string"},
+            "description": "only these participants (default: everyone not finished)",
+        },
+        "again": {"type": "boolean", "description": "invite those already invited too"},
     },
     "additionalProperties": False,
 }
@@ -206,6 +223,108 @@ LIST_BODY: Schema = {
     },
 }
 
+# --- statement browser (issue 15) ---------------------------------------------------------
+_TEXT: Schema = {"type": "string", "maxLength": 2048}
+SELECTION: list[Schema] = [
+    {
+        "name": "learner",
+        "in": "query",
+        "schema": _TEXT,
+        "description": "an e-mail address, or an account as homePage, a space and the name",
+    },
+    {
+        "name": "course",
+        "in": "query",
+        "schema": _TEXT,
+        "description": "a course id: any of its activities",
+    },
+    {"name": "activity", "in": "query", "schema": _TEXT, "description": "an activity IRI"},
+    {"name": "verb", "in": "query", "schema": _TEXT, "description": "a verb IRI"},
+    {
+        "name": "since",
+        "in": "query",
+        "schema": {"type": "string", "format": "date"},
+        "description": "stored on or after this day (Europe/Stockholm)",
+    },
+    {
+        "name": "until",
+        "in": "query",
+        "schema": {"type": "string", "format": "date"},
+        "description": "stored on or before this day (Europe/Stockholm)",
+    },
+]
+OWN_OR_ALL: list[Schema] = [{"bearer": []}, {"basic": []}]
+"""A national admin's token (every statement), or an xAPI credential's key and secret (only
+the statements that credential stored)."""
+_STATEMENT_PAGE: Schema = {
+    "type": "object",
+    "required": ["statements", "more"],
+    "properties": {
+        "statements": {"type": "array", "items": OBJECT, "description": "as stored"},
+        "more": {"type": ["string", "null"], "description": "the next, older page"},
+    },
+}
+
+
+def _statement_search() -> Schema:
+    operation = _op(
+        "search the statement log, newest first: national admins every statement (audited),"
+        " an xAPI credential (HTTP Basic) those it stored",
+        params=[
+            *SELECTION,
+            {
+                "name": "limit",
+                "in": "query",
+                "schema": {"type": "integer", "minimum": 1, "maximum": 500},
+            },
+            {
+                "name": "before",
+                "in": "query",
+                "schema": {"type": "integer", "minimum": 1},
+                "description": "position from a 'more' link",
+            },
+        ],
+    )
+    operation["responses"]["200"]["content"][JSON]["schema"] = _STATEMENT_PAGE
+    operation["security"] = OWN_OR_ALL
+    return operation
+
+
+def _statement_export() -> Schema:
+    operation = _op(
+        "export the selection in log order, streamed: JSON Lines (each statement as stored)"
+        " or CSV for Excel: national admins every statement (audited), an xAPI credential"
+        " (HTTP Basic) those it stored",
+        params=[
+            *SELECTION,
+            {
+                "name": "format",
+                "in": "query",
+                "schema": {"type": "string", "enum": ["jsonl", "csv"]},
+            },
+        ],
+    )
+    operation["responses"]["200"]["content"] = {
+        "application/x-ndjson": {"schema": {"type": "string"}},
+        "text/csv": {"schema": {"type": "string"}},
+    }
+    operation["security"] = OWN_OR_ALL
+    return operation
+
+
+STATEMENT_OPERATIONS: dict[str, dict[str, Schema]] = {
+    P + "/statements": {"GET": _statement_search()},
+    P + "/statements/export": {"GET": _statement_export()},
+}
+
+CMI5_PACKAGE: Schema = {
+    "required": True,
+    "content": {
+        "application/zip": {"schema": {"type": "string", "format": "binary"}},
+        "application/xml": {"schema": {"type": "string"}},
+    },
+}
+
 API_OPERATIONS: dict[str, dict[str, Schema]] = {
     P + "/workshops": {
         "GET": _op("workshops in the person's scope", params=[COUNTY_QUERY]),
@@ -263,6 +382,31 @@ API_OPERATIONS: dict[str, dict[str, Schema]] = {
         ),
         "POST": _op("send the reminders: one e-mail per person", params=[WORKSHOP_ID], found=True),
     },
+    P + "/workshops/{workshop_id}/invitations": {
+        "GET": _op(
+            "who would be invited (and who not, why) and an example e-mail",
+            params=[WORKSHOP_ID],
+            found=True,
+        ),
+        "POST": _op(
+            "send the invitations: one e-mail per person with their personal links",
+            params=[WORKSHOP_ID],
+            body=_json(INVITATION_BODY),
+            found=True,
+        ),
+    },
+    P + "/workshops/{workshop_id}/participants/{participant_id}/links": {
+        "GET": _op(
+            "a participant's personal launch links (without their tokens)",
+            params=[WORKSHOP_ID, PARTICIPANT_ID],
+            found=True,
+        ),
+        "DELETE": _op(
+            "turn off every active link of a participant (their launches stop at once)",
+            params=[WORKSHOP_ID, PARTICIPANT_ID],
+            found=True,
+        ),
+    },
     P + "/readiness": {
         "GET": _op("the nation (national admins) or one's own county", params=[FORMAT], files=True),
     },
@@ -292,6 +436,49 @@ API_OPERATIONS: dict[str, dict[str, Schema]] = {
         "GET": _op("one course", params=[COURSE_ID], found=True),
         "PUT": _op("change a course", params=[COURSE_ID], body=_json(COURSE_BODY), found=True),
     },
+    P + "/cmi5/courses": {
+        "POST": _op(
+            "import a cmi5 course structure (cmi5.xml) or a zip package with one as a course",
+            "201",
+            params=[
+                {
+                    "name": "id",
+                    "in": "query",
+                    "required": False,
+                    "schema": TEXT,
+                    "description": "the new course's id (default: from its title)",
+                }
+            ],
+            body=CMI5_PACKAGE,
+        ),
+    },
+    P + "/workshops/{workshop_id}/participants/{participant_id}/cmi5/{course_id}/waiver": {
+        "POST": _op(
+            "exempt a participant from a cmi5 course or one of its AUs (waived, then satisfied)",
+            params=[WORKSHOP_ID, PARTICIPANT_ID, COURSE_ID],
+            body=_json(
+                {
+                    "type": "object",
+                    "properties": {
+                        "au": {"type": "integer", "minimum": 0},
+                        "reason": {
+                            "type": "string",
+                            "enum": [
+                                "Tested Out",
+                                "Equivalent AU",
+                                "Equivalent Outside Activity",
+                                "Administrative",
+                            ],
+                        },
+                    },
+                }
+            ),
+            found=True,
+        ),
+    },
+    P + "/cmi5/courses/{course_id}": {
+        "GET": _op("an imported cmi5 course: its blocks and AUs", params=[COURSE_ID], found=True),
+    },
     P + "/learners/unmatched": {
         "GET": _op(
             "learners on no participant list, beside the nearest registered address",
@@ -308,6 +495,7 @@ API_OPERATIONS: dict[str, dict[str, Schema]] = {
             ],
         ),
     },
+    **STATEMENT_OPERATIONS,
     P + "/bridge/sources": {
         "GET": _op("LRSs statements are pulled from"),
         "POST": _op("add a source LRS", "201", body=_json(REMOTE_BODY)),

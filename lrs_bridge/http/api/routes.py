@@ -11,18 +11,22 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from lrs_bridge.auth.access import Action, Principal
+from lrs_bridge.auth.scopes import Permission
 from lrs_bridge.gate import COUNTY, PARTICIPANT, PERSON, WORKSHOP, Locator
 from lrs_bridge.http.api import (
     audit,
     bridge,
+    cmi5,
     contacts,
     courses,
+    invitations,
     people,
     readiness,
     reminders,
+    statements,
     workshops,
 )
-from lrs_bridge.http.guard import people_guarded
+from lrs_bridge.http.guard import people_guarded, people_or_client_guarded
 
 Handler = Callable[[Request, Principal], Awaitable[Response]]
 
@@ -84,6 +88,11 @@ def api_routes() -> list[Route]:
             PARTICIPANT,
         ),
         _route(
+            "/workshops/{workshop_id}/participants/{participant_id}/cmi5/{course_id}/waiver",
+            {"POST": (cmi5.waive, Action.PARTICIPANTS_WRITE)},
+            PARTICIPANT,
+        ),
+        _route(
             "/workshops/{workshop_id}/readiness",
             {"GET": (readiness.workshop_readiness, Action.REPORTS_READ)},
             WORKSHOP,
@@ -96,6 +105,7 @@ def api_routes() -> list[Route]:
             },
             WORKSHOP,
         ),
+        *_launch_routes(),
         _route("/readiness", {"GET": (readiness.readiness, Action.REPORTS_READ)}),
         _route(
             "/readiness/{county}",
@@ -125,10 +135,13 @@ def api_routes() -> list[Route]:
                 "PUT": (courses.change_course, Action.COURSES_WRITE),
             },
         ),
+        _route("/cmi5/courses", {"POST": (cmi5.import_course, Action.COURSES_WRITE)}),
+        _route("/cmi5/courses/{course_id}", {"GET": (cmi5.get_course, Action.COURSES_READ)}),
         _route(
             "/learners/unmatched", {"GET": (readiness.unmatched_learners, Action.LEARNERS_READ)}
         ),
         _route("/audit", {"GET": (audit.audit_entries, Action.AUDIT_READ)}),
+        *_statement_routes(),
         *_bridge_routes(),
         *_people_routes(),
     ]
@@ -166,6 +179,51 @@ def _people_routes() -> list[Route]:
         _route(
             "/credentials/{key}",
             {"GET": (people.get_credential, keys), "DELETE": (people.revoke_credential, keys)},
+        ),
+    ]
+
+
+def _statement_routes() -> list[Route]:
+    """National admins read every statement; an xAPI credential's owner (HTTP Basic) only
+    those their credential stored (``lrs_bridge.http.api.statements``)."""
+    people = {"GET": Action.STATEMENTS_READ}
+    clients = {"GET": Permission.STATEMENTS_READ}
+    return [
+        Route(
+            PREFIX + "/statements",
+            people_or_client_guarded(
+                statements.search_statements, people, statements.search_own_statements, clients
+            ),
+            methods=["GET", "HEAD"],
+        ),
+        Route(
+            PREFIX + "/statements/export",
+            people_or_client_guarded(
+                statements.export_statements, people, statements.export_own_statements, clients
+            ),
+            methods=["GET", "HEAD"],
+        ),
+    ]
+
+
+def _launch_routes() -> list[Route]:
+    """Invitations and personal launch links (issue 14)."""
+    return [
+        _route(
+            "/workshops/{workshop_id}/invitations",
+            {
+                "GET": (invitations.preview_invitations, Action.REMINDERS_SEND),
+                "POST": (invitations.send_invitations, Action.REMINDERS_SEND),
+            },
+            WORKSHOP,
+        ),
+        _route(
+            "/workshops/{workshop_id}/participants/{participant_id}/links",
+            {
+                "GET": (invitations.participant_links, Action.PARTICIPANTS_READ),
+                "DELETE": (invitations.revoke_links, Action.PARTICIPANTS_WRITE),
+            },
+            PARTICIPANT,
         ),
     ]
 

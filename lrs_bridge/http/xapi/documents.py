@@ -85,7 +85,9 @@ class _Resource:
             if write
             else reads_every_clients_documents(client.scopes)
         )
-        return DocumentScope(self.kind, activity_id, agent, registration, client.key, every)
+        return DocumentScope(
+            self.kind, activity_id, agent, registration, client.document_owner, every
+        )
 
 
 STATE = _Resource(DocumentKind.STATE, "stateId", ("activityId", "agent", "registration"))

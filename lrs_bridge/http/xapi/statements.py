@@ -13,11 +13,12 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from lrs_bridge.auth.credentials import Client
+from lrs_bridge.auth.learners import check_statements
 from lrs_bridge.auth.scopes import may_define, may_void_any_statement, only_own_statements
 from lrs_bridge.gate import read_body, services
 from lrs_bridge.http.body import check_depth
 from lrs_bridge.http.responses import JSONResponse, error_response
-from statements.errors import BadRequest, PayloadTooLarge, XapiError
+from statements.errors import BadRequest, PayloadTooLarge, XapiError, overloaded
 from statements.formats import parse_accept_language
 from statements.log import AttachmentPart, Writer
 from statements.multipart import parse_multipart, sha2_hex
@@ -138,6 +139,9 @@ async def put_statement(request: Request, client: Client) -> Response:
     if statement_id is None:
         raise _bad("statementId", "required", "PUT needs the statementId parameter")
     data, parts = await _read_statements(request)
+    if client.learner is not None:  # the per-learner rule: its own actor only
+        check_statements(client.learner, data)
+    await services(request).cmi5.check_open(data)  # no statements in an ended cmi5 session
     if not isinstance(data, dict):
         raise _bad("$", "type", "PUT takes one statement object")
     await services(request).statements.store_statements(
@@ -154,7 +158,12 @@ async def post_statements(request: Request, client: Client) -> Response:
     if request.query_params:
         name = next(iter(request.query_params))
         raise _bad(name, "parameter", "POST to the Statement resource takes no parameters")
+    if services(request).store.shedding():
+        raise overloaded()  # before the body is read and validated: shedding costs nothing
     data, parts = await _read_statements(request)
+    if client.learner is not None:  # the per-learner rule: its own actor only
+        check_statements(client.learner, data)
+    await services(request).cmi5.check_open(data)  # no statements in an ended cmi5 session
     items = data if isinstance(data, list) else [data]
     ids = await services(request).statements.store_statements(
         items,
