@@ -147,7 +147,9 @@ def session_credential(credentials: CredentialService, launch: LaunchService) ->
             issued = await launch.issue_credential(found, registration=registration)
             return Issued(issued.key, issued.secret, f"launch:{found.target.link.id}")
         made = await credentials.create(
-            f"cmi5 session {session_id}", ["statements/write", "statements/read/mine", "state"]
+            f"cmi5 session {session_id}",
+            ["statements/write", "statements/read/mine", "state"],
+            audited=False,  # one per session, made by the service: no one's change to audit
         )
         return Issued(made.credential.key, made.secret, made.credential.key)
 

@@ -83,10 +83,16 @@ class CredentialService:
         self.learners = LearnerCredentials(store, self.limits)
 
     async def create(
-        self, label: str, scopes: list[str], actor: Principal | None = None
+        self,
+        label: str,
+        scopes: list[str],
+        actor: Principal | None = None,
+        *,
+        audited: bool = True,
     ) -> NewCredential:
         """A new key and secret (the secret is shown only now); audited (``actor`` None:
-        the operator, from the command line)."""
+        the operator, from the command line) unless ``audited`` is False (a credential
+        the service makes for itself, such as one per cmi5 session)."""
         if not label.strip():
             raise ValueError("the label must not be empty")
         if len(label.strip()) > 200:
@@ -104,7 +110,7 @@ class CredentialService:
             created_at=datetime.now(UTC),
         )
         await self.store.create_credential(credential)
-        if self.audit is not None:
+        if audited and self.audit is not None:
             await self.audit.record(
                 actor, "credential.create", "credential", key, None, scopes=list(credential.scopes)
             )
