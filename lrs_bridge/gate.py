@@ -17,7 +17,7 @@ from urllib.parse import quote
 
 from starlette.requests import Request
 
-from lrs_bridge.auth.access import Action, Principal, may, may_see
+from lrs_bridge.auth.access import Action, Principal, Role, may, may_manage_person, may_see
 from lrs_bridge.services import Services
 from reports import places
 from statements.errors import Forbidden, NotFound, PayloadTooLarge
@@ -73,6 +73,13 @@ class Place:
 
     county: str
     municipality: str | None = None
+    person: Role | None = None
+    """For a person the path names: their role (national admins have county "")."""
+
+    def visible_to(self, principal: Principal) -> bool:
+        if self.person is not None:
+            return may_manage_person(principal, self.person, self.county or None)
+        return may_see(principal, self.county, self.municipality)
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,7 +116,14 @@ async def _county_place(request: Request) -> Place | None:
     return Place(found.code) if found else None
 
 
+async def _person_place(request: Request) -> Place | None:
+    ref = str(request.path_params["user_id"])
+    user = await services(request).people.find_user(ref) if ref.isdigit() else None
+    return Place(user.county or "", user.municipality, user.role) if user else None
+
+
 WORKSHOP = Locator("workshop", _workshop_place)
+PERSON = Locator("person", _person_place)
 PARTICIPANT = Locator("participant", _participant_place)
 COUNTY = Locator("county", _county_place)
 
@@ -124,7 +138,7 @@ async def refusal(
         return 403
     if locator is not None:
         place = await locator.find(request)
-        if place is None or not may_see(principal, place.county, place.municipality):
+        if place is None or not place.visible_to(principal):
             return 404
     return None
 

@@ -20,7 +20,7 @@ from lrs_bridge.schema import MIGRATIONS
 from lrs_bridge.sso.config import load_config
 from lrs_bridge.sso.service import SsoService
 from lrs_bridge.sso.storage import SsoStorage
-from reports.mailer import SmtpSettings
+from reports.mailer import SmtpMailer, SmtpSettings
 from reports.reminders import ReminderScheduler
 from reports.reminding import WorkshopReminders, build_reminders
 from reports.service import ReportsService
@@ -81,14 +81,20 @@ class Services:
         )
         # One set of throttles and one cap on Argon2 for every kind of authentication.
         limits = AuthLimits(settings.auth_concurrency)
-        credentials = CredentialService(store, settings.base_url, limits)
+        credentials = CredentialService(store, settings.base_url, limits, audit)
         launch = LaunchService(reports, credentials, settings)
         cmi5 = Cmi5Service(
             store, statements, reports, settings.base_url, session_credential(credentials, launch)
         )
         statements.on_stored.append(cmi5.on_stored)  # moveOn on the AUs' statements
         reports.personal_links = launch.with_links  # reminders carry the personal links
-        people_service = PeopleService(people, audit, limits)
+        people_service = PeopleService(
+            people,
+            audit,
+            limits,
+            mailer=SmtpMailer(smtp_settings(settings)),
+            base_url=settings.base_url,
+        )
         sso = SsoService(
             load_config(settings.sso_config), SsoStorage(store), people_service, settings.base_url
         )
@@ -150,7 +156,9 @@ def session_credential(credentials: CredentialService, launch: LaunchService) ->
             issued = await launch.issue_credential(found, registration=registration)
             return Issued(issued.key, issued.secret, f"launch:{found.target.link.id}")
         made = await credentials.create(
-            f"cmi5 session {session_id}", ["statements/write", "statements/read/mine", "state"]
+            f"cmi5 session {session_id}",
+            ["statements/write", "statements/read/mine", "state"],
+            audited=False,  # one per session, made by the service: no one's change to audit
         )
         return Issued(made.credential.key, made.secret, made.credential.key)
 

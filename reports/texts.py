@@ -502,6 +502,77 @@ CATALOGUE: dict[str, dict[str, str]] = {
         ),
         "en": "The Excel file is refused. Save the list as a plain Excel workbook (.xlsx) or CSV.",
     },
+    # --- issue 15, people: the set-password e-mail (branch admin-people) ---
+    "api.rule.scope": {
+        "sv": "{field}: du kan bara hantera samordnare i ditt eget län.",
+        "en": "{field}: you can only manage coordinators in your own county.",
+    },
+    "api.rule.national": {
+        "sv": "En nationell administratör har inget län eller kommun ({field}).",
+        "en": "A national administrator has no county or municipality ({field}).",
+    },
+    "api.rule.county_admin": {
+        "sv": "En länsadministratör har hela länet, ingen kommun ({field}).",
+        "en": "A county administrator has the whole county, no municipality ({field}).",
+    },
+    "api.rule.self": {
+        "sv": "Du kan inte ändra din egen roll eller stänga av dig själv ({field}).",
+        "en": "You cannot change your own role or disable yourself ({field}).",
+    },
+    "api.rule.disabled": {
+        "sv": "Personen är avstängd ({field}).",
+        "en": "The person is disabled ({field}).",
+    },
+    "api.rule.enabled": {
+        "sv": "Personen är inte avstängd ({field}).",
+        "en": "The person is not disabled ({field}).",
+    },
+    "api.rule.wrong": {
+        "sv": "{field} är fel.",
+        "en": "{field} is wrong.",
+    },
+    "api.rule.exists": {
+        "sv": "{field} finns inte.",
+        "en": "{field} does not exist.",
+    },
+    "api.rule.mail": {
+        "sv": "E-postmeddelandet kunde inte skickas ({field}). Försök igen senare.",
+        "en": "The e-mail could not be sent ({field}). Try again later.",
+    },
+    "api.rule.link": {
+        "sv": "Länken är redan använd, för gammal eller felaktig ({field}).",
+        "en": "The link has been used already, is too old or is wrong ({field}).",
+    },
+    "api.rule.password_length": {
+        "sv": "{field} behöver vara minst 12 tecken.",
+        "en": "{field} needs at least 12 characters.",
+    },
+    "people.password_link.subject": {
+        "sv": "Välj ditt lösenord till {app} / Choose your password",
+        "en": "Choose your password for {app}",
+    },
+    "people.password_link.body": {
+        "sv": (
+            "Hej!\n\n"
+            "Du har ett konto i {app} med e-postadressen {email}. Välj ditt lösenord "
+            "genom att öppna länken nedan. Länken fungerar en gång och till och med "
+            "{expires}.\n\n{link}\n\n"
+            "Har du inte väntat dig det här meddelandet kan du bortse från det.\n\n"
+            "---\n\n"
+            "You have an account in {app} with the e-mail address {email}. Choose your "
+            "password by opening the link above. It works once, until {expires_en}.\n"
+        ),
+        "en": (
+            "Hello,\n\n"
+            "You have an account in {app} with the e-mail address {email}. Choose your "
+            "password by opening the link below. It works once, until {expires_en}.\n\n"
+            "{link}\n\n"
+            "If you did not expect this message, you can ignore it.\n\n"
+            "---\n\n"
+            "Du har ett konto i {app} med e-postadressen {email}. Välj ditt lösenord genom "
+            "att öppna länken ovan. Den fungerar en gång och till och med {expires}.\n"
+        ),
+    },
     # --- statement browser (issue 15: browse, search and export the statement log) ---
     "statements.problem.learner": {
         "sv": "Skriv deltagaren som en e-postadress, till exempel anna@kommun.se, eller som"

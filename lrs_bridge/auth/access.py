@@ -38,6 +38,15 @@ class Action(StrEnum):
     (following up who has not finished is their work), within their scope."""
     CONTACTS_WRITE = "contacts:write"
     """Set or remove the county's contact person (named in its reminder e-mails)."""
+    PEOPLE_MANAGE = "people:manage"
+    """List, create, change, disable and enable people and send them a set-password link:
+    national admins for everyone, county admins for their own county's coordinators
+    (``may_manage_person``)."""
+    ACCOUNT = "account"
+    """One's own account: change one's password, create and revoke one's own API tokens
+    (every role)."""
+    CREDENTIALS_MANAGE = "credentials:manage"
+    """Create, list and revoke xAPI credentials: national admins only."""
     BRIDGE_MANAGE = "bridge:manage"
     """Sources, targets, pulls and the outbox of the bridge to other LRSs: national admins
     only (they hold other LRSs' credentials and move every county's statements)."""
@@ -53,6 +62,7 @@ _FOLLOW_UP = frozenset(
         Action.REPORTS_READ,
         Action.COURSES_READ,
         Action.REMINDERS_SEND,
+        Action.ACCOUNT,
     }
 )
 
@@ -68,6 +78,7 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
         Action.LEARNERS_READ,
         Action.AUDIT_READ,
         Action.CONTACTS_WRITE,
+        Action.PEOPLE_MANAGE,
     },
     # Coordinators follow up who has not finished: they read and remind, they change
     # nothing.
@@ -111,6 +122,20 @@ def may_see(principal: Principal, county: str, municipality: str | None = None) 
     if county != principal.county:
         return False
     return municipality is None or principal.municipality in (None, municipality)
+
+
+def may_manage_person(principal: Principal, role: Role, county: str | None) -> bool:
+    """May this person manage (see, change, disable, invite) a person of ``role`` in
+    ``county``? National admins anyone; county admins only their own county's
+    coordinators (not other county admins, not national admins)."""
+    if principal.role is Role.NATIONAL_ADMIN:
+        return True
+    return (
+        principal.role is Role.COUNTY_ADMIN
+        and role is Role.COORDINATOR
+        and county is not None
+        and county == principal.county
+    )
 
 
 class OutOfScope(Exception):

@@ -15,14 +15,19 @@ import logging
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from lrs_bridge.auth.hashing import hash_machine_secret, is_legacy
 from lrs_bridge.auth.learners import LEARNER_LABEL, LEARNER_SCOPES, Learner, LearnerCredentials
 from lrs_bridge.auth.limits import AuthLimits
 from lrs_bridge.auth.scopes import check_scopes
 from reports.model import LEARNER_KEY_PREFIX
+from statements.query import from_micros
 from statements.storage.base import Credential, Store
+
+if TYPE_CHECKING:
+    from lrs_bridge.auth.access import Principal
+    from lrs_bridge.people.audit import AuditLog
 
 log = logging.getLogger(__name__)
 
@@ -64,15 +69,34 @@ def parse_basic(header: str | None) -> tuple[str, str] | None:
 
 
 class CredentialService:
-    def __init__(self, store: Store, base_url: str, limits: AuthLimits | None = None) -> None:
+    def __init__(
+        self,
+        store: Store,
+        base_url: str,
+        limits: AuthLimits | None = None,
+        audit: AuditLog | None = None,
+    ) -> None:
         self.store = store
         self.base_url = base_url
         self.limits = limits or AuthLimits()
+        self.audit = audit
         self.learners = LearnerCredentials(store, self.limits)
 
-    async def create(self, label: str, scopes: list[str]) -> NewCredential:
+    async def create(
+        self,
+        label: str,
+        scopes: list[str],
+        actor: Principal | None = None,
+        *,
+        audited: bool = True,
+    ) -> NewCredential:
+        """A new key and secret (the secret is shown only now); audited (``actor`` None:
+        the operator, from the command line) unless ``audited`` is False (a credential
+        the service makes for itself, such as one per cmi5 session)."""
         if not label.strip():
             raise ValueError("the label must not be empty")
+        if len(label.strip()) > 200:
+            raise ValueError("the label has at most 200 characters")
         if not scopes:
             raise ValueError("give at least one scope")
         check_scopes(scopes)
@@ -86,10 +110,30 @@ class CredentialService:
             created_at=datetime.now(UTC),
         )
         await self.store.create_credential(credential)
+        if audited and self.audit is not None:
+            await self.audit.record(
+                actor, "credential.create", "credential", key, None, scopes=list(credential.scopes)
+            )
         return NewCredential(credential, secret)
 
-    async def revoke(self, key: str) -> bool:
-        return await self.store.revoke_credential(key, datetime.now(UTC))
+    async def revoke(self, key: str, actor: Principal | None = None) -> bool:
+        revoked = await self.store.revoke_credential(key, datetime.now(UTC))
+        if revoked and self.audit is not None:
+            await self.audit.record(actor, "credential.revoke", "credential", key, None)
+        return revoked
+
+    async def last_uses(self, keys: list[str]) -> dict[str, datetime]:
+        """When each credential last had a statement stored (keys never used are left
+        out): one indexed look-up per key (``statements_credential``)."""
+        found: dict[str, datetime] = {}
+        for key in keys:
+            rows = await self.store.read(
+                "SELECT stored FROM statements WHERE credential = ? ORDER BY seq DESC LIMIT 1",
+                key,
+            )
+            if rows:
+                found[key] = from_micros(rows[0][0])
+        return found
 
     def authority(self, credential: Credential) -> dict[str, Any]:
         return {

@@ -121,6 +121,36 @@ def cmd_users_disable(args: argparse.Namespace) -> int:
     return with_services(args, action)
 
 
+def cmd_users_change(args: argparse.Namespace) -> int:
+    async def action(services: Services) -> int:
+        user = await services.people.change_user(
+            args.user, args.role, args.county, args.municipality
+        )
+        place = user.municipality or user.county or "every county"
+        print(f"user {user.id} is now {user.role.value} ({place})")
+        return 0
+
+    return with_services(args, action)
+
+
+def cmd_users_enable(args: argparse.Namespace) -> int:
+    async def action(services: Services) -> int:
+        user = await services.people.enable_user(args.user)
+        print(f"enabled user {user.id}; their revoked tokens stay revoked")
+        return 0
+
+    return with_services(args, action)
+
+
+def cmd_users_send_link(args: argparse.Namespace) -> int:
+    async def action(services: Services) -> int:
+        expires = await services.people.send_password_link(args.user)
+        print(f"set-password link e-mailed; it works once, until {expires.isoformat()}")
+        return 0
+
+    return with_services(args, action)
+
+
 def cmd_users_password(args: argparse.Namespace) -> int:
     password = _read_password()
 
@@ -177,6 +207,23 @@ def add_commands(commands: Commands) -> None:
     add_database(disable)
     disable.add_argument("user", metavar="EMAIL", help="e-mail address (or user id)")
     disable.set_defaults(func=cmd_users_disable)
+    change = user_commands.add_parser("change", help="give a person another role or place")
+    add_database(change)
+    change.add_argument("user", metavar="USER", help="user id or e-mail address")
+    change.add_argument("--role", required=True, choices=[r.value for r in Role])
+    change.add_argument("--county", help="county code, e.g. 21")
+    change.add_argument("--municipality", help="municipality code, e.g. 2180")
+    change.set_defaults(func=cmd_users_change)
+    enable = user_commands.add_parser("enable", help="let a disabled person log in again")
+    add_database(enable)
+    enable.add_argument("user", metavar="USER", help="user id or e-mail address")
+    enable.set_defaults(func=cmd_users_enable)
+    send_link = user_commands.add_parser(
+        "send-link", help="e-mail a person a single-use link to choose their password"
+    )
+    add_database(send_link)
+    send_link.add_argument("user", metavar="USER", help="user id or e-mail address")
+    send_link.set_defaults(func=cmd_users_send_link)
     password = user_commands.add_parser(
         "password", help="set a person's password (read from standard input)"
     )

@@ -55,6 +55,17 @@ class TokenInfo:
 
 
 @dataclass(frozen=True, slots=True)
+class PasswordLink:
+    """A set-password link as stored: its owner, its secret's hash, when it ends."""
+
+    id: str
+    user_id: int
+    secret_hash: str
+    expires_at: datetime
+    used_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
 class TokenCheck:
     """What one request needs to accept a token: its hash, and whether it and its owner
     are still active (read afresh on every request)."""
@@ -117,6 +128,34 @@ class PeopleStorage(abc.ABC):
     async def disable_user(self, user_id: int, now: datetime) -> bool:
         """Disable a person, revoke their tokens and end their sessions; False if already
         disabled."""
+
+    @abc.abstractmethod
+    async def change_user(
+        self, user_id: int, role: Role, county: str | None, municipality: str | None
+    ) -> bool:
+        """Give a person another role or place; False when there is no such person."""
+
+    @abc.abstractmethod
+    async def enable_user(self, user_id: int) -> bool:
+        """Enable a disabled person again (their revoked tokens stay revoked); False if
+        they were not disabled."""
+
+    @abc.abstractmethod
+    async def add_password_link(
+        self, link_id: str, user_id: int, secret_hash: str, now: datetime, expires: datetime
+    ) -> None:
+        """Store a new set-password link; every earlier unused link of the person ends."""
+
+    @abc.abstractmethod
+    async def password_link(self, link_id: str) -> PasswordLink | None: ...
+
+    @abc.abstractmethod
+    async def use_password_link(
+        self, link_id: str, password_hash: str, now: datetime
+    ) -> int | None:
+        """In one transaction: mark the link used if it is unused and unexpired and its
+        person active, and set their password (ending their sessions); the person's id, or
+        None when the link could not be used."""
 
     @abc.abstractmethod
     async def add_token(self, token_id: str, user_id: int, secret_hash: str, now: datetime) -> None:

@@ -19,6 +19,7 @@ from lrs_bridge.auth.access import Role
 from lrs_bridge.people.model import (
     AuditEntry,
     NewUser,
+    PasswordLink,
     PeopleStorage,
     TokenCheck,
     TokenInfo,
@@ -124,6 +125,81 @@ class SqlPeopleStorage(PeopleStorage):
                 user_id,
             )
             return disabled == 1
+
+        return await self.db.write(apply)
+
+    async def change_user(
+        self, user_id: int, role: Role, county: str | None, municipality: str | None
+    ) -> bool:
+        changed = await self._execute(
+            "UPDATE users SET role = ?, county = ?, municipality = ? WHERE id = ?",
+            role.value,
+            county,
+            municipality,
+            user_id,
+        )
+        return changed == 1
+
+    async def enable_user(self, user_id: int) -> bool:
+        enabled = await self._execute(
+            "UPDATE users SET disabled_at = NULL WHERE id = ? AND disabled_at IS NOT NULL",
+            user_id,
+        )
+        return enabled == 1
+
+    async def add_password_link(
+        self, link_id: str, user_id: int, secret_hash: str, now: datetime, expires: datetime
+    ) -> None:
+        async def apply(tx: Tx) -> None:
+            await tx.execute(
+                "UPDATE password_links SET used_at = ? WHERE user_id = ? AND used_at IS NULL",
+                to_micros(now),
+                user_id,
+            )
+            await tx.execute(
+                "INSERT INTO password_links (id, user_id, secret_hash, created_at, expires_at)"
+                " VALUES (?, ?, ?, ?, ?)",
+                link_id,
+                user_id,
+                secret_hash,
+                to_micros(now),
+                to_micros(expires),
+            )
+
+        await self.db.write(apply)
+
+    async def password_link(self, link_id: str) -> PasswordLink | None:
+        rows = await self.db.read(
+            "SELECT id, user_id, secret_hash, expires_at, used_at FROM password_links WHERE id = ?",
+            link_id,
+        )
+        if not rows:
+            return None
+        id_, user_id, secret_hash, expires_at, used_at = rows[0]
+        return PasswordLink(id_, user_id, secret_hash, from_micros(expires_at), moment_of(used_at))
+
+    async def use_password_link(
+        self, link_id: str, password_hash: str, now: datetime
+    ) -> int | None:
+        async def apply(tx: Tx) -> int | None:
+            user_id: int | None = await tx.fetchval(
+                "UPDATE password_links SET used_at = ?"
+                " WHERE id = ? AND used_at IS NULL AND expires_at > ?"
+                " AND user_id IN (SELECT id FROM users WHERE disabled_at IS NULL)"
+                " RETURNING user_id",
+                to_micros(now),
+                link_id,
+                to_micros(now),
+            )
+            if user_id is None:
+                return None
+            await tx.execute(
+                "UPDATE users SET password_hash = ?,"
+                " session_generation = session_generation + 1 WHERE id = ?",
+                password_hash,
+                user_id,
+            )
+            return user_id
 
         return await self.db.write(apply)
 

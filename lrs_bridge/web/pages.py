@@ -1629,9 +1629,21 @@ def web_routes() -> list[Route]:
 
 def _feature_routes() -> list[Route]:
     """Pages kept in modules of their own (they import this module)."""
-    from lrs_bridge.web import cmi5_launch  # noqa: F401 (registers the cmi5 launch kind)
+    from lrs_bridge.web import (
+        cmi5_launch,  # noqa: F401 (registers the cmi5 launch kind)
+        course_admin,
+        credentials,
+        people,
+    )
     from lrs_bridge.web.invitations import invitation_routes
     from lrs_bridge.web.launch import launch_routes
     from lrs_bridge.web.statements import statement_routes
 
-    return [*launch_routes(), *invitation_routes(), *statement_routes()]
+    return [
+        *launch_routes(),
+        *invitation_routes(),
+        *statement_routes(),
+        *people.routes(),
+        *credentials.routes(),
+        *course_admin.routes(),
+    ]

@@ -1952,6 +1952,751 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "sv": "Inga påminnelser skickades",
         "en": "No reminders were sent",
     },
+    # --- issue 15: people, set-password link, own account, xAPI credentials, courses (branch
+    # admin-people) ---
+    "web.nav.people": {
+        "sv": "Personer",
+        "en": "People",
+    },
+    "web.nav.account": {
+        "sv": "Mitt konto",
+        "en": "My account",
+    },
+    "web.people.title": {
+        "sv": "Personer",
+        "en": "People",
+    },
+    "web.people.help_national": {
+        "sv": (
+            "Alla som kan logga in: nationella administratörer, länsadministratörer och "
+            "samordnare. Ingen administratör skriver eller ser någons lösenord – personen får en "
+            "länk med e-post och väljer det själv."
+        ),
+        "en": (
+            "Everyone who can log in: national administrators, county administrators and "
+            "coordinators. No administrator types or sees anyone's password – the person gets a "
+            "link by e-mail and chooses it."
+        ),
+    },
+    "web.people.help_county": {
+        "sv": (
+            "Samordnarna i ditt län. Ingen administratör skriver eller ser någons lösenord – "
+            "personen får en länk med e-post och väljer det själv."
+        ),
+        "en": (
+            "The coordinators in your county. No administrator types or sees anyone's password – "
+            "the person gets a link by e-mail and chooses it."
+        ),
+    },
+    "web.people.new": {
+        "sv": "Lägg till en person",
+        "en": "Add a person",
+    },
+    "web.people.new_help": {
+        "sv": (
+            "Personen får ett e-postmeddelande med en länk där hen väljer sitt lösenord. Länken "
+            "fungerar en gång och i 72 timmar."
+        ),
+        "en": (
+            "The person gets an e-mail with a link where they choose their password. The link "
+            "works once and for 72 hours."
+        ),
+    },
+    "web.people.create": {
+        "sv": "Lägg till och skicka länken",
+        "en": "Add and send the link",
+    },
+    "web.people.not_created": {
+        "sv": "Personen lades inte till",
+        "en": "The person was not added",
+    },
+    "web.people.not_saved": {
+        "sv": "Ändringen sparades inte",
+        "en": "The change was not saved",
+    },
+    "web.people.email": {
+        "sv": "E-postadress",
+        "en": "E-mail address",
+    },
+    "web.people.role": {
+        "sv": "Roll",
+        "en": "Role",
+    },
+    "web.people.county": {
+        "sv": "Län",
+        "en": "County",
+    },
+    "web.people.county_hint": {
+        "sv": (
+            "Länsadministratörer och samordnare hör till ett län. Nationella administratörer har "
+            "inget län."
+        ),
+        "en": (
+            "County administrators and coordinators belong to a county. National administrators "
+            "have none."
+        ),
+    },
+    "web.people.no_county": {
+        "sv": "Inget län (nationell administratör)",
+        "en": "No county (national administrator)",
+    },
+    "web.people.municipality": {
+        "sv": "Kommun",
+        "en": "Municipality",
+    },
+    "web.people.municipality_hint": {
+        "sv": "Bara för en samordnare som ska se en enda kommuns deltagare.",
+        "en": "Only for a coordinator who should see one municipality's participants.",
+    },
+    "web.people.whole_county": {
+        "sv": "Hela länet",
+        "en": "The whole county",
+    },
+    "web.people.place": {
+        "sv": "Län eller kommun",
+        "en": "County or municipality",
+    },
+    "web.people.everywhere": {
+        "sv": "Hela landet",
+        "en": "The whole country",
+    },
+    "web.people.state": {
+        "sv": "Läge",
+        "en": "State",
+    },
+    "web.people.active": {
+        "sv": "Aktiv",
+        "en": "Active",
+    },
+    "web.people.invited": {
+        "sv": "Inbjuden, inget lösenord ännu",
+        "en": "Invited, no password yet",
+    },
+    "web.people.disabled": {
+        "sv": "Avstängd",
+        "en": "Disabled",
+    },
+    "web.people.since": {
+        "sv": "Skapad",
+        "en": "Created",
+    },
+    "web.people.created": {
+        "sv": "Personen är tillagd.",
+        "en": "The person has been added.",
+    },
+    "web.people.link_sent": {
+        "sv": (
+            "En länk för att välja lösenord är skickad till {email}. Den fungerar en gång och i "
+            "72 timmar."
+        ),
+        "en": (
+            "A link to choose a password has been sent to {email}. It works once and for 72 hours."
+        ),
+    },
+    "web.people.link_failed": {
+        "sv": (
+            "E-postmeddelandet kunde inte skickas. Försök igen med knappen Skicka länk för att "
+            "välja lösenord, eller kontakta den som sköter tjänsten."
+        ),
+        "en": (
+            "The e-mail could not be sent. Try again with the button Send a link to choose a "
+            "password, or contact whoever runs the service."
+        ),
+    },
+    "web.people.changed": {
+        "sv": "Ändringen är sparad.",
+        "en": "The change has been saved.",
+    },
+    "web.people.access_disabled": {
+        "sv": "Personen är avstängd. Hens API-nycklar är återkallade och hen är utloggad.",
+        "en": "The person is disabled. Their API tokens are revoked and they are logged out.",
+    },
+    "web.people.access_enabled": {
+        "sv": "Personen kan logga in igen.",
+        "en": "The person can log in again.",
+    },
+    "web.people.yourself": {
+        "sv": "Det här är du. Byt lösenord och hantera API-nycklar på",
+        "en": "This is you. Change your password and manage API tokens on",
+    },
+    "web.people.change": {
+        "sv": "Ändra roll eller plats",
+        "en": "Change role or place",
+    },
+    "web.people.save": {
+        "sv": "Spara ändringen",
+        "en": "Save the change",
+    },
+    "web.people.access": {
+        "sv": "Inloggning",
+        "en": "Log-in",
+    },
+    "web.people.link_help": {
+        "sv": (
+            "Skicka en ny länk om personen har glömt sitt lösenord eller inte hann använda den "
+            "förra. Tidigare länkar slutar då att fungera."
+        ),
+        "en": (
+            "Send a new link if the person has forgotten their password or did not use the last "
+            "one in time. Earlier links then stop working."
+        ),
+    },
+    "web.people.send_link": {
+        "sv": "Skicka länk för att välja lösenord",
+        "en": "Send a link to choose a password",
+    },
+    "web.people.disable_help": {
+        "sv": "En avstängd person kan inte logga in, och hens API-nycklar slutar fungera direkt.",
+        "en": "A disabled person cannot log in, and their API tokens stop working at once.",
+    },
+    "web.people.disable": {
+        "sv": "Stäng av personen",
+        "en": "Disable the person",
+    },
+    "web.people.enable_help": {
+        "sv": (
+            "Personen kan logga in igen med sitt lösenord. Återkallade API-nycklar förblir "
+            "återkallade."
+        ),
+        "en": "The person can log in again with their password. Revoked API tokens stay revoked.",
+    },
+    "web.people.enable": {
+        "sv": "Släpp in personen igen",
+        "en": "Enable the person again",
+    },
+    "web.people.error.invalid": {
+        "sv": "Uppgiften kan inte användas.",
+        "en": "The value cannot be used.",
+    },
+    "web.people.error.email.email": {
+        "sv": "Skriv en e-postadress, till exempel namn@kommun.se.",
+        "en": "Enter an e-mail address, for example name@municipality.se.",
+    },
+    "web.people.error.email.taken": {
+        "sv": "Det finns redan en person med den här e-postadressen.",
+        "en": "A person with this e-mail address exists already.",
+    },
+    "web.people.error.role.unknown": {
+        "sv": "Välj en roll.",
+        "en": "Choose a role.",
+    },
+    "web.people.error.role.scope": {
+        "sv": "Du kan bara lägga till och ändra samordnare i ditt eget län.",
+        "en": "You can only add and change coordinators in your own county.",
+    },
+    "web.people.error.county.scope": {
+        "sv": "Du kan bara lägga till och ändra samordnare i ditt eget län.",
+        "en": "You can only add and change coordinators in your own county.",
+    },
+    "web.people.error.county.required": {
+        "sv": "Välj ett län för en länsadministratör eller samordnare.",
+        "en": "Choose a county for a county administrator or coordinator.",
+    },
+    "web.people.error.county.national": {
+        "sv": "En nationell administratör har inget län eller kommun. Välj Inget län.",
+        "en": "A national administrator has no county or municipality. Choose No county.",
+    },
+    "web.people.error.county.unknown": {
+        "sv": "Välj ett län i listan.",
+        "en": "Choose a county from the list.",
+    },
+    "web.people.error.municipality.unknown": {
+        "sv": "Välj en kommun i listan.",
+        "en": "Choose a municipality from the list.",
+    },
+    "web.people.error.municipality.outside_county": {
+        "sv": "Kommunen ligger inte i det valda länet.",
+        "en": "The municipality is not in the chosen county.",
+    },
+    "web.people.error.municipality.county_admin": {
+        "sv": "En länsadministratör har hela länet. Välj Hela länet.",
+        "en": "A county administrator has the whole county. Choose The whole county.",
+    },
+    "web.people.error.user.self": {
+        "sv": "Du kan inte ändra din egen roll eller stänga av dig själv.",
+        "en": "You cannot change your own role or disable yourself.",
+    },
+    "web.people.error.user.disabled": {
+        "sv": "Personen är redan avstängd.",
+        "en": "The person is disabled already.",
+    },
+    "web.people.error.user.enabled": {
+        "sv": "Personen är inte avstängd.",
+        "en": "The person is not disabled.",
+    },
+    "web.people.error.password.length": {
+        "sv": "Lösenordet behöver vara minst {length} tecken.",
+        "en": "The password needs at least {length} characters.",
+    },
+    "web.people.error.repeat.differs": {
+        "sv": "Lösenorden är inte likadana. Skriv samma lösenord två gånger.",
+        "en": "The passwords differ. Type the same password twice.",
+    },
+    "web.people.error.current.wrong": {
+        "sv": "Skriv ditt nuvarande lösenord.",
+        "en": "Enter your current password.",
+    },
+    "web.password.title": {
+        "sv": "Välj ditt lösenord",
+        "en": "Choose your password",
+    },
+    "web.password.help": {
+        "sv": (
+            "Välj ett lösenord för {email}. Det behöver vara minst {length} tecken. Sedan loggar "
+            "du in med e-postadressen och lösenordet."
+        ),
+        "en": (
+            "Choose a password for {email}. It needs at least {length} characters. Then you log "
+            "in with the e-mail address and the password."
+        ),
+    },
+    "web.password.rule": {
+        "sv": (
+            "Minst {length} tecken. Ett par vanliga ord i följd är lätt att minnas och svårt att "
+            "gissa."
+        ),
+        "en": (
+            "At least {length} characters. A few ordinary words in a row are easy to remember and "
+            "hard to guess."
+        ),
+    },
+    "web.password.password": {
+        "sv": "Nytt lösenord",
+        "en": "New password",
+    },
+    "web.password.repeat": {
+        "sv": "Nytt lösenord en gång till",
+        "en": "New password again",
+    },
+    "web.password.save": {
+        "sv": "Spara lösenordet",
+        "en": "Save the password",
+    },
+    "web.password.not_saved": {
+        "sv": "Lösenordet sparades inte",
+        "en": "The password was not saved",
+    },
+    "web.password.gone_title": {
+        "sv": "Länken fungerar inte",
+        "en": "The link does not work",
+    },
+    "web.password.gone_help": {
+        "sv": (
+            "Länken är redan använd, för gammal eller felaktig. Be din administratör skicka en ny "
+            "länk."
+        ),
+        "en": (
+            "The link has been used already, is too old or is wrong. Ask your administrator to "
+            "send a new link."
+        ),
+    },
+    "web.login.password_set": {
+        "sv": "Ditt lösenord är sparat. Logga in med det.",
+        "en": "Your password has been saved. Log in with it.",
+    },
+    "web.account.title": {
+        "sv": "Mitt konto",
+        "en": "My account",
+    },
+    "web.account.password": {
+        "sv": "Byt lösenord",
+        "en": "Change password",
+    },
+    "web.account.current": {
+        "sv": "Nuvarande lösenord",
+        "en": "Current password",
+    },
+    "web.account.change_password": {
+        "sv": "Byt lösenord",
+        "en": "Change the password",
+    },
+    "web.account.password_saved": {
+        "sv": "Lösenordet är bytt. Du är utloggad överallt utom här.",
+        "en": "The password has been changed. You are logged out everywhere but here.",
+    },
+    "web.account.not_saved": {
+        "sv": "Lösenordet byttes inte",
+        "en": "The password was not changed",
+    },
+    "web.account.tokens": {
+        "sv": "API-nycklar",
+        "en": "API tokens",
+    },
+    "web.account.tokens_help": {
+        "sv": (
+            "En API-nyckel låter ett program använda tjänstens API i ditt namn, med din roll. "
+            "Skicka den som Authorization: Bearer NYCKEL. Återkalla en nyckel du inte längre "
+            "använder."
+        ),
+        "en": (
+            "An API token lets a program use the service's API in your name, with your role. Send "
+            "it as Authorization: Bearer TOKEN. Revoke a token you no longer use."
+        ),
+    },
+    "web.account.new_token": {
+        "sv": "Skapa en ny API-nyckel",
+        "en": "Create a new API token",
+    },
+    "web.account.token_shown_once": {
+        "sv": (
+            "Här är din nya API-nyckel. Kopiera den nu och spara den säkert: den visas bara den "
+            "här gången."
+        ),
+        "en": (
+            "Here is your new API token. Copy it now and keep it safe: it is shown only this once."
+        ),
+    },
+    "web.account.token": {
+        "sv": "API-nyckel",
+        "en": "API token",
+    },
+    "web.account.token_id": {
+        "sv": "Nyckelns id",
+        "en": "Token id",
+    },
+    "web.account.revoke": {
+        "sv": "Återkalla",
+        "en": "Revoke",
+    },
+    "web.account.revoke_named": {
+        "sv": "Återkalla nyckel {id}",
+        "en": "Revoke token {id}",
+    },
+    "web.account.token_revoked": {
+        "sv": "Nyckel {id} är återkallad och fungerar inte längre.",
+        "en": "Token {id} has been revoked and no longer works.",
+    },
+    "web.audit.action.user.change": {
+        "sv": "ändrade roll eller plats",
+        "en": "changed role or place",
+    },
+    "web.audit.action.user.enable": {
+        "sv": "släppte in igen",
+        "en": "enabled",
+    },
+    "web.audit.action.user.password_link": {
+        "sv": "skickade länk för lösenord",
+        "en": "sent a password link",
+    },
+    "web.audit.detail.hours": {
+        "sv": "timmar",
+        "en": "hours",
+    },
+    "web.audit.detail.link": {
+        "sv": "länk",
+        "en": "link",
+    },
+    "web.people.caption": {
+        "sv": "{count} personer",
+        "sv.one": "{count} person",
+        "en": "{count} people",
+        "en.one": "{count} person",
+    },
+    "web.account.tokens_caption": {
+        "sv": "{count} aktiva API-nycklar",
+        "sv.one": "{count} aktiv API-nyckel",
+        "en": "{count} active API tokens",
+        "en.one": "{count} active API token",
+    },
+    "web.nav.credentials": {
+        "sv": "xAPI-nycklar",
+        "en": "xAPI credentials",
+    },
+    "web.credentials.title": {
+        "sv": "xAPI-nycklar",
+        "en": "xAPI credentials",
+    },
+    "web.credentials.help": {
+        "sv": (
+            "Med en nyckel och en hemlighet skickar en utbildning eller ett annat LRS sina "
+            "xAPI-uttalanden hit. En kurs räknar bara uttalanden från de nycklar den litar på (se "
+            "Kurser)."
+        ),
+        "en": (
+            "With a key and a secret, a course or another LRS sends its xAPI statements here. A "
+            "course counts only statements from the keys it trusts (see Courses)."
+        ),
+    },
+    "web.credentials.new": {
+        "sv": "Skapa en xAPI-nyckel",
+        "en": "Create an xAPI credential",
+    },
+    "web.credentials.new_help": {
+        "sv": "Hemligheten visas bara en gång, direkt efter att nyckeln har skapats.",
+        "en": "The secret is shown only once, right after the credential is created.",
+    },
+    "web.credentials.label": {
+        "sv": "Benämning",
+        "en": "Label",
+    },
+    "web.credentials.label_hint": {
+        "sv": (
+            "Vem eller vad som använder nyckeln, till exempel Storyline-paketet Ett tryggt valår."
+        ),
+        "en": (
+            "Who or what uses the credential, for example the Storyline package Ett tryggt valår."
+        ),
+    },
+    "web.credentials.key": {
+        "sv": "Nyckel",
+        "en": "Key",
+    },
+    "web.credentials.secret": {
+        "sv": "Hemlighet",
+        "en": "Secret",
+    },
+    "web.credentials.endpoint": {
+        "sv": "xAPI-adress",
+        "en": "xAPI endpoint",
+    },
+    "web.credentials.scopes": {
+        "sv": "Behörigheter",
+        "en": "Scopes",
+    },
+    "web.credentials.last_use": {
+        "sv": "Senast använd",
+        "en": "Last used",
+    },
+    "web.credentials.never": {
+        "sv": "Aldrig",
+        "en": "Never",
+    },
+    "web.credentials.reports_for": {
+        "sv": "Rapporterar för kurser",
+        "en": "Reports for courses",
+    },
+    "web.credentials.create": {
+        "sv": "Skapa nyckeln",
+        "en": "Create the credential",
+    },
+    "web.credentials.not_created": {
+        "sv": "Nyckeln skapades inte",
+        "en": "The credential was not created",
+    },
+    "web.credentials.error.label": {
+        "sv": "Skriv en benämning.",
+        "en": "Enter a label.",
+    },
+    "web.credentials.error.label_long": {
+        "sv": "Benämningen får vara högst 200 tecken.",
+        "en": "The label has at most 200 characters.",
+    },
+    "web.credentials.error.scopes": {
+        "sv": "Välj minst en behörighet.",
+        "en": "Choose at least one scope.",
+    },
+    "web.credentials.created_title": {
+        "sv": "Nyckeln {label} är skapad",
+        "en": "The credential {label} has been created",
+    },
+    "web.credentials.shown_once": {
+        "sv": (
+            "Kopiera hemligheten nu och lämna den säkert till den som ska använda den. Den visas "
+            "bara den här gången och går inte att ta fram igen."
+        ),
+        "en": (
+            "Copy the secret now and hand it safely to whoever will use it. It is shown only this "
+            "once and cannot be retrieved again."
+        ),
+    },
+    "web.credentials.next": {
+        "sv": (
+            "Ange xAPI-adressen, nyckeln och hemligheten i utbildningspaketet eller i det andra "
+            "LRS:et. Lägg sedan till nyckeln som rapportör på de kurser den rapporterar för."
+        ),
+        "en": (
+            "Enter the xAPI endpoint, the key and the secret in the course package or the other "
+            "LRS. Then add the key as a reporter of the courses it reports for."
+        ),
+    },
+    "web.credentials.back": {
+        "sv": "Tillbaka till xAPI-nycklarna",
+        "en": "Back to the xAPI credentials",
+    },
+    "web.credentials.revoke_named": {
+        "sv": "Återkalla {label}",
+        "en": "Revoke {label}",
+    },
+    "web.credentials.revoked_at": {
+        "sv": "Återkallad {when}",
+        "en": "Revoked {when}",
+    },
+    "web.credentials.revoked": {
+        "sv": "Nyckeln {key} är återkallad. Den fungerar inte längre.",
+        "en": "The credential {key} has been revoked. It no longer works.",
+    },
+    "web.credentials.revoke_title": {
+        "sv": "Återkalla nyckeln {label}?",
+        "en": "Revoke the credential {label}?",
+    },
+    "web.credentials.revoke_help": {
+        "sv": (
+            "Nyckeln {key} slutar fungera direkt: det som skickas med den tas inte emot längre. "
+            "Uttalanden som redan har tagits emot finns kvar. Det går inte att ångra."
+        ),
+        "en": (
+            "The credential {key} stops working at once: what is sent with it is no longer "
+            "accepted. Statements already received stay. This cannot be undone."
+        ),
+    },
+    "web.credentials.revoke_courses": {
+        "sv": "De här kurserna litar på nyckeln och får inga nya uttalanden från den:",
+        "en": "These courses trust the credential and will get no new statements from it:",
+    },
+    "web.credentials.revoke_confirm": {
+        "sv": "Ja, återkalla nyckeln",
+        "en": "Yes, revoke the credential",
+    },
+    "web.credentials.scope.statements_write": {
+        "sv": "skicka uttalanden",
+        "en": "send statements",
+    },
+    "web.credentials.scope.statements_read": {
+        "sv": "läsa alla uttalanden",
+        "en": "read all statements",
+    },
+    "web.credentials.scope.statements_read_mine": {
+        "sv": "läsa de egna uttalandena",
+        "en": "read its own statements",
+    },
+    "web.credentials.scope.all_read": {
+        "sv": "läsa allt",
+        "en": "read everything",
+    },
+    "web.credentials.scope.all": {
+        "sv": "allt",
+        "en": "everything",
+    },
+    "web.credentials.scope.state": {
+        "sv": "tillståndsdokument",
+        "en": "state documents",
+    },
+    "web.credentials.scope.profile": {
+        "sv": "profildokument",
+        "en": "profile documents",
+    },
+    "web.credentials.scope.define": {
+        "sv": "definiera aktiviteter",
+        "en": "define activities",
+    },
+    "web.audit.action.credential.create": {
+        "sv": "skapade xAPI-nyckel",
+        "en": "created an xAPI credential",
+    },
+    "web.audit.action.credential.revoke": {
+        "sv": "återkallade xAPI-nyckel",
+        "en": "revoked an xAPI credential",
+    },
+    "web.audit.detail.scopes": {
+        "sv": "behörigheter",
+        "en": "scopes",
+    },
+    "web.credentials.caption": {
+        "sv": "{count} xAPI-nycklar",
+        "sv.one": "{count} xAPI-nyckel",
+        "en": "{count} xAPI credentials",
+        "en.one": "{count} xAPI credential",
+    },
+    "web.course.new": {
+        "sv": "Lägg till en kurs",
+        "en": "Add a course",
+    },
+    "web.course.change_title": {
+        "sv": "Ändra kursen {name}",
+        "en": "Change the course {name}",
+    },
+    "web.course.edit_named": {
+        "sv": "Ändra {name}",
+        "en": "Change {name}",
+    },
+    "web.course.name": {
+        "sv": "Kursens namn",
+        "en": "Name of the course",
+    },
+    "web.course.rule.any_of": {
+        "sv": "Klar när deltagaren har slutfört eller klarat någon av aktiviteterna",
+        "en": "Done when the participant has completed or passed any of the activities",
+    },
+    "web.course.rule.all_of": {
+        "sv": "Klar när deltagaren har slutfört alla aktiviteter (varje aktivitet är ett steg)",
+        "en": "Done when the participant has completed every activity (each activity is a step)",
+    },
+    "web.course.activities_hint": {
+        "sv": "Aktivitetens id (IRI) som utbildningen skickar i sina xAPI-uttalanden, en per rad.",
+        "en": "The activity id (IRI) the course sends in its xAPI statements, one per line.",
+    },
+    "web.course.url_hint": {
+        "sv": "Där deltagaren startar utbildningen. Adressen står i påminnelserna.",
+        "en": "Where the participant starts the course. The address is in the reminders.",
+    },
+    "web.course.description": {
+        "sv": "Beskrivning",
+        "en": "Description",
+    },
+    "web.course.no_reporters": {
+        "sv": (
+            "Det finns inga xAPI-nycklar eller hämtkällor att välja. Bara tjänstens egna "
+            "uttalanden räknas."
+        ),
+        "en": (
+            "There are no xAPI credentials or bridge sources to choose. Only the service's own "
+            "statements count."
+        ),
+    },
+    "web.course.save": {
+        "sv": "Spara kursen",
+        "en": "Save the course",
+    },
+    "web.course.create": {
+        "sv": "Lägg till kursen",
+        "en": "Add the course",
+    },
+    "web.course.not_saved": {
+        "sv": "Kursen sparades inte",
+        "en": "The course was not saved",
+    },
+    "web.course.used_by": {
+        "sv": "Workshoppar som kräver kursen",
+        "en": "Workshops that require the course",
+    },
+    "web.course.used_by_none": {
+        "sv": "Ingen workshop kräver kursen ännu.",
+        "en": "No workshop requires the course yet.",
+    },
+    "web.course.error.name": {
+        "sv": "Skriv kursens namn, högst 200 tecken.",
+        "en": "Enter the course's name, at most 200 characters.",
+    },
+    "web.course.error.name.taken": {
+        "sv": "Det finns redan en kurs med det namnet. Välj ett annat namn.",
+        "en": "A course with that name exists already. Choose another name.",
+    },
+    "web.course.error.rule": {
+        "sv": "Välj när kursen är klar.",
+        "en": "Choose when the course is done.",
+    },
+    "web.course.error.activities": {
+        "sv": (
+            "Skriv minst en aktivitets id, en fullständig IRI per rad, till exempel "
+            "https://utbildning.example.se/kurs."
+        ),
+        "en": (
+            "Enter at least one activity id, a full IRI per line, for example "
+            "https://course.example.com/course."
+        ),
+    },
+    "web.course.error.url": {
+        "sv": "Skriv en fullständig webbadress som börjar med https:// eller lämna fältet tomt.",
+        "en": "Enter a full web address starting with https:// or leave the field empty.",
+    },
+    "web.course.error.description": {
+        "sv": "Beskrivningen kan inte användas. Ta bort ovanliga tecken.",
+        "en": "The description cannot be used. Remove unusual characters.",
+    },
+    "web.course.error.credentials": {
+        "sv": "En vald rapportör finns inte längre. Ladda om sidan och välj igen.",
+        "en": "A chosen reporter no longer exists. Reload the page and choose again.",
+    },
     # --- statement browser (issue 15: browse, search and export the statement log) ---
     "web.nav.statements": {"sv": "Utbildningshändelser", "en": "Course events"},
     "web.statements.title": {"sv": "Utbildningshändelser", "en": "Course events"},

@@ -67,6 +67,12 @@ SEES: dict[str, set[str]] = {
 ADMINS = {"national", "admin 21", "admin 14"}
 COURSE_WRITERS = {"national"}
 ADMIN_ONLY = {("/api/v1/learners/unmatched", "GET"), ("/api/v1/audit", "GET")}
+# Issue 15: whom each admin manages (a person named in the path), by seeded target.
+PEOPLE_SEES: dict[str, set[str]] = {
+    "national": {"21", "14", "admin 21", "national"},
+    "admin 21": {"21"},
+    "admin 14": {"14"},
+}
 # Reminding is following up, not changing: coordinators send them too (within scope).
 EVERYONE_SENDS = {
     ("/api/v1/workshops/{workshop_id}/reminders", "POST"),
@@ -84,6 +90,8 @@ class Seed:
     secrets: dict[str, set[str]] = field(default_factory=dict)  # scope → strings
     connected: dict[str, str] = field(default_factory=dict)  # scope → a connected identity
     tag: str = ""
+    people: dict[str, str] = field(default_factory=dict)  # target → user id (issue 15)
+    credential: str = ""
 
 
 @dataclass
@@ -151,7 +159,29 @@ class World:
             await bridge.add_source({"name": "src", **remote})
         if await bridge.storage.get_target("tgt") is None:
             await bridge.add_target({"name": "tgt", **remote})
-        return Seed(workshops, participants, course.id, connected=connected, tag=tag)
+        people: dict[str, str] = {}
+        for target, role, county in (
+            ("21", "coordinator", "21"),
+            ("14", "coordinator", "14"),
+            ("admin 21", "county-admin", "21"),
+            ("national", "national-admin", None),
+        ):
+            email = f"{target.replace(' ', '.')}.{tag}@example.se"
+            user = await self.services.people.create_user(email, role, county)
+            people[target] = str(user.id)
+            if role == "coordinator":
+                self.secrets.setdefault(target, set()).add(email)
+        people["missing"] = "999999999"
+        key = (await self.services.credentials.create(f"Nyckel {tag}", ["all"])).credential.key
+        return Seed(
+            workshops,
+            participants,
+            course.id,
+            connected=connected,
+            tag=tag,
+            people=people,
+            credential=key,
+        )
 
 
 def bearer(token: str) -> dict[str, str]:
@@ -518,12 +548,89 @@ OPERATIONS: dict[tuple[str, str], tuple[tuple[str, ...], Build, int]] = {
         200,
     ),
     ("/api/v1/bridge/outbox", "GET"): (("",), lambda s, t: Call("/api/v1/bridge/outbox"), 200),
+    # --- issue 15: people, one's own account, xAPI credentials ---
+    ("/api/v1/people", "GET"): (("",), lambda s, t: Call("/api/v1/people"), 200),
+    ("/api/v1/people", "POST"): (
+        ("21", "14"),
+        lambda s, t: Call(
+            "/api/v1/people",
+            json={
+                "email": f"ny.{uuid.uuid4().hex[:8]}@example.se",
+                "role": "coordinator",
+                "county": t,
+                "send_link": False,
+            },
+        ),
+        201,
+    ),
+    ("/api/v1/people/{user_id}", "GET"): (
+        ("21", "14", "admin 21", "national", "missing"),
+        lambda s, t: Call(f"/api/v1/people/{s.people[t]}"),
+        200,
+    ),
+    ("/api/v1/people/{user_id}", "PATCH"): (
+        ("21", "14", "admin 21", "national", "missing"),
+        lambda s, t: Call(f"/api/v1/people/{s.people[t]}", json={"disabled": True}),
+        200,
+    ),
+    ("/api/v1/people/{user_id}/password-link", "POST"): (
+        ("21", "14", "admin 21", "national", "missing"),
+        lambda s, t: Call(f"/api/v1/people/{s.people[t]}/password-link"),
+        202,
+    ),
+    ("/api/v1/me", "GET"): (("",), lambda s, t: Call("/api/v1/me"), 200),
+    # Nobody here has a password: a too short new one is refused before any is checked.
+    ("/api/v1/me/password", "PUT"): (
+        ("",),
+        lambda s, t: Call("/api/v1/me/password", json={"current": "x", "password": "kort"}),
+        400,
+    ),
+    ("/api/v1/me/tokens", "GET"): (("",), lambda s, t: Call("/api/v1/me/tokens"), 200),
+    ("/api/v1/me/tokens", "POST"): (("",), lambda s, t: Call("/api/v1/me/tokens"), 201),
+    # Another person's token (or none): the same 404 (one's own: test_people_api.py).
+    ("/api/v1/me/tokens/{token_id}", "DELETE"): (
+        ("missing",),
+        lambda s, t: Call("/api/v1/me/tokens/0123456789abcdef"),
+        404,
+    ),
+    ("/api/v1/credentials", "GET"): (("",), lambda s, t: Call("/api/v1/credentials"), 200),
+    ("/api/v1/credentials", "POST"): (
+        ("",),
+        lambda s, t: Call(
+            "/api/v1/credentials", json={"label": "Ny nyckel", "scopes": ["statements/write"]}
+        ),
+        201,
+    ),
+    ("/api/v1/credentials/{key}", "GET"): (
+        ("", "missing"),
+        lambda s, t: Call(f"/api/v1/credentials/{s.credential if t == '' else 'nosuchkey'}"),
+        200,
+    ),
+    ("/api/v1/credentials/{key}", "DELETE"): (
+        ("", "missing"),
+        lambda s, t: Call(f"/api/v1/credentials/{s.credential if t == '' else 'nosuchkey'}"),
+        200,
+    ),
 }
 
 
 def expected(kind: str, path: str, method: str, target: str, success: int) -> int:
     if kind in ("nobody", "bad token"):
         return 401
+    if path.startswith("/api/v1/me"):  # one's own account: everyone
+        return success
+    if path.startswith("/api/v1/credentials"):  # xAPI credentials: national admins only
+        if kind != "national":
+            return 403
+        return 404 if target == "missing" else success
+    if path.startswith("/api/v1/people"):  # admins, each over the people they manage
+        if kind not in ADMINS:
+            return 403
+        if "{" in path:
+            return success if target in PEOPLE_SEES[kind] else 404
+        if method == "POST" and target not in SEES[kind]:
+            return 403
+        return success
     if path.startswith(("/api/v1/bridge/", "/api/v1/statements")):  # national admins only
         return success if kind == "national" else 403
     writes = method != "GET" and (path, method) not in EVERYONE_SENDS

@@ -14,6 +14,7 @@ import httpx
 import pytest
 
 from tests.conftest import LiveServer, run_cli
+from tests.mail import MailCatcher
 
 pytestmark = pytest.mark.slow  # starts real processes
 
@@ -171,3 +172,39 @@ def test_revoking_from_the_cli_stops_the_running_server_at_once(live_server: Liv
         assert refused.status_code == 401
         assert refused.headers["WWW-Authenticate"] == 'Bearer realm="lrs-bridge"'
         assert refused.json()["details"][0]["rule"] == "authentication"
+
+
+def test_change_enable_and_send_a_set_password_link(
+    tmp_path: Path, smtp: tuple[MailCatcher, int]
+) -> None:
+    """Issue 15: the same PeopleService functions as the pages and the API, as the operator."""
+    database = str(tmp_path / "people.sqlite3")
+    env = {"LRS_BRIDGE_SMTP_HOST": "127.0.0.1", "LRS_BRIDGE_SMTP_PORT": str(smtp[1])}
+    made = users(database, "create", "--email", "olle@gavle.se", "--role", "coordinator",
+                 "--municipality", "2180")  # fmt: skip
+    assert made.returncode == 0, made.stderr
+    moved = run_cli("users", "change", "--database", database, "olle@gavle.se",
+                    "--role", "county-admin", "--county", "21")  # fmt: skip
+    assert moved.returncode == 0, moved.stderr
+    assert moved.stdout.strip() == "user 1 is now county-admin (21)"
+    wrong = run_cli("users", "change", "--database", database, "1", "--role", "coordinator")
+    assert wrong.returncode != 0
+    assert wrong.stderr.strip().endswith("a coordinator needs --county or --municipality")
+    assert users(database, "disable", "1").returncode == 0
+    enabled = users(database, "enable", "1")
+    assert enabled.returncode == 0 and "enabled user 1" in enabled.stdout
+    again = users(database, "enable", "1")
+    assert again.returncode != 0 and "is not disabled" in again.stderr
+    sent = run_cli("users", "send-link", "--database", database, "1", env=env)
+    assert sent.returncode == 0, sent.stderr
+    [(recipients, message)] = smtp[0].messages
+    assert recipients == ["olle@gavle.se"] and "/password/" in message.get_content()
+    with sqlite3.connect(database) as conn:
+        actions = [row[0] for row in conn.execute("SELECT action FROM audit_log ORDER BY id")]
+    assert actions == [
+        "user.create",
+        "user.change",
+        "user.disable",
+        "user.enable",
+        "user.password_link",
+    ]

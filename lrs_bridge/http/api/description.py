@@ -166,6 +166,58 @@ IDENTITY_BODY: Schema = {
     },
     "additionalProperties": False,
 }
+USER_ID: Schema = {
+    "name": "user_id",
+    "in": "path",
+    "required": True,
+    "schema": {"type": "string", "pattern": "^[0-9]+$"},
+}
+TOKEN_ID: Schema = {"name": "token_id", "in": "path", "required": True, "schema": TEXT}
+KEY: Schema = {"name": "key", "in": "path", "required": True, "schema": TEXT}
+ROLE: Schema = {"type": "string", "enum": ["national-admin", "county-admin", "coordinator"]}
+PERSON_BODY: Schema = {
+    "type": "object",
+    "required": ["email", "role"],
+    "properties": {
+        "email": {"type": "string", "format": "email", "maxLength": 254},
+        "role": ROLE,
+        "county": {"type": "string", "description": "two-digit SCB county code"},
+        "municipality": {"type": "string", "description": "four-digit SCB municipality code"},
+        "send_link": {
+            "type": "boolean",
+            "description": "e-mail a single-use set-password link (default true)",
+        },
+    },
+    "additionalProperties": False,
+}
+PERSON_CHANGE: Schema = {
+    "type": "object",
+    "properties": {
+        "role": ROLE,
+        "county": {"type": "string"},
+        "municipality": {"type": "string"},
+        "disabled": {"type": "boolean", "description": "true: disable (tokens revoked)"},
+    },
+    "additionalProperties": False,
+}
+PASSWORD_BODY: Schema = {
+    "type": "object",
+    "required": ["current", "password"],
+    "properties": {
+        "current": {"type": "string"},
+        "password": {"type": "string", "minLength": 12},
+    },
+    "additionalProperties": False,
+}
+CREDENTIAL_BODY: Schema = {
+    "type": "object",
+    "required": ["label", "scopes"],
+    "properties": {
+        "label": TEXT,
+        "scopes": {"type": "array", "items": {"type": "string"}, "minItems": 1},
+    },
+    "additionalProperties": False,
+}
 REMOTE_BODY: Schema = {
     "type": "object",
     "required": ["name", "endpoint"],
@@ -578,10 +630,65 @@ API_OPERATIONS: dict[str, dict[str, Schema]] = {
         "GET": _op("one target", params=[NAME], found=True),
         "DELETE": _op("remove a target", params=[NAME], found=True),
     },
+    P + "/people": {
+        "GET": _op("the people one manages (county admins: their county's coordinators)"),
+        "POST": _op(
+            "create a person and e-mail them a set-password link", "201", body=_json(PERSON_BODY)
+        ),
+    },
+    P + "/people/{user_id}": {
+        "GET": _op("one person", params=[USER_ID], found=True),
+        "PATCH": _op(
+            "change a person's role or place, or disable or enable them",
+            params=[USER_ID],
+            body=_json(PERSON_CHANGE),
+            found=True,
+        ),
+    },
+    P + "/people/{user_id}/password-link": {
+        "POST": _op(
+            "e-mail the person a new single-use set-password link (72 hours); 200 with "
+            "sent false when the mail server did not take it",
+            "202",
+            params=[USER_ID],
+            found=True,
+        ),
+    },
+    P + "/me": {"GET": _op("the person the token belongs to")},
+    P + "/me/password": {
+        "PUT": _op("change one's own password", body=_json(PASSWORD_BODY)),
+    },
+    P + "/me/tokens": {
+        "GET": _op("one's own active API tokens (never the secrets)"),
+        "POST": _op("a new API token for oneself, in this answer only", "201"),
+    },
+    P + "/me/tokens/{token_id}": {
+        "DELETE": _op("revoke one of one's own API tokens", params=[TOKEN_ID], found=True),
+    },
+    P + "/credentials": {
+        "GET": _op("xAPI credentials with their last use and the courses they report for"),
+        "POST": _op(
+            "create an xAPI credential; the secret is in this answer only",
+            "201",
+            body=_json(CREDENTIAL_BODY),
+        ),
+    },
+    P + "/credentials/{key}": {
+        "GET": _op("one xAPI credential", params=[KEY], found=True),
+        "DELETE": _op("revoke an xAPI credential at once", params=[KEY], found=True),
+    },
     P + "/bridge/outbox": {
         "GET": _op("what each target has been sent and what waits", params=[LIMIT]),
     },
 }
+
+API_OPERATIONS[P + "/people/{user_id}/password-link"]["POST"]["responses"]["200"] = {
+    "description": "not sent: the mail server did not take the e-mail (sent false, problem)",
+    "content": {JSON: {"schema": OBJECT}},
+}
+API_OPERATIONS[P + "/me/password"]["PUT"]["responses"]["429"] = _error(
+    "too many wrong passwords; Retry-After says when to try again"
+)
 
 BEARER: Schema = {
     "type": "http",

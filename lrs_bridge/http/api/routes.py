@@ -12,7 +12,7 @@ from starlette.routing import Route
 
 from lrs_bridge.auth.access import Action, Principal
 from lrs_bridge.auth.scopes import Permission
-from lrs_bridge.gate import COUNTY, PARTICIPANT, WORKSHOP, Locator
+from lrs_bridge.gate import COUNTY, PARTICIPANT, PERSON, WORKSHOP, Locator
 from lrs_bridge.http.api import (
     administration,
     audit,
@@ -21,6 +21,7 @@ from lrs_bridge.http.api import (
     contacts,
     courses,
     invitations,
+    people,
     readiness,
     reminders,
     statements,
@@ -144,6 +145,43 @@ def api_routes() -> list[Route]:
         _route("/audit", {"GET": (audit.audit_entries, Action.AUDIT_READ)}),
         *_statement_routes(),
         *_bridge_routes(),
+        *_people_routes(),
+    ]
+
+
+def _people_routes() -> list[Route]:
+    """Issue 15: people, one's own account, xAPI credentials."""
+    manage, own, keys = Action.PEOPLE_MANAGE, Action.ACCOUNT, Action.CREDENTIALS_MANAGE
+    return [
+        _route(
+            "/people",
+            {"GET": (people.list_people, manage), "POST": (people.create_person, manage)},
+        ),
+        _route(
+            "/people/{user_id}",
+            {"GET": (people.get_person, manage), "PATCH": (people.change_person, manage)},
+            PERSON,
+        ),
+        _route(
+            "/people/{user_id}/password-link",
+            {"POST": (people.send_password_link, manage)},
+            PERSON,
+        ),
+        _route("/me", {"GET": (people.me, own)}),
+        _route("/me/password", {"PUT": (people.change_my_password, own)}),
+        _route(
+            "/me/tokens",
+            {"GET": (people.my_tokens, own), "POST": (people.create_my_token, own)},
+        ),
+        _route("/me/tokens/{token_id}", {"DELETE": (people.revoke_my_token, own)}),
+        _route(
+            "/credentials",
+            {"GET": (people.list_credentials, keys), "POST": (people.create_credential, keys)},
+        ),
+        _route(
+            "/credentials/{key}",
+            {"GET": (people.get_credential, keys), "DELETE": (people.revoke_credential, keys)},
+        ),
     ]
 
 
