@@ -13,6 +13,7 @@ from lrs_bridge.config import Settings
 from lrs_bridge.people.audit import AuditLog
 from lrs_bridge.people.service import PeopleService
 from lrs_bridge.people.storage import people_storage
+from lrs_bridge.privacy.service import PersonalData
 from lrs_bridge.schema import MIGRATIONS
 from reports.mailer import SmtpSettings
 from reports.reminders import ReminderScheduler
@@ -36,6 +37,7 @@ class Services:
     reminders: WorkshopReminders
     reminder_scheduler: ReminderScheduler | None
     limits: AuthLimits
+    privacy: PersonalData
 
     @classmethod
     def build(cls, settings: Settings) -> Services:
@@ -83,6 +85,7 @@ class Services:
             reminders=reminders,
             reminder_scheduler=scheduler,
             limits=limits,
+            privacy=PersonalData(store, settings),
         )
 
     async def open(self, *, background: bool = False) -> None:

@@ -13,7 +13,7 @@ import sys
 from collections.abc import Sequence
 from typing import NoReturn
 
-from lrs_bridge.cli import bridge, credentials, migrate, readiness, serve, users
+from lrs_bridge.cli import bridge, credentials, migrate, personal, readiness, serve, users
 from lrs_bridge.cli.common import CliError
 from lrs_bridge.config import SettingsError
 
@@ -30,7 +30,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="lrs-bridge", description="xAPI LRS and election-security readiness reports"
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for group in (serve, credentials, readiness, users, migrate, bridge):
+    for group in (serve, credentials, readiness, users, migrate, bridge, personal):
         group.add_commands(commands)
     return parser
 
