@@ -41,6 +41,8 @@ class Action(StrEnum):
     BRIDGE_MANAGE = "bridge:manage"
     """Sources, targets, pulls and the outbox of the bridge to other LRSs: national admins
     only (they hold other LRSs' credentials and move every county's statements)."""
+    PERSONAL_DATA = "personal-data:manage"
+    """Register extracts and erasure of one person (issue 16): national admins only."""
 
 
 _FOLLOW_UP = frozenset(

@@ -379,13 +379,23 @@ OPERATIONS: dict[tuple[str, str], tuple[tuple[str, ...], Build, int]] = {
         200,
     ),
     ("/api/v1/bridge/outbox", "GET"): (("",), lambda s, t: Call("/api/v1/bridge/outbox"), 200),
+    ("/api/v1/personal-data/extract", "POST"): (
+        ("",),
+        lambda s, t: Call("/api/v1/personal-data/extract", json={"email": "admin.14@example.se"}),
+        200,
+    ),
+    ("/api/v1/personal-data/erase", "POST"): (
+        ("",),
+        lambda s, t: Call("/api/v1/personal-data/erase", json={"email": "admin.14@example.se"}),
+        200,
+    ),
 }
 
 
 def expected(kind: str, path: str, method: str, target: str, success: int) -> int:
     if kind in ("nobody", "bad token"):
         return 401
-    if path.startswith("/api/v1/bridge/"):  # other LRSs' credentials: national admins only
+    if path.startswith(("/api/v1/bridge/", "/api/v1/personal-data/")):  # national admins only
         return success if kind == "national" else 403
     writes = method != "GET" and (path, method) not in EVERYONE_SENDS
     if path.startswith("/api/v1/courses") and writes and kind not in COURSE_WRITERS:

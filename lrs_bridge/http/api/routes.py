@@ -17,6 +17,7 @@ from lrs_bridge.http.api import (
     bridge,
     contacts,
     courses,
+    personal,
     readiness,
     reminders,
     workshops,
@@ -129,6 +130,8 @@ def api_routes() -> list[Route]:
         ),
         _route("/audit", {"GET": (audit.audit_entries, Action.AUDIT_READ)}),
         *_bridge_routes(),
+        _route("/personal-data/extract", {"POST": (personal.extract, Action.PERSONAL_DATA)}),
+        _route("/personal-data/erase", {"POST": (personal.erase, Action.PERSONAL_DATA)}),
     ]
 
 
