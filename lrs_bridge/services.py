@@ -13,6 +13,7 @@ from lrs_bridge.config import Settings
 from lrs_bridge.people.audit import AuditLog
 from lrs_bridge.people.service import PeopleService
 from lrs_bridge.people.storage import people_storage
+from lrs_bridge.privacy.retention import Retention
 from lrs_bridge.privacy.service import PersonalData
 from lrs_bridge.schema import MIGRATIONS
 from reports.mailer import SmtpSettings
@@ -38,6 +39,7 @@ class Services:
     reminder_scheduler: ReminderScheduler | None
     limits: AuthLimits
     privacy: PersonalData
+    retention: Retention
 
     @classmethod
     def build(cls, settings: Settings) -> Services:
@@ -86,6 +88,7 @@ class Services:
             reminder_scheduler=scheduler,
             limits=limits,
             privacy=PersonalData(store, settings),
+            retention=Retention(store, settings),
         )
 
     async def open(self, *, background: bool = False) -> None:
@@ -98,8 +101,10 @@ class Services:
             await self.bridge.start()
             if self.reminder_scheduler is not None:
                 self.reminder_scheduler.start()
+            self.retention.start()
 
     async def close(self) -> None:
+        await self.retention.stop()
         if self.reminder_scheduler is not None:
             await self.reminder_scheduler.stop()
         await self.bridge.stop()

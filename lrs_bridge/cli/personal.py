@@ -57,6 +57,19 @@ def cmd_person_erase(args: argparse.Namespace) -> int:
     return with_services(args, action)
 
 
+def cmd_retention_purge(args: argparse.Namespace) -> int:
+    async def action(services: Services) -> int:
+        done = await services.retention.run(dry_run=args.dry_run)
+        if args.json:
+            print(json.dumps(done.as_json()))
+            return 0
+        what = "would be purged (dry run)" if done.dry_run else "purged"
+        print(f"{what}: {json.dumps(done.as_json()['counts'])}")
+        return 0
+
+    return with_services(args, action)
+
+
 def add_commands(commands: Commands) -> None:
     person = commands.add_parser(
         "person", help="personal data of one person: register extract, erasure"
@@ -77,3 +90,12 @@ def add_commands(commands: Commands) -> None:
     erase.add_argument("--dry-run", action="store_true", help="count only (the default)")
     erase.add_argument("--json", action="store_true", help="print JSON")
     erase.set_defaults(func=cmd_person_erase)
+    retention = commands.add_parser(
+        "retention", help="the retention purge (gallring) the settings' rules decide"
+    )
+    retention_commands = retention.add_subparsers(dest="retention_command", required=True)
+    purge = retention_commands.add_parser("purge", help="purge what the rules say has expired")
+    add_database(purge)
+    purge.add_argument("--dry-run", action="store_true", help="count per kind, change nothing")
+    purge.add_argument("--json", action="store_true", help="print JSON")
+    purge.set_defaults(func=cmd_retention_purge)
