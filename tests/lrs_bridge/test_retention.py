@@ -108,6 +108,15 @@ async def test_dry_run_then_purge(services: Services) -> None:
     assert not again.counts and await every_table(services) == tables
 
 
+def purge_process(env: dict[str, str]) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "lrs_bridge.cli", "retention", "purge"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
 async def test_purge_killed_half_way_then_finished(database_url: str) -> None:
     def seeded() -> None:
         async def go() -> None:
@@ -131,12 +140,7 @@ async def test_purge_killed_half_way_then_finished(database_url: str) -> None:
             await services.close()
 
     env = {**os.environ, "LRS_BRIDGE_DATABASE_URL": database_url}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "lrs_bridge.cli", "retention", "purge"],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    process = purge_process(env)
     if database_url.startswith("sqlite:"):
         await write_locked(database_url.removeprefix("sqlite:///"), process)
         await asyncio.sleep(0.3)
