@@ -72,6 +72,7 @@ class Services:
             window_hours=settings.reminder_window_hours,
             offset_days=settings.reminder_offsets_days,
             sender=settings.mail_from_name,
+            privacy_url=settings.base_url.rstrip("/") + "/personuppgifter",
         )
         # One set of throttles and one cap on Argon2 for every kind of authentication.
         limits = AuthLimits(settings.auth_concurrency)

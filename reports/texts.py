@@ -595,6 +595,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "privacy.sheet.tokens": {"sv": "API-nycklar", "en": "API tokens"},
     "privacy.sheet.audit": {"sv": "Granskningslogg", "en": "Audit log"},
     "privacy.sheet.forwarded_to": {"sv": "Vidarebefordrat till", "en": "Forwarded to"},
+    "reminder.privacy": {
+        "sv": "Så behandlar vi dina personuppgifter: {url}",
+        "en": "How we process your personal data: {url}",
+    },
     "privacy.extract.title": {
         "sv": "Registerutdrag för {email}, {generated}",
         "en": "Register extract for {email}, {generated}",

@@ -1429,6 +1429,8 @@ async def stylesheet(request: Request) -> Response:
 
 
 def web_routes() -> list[Route]:
+    from lrs_bridge.web import personal  # imports this module (its Ctx)
+
     get = ["GET", "HEAD"]
     both = ["GET", "HEAD", "POST"]
     any_person: dict[str, Action | None] = {"GET": None}
@@ -1439,6 +1441,7 @@ def web_routes() -> list[Route]:
         Route("/logout", page(logout, {"POST": None}), methods=["POST"]),
         Route("/language", page(language, {"POST": None}, public=True), methods=["POST"]),
         Route("/tillganglighet", page(accessibility, {"GET": None}, public=True), methods=get),
+        Route(personal.PATH, page(personal.privacy_page, {"GET": None}, public=True), methods=get),
         Route("/nation", page(nation, {"GET": Action.REPORTS_READ}), methods=get),
         Route(
             "/nation/workshops", page(all_workshops, {"GET": Action.REPORTS_READ}), methods=get

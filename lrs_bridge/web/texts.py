@@ -1952,6 +1952,37 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "sv": "Inga påminnelser skickades",
         "en": "No reminders were sent",
     },
+    # --- personal data: the information page (issue 16) ---
+    "web.privacy.title": {
+        "sv": "Så behandlar vi dina personuppgifter",
+        "en": "How we process your personal data",
+    },
+    "web.privacy.intro": {
+        "sv": (
+            "Den här sidan beskriver vilka uppgifter tjänsten sparar om deltagare i "
+            "valsäkerhetsworkshoppar, varför, hur länge, vem som ser dem och vem du kontaktar."
+        ),
+        "en": (
+            "This page describes what the service stores about participants in election "
+            "security workshops, why, for how long, who sees it and whom to contact."
+        ),
+    },
+    "web.privacy.link": {"sv": "Om personuppgifter", "en": "About personal data"},
+    "web.privacy.controller_title": {
+        "sv": "Vem ansvarar och vem kontaktar du",
+        "en": "Who is responsible and whom to contact",
+    },
+    "web.privacy.purposes_title": {
+        "sv": "Varför vi behandlar uppgifterna",
+        "en": "Why we process the data",
+    },
+    "web.privacy.categories_title": {"sv": "Vilka uppgifter vi sparar", "en": "What we store"},
+    "web.privacy.recipients_title": {"sv": "Vem som ser uppgifterna", "en": "Who sees the data"},
+    "web.privacy.retention_title": {
+        "sv": "Hur länge uppgifterna sparas",
+        "en": "How long the data is kept",
+    },
+    "web.privacy.rights_title": {"sv": "Dina rättigheter", "en": "Your rights"},
 }
 
 

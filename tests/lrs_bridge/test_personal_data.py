@@ -374,3 +374,17 @@ async def test_pseudonymise_keeps_ids_and_times(xapi: XapiClient) -> None:
             if secret.lower() in text.lower() and name != "attachments"
         ]  # fmt: skip
         assert holding == [], (secret, holding)
+
+
+def test_reminder_emails_link_the_information_page(services: Services) -> None:
+    from datetime import UTC, date, datetime
+
+    from reports.reminders import Recipient
+
+    email = services.reminders.service.compose(
+        Recipient(
+            "w", "p", ANNA_NAME, ANNA, "Kurs", "https://kurs.example", datetime.now(UTC),
+            "Workshop", date(2099, 1, 18),
+        )
+    )  # fmt: skip
+    assert "Så behandlar vi dina personuppgifter: http://lrs.test/personuppgifter" in email.body

@@ -234,6 +234,10 @@ async def test_every_page_passes_axe_at_1280_and_320_px(site: Site, browser: Any
     await page.goto(site.server.url + "/tillganglighet")
     await check("accessibility statement")
     assert "tillganglighet@val.example" in await page.locator("main").inner_text()
+    await page.goto(site.server.url + "/login")
+    await page.get_by_role("link", name="Om personuppgifter").click()  # issue 16
+    await check("information on personal data")
+    assert "Integritetsskyddsmyndigheten" in await page.locator("main").inner_text()
     await log_in(page, site, "national")
     pages = [
         "/nation",
