@@ -122,11 +122,11 @@ class Retention:
         )
         keys = {key for row in rows for key in row[1:] if key}
         kept: set[str] = set()
-        if keys:
+        for chunk in chunks(sorted(keys), 2000):
             where = []
             params: list[Any] = []
             for column in ("p.mbox_key", "p.sha1_key", "p.account_key"):
-                condition, values = in_list(store.dialect, column, sorted(keys))
+                condition, values = in_list(store.dialect, column, chunk)
                 where.append(condition)
                 params += values
             for row in await store.read(
@@ -157,8 +157,8 @@ class Retention:
             rest = await footprint(tx.fetch, tx.dialect, gone)
             forgotten = await forget(tx, rest, "delete")
             await tx.execute("DELETE FROM reminders WHERE workshop_id = ?", workshop_id)
-            if gone:
-                condition, params = in_list(tx.dialect, "learner", gone)
+            for chunk in chunks(gone):
+                condition, params = in_list(tx.dialect, "learner", chunk)
                 await tx.execute(f"DELETE FROM progress WHERE {condition}", *params)
             await tx.execute("DELETE FROM participants WHERE workshop_id = ?", workshop_id)
             await tx.execute(

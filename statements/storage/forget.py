@@ -76,11 +76,12 @@ def chunks(values: Sequence[Any], size: int = _CHUNK) -> Iterable[Sequence[Any]]
 async def _count(
     fetch: Fetch, dialect: Dialect, table: str, column: str, keys: Sequence[str]
 ) -> int:
-    if not keys:
-        return 0
-    condition, params = in_list(dialect, column, keys)
-    rows = await fetch(f"SELECT COUNT(*) FROM {table} WHERE {condition}", *params)
-    return int(rows[0][0])
+    total = 0
+    for chunk in chunks(keys):
+        condition, params = in_list(dialect, column, chunk)
+        rows = await fetch(f"SELECT COUNT(*) FROM {table} WHERE {condition}", *params)
+        total += int(rows[0][0])
+    return total
 
 
 async def footprint(fetch: Fetch, dialect: Dialect, keys: Iterable[str]) -> Footprint:
@@ -88,9 +89,12 @@ async def footprint(fetch: Fetch, dialect: Dialect, keys: Iterable[str]) -> Foot
     found = Footprint(tuple(sorted(set(keys))))
     if not found.keys:
         return found
-    condition, params = in_list(dialect, "value", found.keys)
-    rows = await fetch(f"SELECT id FROM index_values WHERE {condition}", *params)
-    found.value_ids = sorted(int(row[0]) for row in rows)
+    value_ids: list[int] = []
+    for chunk in chunks(found.keys):
+        condition, params = in_list(dialect, "value", chunk)
+        rows = await fetch(f"SELECT id FROM index_values WHERE {condition}", *params)
+        value_ids.extend(int(row[0]) for row in rows)
+    found.value_ids = sorted(value_ids)
     seqs: set[int] = set()
     for chunk in chunks(found.value_ids):
         condition, params = in_list(dialect, "value_id", chunk)
@@ -251,10 +255,10 @@ async def forget(tx: Tx, found: Footprint, mode: Mode) -> Forgotten:
             done.pseudonymised += 1
     await delete_statements(tx, own, done)
     done.deleted = own
-    if found.keys:
-        condition, params = in_list(tx.dialect, "agent", found.keys)
-        done.documents = await tx.execute(f"DELETE FROM documents WHERE {condition}", *params)
-        done.agent_names = await tx.execute(f"DELETE FROM agent_names WHERE {condition}", *params)
+    for chunk in chunks(found.keys):
+        condition, params = in_list(tx.dialect, "agent", chunk)
+        done.documents += await tx.execute(f"DELETE FROM documents WHERE {condition}", *params)
+        done.agent_names += await tx.execute(f"DELETE FROM agent_names WHERE {condition}", *params)
     kinds, kind_params = in_list(tx.dialect, "kind", _AGENT_KINDS)
     for chunk in chunks(found.value_ids):
         condition, params = in_list(tx.dialect, "value_id", chunk)
