@@ -37,11 +37,15 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-async def run(database: Path, participants: int) -> dict[str, float]:
+def fresh_copy(database: Path) -> Path:
     work = database.with_name(database.stem + "-purge.sqlite3")
     for suffix in ("", "-wal", "-shm"):
         Path(str(work) + suffix).unlink(missing_ok=True)
     shutil.copyfile(database, work)
+    return work
+
+
+async def run(work: Path, participants: int) -> dict[str, float]:
     settings = load_settings(
         database_url=f"sqlite:///{work}",
         retention_workshop_months=12,
@@ -102,7 +106,7 @@ def main() -> None:
     parser.add_argument("--database", type=Path, required=True, help="a filled SQLite log")
     parser.add_argument("--participants", type=int, default=5000)
     args = parser.parse_args()
-    for name, value in asyncio.run(run(args.database, args.participants)).items():
+    for name, value in asyncio.run(run(fresh_copy(args.database), args.participants)).items():
         print(f"{name}: {value}")
 
 
