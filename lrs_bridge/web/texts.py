@@ -1967,6 +1967,16 @@ CATALOGUE: dict[str, dict[str, str]] = {
             "security workshops, why, for how long, who sees it and whom to contact."
         ),
     },
+    "web.privacy.purged": {
+        "sv": (
+            "Deltagarlistan, framstegen och deltagarnas lärandeposter gallrades {day} enligt "
+            "beslutet om gallring. Ingen visas därför som ej påbörjad."
+        ),
+        "en": (
+            "The participant list, progress and the participants' learning records were "
+            "purged on {day} under the retention rules, so nobody is shown as not started."
+        ),
+    },
     "web.privacy.link": {"sv": "Om personuppgifter", "en": "About personal data"},
     "web.privacy.controller_title": {
         "sv": "Vem ansvarar och vem kontaktar du",
