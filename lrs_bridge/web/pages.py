@@ -1442,6 +1442,14 @@ def web_routes() -> list[Route]:
         Route("/language", page(language, {"POST": None}, public=True), methods=["POST"]),
         Route("/tillganglighet", page(accessibility, {"GET": None}, public=True), methods=get),
         Route(personal.PATH, page(personal.privacy_page, {"GET": None}, public=True), methods=get),
+        Route(
+            personal.ADMIN_PATH,
+            page(
+                personal.personal_admin,
+                {"GET": Action.PERSONAL_DATA, "POST": Action.PERSONAL_DATA},
+            ),
+            methods=both,
+        ),
         Route("/nation", page(nation, {"GET": Action.REPORTS_READ}), methods=get),
         Route(
             "/nation/workshops", page(all_workshops, {"GET": Action.REPORTS_READ}), methods=get

@@ -242,7 +242,8 @@ def test_every_page_is_declared_with_its_permissions(settings: Settings) -> None
         actions = getattr(route.endpoint, "actions", None)
         assert actions, f"{route.path} has no declared permissions"
         public = getattr(route.endpoint, "public", False)
-        assert public == (route.path in ("/login", "/language", "/tillganglighet")), route.path
+        public_pages = ("/login", "/language", "/tillganglighet", "/personuppgifter")
+        assert public == (route.path in public_pages), route.path
 
 
 async def test_trusted_reporters_on_the_courses_and_workshop_pages(world: World) -> None:
