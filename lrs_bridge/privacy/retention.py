@@ -52,6 +52,8 @@ log = logging.getLogger(__name__)
 
 ROLE = "retention-purge"
 BATCH = 500
+FIRST_RUN_SECONDS = 600
+"""The scheduled purge first runs this long after the service starts."""
 SCAN = 2000
 """Statements read per page when looking for unmatched ones (bounded memory)."""
 
@@ -246,6 +248,9 @@ class Retention:
             self._task = None
 
     async def _schedule(self) -> None:
+        # Not at the instant of start-up: a rule set wrongly can still be corrected by a
+        # restart before anything is purged.
+        await asyncio.sleep(min(FIRST_RUN_SECONDS, self.settings.retention_interval_hours * 3600))
         while True:
             try:
                 # Of several instances on one database, one purges at a time.
