@@ -135,7 +135,7 @@ def erase_process(url: str) -> subprocess.Popen[bytes]:
         [sys.executable, "-m", "lrs_bridge.cli", "person", "erase", ANNA, "--yes"],
         env={**os.environ, **cli_env(url)},
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
     )
 
 
@@ -144,6 +144,9 @@ async def kill_while_waiting(url: str) -> None:
     deletes last; once its DELETE waits for it, everything before is done inside its
     transaction. Kill it then, and let the row go."""
     holder = await asyncpg.connect(url)
+    # Watched from a connection of its own: inside the holder's transaction the activity
+    # statistics would stay as they were when it first read them.
+    watcher = await asyncpg.connect(url)
     try:
         async with holder.transaction():
             await holder.execute(f"SELECT 1 FROM users WHERE email_key = '{ANNA}' FOR UPDATE")
@@ -152,9 +155,9 @@ async def kill_while_waiting(url: str) -> None:
                 # Generous: on a shared server, the command may wait for others' migrations.
                 deadline = time.monotonic() + 150
                 while time.monotonic() < deadline and process.poll() is None:
-                    waiting = await holder.fetchval(
-                        "SELECT COUNT(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
-                        " AND datname = current_database() AND query LIKE 'DELETE FROM users%'"
+                    waiting = await watcher.fetchval(
+                        "SELECT COUNT(*) FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid"
+                        " WHERE NOT l.granted AND a.query LIKE 'DELETE FROM users%'"
                     )
                     if waiting:
                         break
@@ -164,12 +167,18 @@ async def kill_while_waiting(url: str) -> None:
                         "SELECT state, wait_event_type, wait_event, query FROM pg_stat_activity"
                         " WHERE datname = current_database()"
                     )
-                    raise AssertionError(f"the erasure never reached its last step: {seen}")
+                    why = (
+                        process.stderr.read()
+                        if process.poll() is not None and process.stderr
+                        else b""
+                    )
+                    raise AssertionError(f"the erasure never reached its last step: {why!r} {seen}")
             finally:
                 process.send_signal(signal.SIGKILL)
                 process.wait()
     finally:
         await holder.close()
+        await watcher.close()
 
 
 def cli_env(url: str) -> dict[str, str]:
