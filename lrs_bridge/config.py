@@ -158,6 +158,40 @@ class Settings(BaseSettings):
         description="Whether the log-in page offers e-mail and password; false leaves only "
         "the identity providers of LRS_BRIDGE_SSO_CONFIG.",
     )
+    # --- personal data (issue 16) ---
+    erasure_mode: Literal["delete", "pseudonymise"] = Field(
+        "delete",
+        description="Erasure of a person: delete their statements, or pseudonymise them "
+        "(ids and times kept, every agent that named them replaced by a random account).",
+    )
+    privacy_contact: str = Field(
+        "",
+        description="Whom participants contact about their personal data (the controller's "
+        "data protection contact, e.g. 'dataskydd@val.se'), on the information page.",
+    )
+    retention_workshop_months: int = Field(
+        12,
+        ge=0,
+        description="Retention: a workshop's participant list, progress, reminder log and its "
+        "participants' statements are purged this many months after the workshop date "
+        "(0: never).",
+    )
+    retention_unmatched_months: int = Field(
+        6,
+        ge=0,
+        description="Retention: statements of learners who match no participant are purged "
+        "this many months after they were stored (0: never).",
+    )
+    retention_audit_years: int = Field(
+        3,
+        ge=0,
+        description="Retention: audit log entries are purged after this many years (0: never).",
+    )
+    retention_interval_hours: float = Field(
+        24.0,
+        gt=0,
+        description="Retention: how often the service runs the purge (one instance at a time).",
+    )
     log_level: Literal["debug", "info", "warning", "error"] = Field(
         "info", description="Log level: debug, info, warning, error."
     )

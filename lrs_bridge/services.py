@@ -16,6 +16,8 @@ from lrs_bridge.launch import LaunchService, LinkGone
 from lrs_bridge.people.audit import AuditLog
 from lrs_bridge.people.service import PeopleService
 from lrs_bridge.people.storage import people_storage
+from lrs_bridge.privacy.retention import Retention
+from lrs_bridge.privacy.service import PersonalData
 from lrs_bridge.schema import MIGRATIONS
 from lrs_bridge.sso.config import load_config
 from lrs_bridge.sso.service import SsoService
@@ -45,6 +47,8 @@ class Services:
     cmi5: Cmi5Service
     launch: LaunchService
     sso: SsoService
+    privacy: PersonalData
+    retention: Retention
 
     @classmethod
     def build(cls, settings: Settings) -> Services:
@@ -78,6 +82,7 @@ class Services:
             window_hours=settings.reminder_window_hours,
             offset_days=settings.reminder_offsets_days,
             sender=settings.mail_from_name,
+            privacy_url=settings.base_url.rstrip("/") + "/personuppgifter",
         )
         # One set of throttles and one cap on Argon2 for every kind of authentication.
         limits = AuthLimits(settings.auth_concurrency)
@@ -113,6 +118,8 @@ class Services:
             cmi5=cmi5,
             launch=launch,
             sso=sso,
+            privacy=PersonalData(store, settings),
+            retention=Retention(store, settings),
         )
 
     async def open(self, *, background: bool = False) -> None:
@@ -126,8 +133,10 @@ class Services:
             if self.reminder_scheduler is not None:
                 self.reminder_scheduler.start()
             self.cmi5.start()
+            self.retention.start()
 
     async def close(self) -> None:
+        await self.retention.stop()
         await self.cmi5.stop()
         if self.reminder_scheduler is not None:
             await self.reminder_scheduler.stop()

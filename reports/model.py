@@ -137,6 +137,8 @@ class Workshop:
     """Ids of the required courses."""
     participants: int = 0
     """How many participants are on the list."""
+    purged_at: datetime | None = None
+    """When retention purged its list, progress and statements (issue 16); None: kept."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -226,7 +226,11 @@ class ReminderService:
         attempts: int = 3,
         backoff: float = 1.0,
         language: str = "sv",
+        privacy_url: str = "",
     ) -> None:
+        self.privacy_url = privacy_url
+        """The information page on personal data (art. 13), linked at the foot of every
+        e-mail; empty: no link."""
         self.log = reminder_log
         self.mailer = mailer
         self.window = window
@@ -307,6 +311,8 @@ class ReminderService:
         if greeting:
             salutation, rest = body.split("\n\n", 1)
             body = f"{salutation}\n\n{greeting}\n\n{rest}"
+        if self.privacy_url:
+            body += "\n" + text("reminder.privacy", self.language, url=self.privacy_url) + "\n"
         return Email(
             to=recipient.email,
             subject=text(f"{template}.subject", self.language, **values),

@@ -277,6 +277,7 @@ def build_reminders(
     offset_days: str,
     sender: str,
     mailer: Mailer | None = None,
+    privacy_url: str = "",
 ) -> tuple[WorkshopReminders, ReminderScheduler | None]:
     """The service's reminder parts: the workshop desk and, when offsets are set, the
     scheduler of automatic reminders (started by the HTTP service, not by CLI commands)."""
@@ -285,6 +286,7 @@ def build_reminders(
         mailer or SmtpMailer(smtp),
         window=timedelta(hours=window_hours),
         sender=sender,
+        privacy_url=privacy_url,
     )
     automatic: Sequence[timedelta] = offsets(offset_days)
     scheduler = (

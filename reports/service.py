@@ -299,6 +299,7 @@ class ReportsService:
             deadline=deadline,
             courses=row.courses,
             participants=row.participants,
+            purged_at=moment(row.purged_at),
         )
 
     async def _workshop_row(self, workshop_id: str, municipality: str | None = None) -> WorkshopRow:

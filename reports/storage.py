@@ -46,6 +46,7 @@ class WorkshopRow:
     deadline_is_default: bool
     courses: tuple[str, ...]
     participants: int
+    purged_at: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -197,8 +197,8 @@ class SqlReadinessStorage(ReadinessStorage):
         rows = await self.db.read(
             "SELECT w.id, w.county, w.title, w.date, w.deadline, w.deadline_is_default,"
             f" {courses},"
-            " (SELECT COUNT(*) FROM participants p WHERE p.workshop_id = w.id" + counted + ")"
-            " FROM workshops w" + _where(where) + " ORDER BY w.date, w.title, w.id",
+            " (SELECT COUNT(*) FROM participants p WHERE p.workshop_id = w.id" + counted + "),"
+            " w.purged_at FROM workshops w" + _where(where) + " ORDER BY w.date, w.title, w.id",
             *params,
         )
         return [
@@ -211,6 +211,7 @@ class SqlReadinessStorage(ReadinessStorage):
                 deadline_is_default=bool(row[5]),
                 courses=tuple(row[6].split(" ")) if row[6] else (),
                 participants=row[7],
+                purged_at=row[8],
             )
             for row in rows
         ]

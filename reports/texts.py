@@ -822,6 +822,107 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "sv": "{field} ska vara mbox:ADRESS, mbox_sha1sum:SHA1 eller account:WEBBADRESS NAMN.",
         "en": "{field} must be mbox:ADDRESS, mbox_sha1sum:SHA1 or account:HOMEPAGE NAME.",
     },
+    # --- personal data: register extract, erasure, retention (issue 16) ---
+    "privacy.controller": {
+        "sv": "Personuppgiftsansvarig: {organisation}. Kontakt om personuppgifter: {contact}.",
+        "en": "Controller: {organisation}. Contact about personal data: {contact}.",
+    },
+    "privacy.purposes": {
+        "sv": (
+            "Vi behandlar uppgifterna för att planera valsäkerhetsworkshoppar, följa upp att "
+            "deltagarna har genomfört de obligatoriska utbildningarna före workshoppen och "
+            "påminna dem som inte är klara. Rättslig grund: uppgift av allmänt intresse "
+            "(artikel 6.1 e i dataskyddsförordningen)."
+        ),
+        "en": (
+            "We process the data to plan election security workshops, to follow up that "
+            "participants have completed the required courses before the workshop, and to "
+            "remind those who have not. Legal basis: a task carried out in the public "
+            "interest (GDPR article 6(1)(e))."
+        ),
+    },
+    "privacy.categories": {
+        "sv": (
+            "Namn, e-postadress i tjänsten, kommun och roll (från deltagarlistan); konto i "
+            "utbildningsplattformen om listan anger det; vilka utbildningssteg du har "
+            "påbörjat och slutfört och när (lärandeposter, xAPI); sparat läge i "
+            "utbildningen; påminnelser som skickats till dig; för användare av tjänsten "
+            "även konto, roll och API-nycklar."
+        ),
+        "en": (
+            "Name, work e-mail address, municipality and role (from the participant list); "
+            "a learning platform account if the list gives one; which course steps you "
+            "started and completed and when (learning records, xAPI); saved course state; "
+            "reminders sent to you; for users of the service also their account, role and "
+            "API tokens."
+        ),
+    },
+    "privacy.retention": {
+        "sv": (
+            "Deltagarlistor, framsteg, påminnelser och deltagarnas lärandeposter gallras "
+            "{workshop_months} månader efter workshoppens datum. Lärandeposter som aldrig "
+            "matchat någon deltagare gallras efter {unmatched_months} månader. "
+            "Granskningsloggen gallras efter {audit_years} år. (0 betyder att regeln är "
+            "avstängd.)"
+        ),
+        "en": (
+            "Participant lists, progress, reminders and the participants' learning records "
+            "are removed {workshop_months} months after the workshop date. Learning records "
+            "that never matched a participant are removed after {unmatched_months} months. "
+            "The audit log is removed after {audit_years} years. (0 means the rule is off.)"
+        ),
+    },
+    "privacy.recipients": {
+        "sv": (
+            "Länsstyrelsens och kommunens samordnare för valsäkerhet ser uppgifterna om "
+            "deltagarna i sitt län eller sin kommun; Valmyndigheten ser hela landet. "
+            "Lärandeposter kan vidarebefordras till andra lärplattformar (LRS) som "
+            "tjänsten är kopplad till."
+        ),
+        "en": (
+            "The county administrative board's and the municipality's election security "
+            "coordinators see the data of participants in their county or municipality; "
+            "the Election Authority sees the whole country. Learning records may be "
+            "forwarded to other learning record stores the service is connected to."
+        ),
+    },
+    "privacy.rights": {
+        "sv": (
+            "Du har rätt att få ett registerutdrag, att få felaktiga uppgifter rättade och, "
+            "i den mån arkivlagstiftningen tillåter, att få uppgifter raderade. Du kan "
+            "klaga hos Integritetsskyddsmyndigheten (IMY)."
+        ),
+        "en": (
+            "You have the right to a copy of your data, to have wrong data corrected and, "
+            "as far as archive law allows, to have data erased. You may complain to the "
+            "Swedish Authority for Privacy Protection (IMY)."
+        ),
+    },
+    "privacy.nothing_found": {
+        "sv": "Inga uppgifter hittades om den personen. Ingenting har ändrats.",
+        "en": "Nothing was found about that person. Nothing has been changed.",
+    },
+    "privacy.sheet.about": {"sv": "Om utdraget", "en": "About"},
+    "privacy.sheet.participants": {"sv": "Deltagare", "en": "Participants"},
+    "privacy.sheet.progress": {"sv": "Framsteg", "en": "Progress"},
+    "privacy.sheet.reminders": {"sv": "Påminnelser", "en": "Reminders"},
+    "privacy.sheet.county_contacts": {"sv": "Kontaktperson", "en": "County contact"},
+    "privacy.sheet.statements": {"sv": "Lärandeposter", "en": "Statements"},
+    "privacy.sheet.attachments": {"sv": "Bilagor", "en": "Attachments"},
+    "privacy.sheet.documents": {"sv": "Sparat läge", "en": "Documents"},
+    "privacy.sheet.agent_names": {"sv": "Namn i lärandeposter", "en": "Agent names"},
+    "privacy.sheet.users": {"sv": "Användarkonto", "en": "User account"},
+    "privacy.sheet.tokens": {"sv": "API-nycklar", "en": "API tokens"},
+    "privacy.sheet.audit": {"sv": "Granskningslogg", "en": "Audit log"},
+    "privacy.sheet.forwarded_to": {"sv": "Vidarebefordrat till", "en": "Forwarded to"},
+    "reminder.privacy": {
+        "sv": "Så behandlar vi dina personuppgifter: {url}",
+        "en": "How we process your personal data: {url}",
+    },
+    "privacy.extract.title": {
+        "sv": "Registerutdrag för {email}, {generated}",
+        "en": "Register extract for {email}, {generated}",
+    },
 }
 
 _MONTHS_SV = (

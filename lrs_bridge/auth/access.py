@@ -53,6 +53,8 @@ class Action(StrEnum):
     STATEMENTS_READ = "statements:read"
     """Browse, search and export the statement log (every learner's personal data, of
     every county): national admins only."""
+    PERSONAL_DATA = "personal-data:manage"
+    """Register extracts and erasure of one person (issue 16): national admins only."""
 
 
 _FOLLOW_UP = frozenset(

@@ -19,6 +19,7 @@ from lrs_bridge.cli import (
     credentials,
     invitations,
     migrate,
+    personal,
     readiness,
     serve,
     users,
@@ -39,7 +40,17 @@ def build_parser() -> argparse.ArgumentParser:
         prog="lrs-bridge", description="xAPI LRS and election-security readiness reports"
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for group in (serve, credentials, readiness, invitations, users, migrate, bridge, cmi5):
+    for group in (
+        serve,
+        credentials,
+        readiness,
+        invitations,
+        users,
+        migrate,
+        bridge,
+        cmi5,
+        personal,
+    ):
         group.add_commands(commands)
     return parser
 

@@ -278,17 +278,16 @@ class SqlPeopleStorage(PeopleStorage):
         actor_county: str | None = None,
     ) -> int:
         entry_id: int = await self.db.write(
-            lambda tx: tx.fetchval(
-                "INSERT INTO audit_log (at, actor_id, action, object_type, object_id, county,"
-                " details, actor_county) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-                to_micros(at),
+            lambda tx: insert_audit(
+                tx,
+                at,
                 actor_id,
                 action,
                 object_type,
                 object_id,
                 county,
-                orjson.dumps(details).decode(),
-                actor_county,
+                details,
+                actor_county=actor_county,
             )
         )
         return entry_id
@@ -331,6 +330,33 @@ USER_COLUMNS = (
     "users.id, users.email, users.role, users.county, users.municipality, users.created_at,"
     " users.disabled_at, users.password_hash IS NOT NULL, users.session_generation"
 )
+
+
+async def insert_audit(
+    tx: Tx,
+    at: datetime,
+    actor_id: int | None,
+    action: str,
+    object_type: str,
+    object_id: str | None,
+    county: str | None,
+    details: dict[str, Any],
+    actor_county: str | None = None,
+) -> int:
+    """One audit entry, in ``tx`` (with the change it records, where that matters)."""
+    entry_id: int = await tx.fetchval(
+        "INSERT INTO audit_log (at, actor_id, action, object_type, object_id, county,"
+        " details, actor_county) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+        to_micros(at),
+        actor_id,
+        action,
+        object_type,
+        object_id,
+        county,
+        orjson.dumps(details).decode(),
+        actor_county,
+    )
+    return entry_id
 
 
 def moment_of(micros: int | None) -> datetime | None:

@@ -1506,7 +1506,10 @@ def sso_routes() -> list[Route]:
 
 
 def web_routes() -> list[Route]:
-    from lrs_bridge.web import administration  # its pages use this module's gate
+    from lrs_bridge.web import (
+        administration,  # its pages use this module's gate
+        personal,  # imports this module (its Ctx)
+    )
 
     get = ["GET", "HEAD"]
     both = ["GET", "HEAD", "POST"]
@@ -1519,6 +1522,15 @@ def web_routes() -> list[Route]:
         Route("/language", page(language, {"POST": None}, public=True), methods=["POST"]),
         *sso_routes(),
         Route("/tillganglighet", page(accessibility, {"GET": None}, public=True), methods=get),
+        Route(personal.PATH, page(personal.privacy_page, {"GET": None}, public=True), methods=get),
+        Route(
+            personal.ADMIN_PATH,
+            page(
+                personal.personal_admin,
+                {"GET": Action.PERSONAL_DATA, "POST": Action.PERSONAL_DATA},
+            ),
+            methods=both,
+        ),
         Route("/nation", page(nation, {"GET": Action.REPORTS_READ}), methods=get),
         Route("/nation/workshops", page(all_workshops, {"GET": Action.REPORTS_READ}), methods=get),
         Route(

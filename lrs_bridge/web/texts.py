@@ -3453,6 +3453,116 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "sv": "Fortsätt till utloggningen hos inloggningstjänsten",
         "en": "Continue to log out at the identity provider",
     },
+    # --- personal data: the information page (issue 16) ---
+    "web.privacy.title": {
+        "sv": "Så behandlar vi dina personuppgifter",
+        "en": "How we process your personal data",
+    },
+    "web.privacy.intro": {
+        "sv": (
+            "Den här sidan beskriver vilka uppgifter tjänsten sparar om deltagare i "
+            "valsäkerhetsworkshoppar, varför, hur länge, vem som ser dem och vem du kontaktar."
+        ),
+        "en": (
+            "This page describes what the service stores about participants in election "
+            "security workshops, why, for how long, who sees it and whom to contact."
+        ),
+    },
+    "web.privacy.purged": {
+        "sv": (
+            "Deltagarlistan, framstegen och deltagarnas lärandeposter gallrades {day} enligt "
+            "beslutet om gallring. Ingen visas därför som ej påbörjad."
+        ),
+        "en": (
+            "The participant list, progress and the participants' learning records were "
+            "purged on {day} under the retention rules, so nobody is shown as not started."
+        ),
+    },
+    "web.privacy.admin_title": {
+        "sv": "Personuppgifter och gallring",
+        "en": "Personal data and retention",
+    },
+    "web.privacy.rules_title": {"sv": "Gallringsregler", "en": "Retention rules"},
+    "web.privacy.rule.workshop": {
+        "sv": (
+            "Deltagarlistor, framsteg, påminnelser och deltagarnas lärandeposter: "
+            "{value} månader efter workshoppens datum"
+        ),
+        "en": (
+            "Participant lists, progress, reminders and the participants' statements: "
+            "{value} months after the workshop date"
+        ),
+    },
+    "web.privacy.rule.unmatched": {
+        "sv": "Lärandeposter som inte matchar någon deltagare: {value} månader",
+        "en": "Statements matching no participant: {value} months",
+    },
+    "web.privacy.rule.audit": {
+        "sv": "Granskningsloggen: {value} år",
+        "en": "The audit log: {value} years",
+    },
+    "web.privacy.rule.off": {"sv": "avstängd", "en": "off"},
+    "web.privacy.mode": {
+        "sv": "Vid radering av en person: {mode}",
+        "en": "When a person is erased: {mode}",
+    },
+    "web.privacy.mode.delete": {
+        "sv": "lärandeposterna raderas",
+        "en": "their statements are deleted",
+    },
+    "web.privacy.mode.pseudonymise": {
+        "sv": "lärandeposterna pseudonymiseras",
+        "en": "their statements are pseudonymised",
+    },
+    "web.privacy.preview": {
+        "sv": "Visa vad som skulle gallras nu",
+        "en": "Show what would be purged now",
+    },
+    "web.privacy.preview_title": {"sv": "Skulle gallras nu", "en": "Would be purged now"},
+    "web.privacy.preview_none": {
+        "sv": "Ingenting skulle gallras nu.",
+        "en": "Nothing would be purged now.",
+    },
+    "web.privacy.extract_title": {"sv": "Registerutdrag", "en": "Register extract"},
+    "web.privacy.extract_help": {
+        "sv": "Allt tjänsten har om en person, sökt på e-postadress. Beställningen loggas.",
+        "en": (
+            "Everything the service holds about a person, by e-mail address. The request is logged."
+        ),
+    },
+    "web.privacy.email": {"sv": "E-postadress", "en": "E-mail address"},
+    "web.privacy.format": {"sv": "Format", "en": "Format"},
+    "web.privacy.extract": {"sv": "Hämta registerutdrag", "en": "Download the register extract"},
+    "web.privacy.not_extracted": {
+        "sv": "Registerutdraget kunde inte hämtas",
+        "en": "The register extract could not be made",
+    },
+    "web.privacy.email.invalid": {
+        "sv": "Skriv en e-postadress, till exempel namn@kommun.se",
+        "en": "Enter an e-mail address, for example name@kommun.se",
+    },
+    "web.privacy.email.not_found": {
+        "sv": "Inga uppgifter hittades om den e-postadressen",
+        "en": "Nothing was found about that e-mail address",
+    },
+    "web.privacy.kind": {"sv": "Slag", "en": "Kind"},
+    "web.privacy.count": {"sv": "Antal", "en": "Count"},
+    "web.privacy.link": {"sv": "Om personuppgifter", "en": "About personal data"},
+    "web.privacy.controller_title": {
+        "sv": "Vem ansvarar och vem kontaktar du",
+        "en": "Who is responsible and whom to contact",
+    },
+    "web.privacy.purposes_title": {
+        "sv": "Varför vi behandlar uppgifterna",
+        "en": "Why we process the data",
+    },
+    "web.privacy.categories_title": {"sv": "Vilka uppgifter vi sparar", "en": "What we store"},
+    "web.privacy.recipients_title": {"sv": "Vem som ser uppgifterna", "en": "Who sees the data"},
+    "web.privacy.retention_title": {
+        "sv": "Hur länge uppgifterna sparas",
+        "en": "How long the data is kept",
+    },
+    "web.privacy.rights_title": {"sv": "Dina rättigheter", "en": "Your rights"},
 }
 
 

@@ -5,7 +5,7 @@ differ switch on ``dialect`` beside the shared SQL, marked ``# engine:``."""
 from __future__ import annotations
 
 import abc
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import Awaitable, Callable, Coroutine, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, TypeVar
@@ -109,6 +109,12 @@ class Store(abc.ABC):
         takes it over. On an engine that one machine has to itself (SQLite) every process
         holds every role: that work is already safe to run in several processes there."""
         return True
+
+    def forget_index_values(self, values: Iterable[str]) -> None:  # noqa: B027 (optional)
+        """Drop these index values from this process's cache of interned ids: call it before
+        and after a transaction that deletes their ``index_values`` rows (an erasure), so
+        that a later statement naming them interns them afresh. Other instances sharing a
+        PostgreSQL database keep their cache until they restart."""
 
     def watch_appends(self, callback: Callable[[], None]) -> None:  # noqa: B027 (optional)
         """Call ``callback`` (in this process's event loop) soon after another process

@@ -161,7 +161,8 @@ class _InternedValues:
     """Index values (agent keys, IRIs, registrations) as integer ids, cached in memory.
 
     An id is cached once the transaction that saw it inserted has committed; ids read back
-    as already stored are cached at once (rows of ``index_values`` are never deleted).
+    as already stored are cached at once (rows of ``index_values`` are deleted only by an
+    erasure, which drops them from the cache: ``forget_index_values``).
     """
 
     LIMIT = 200_000  # cached values; the cache starts over beyond this
@@ -358,6 +359,10 @@ class PostgresStore(StatementReads):
         if payload != self._instance:  # this process's own appends nudge it directly
             for callback in self._watchers:
                 callback()
+
+    def forget_index_values(self, values: Iterable[str]) -> None:
+        for value in values:
+            self._values.committed.pop(value, None)
 
     async def lead(self, role: str) -> bool:
         held = self._roles.get(role)

@@ -338,6 +338,11 @@ class SQLiteStore(SQLiteDocumentsMixin, StatementReads):
             self._executor = None
             self._conn = None
 
+    def forget_index_values(self, values: Iterable[str]) -> None:
+        for value in values:
+            self._values.committed.pop(value, None)
+            self._values.group.pop(value, None)
+
     # --- the writer -----------------------------------------------------------------
 
     async def write(self, fn: Callable[[Tx], Awaitable[T]]) -> T:

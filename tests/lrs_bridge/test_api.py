@@ -86,6 +86,7 @@ async def test_workshops_are_created_read_changed_and_deleted(api: Api) -> None:
         "deadline": "2030-01-17T23:59:00+01:00",  # 23:59 Stockholm the day before
         "courses": ["valmyndigheten-introduktion"],
         "participants": 0,
+        "purged_at": None,  # kept (issue 16: set once retention purged it)
     }
     url = f"/api/v1/workshops/{workshop['id']}"
     assert (await api.http.get(url, headers=api.admin)).json() == workshop

@@ -611,6 +611,16 @@ OPERATIONS: dict[tuple[str, str], tuple[tuple[str, ...], Build, int]] = {
         lambda s, t: Call(f"/api/v1/credentials/{s.credential if t == '' else 'nosuchkey'}"),
         200,
     ),
+    ("/api/v1/personal-data/extract", "POST"): (
+        ("",),
+        lambda s, t: Call("/api/v1/personal-data/extract", json={"email": "admin.14@example.se"}),
+        200,
+    ),
+    ("/api/v1/personal-data/erase", "POST"): (
+        ("",),
+        lambda s, t: Call("/api/v1/personal-data/erase", json={"email": "admin.14@example.se"}),
+        200,
+    ),
 }
 
 
@@ -631,7 +641,8 @@ def expected(kind: str, path: str, method: str, target: str, success: int) -> in
         if method == "POST" and target not in SEES[kind]:
             return 403
         return success
-    if path.startswith(("/api/v1/bridge/", "/api/v1/statements")):  # national admins only
+    if path.startswith(("/api/v1/bridge/", "/api/v1/statements", "/api/v1/personal-data/")):
+        # national admins only
         return success if kind == "national" else 403
     writes = method != "GET" and (path, method) not in EVERYONE_SENDS
     courses = path.startswith(("/api/v1/courses", "/api/v1/cmi5/courses"))

@@ -234,6 +234,10 @@ async def test_every_page_passes_axe_at_1280_and_320_px(site: Site, browser: Any
     await page.goto(site.server.url + "/tillganglighet")
     await check("accessibility statement")
     assert "tillganglighet@val.example" in await page.locator("main").inner_text()
+    await page.goto(site.server.url + "/login")
+    await page.get_by_role("link", name="Om personuppgifter").click()  # issue 16
+    await check("information on personal data")
+    assert "Integritetsskyddsmyndigheten" in await page.locator("main").inner_text()
     await log_in(page, site, "national")
     pages = [
         "/nation",
@@ -251,6 +255,7 @@ async def test_every_page_passes_axe_at_1280_and_320_px(site: Site, browser: Any
         "/courses",
         "/audit",
         "/workshops/nosuchworkshop",
+        "/personuppgifter/hantera?preview=1",  # issue 16
     ]
     for path in pages:
         await page.goto(site.server.url + path)
@@ -279,6 +284,16 @@ async def test_every_page_passes_axe_at_1280_and_320_px(site: Site, browser: Any
     assert (await page.title()).startswith("Fel: ")
     await error_summary_has_focus(page)
     await check("contact person with errors")
+    await page.goto(site.server.url + "/personuppgifter/hantera")  # issue 16
+    await page.get_by_label("E-postadress").fill("ingen@nowhere.se")
+    await page.get_by_role("button", name="Hämta registerutdrag").click()
+    assert (await page.title()).startswith("Fel: ")
+    await error_summary_has_focus(page)
+    await check("register extract of nobody")
+    await page.get_by_label("E-postadress").fill(site.people["admin 14"])
+    async with page.expect_download() as waiting:
+        await page.get_by_role("button", name="Hämta registerutdrag").click()
+    assert (await waiting.value).suggested_filename == "registerutdrag.xlsx"
     await page.goto(site.server.url + f"/workshops/{site.workshop_14}/upload")
     await page.get_by_label("Deltagarlista (CSV eller Excel)").set_input_files(
         files=[{"name": "fel.csv", "mimeType": "text/csv", "buffer": BAD_LIST.encode()}]

@@ -246,8 +246,16 @@ def test_every_page_is_declared_with_its_permissions(settings: Settings) -> None
         public = getattr(route.endpoint, "public", False)
         # A personal launch link is public: its token is the participant's key (issue 14);
         # a set-password link is guarded by its own secret (issue 15). The single sign-on
-        # pages are part of logging in (issue 20), public like /login.
-        public_pages = ("/login", "/language", "/tillganglighet", "/l/{token}", "/password/{link}")
+        # pages are part of logging in (issue 20), public like /login; so is the information
+        # about personal data (issue 16).
+        public_pages = (
+            "/login",
+            "/language",
+            "/tillganglighet",
+            "/l/{token}",
+            "/password/{link}",
+            "/personuppgifter",
+        )
         assert public == (route.path in public_pages or route.path.startswith("/sso/")), route.path
         foreign = getattr(route.endpoint, "foreign", False)  # posted by an IdP, no CSRF token
         assert foreign == (route.path in ("/sso/{name}/acs", "/sso/{name}/logged-out")), route.path

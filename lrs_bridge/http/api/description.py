@@ -680,6 +680,21 @@ API_OPERATIONS: dict[str, dict[str, Schema]] = {
     P + "/bridge/outbox": {
         "GET": _op("what each target has been sent and what waits", params=[LIMIT]),
     },
+    P + "/personal-data/extract": {
+        "POST": _op(
+            "register extract of one person: {email, format: json|xlsx} (national admins)",
+            body=_json(OBJECT),
+            found=True,
+            files=True,
+        ),
+    },
+    P + "/personal-data/erase": {
+        "POST": _op(
+            "erase one person: {email, dry_run (default true)} (national admins)",
+            body=_json(OBJECT),
+            found=True,
+        ),
+    },
 }
 
 API_OPERATIONS[P + "/people/{user_id}/password-link"]["POST"]["responses"]["200"] = {

@@ -22,6 +22,7 @@ from lrs_bridge.http.api import (
     courses,
     invitations,
     people,
+    personal,
     readiness,
     reminders,
     statements,
@@ -145,6 +146,8 @@ def api_routes() -> list[Route]:
         _route("/audit", {"GET": (audit.audit_entries, Action.AUDIT_READ)}),
         *_statement_routes(),
         *_bridge_routes(),
+        _route("/personal-data/extract", {"POST": (personal.extract, Action.PERSONAL_DATA)}),
+        _route("/personal-data/erase", {"POST": (personal.erase, Action.PERSONAL_DATA)}),
         *_people_routes(),
     ]
 
