@@ -44,10 +44,16 @@ class Person:
     progress: list[dict[str, Any]] = field(default_factory=list)
     reminders: list[dict[str, Any]] = field(default_factory=list)
     county_contacts: list[dict[str, Any]] = field(default_factory=list)
+    connected_identities: list[dict[str, Any]] = field(default_factory=list)
+    """Learner identities an admin connected to the person's participant rows, and the
+    person's identities connected to someone else's row (issue 15)."""
+    exemptions: list[dict[str, Any]] = field(default_factory=list)
 
     def counts(self) -> dict[str, int]:
         return {
             "participants": len(self.participants),
+            "connected_identities": len(self.connected_identities),
+            "exemptions": len(self.exemptions),
             "progress": len(self.progress),
             "reminders": len(self.reminders),
             "county_contacts": len(self.county_contacts),
@@ -78,6 +84,12 @@ async def find_person(fetch: Fetch, dialect: Dialect, email: str) -> Person:
             person.participant_ids.append(row[0])
             person.participants.append(dict(zip(_PARTICIPANT_FIELDS, row[:11], strict=True)))
             person.keys.update(key for key in row[11:14] if key)
+        if person.participant_ids:  # identities connected to them are theirs too
+            condition, ids = in_list(dialect, "participant_id", person.participant_ids)
+            for (identity,) in await fetch(
+                f"SELECT identity FROM participant_identities WHERE {condition}", *ids
+            ):
+                person.keys.add(identity)
     keys = sorted(person.keys)
     condition, learners = in_list(dialect, "learner", keys)
     for row in await fetch(
@@ -111,6 +123,7 @@ async def find_person(fetch: Fetch, dialect: Dialect, email: str) -> Person:
                     )
                 )
             )  # fmt: skip
+    await _administration(fetch, dialect, person)
     for row in await fetch(
         "SELECT county, name, email, phone, organisation, updated_at FROM county_contacts"
         " WHERE LOWER(email) = ? ORDER BY county",
@@ -128,13 +141,54 @@ async def find_person(fetch: Fetch, dialect: Dialect, email: str) -> Person:
     return person
 
 
+async def _administration(fetch: Fetch, dialect: Dialect, person: Person) -> None:
+    """The person's connected identities and exemptions (issue 15)."""
+    identities, keys = in_list(dialect, "identity", sorted(person.keys))
+    owners, ids = in_list(dialect, "participant_id", person.participant_ids or [""])
+    for row in await fetch(
+        "SELECT participant_id, identity, created_at, created_by FROM participant_identities"
+        f" WHERE {identities} OR {owners} ORDER BY participant_id, identity",
+        *keys,
+        *ids,
+    ):
+        person.connected_identities.append(
+            dict(zip(("participant_id", "identity", "created_at", "created_by"), row, strict=True))
+        )
+    for row in await fetch(
+        "SELECT participant_id, course_id, reason, created_at, created_by FROM exemptions"
+        f" WHERE {owners} ORDER BY participant_id, course_id",
+        *ids,
+    ):
+        person.exemptions.append(
+            dict(
+                zip(
+                    ("participant_id", "course_id", "reason", "created_at", "created_by"),
+                    row,
+                    strict=True,
+                )
+            )
+        )
+
+
 async def forget_person(tx: Tx, person: Person) -> dict[str, int]:
     """Delete the person's participant rows, ledger rows, reminder log and county contact
     entry in ``tx``; the counts. Moves the projector's generation on, so that a projection
     read before this transaction does not commit the rows back."""
     counts = {"participants": 0, "progress": 0, "reminders": 0, "county_contacts": 0}
     await tx.execute("UPDATE progress_checkpoint SET generation = generation + 1 WHERE id = 1")
+    # Their identities connected to anyone's row; what hangs on their own participant rows
+    # (exemptions, connected identities, launch links and their credentials) goes with the
+    # rows (ON DELETE CASCADE), counted here first.
+    counts["exemptions"] = len(person.exemptions)
+    condition, params = in_list(tx.dialect, "identity", sorted(person.keys))
+    counts["connected_identities"] = await tx.execute(
+        f"DELETE FROM participant_identities WHERE {condition}", *params
+    )
     if person.participant_ids:
+        condition, params = in_list(tx.dialect, "participant_id", person.participant_ids)
+        counts["connected_identities"] += await tx.execute(
+            f"DELETE FROM participant_identities WHERE {condition}", *params
+        )
         condition, params = in_list(tx.dialect, "participant_id", person.participant_ids)
         counts["reminders"] = await tx.execute(f"DELETE FROM reminders WHERE {condition}", *params)
         condition, params = in_list(tx.dialect, "id", person.participant_ids)

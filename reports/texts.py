@@ -907,6 +907,12 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "privacy.sheet.progress": {"sv": "Framsteg", "en": "Progress"},
     "privacy.sheet.reminders": {"sv": "Påminnelser", "en": "Reminders"},
     "privacy.sheet.county_contacts": {"sv": "Kontaktperson", "en": "County contact"},
+    "privacy.sheet.connected_identities": {
+        "sv": "Kopplade adresser och konton",
+        "en": "Connected identities",
+    },
+    "privacy.sheet.exemptions": {"sv": "Befrielser", "en": "Exemptions"},
+    "privacy.sheet.cmi5_registrations": {"sv": "cmi5-registreringar", "en": "cmi5 registrations"},
     "privacy.sheet.statements": {"sv": "Lärandeposter", "en": "Statements"},
     "privacy.sheet.attachments": {"sv": "Bilagor", "en": "Attachments"},
     "privacy.sheet.documents": {"sv": "Sparat läge", "en": "Documents"},

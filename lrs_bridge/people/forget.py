@@ -94,6 +94,10 @@ async def forget_account(tx: Tx, found: Account) -> dict[str, int]:
     if found.users:
         condition, params = in_list(tx.dialect, "user_id", found.user_ids)
         counts["tokens"] = await tx.execute(f"DELETE FROM user_tokens WHERE {condition}", *params)
+        # Set-password links (issue 15) and single sign-on log-ins under way (issue 20)
+        # name the account: they go before it.
+        await tx.execute(f"DELETE FROM password_links WHERE {condition}", *params)
+        await tx.execute(f"DELETE FROM sso_flows WHERE {condition}", *params)
         condition, params = in_list(tx.dialect, "id", found.user_ids)
         counts["users"] = await tx.execute(f"DELETE FROM users WHERE {condition}", *params)
     return counts

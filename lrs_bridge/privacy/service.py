@@ -24,6 +24,7 @@ import orjson
 
 from lrs_bridge.auth.access import Principal
 from lrs_bridge.bridge.forget import forget_forwarding, received_by
+from lrs_bridge.cmi5.forget import find_registrations, forget_registrations
 from lrs_bridge.config import Settings
 from lrs_bridge.people.forget import Account, audit_in, find_account, forget_account
 from reports.forget import Person, find_person, forget_person
@@ -48,11 +49,14 @@ class Found:
     person: Person
     account: Account
     log: Footprint
+    cmi5: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def empty(self) -> bool:
         return not (
-            self.person.participants
+            self.cmi5
+            or self.person.connected_identities
+            or self.person.participants
             or self.person.progress
             or self.person.county_contacts
             or self.account.users
@@ -60,7 +64,12 @@ class Found:
         )
 
     def counts(self) -> dict[str, int]:
-        return {**self.person.counts(), **self.log.counts(), **self.account.counts()}
+        return {
+            **self.person.counts(),
+            **self.log.counts(),
+            **self.account.counts(),
+            "cmi5_registrations": len(self.cmi5),
+        }
 
 
 @dataclass(slots=True)
@@ -106,7 +115,7 @@ class PersonalData:
         person = await find_person(fetch, dialect, email)
         account = await find_account(fetch, dialect, person.email, person.participant_ids)
         log = await footprint(fetch, dialect, person.keys)
-        return Found(person, account, log)
+        return Found(person, account, log, await find_registrations(fetch, dialect, person.keys))
 
     def information(self, language: str = "sv") -> dict[str, str]:
         """The art. 13/15 information the extract and the information page give."""
@@ -160,6 +169,9 @@ class PersonalData:
             "progress": found.person.progress,
             "reminders": found.person.reminders,
             "county_contacts": found.person.county_contacts,
+            "connected_identities": found.person.connected_identities,
+            "exemptions": found.person.exemptions,
+            "cmi5_registrations": found.cmi5,
             **log,
             "users": found.account.users,
             "tokens": found.account.tokens,
@@ -196,6 +208,7 @@ class PersonalData:
             await forget_forwarding(tx, found.log.seqs, forgotten.deleted)
             counts = await forget_person(tx, found.person)
             counts.update(await forget_account(tx, found.account))
+            counts["cmi5_registrations"] = await forget_registrations(tx, found.cmi5)
             counts.update(
                 statements=forgotten.statements,
                 pseudonymised=forgotten.pseudonymised,
@@ -225,8 +238,9 @@ class PersonalData:
 
 
 _SHEETS = (
-    "participants", "progress", "reminders", "county_contacts", "statements", "attachments",
-    "documents", "agent_names", "users", "tokens", "audit", "forwarded_to",
+    "participants", "progress", "reminders", "county_contacts", "connected_identities",
+    "exemptions", "cmi5_registrations", "statements", "attachments", "documents",
+    "agent_names", "users", "tokens", "audit", "forwarded_to",
 )  # fmt: skip
 _TIMES = {"stored", "updated", "at", "created_at", "sent_at", "last_activity", "completed_at",
           "reported_at", "updated_at", "revoked_at", "disabled_at"}  # fmt: skip

@@ -35,6 +35,7 @@ HOME = "https://lms.lansstyrelsen.se"
 ANNA = "Anna.Andersson@Gavle.se"  # as the list and the course spell it: mixed case
 ANNA_NAME = "Anna Andersson"
 ANNA_ACCOUNT = "anna.andersson.77"
+ANNA_PRIVATE = "anna.andersson.privat@example.com"  # an address an admin connected to her
 CILLA = "cilla.ceder@hudiksvall.se"
 LIST = (
     "Namn;E-post;Kommun;Roll;Kontohemsida;Kontonamn\r\n"
@@ -53,7 +54,7 @@ def by_mbox(
         "id": str(uuid.uuid4()),
         "actor": {
             "objectType": "Agent",
-            "name": ANNA_NAME if email == ANNA else "X",
+            "name": ANNA_NAME if email in (ANNA, ANNA_PRIVATE) else "X",
             "mbox": f"mailto:{email}",
         },
         "verb": {"id": verb, "display": {"en-US": verb.rsplit("/", 1)[-1]}},
@@ -72,6 +73,7 @@ def secrets_of(email: str) -> list[str]:
         mbox_sha1sum(lower),
         ANNA_ACCOUNT,
         "Andersson",
+        ANNA_PRIVATE,
     ]
 
 
@@ -208,11 +210,52 @@ async def setup_world(xapi: XapiClient) -> dict[str, Any]:
     participants = await reports.list_participants(workshop.id)
     anna_id = next(p.id for p in participants if p.email.lower() == ANNA.lower())
     await log.claim(workshop.id, anna_id, "manual:" + str(uuid.uuid4()), datetime.now(UTC), None, 3)
+    # What issues 14, 15 and 20 keep about her: personal launch links with a per-learner
+    # credential (its actor names her), her private address connected to her row (what she
+    # sent from it is hers too), an exemption, a set-password link, a cmi5 registration.
+    links = await services.launch.participant_links(workshop.id, [anna_id])
+    token = links[anna_id][0][2].rsplit("/", 1)[-1]
+    launched = await services.launch.resolve(token)
+    assert launched is not None
+    await services.launch.issue_credential(launched)
+    await reports.connect_identity(workshop.id, anna_id, {"email": ANNA_PRIVATE}, by=None)
+    private = by_mbox(ANNA_PRIVATE, ATTEMPTED)
+    assert (await xapi.http.post("/xapi/statements", json=private)).status_code == 200
+    other_id = next(p.id for p in await reports.list_participants(other.id))
+    await reports.exempt(
+        other.id,
+        other_id,
+        {"course": "valmyndigheten-introduktion", "reason": "Genomförd inför valet 2026"},
+        by=None,
+    )
+    await services.store.write(
+        lambda tx: tx.execute(
+            "INSERT INTO password_links (id, user_id, secret_hash, created_at, expires_at)"
+            " VALUES (?, ?, ?, ?, ?)",
+            "link-anna",
+            user.id,
+            "0" * 64,
+            1,
+            2**52,
+        )
+    )
+    actor = orjson.dumps({"objectType": "Agent", "mbox": f"mailto:{ANNA}"}).decode()
+    await services.store.write(  # as the cmi5 LMS records a launch (its course is not here)
+        lambda tx: tx.execute(
+            "INSERT INTO cmi5_registrations (id, course_id, learner, actor, created_at)"
+            " VALUES (?, ?, ?, ?, ?)",
+            str(uuid.uuid4()),
+            "valmyndigheten-introduktion",
+            f"mbox:{ANNA.lower()}",
+            actor,
+            1,
+        )
+    )
     await reports.catch_up()
     return {
         "workshop": workshop.id,
         "other": other.id,
-        "anna": [s["id"] for s in anna_statements] + [with_attachment["id"]],
+        "anna": [s["id"] for s in anna_statements] + [with_attachment["id"], private["id"]],
         "mistaken": mistaken["id"],
         "voiding": voiding["id"],
         "cilla": cilla_done["id"],
@@ -244,6 +287,9 @@ async def test_extract_then_erase(xapi: XapiClient) -> None:
     assert {d["kind"] for d in extract["documents"]} == {"state", "agent_profile"}
     assert {n["name"] for n in extract["agent_names"]} == {ANNA_NAME}
     assert extract["progress"] and extract["reminders"] and extract["county_contacts"]
+    assert [i["identity"] for i in extract["connected_identities"]] == [f"mbox:{ANNA_PRIVATE}"]
+    assert [e["reason"] for e in extract["exemptions"]] == ["Genomförd inför valet 2026"]
+    assert len(extract["cmi5_registrations"]) == 1
     assert [u["email"] for u in extract["users"]] == [ANNA] and len(extract["tokens"]) == 1
     assert {e["action"] for e in extract["audit"]} >= {"token.create"}
     assert extract["information"]["purposes"]
