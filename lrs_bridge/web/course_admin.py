@@ -18,7 +18,7 @@ from lrs_bridge.web.pages import Ctx, not_found, page
 from reports.model import Course
 from statements.errors import NotFound, XapiError
 
-COURSE_FIELDS = ("name", "rule", "activities", "url", "description", "reporters")
+COURSE_FIELDS = ("name", "rule", "activities", "url", "description", "launch_kind", "reporters")
 
 
 def _values(course: Course | None) -> dict[str, Any]:
@@ -29,6 +29,7 @@ def _values(course: Course | None) -> dict[str, Any]:
             "activities": "",
             "url": "",
             "description": "",
+            "launch_kind": "link",
             "credentials": [],
             "sources": [],
         }
@@ -39,6 +40,7 @@ def _values(course: Course | None) -> dict[str, Any]:
         "activities": "\n".join(course.activities),
         "url": course.url or "",
         "description": course.description or "",
+        "launch_kind": course.launch_kind,
         "credentials": list(reporters.credentials) if reporters else [],
         "sources": list(reporters.sources) if reporters else [],
     }
@@ -58,6 +60,7 @@ def _posted(ctx: Ctx) -> dict[str, Any]:
         "activities": raw if isinstance(raw, str) else "",
         "url": ctx.value("url"),
         "description": ctx.value("description"),
+        "launch_kind": ctx.value("launch_kind") or "link",
         **chosen,
     }
 
@@ -67,6 +70,7 @@ def _data(values: dict[str, Any]) -> dict[str, Any]:
     data: dict[str, Any] = {
         "name": values["name"],
         "rule": values["rule"],
+        "launch_kind": values["launch_kind"],
         "activities": [line.strip() for line in values["activities"].splitlines() if line.strip()],
         "reporters": {"credentials": values["credentials"], "sources": values["sources"]},
     }
@@ -99,7 +103,10 @@ async def _form(
     workshops = []
     if course is not None:
         workshops = [w for w in await services.reports.list_workshops() if course.id in w.courses]
-    anchors = {"credentials": "credential-0" if credentials else "credentials"}
+    anchors = {
+        "credentials": "credential-0" if credentials else "credentials",
+        "launch_kind": "launch_kind-" + str(values["launch_kind"]),
+    }
     return ctx.render(
         "course_form.html",
         400 if errors else 200,
@@ -109,6 +116,10 @@ async def _form(
         credentials=credentials,
         sources=sources,
         workshops=workshops,
+        # cmi5 is the kind of a course imported from a cmi5 package, never chosen here.
+        launch_kinds=("cmi5", "xapi", "link")
+        if values["launch_kind"] == "cmi5"
+        else ("xapi", "link"),
         form_errors=forms.summary(errors, anchors),
         error_title=ctx.t("web.course.not_saved"),
     )

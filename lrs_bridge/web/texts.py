@@ -2685,6 +2685,24 @@ CATALOGUE: dict[str, dict[str, str]] = {
             "https://course.example.com/course."
         ),
     },
+    "web.course.launch_kind_hint": {
+        "sv": (
+            "Hur deltagarens personliga länk startar utbildningen. En xAPI-start kräver "
+            "kursens webbadress ovan. Se README om hur Storyline och Rise ställs in."
+        ),
+        "en": (
+            "How a participant's personal link starts the course. An xAPI launch needs the "
+            "course's web address above. See the README for setting up Storyline and Rise."
+        ),
+    },
+    "web.course.error.launch_kind": {
+        "sv": "Välj hur den personliga länken startar utbildningen.",
+        "en": "Choose how the personal link starts the course.",
+    },
+    "web.course.error.url.required": {
+        "sv": "Skriv kursens webbadress: en xAPI-start skickar deltagaren dit.",
+        "en": "Enter the course's web address: an xAPI launch sends the participant there.",
+    },
     "web.course.error.url": {
         "sv": "Skriv en fullständig webbadress som börjar med https:// eller lämna fältet tomt.",
         "en": "Enter a full web address starting with https:// or leave the field empty.",
@@ -2943,13 +2961,11 @@ CATALOGUE: dict[str, dict[str, str]] = {
     },
     "web.courses.launch_kind.xapi": {
         "sv": "xAPI-start: kursen får en egen inloggning för varje deltagare (räknas alltid)",
-        "en": "xAPI launch: the course gets a credential of each participant's own "
-        "(always counts)",
+        "en": "xAPI launch: the course gets a credential of each participant's own (always counts)",
     },
     "web.courses.launch_kind.cmi5": {
         "sv": "cmi5-start: kursen får en egen inloggning för varje deltagare (räknas alltid)",
-        "en": "cmi5 launch: the course gets a credential of each participant's own "
-        "(always counts)",
+        "en": "cmi5 launch: the course gets a credential of each participant's own (always counts)",
     },
     "web.courses.launch_kind.link": {
         "sv": "Länk till kursens egen webbplats: deltagaren ska använda sin e-postadress där",

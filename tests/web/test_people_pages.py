@@ -320,6 +320,34 @@ async def test_a_national_admin_adds_and_changes_a_course(world: World) -> None:
     assert made.status_code == 303, made.text
     course = await world.services.reports.get_course("ny-kurs")
     assert course.rule == "all_of" and len(course.activities) == 2
+    assert course.launch_kind == "link"  # the default: the course's own site
+    # An xAPI launch needs the course's address: refused at its field, the choice kept.
+    no_url = await form_post(
+        http,
+        "/courses/ny-kurs/edit",
+        "/courses/ny-kurs/edit",
+        name="Ny kurs",
+        rule="all_of",
+        activities="https://kurs.example/a",
+        launch_kind="xapi",
+    )
+    assert no_url.status_code == 400 and 'href="#url"' in no_url.text
+    assert 'id="launch_kind-xapi" name="launch_kind" value="xapi" checked' in no_url.text
+    assert (await world.services.reports.get_course("ny-kurs")).launch_kind == "link"
+    xapi = await form_post(
+        http,
+        "/courses/ny-kurs/edit",
+        "/courses/ny-kurs/edit",
+        name="Ny kurs",
+        rule="all_of",
+        activities="https://kurs.example/a\nhttps://kurs.example/b",
+        url="https://kurs.example/",
+        launch_kind="xapi",
+    )
+    assert xapi.status_code == 303, xapi.text
+    assert (await world.services.reports.get_course("ny-kurs")).launch_kind == "xapi"
+    edit_xapi = await http.get("/courses/ny-kurs/edit")
+    assert 'value="xapi" checked' in edit_xapi.text and 'value="cmi5"' not in edit_xapi.text
     key = (await world.services.credentials.create("Paketet", ["statements/write"])).credential.key
     edit = await http.get("/courses/valmyndigheten-introduktion/edit")
     assert edit.status_code == 200 and world.gavle.title in edit.text  # the workshops using it
@@ -330,6 +358,8 @@ async def test_a_national_admin_adds_and_changes_a_course(world: World) -> None:
         name="Ny kurs, andra upplagan",
         rule="any_of",
         activities="https://kurs.example/a",
+        url="https://kurs.example/",
+        launch_kind="link",
         credentials=key,
     )
     assert changed.status_code == 303
