@@ -664,14 +664,6 @@ CATALOGUE: dict[str, dict[str, str]] = {
             "reminded within the last {hours} hours is reminded again. Deadline: {deadline}."
         ),
     },
-    "web.reminders.result": {
-        "sv": "Resultat",
-        "en": "Result",
-    },
-    "web.reminders.result_counts": {
-        "sv": "{sent} skickade, {failed} misslyckades, {skipped} fick ingen påminnelse.",
-        "en": "{sent} sent, {failed} failed, {skipped} skipped.",
-    },
     "web.reminders.failed_help": {
         "sv": (
             "Misslyckade utskick försöktes flera gånger. Kontrollera e-postadresserna och försök "
@@ -2844,14 +2836,6 @@ CATALOGUE: dict[str, dict[str, str]] = {
             "invited get no new invitation. Participants added later show up here and can be "
             "invited one by one."
         ),
-    },
-    "web.invitations.result": {
-        "sv": "Inbjudningarna är skickade",
-        "en": "The invitations have been sent",
-    },
-    "web.invitations.result_counts": {
-        "sv": "{sent} skickade, {failed} misslyckades, {skipped} fick ingen inbjudan.",
-        "en": "{sent} sent, {failed} failed, {skipped} not invited.",
     },
     "web.invitations.deadline_passed": {
         "sv": "Sista dagen har passerat. Inga inbjudningar skickas.",
