@@ -30,6 +30,9 @@ from statements.log import StatementLog
 from statements.signature import check_signature
 from statements.storage import Store, open_store
 
+SEND_GRACE = 5.0
+"""Seconds a reminder or invitation send under way gets to finish when the service stops."""
+
 
 @dataclass
 class Services:
@@ -137,6 +140,8 @@ class Services:
 
     async def close(self) -> None:
         await self.retention.stop()
+        # Sends under way get a moment; those cut short log what they did not try.
+        await self.reminders.background.stop(grace=SEND_GRACE)
         await self.cmi5.stop()
         if self.reminder_scheduler is not None:
             await self.reminder_scheduler.stop()

@@ -23,6 +23,7 @@ import contextlib
 import logging
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, Protocol
@@ -93,6 +94,17 @@ class Outcome:
     """Workshops an automatic run could not handle at all (tried again next round)."""
 
 
+@dataclass(frozen=True, slots=True)
+class Queued:
+    """A run claimed in the reminder log, not yet sent (``ReminderService.queue``)."""
+
+    trigger: str
+    send: list[Recipient]
+    """Those whose rows this run claimed ('queued'), in the order they are sent."""
+    outcome: Outcome
+    """The skipped so far."""
+
+
 def kind_of(error: BaseException) -> str:
     """What went wrong, for a log line: the exception's type, never its message (which
     may carry an address or a name)."""
@@ -105,17 +117,21 @@ class LogEntry:
     participant_id: str
     trigger: str
     status: str
-    """'pending', 'sent', 'failed', 'skipped' or 'unknown' (a crash between claim and send)."""
+    """'queued' (waiting in its run), 'pending' (being sent), 'sent', 'failed', 'skipped'
+    or 'unknown' (a crash between claim and send)."""
     attempts: int
     last_error: str | None
     created_at: datetime
     sent_at: datetime | None
     sent_by: str | None
+    run: str | None = None
+    """The send this row belongs to (a send started on the web pages; None for others)."""
 
 
 def log_entry_of(row: Sequence[Any]) -> LogEntry:
     """A reminder log entry from its row (workshop_id, participant_id, trigger, status,
-    attempts, last_error, created_at, sent_at, sent_by; times in µs), on either engine."""
+    attempts, last_error, created_at, sent_at, sent_by[, run]; times in µs), on either
+    engine."""
     sent_at = row[7]
     return LogEntry(
         workshop_id=row[0],
@@ -127,6 +143,7 @@ def log_entry_of(row: Sequence[Any]) -> LogEntry:
         created_at=from_micros(row[6]).astimezone(UTC),
         sent_at=from_micros(sent_at) if sent_at is not None else None,
         sent_by=row[8],
+        run=row[9] if len(row) > 9 else None,
     )
 
 
@@ -135,8 +152,11 @@ class MailError(Exception):
 
 
 UNREACHABLE = "unreachable"
+STOPPED = "stopped before sending (the service stopped); can be sent again"
+"""The error of a queued e-mail whose run stopped before it was tried."""
 _FAILURE_KINDS = (
     # (kind, exception names or words the stored error text starts with or holds)
+    ("stopped", ("stopped before sending",)),
     ("unwritable", ("could not be written",)),
     ("interrupted", ("interrupted",)),
     ("login", ("SMTPAuthenticationError", "SMTPNotSupported")),
@@ -162,16 +182,21 @@ _FAILURE_KINDS = (
 def failure_kind(error: str | None) -> str:
     """What kind of failure a stored error text is, for a message in the reader's
     language (``unreachable``, ``recipient``, ``login``, ``unwritable``, ``interrupted``,
-    or ``rejected``: the server refused the message)."""
+    ``stopped``, or ``rejected``: the server refused the message)."""
     for kind, words in _FAILURE_KINDS:
         if error and any(word in error for word in words):
             return kind
     return "rejected"
 
 
-class Mailer(Protocol):
+class Sender(Protocol):
     async def send(self, email: Email) -> None:
         """Deliver one e-mail to the SMTP server or raise MailError."""
+
+
+class Mailer(Sender, Protocol):
+    def connection(self) -> AbstractAsyncContextManager[Sender]:
+        """One connection to the SMTP server for the e-mails of a run."""
 
 
 class ReminderLog(abc.ABC):
@@ -190,9 +215,36 @@ class ReminderLog(abc.ABC):
         now: datetime,
         sent_by: str | None,
         max_attempts: int,
+        run: str | None = None,
     ) -> bool:
-        """Record an attempt about to be made; False if this trigger already went out
-        (or is in flight, or was lost in a crash) for this participant."""
+        """Record an attempt about to be made (a new row, a queued one, or a failed one
+        tried again); False if this trigger already went out (or is in flight, or was
+        lost in a crash) for this participant."""
+
+    @abc.abstractmethod
+    async def queue(
+        self,
+        pairs: Sequence[tuple[str, str]],
+        trigger: str,
+        now: datetime,
+        sent_by: str | None,
+        max_attempts: int,
+        run: str | None = None,
+    ) -> set[tuple[str, str]]:
+        """Claim the (workshop, participant) rows of a run up front as 'queued' (new, or
+        a failed one to be tried again), in one transaction; the pairs this caller got
+        (another instance's are left to it)."""
+
+    @abc.abstractmethod
+    async def release(
+        self, pairs: Sequence[tuple[str, str]], trigger: str, error: str, now: datetime
+    ) -> int:
+        """Mark the rows of these pairs still 'queued' under ``trigger`` as failed with
+        ``error`` (never tried: they may be sent later)."""
+
+    @abc.abstractmethod
+    async def run_entries(self, workshop_id: str, run: str) -> list[LogEntry]:
+        """The rows of one run, in the order they were queued."""
 
     @abc.abstractmethod
     async def finish(
@@ -209,7 +261,8 @@ class ReminderLog(abc.ABC):
 
     @abc.abstractmethod
     async def abandon_pending(self, before: datetime) -> int:
-        """Mark claims older than ``before`` still 'pending' (a crash) as 'unknown'."""
+        """Mark claims older than ``before`` still 'pending' (a crash) as 'unknown', and
+        rows still 'queued' (never tried) as failed: they may be sent again."""
 
     @abc.abstractmethod
     async def entries(self, workshop_id: str) -> list[LogEntry]: ...
@@ -348,6 +401,24 @@ class ReminderService:
         ('auto:7d'); a manual send gets a trigger of its own. ``greeting``: as for
         ``compose`` (it is mailed, never logged); ``template``: as for ``compose`` (an
         invitation is sent by the same rules and logged in the same log)."""
+        queued = await self.queue(recipients, now=now, trigger=trigger, sent_by=sent_by)
+        return await self.deliver(
+            queued, now=now, sent_by=sent_by, reply_to=reply_to, greeting=greeting,
+            template=template,
+        )
+
+    async def queue(
+        self,
+        recipients: Sequence[Recipient],
+        *,
+        now: datetime,
+        trigger: str | None = None,
+        sent_by: str | None = None,
+        run: str | None = None,
+    ) -> Queued:
+        """The first half of ``send``: plan, log the skipped, and claim every row to be
+        sent as 'queued' at once, so that the run's total is in the log from the start
+        (a page on any instance can show how far it has come)."""
         trigger = trigger or f"manual:{uuid.uuid4()}"
         plan = await self.plan(recipients, now)
         outcome = Outcome(skipped=list(plan.skipped))
@@ -355,7 +426,7 @@ class ReminderService:
             who = skipped.recipient
             try:
                 if await self.log.claim(
-                    who.workshop_id, who.participant_id, trigger, now, sent_by, self.attempts
+                    who.workshop_id, who.participant_id, trigger, now, sent_by, self.attempts, run
                 ):
                     await self.log.finish(
                         who.workshop_id,
@@ -371,30 +442,71 @@ class ReminderService:
                     who.workshop_id,
                     kind_of(failure),
                 )
+        got = await self.log.queue(
+            [(r.workshop_id, r.participant_id) for r in plan.send],
+            trigger,
+            now,
+            sent_by,
+            self.attempts,
+            run,
+        )
+        send = [r for r in plan.send if (r.workshop_id, r.participant_id) in got]
+        return Queued(trigger, send, outcome)
+
+    async def deliver(
+        self,
+        queued: Queued,
+        *,
+        now: datetime,
+        sent_by: str | None = None,
+        reply_to: str | None = None,
+        greeting: str = "",
+        template: str = "reminder",
+    ) -> Outcome:
+        """The second half of ``send``: one e-mail per queued person, over one connection
+        to the mail server. When the server does not answer, the others are not tried
+        (each would wait for the same timeout): they are logged as failed with the same
+        error, so that a later send reaches them. Stopped (the service shutting down),
+        those not yet tried are logged as failed the same way."""
+        outcome = queued.outcome
+        trigger = queued.trigger
         unreachable: str | None = None
-        for recipient in plan.send:
-            if unreachable is not None:
-                # The mail server did not answer: the others are not tried (and wait, one
-                # by one, for the same timeout); nothing is claimed, so they can be sent later.
-                outcome.failed.append((recipient, unreachable))
-                continue
-            try:
-                error = await self._remind(
-                    recipient, trigger, now, sent_by, (reply_to, greeting), template
-                )
-            except Exception as failure:  # the log itself failed: the others go on
-                error = kind_of(failure)
-            if error is not None and failure_kind(error) == UNREACHABLE:
-                unreachable = error
-            if error is None:
-                outcome.sent.append(recipient)
-            elif error != _ALREADY:
-                outcome.failed.append((recipient, error))
-                log.warning(
-                    "reminder to participant %s of workshop %s failed",
-                    recipient.participant_id,
-                    recipient.workshop_id,
-                )
+        left = list(queued.send)
+        try:
+            async with self.mailer.connection() as connection:
+                while left:
+                    recipient = left[0]
+                    try:
+                        error = await self._remind(
+                            connection,
+                            recipient,
+                            trigger,
+                            now,
+                            sent_by,
+                            (reply_to, greeting),
+                            template,
+                        )
+                    except Exception as failure:  # the log itself failed: the others go on
+                        error = kind_of(failure)
+                    left.pop(0)
+                    if error is None:
+                        outcome.sent.append(recipient)
+                    elif error != _ALREADY:
+                        outcome.failed.append((recipient, error))
+                        log.warning(
+                            "reminder to participant %s of workshop %s failed",
+                            recipient.participant_id,
+                            recipient.workshop_id,
+                        )
+                    if error is not None and failure_kind(error) == UNREACHABLE:
+                        unreachable = error
+                        break
+        except asyncio.CancelledError:
+            await asyncio.shield(self._release(left, trigger, STOPPED, now))
+            raise
+        if unreachable is not None and left:
+            outcome.failed += [(recipient, unreachable) for recipient in left]
+            await self._release(left, trigger, unreachable, now)
         log.info(
             "reminders %s: %d sent, %d failed, %d skipped",
             trigger,
@@ -404,8 +516,21 @@ class ReminderService:
         )
         return outcome
 
+    async def _release(
+        self, recipients: Sequence[Recipient], trigger: str, error: str, now: datetime
+    ) -> None:
+        if not recipients:
+            return
+        try:
+            await self.log.release(
+                [(r.workshop_id, r.participant_id) for r in recipients], trigger, error, now
+            )
+        except Exception as failure:  # left 'queued': abandon_pending fails them later
+            log.warning("releasing queued reminders failed (%s)", kind_of(failure))
+
     async def _remind(
         self,
+        connection: Sender,
         recipient: Recipient,
         trigger: str,
         now: datetime,
@@ -421,7 +546,7 @@ class ReminderService:
         )
         if not claimed:
             return _ALREADY
-        error = await self._deliver(recipient, *personal, template=template)
+        error = await self._deliver(connection, recipient, *personal, template=template)
         await self.log.finish(
             recipient.workshop_id,
             recipient.participant_id,
@@ -434,6 +559,7 @@ class ReminderService:
 
     async def _deliver(
         self,
+        connection: Sender,
         recipient: Recipient,
         reply_to: str | None = None,
         greeting: str = "",
@@ -446,7 +572,7 @@ class ReminderService:
         error = "not attempted"
         for attempt in range(self.attempts):
             try:
-                await self.mailer.send(self.compose(recipient, reply_to, greeting, template))
+                await connection.send(self.compose(recipient, reply_to, greeting, template))
                 return None
             except MailError as failure:
                 error = str(failure)

@@ -9,10 +9,12 @@ finished, and builds the service's reminder parts from its settings.
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import functools
+import logging
 import uuid
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Coroutine, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -25,17 +27,21 @@ from reports.reminders import (
     Mailer,
     Outcome,
     Plan,
+    Queued,
     Recipient,
     ReminderLog,
     ReminderScheduler,
     ReminderService,
     Skipped,
+    kind_of,
     reason,
 )
 from reports.reminders_storage import SqlReminderLog
 from reports.service import ReportsService
 from statements.storage.base import Store
 from statements.storage.port import Database
+
+log = logging.getLogger(__name__)
 
 
 def reminder_log(store: Database) -> ReminderLog:
@@ -48,6 +54,54 @@ class Preview:
     plan: Plan
     example: Email | None
     """The e-mail the first person to be reminded would get (each gets their own)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Run:
+    """A send started in the background: its id (the reminder log rows carry it), how many
+    e-mails it will send and how many it skipped."""
+
+    id: str
+    planned: int
+    skipped: int
+
+
+class Background:
+    """The sends running in the background, owned by the service (not by the request that
+    started them): a finished one is forgotten; on shutdown they get a moment to finish,
+    then are cancelled (their e-mails not yet tried are logged as failed, may be sent
+    again; one being sent when it stopped is left 'pending', abandoned later)."""
+
+    def __init__(self) -> None:
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    def start(self, work: Coroutine[object, object, None], name: str) -> None:
+        task = asyncio.create_task(work, name=name)
+        self._tasks.add(task)
+        task.add_done_callback(self._done)
+
+    def _done(self, task: asyncio.Task[None]) -> None:
+        self._tasks.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            failure = task.exception()
+            assert failure is not None
+            log.warning("background send %s failed (%s)", task.get_name(), kind_of(failure))
+
+    def __len__(self) -> int:
+        return len(self._tasks)
+
+    async def wait(self, within: float | None = None) -> None:
+        """Until every send running now has finished (or ``within`` seconds)."""
+        if self._tasks:
+            await asyncio.wait(set(self._tasks), timeout=within)
+
+    async def stop(self, grace: float = 5.0) -> None:
+        await self.wait(grace)
+        running = set(self._tasks)
+        for task in running:
+            task.cancel()
+        if running:
+            await asyncio.wait(running)
 
 
 class WorkshopReminders:
@@ -63,6 +117,7 @@ class WorkshopReminders:
         self.clock = clock or (lambda: datetime.now(UTC))
         self.automatic = sorted(automatic, reverse=True)
         """When automatic reminders go, before a workshop's last day (none: not at all)."""
+        self.background = Background()
 
     def schedule(self, deadline: datetime) -> list[datetime]:
         """When the automatic reminders of a workshop with this last day are still to go
@@ -105,6 +160,59 @@ class WorkshopReminders:
         return await self.service.send(
             recipients, now=self.clock(), sent_by=sent_by, reply_to=reply_to, greeting=greeting
         )
+
+    async def start_send(
+        self,
+        workshop_id: str,
+        *,
+        municipality: str | None = None,
+        sent_by: str | None = None,
+        reply_to: str | None = None,
+        only: Collection[str] | None = None,
+        greeting: str = "",
+    ) -> Run:
+        """``send`` in the background (the web page): the run's rows are claimed now, so
+        its total is known; the e-mails go after this returns. ``run_entries`` shows how
+        far it has come, on any instance."""
+        recipients = await self.reports.reminder_recipients(workshop_id, municipality=municipality)
+        if only is not None:
+            recipients = [r for r in recipients if r.participant_id in only]
+        run = str(uuid.uuid4())
+        now = self.clock()
+        queued = await self.service.queue(
+            recipients, now=now, trigger=f"manual:{run}", sent_by=sent_by, run=run
+        )
+        self.background.start(
+            self._deliver(
+                [queued], now=now, sent_by=sent_by, reply_to=reply_to, greeting=greeting
+            ),
+            f"reminders-{run}",
+        )
+        return Run(run, len(queued.send), len(queued.outcome.skipped))
+
+    async def _deliver(
+        self,
+        runs: Sequence[Queued],
+        *,
+        now: datetime,
+        sent_by: str | None,
+        reply_to: str | None,
+        greeting: str = "",
+        template: str = "reminder",
+    ) -> None:
+        for queued in runs:
+            await self.service.deliver(
+                queued,
+                now=now,
+                sent_by=sent_by,
+                reply_to=reply_to,
+                greeting=greeting,
+                template=template,
+            )
+
+    async def run_entries(self, workshop_id: str, run: str) -> list[LogEntry]:
+        """The reminder log rows of one run (``start_send``, ``start_invite``)."""
+        return await self.service.log.run_entries(workshop_id, run)
 
     async def entries(self, workshop_id: str) -> list[LogEntry]:
         return await self.service.log.entries(workshop_id)
@@ -200,6 +308,38 @@ class WorkshopReminders:
             outcome.failed += done.failed
             outcome.skipped += done.skipped
         return outcome
+
+
+    async def start_invite(
+        self,
+        workshop_id: str,
+        *,
+        municipality: str | None = None,
+        sent_by: str | None = None,
+        reply_to: str | None = None,
+        only: Collection[str] | None = None,
+        again: bool = False,
+    ) -> Run:
+        """``invite`` in the background (the web page), as ``start_send``."""
+        first, retry, invited = await self._invitees(workshop_id, municipality, only, again)
+        run = str(uuid.uuid4())
+        now = self.clock()
+        runs: list[Queued] = []
+        for group, trigger in ((first, INVITE), (retry, f"{INVITE}:{run}")):
+            if group:
+                runs.append(
+                    await self.service.queue(
+                        group, now=now, trigger=trigger, sent_by=sent_by, run=run
+                    )
+                )
+        self.background.start(
+            self._deliver(
+                runs, now=now, sent_by=sent_by, reply_to=reply_to, template="invitation"
+            ),
+            f"invitations-{run}",
+        )
+        planned = sum(len(q.send) for q in runs)
+        return Run(run, planned, len(invited) + sum(len(q.outcome.skipped) for q in runs))
 
 
 HIDDEN_TOKEN = "…"

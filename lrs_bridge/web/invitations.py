@@ -1,7 +1,9 @@
 """The invitation page of a workshop (issue 14, usability test F4): who would be invited,
 each with their personal launch links, the e-mail they get, and the send. Reached after a
 list is saved and from the workshop page; participants added later appear here on their
-own (they have not been invited yet), so they can be invited one by one.
+own (they have not been invited yet), so they can be invited one by one. The send runs in
+the background (usability test F13); the page redirects to how far it has come
+(``lrs_bridge.web.sending``).
 """
 
 from __future__ import annotations
@@ -19,19 +21,17 @@ from lrs_bridge.web.pages import (
     _by_person,
     _chosen,
     _chosen_municipality,
-    _mail_failure,
     page,
 )
 from reports.model import Workshop
-from reports.reminders import Outcome
 from reports.reminding import INVITE
 
 
 async def _send(
     ctx: Ctx, found: Workshop, municipality: str | None, reply_to: str | None, chosen: set[str]
-) -> Outcome:
+) -> Response:
     assert ctx.principal is not None
-    outcome = await ctx.services.reminders.invite(
+    run = await ctx.services.reminders.start_invite(
         found.id,
         municipality=municipality,
         sent_by=str(ctx.principal.user_id),
@@ -39,17 +39,17 @@ async def _send(
         only=chosen,
     )
     details: dict[str, Any] = {
-        "sent": len(outcome.sent),
-        "failed": len(outcome.failed),
-        "not_invited": len(outcome.skipped),
+        "planned": run.planned,
+        "not_invited": run.skipped,
         "chosen": len(chosen),
+        "run": run.id,
     }
     if municipality is not None:
         details["municipality"] = municipality
     await ctx.services.audit.record(
         ctx.principal, "invitations.send", "workshop", found.id, found.county, **details
     )
-    return outcome
+    return ctx.redirect(f"/workshops/{found.id}/invitations/runs/{run.id}")
 
 
 async def invitations(ctx: Ctx) -> Response:
@@ -64,7 +64,6 @@ async def invitations(ctx: Ctx) -> Response:
     preview = await desk.invitation_preview(
         workshop_id, municipality=municipality, reply_to=reply_to
     )
-    outcome = None
     errors: dict[str, str] = {}
     if ctx.request.method == "POST":
         chosen = _chosen(ctx) or set()
@@ -73,10 +72,7 @@ async def invitations(ctx: Ctx) -> Response:
                 "web.invitations.choose_someone"
             )
         else:
-            outcome = await _send(ctx, found, municipality, reply_to, chosen)
-            preview = await desk.invitation_preview(
-                workshop_id, municipality=municipality, reply_to=reply_to
-            )
+            return await _send(ctx, found, municipality, reply_to, chosen)
     people = {
         p.id: p
         for p in await services.reports.list_participants(workshop_id, municipality=municipality)
@@ -92,12 +88,10 @@ async def invitations(ctx: Ctx) -> Response:
         400 if errors else 200,
         workshop=found,
         preview=preview,
-        outcome=outcome,
-        failure=_mail_failure(outcome),
         to_invite=_by_person(preview.plan.send),
         municipality=municipality,
         choices=choices,
-        chosen=_chosen(ctx) if outcome is None else None,
+        chosen=_chosen(ctx),
         deadline_passed=desk.clock() >= found.deadline,
         entries=invited[:200],
         people=people,

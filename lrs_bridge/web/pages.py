@@ -74,7 +74,7 @@ from reports.model import (
     WorkshopReadiness,
     WorkshopSummary,
 )
-from reports.reminders import LogEntry, Outcome, Recipient, Skipped, failure_kind
+from reports.reminders import LogEntry, Recipient, Skipped, failure_kind
 from reports.reminders import reason as reminder_reason
 from reports.roster import ImportRejected
 from reports.texts import long_date, long_datetime
@@ -1242,10 +1242,12 @@ async def _chosen_municipality(ctx: Ctx, workshop_id: str) -> tuple[str | None, 
 
 async def _send_reminders(
     ctx: Ctx, found: Workshop, municipality: str | None, reply_to: str | None, greeting: str
-) -> Outcome:
+) -> Response:
+    """Start the send in the background (usability test F13) and show how far it has come
+    (``lrs_bridge.web.sending``)."""
     assert ctx.principal is not None and ctx.form is not None
     chosen = {v for v in ctx.form.getlist("participant") if isinstance(v, str)}
-    outcome = await ctx.services.reminders.send(
+    run = await ctx.services.reminders.start_send(
         found.id,
         municipality=municipality,
         sent_by=str(ctx.principal.user_id),
@@ -1254,10 +1256,10 @@ async def _send_reminders(
         greeting=greeting,
     )
     details: dict[str, Any] = {
-        "sent": len(outcome.sent),
-        "failed": len(outcome.failed),
-        "skipped": len(outcome.skipped),
+        "planned": run.planned,
+        "skipped": run.skipped,
         "chosen": len(chosen),
+        "run": run.id,
     }
     if municipality is not None:
         details["municipality"] = municipality
@@ -1266,7 +1268,7 @@ async def _send_reminders(
     await ctx.services.audit.record(
         ctx.principal, "reminders.send", "workshop", found.id, found.county, **details
     )
-    return outcome
+    return ctx.redirect(f"/workshops/{found.id}/reminders/runs/{run.id}")
 
 
 def _by_person(recipients: list[Recipient]) -> list[tuple[Recipient, list[str]]]:
@@ -1308,17 +1310,12 @@ async def reminders(ctx: Ctx) -> Response:
     preview = await services_.reminders.preview(
         workshop_id, municipality=municipality, reply_to=reply_to, greeting=greeting
     )
-    outcome = None
     errors: dict[str, str] = {}
     if ctx.request.method == "POST":
         first = preview.plan.send[0].participant_id if preview.plan.send else None
         errors = _reminder_errors(ctx, greeting_error, first)
         if not errors and not ctx.value("preview"):
-            outcome = await _send_reminders(ctx, found, municipality, reply_to, greeting)
-            preview = await services_.reminders.preview(
-                workshop_id, municipality=municipality, reply_to=reply_to
-            )
-            greeting = ""
+            return await _send_reminders(ctx, found, municipality, reply_to, greeting)
     people = {
         p.id: p
         for p in await services_.reports.list_participants(workshop_id, municipality=municipality)
@@ -1335,8 +1332,6 @@ async def reminders(ctx: Ctx) -> Response:
         400 if errors else 200,
         workshop=found,
         preview=preview,
-        outcome=outcome,
-        failure=_mail_failure(outcome),
         entries=entries[:200],
         people=people,
         window_hours=int(services_.reminders.service.window.total_seconds() // 3600),
@@ -1346,22 +1341,13 @@ async def reminders(ctx: Ctx) -> Response:
         to_remind=_by_person(preview.plan.send),
         municipality=municipality,
         choices=choices,
-        chosen=_chosen(ctx) if outcome is None else None,
+        chosen=_chosen(ctx),
         greeting=greeting,
         max_greeting=MAX_GREETING,
         errors=errors,
         form_errors=forms.summary(errors),
         error_title=ctx.t("web.reminders.not_sent"),
     )
-
-
-def _mail_failure(outcome: Outcome | None) -> str | None:
-    """The kind of failure the page explains first: the mail server not answering, or
-    the kind most recipients failed with."""
-    if outcome is None or not outcome.failed:
-        return None
-    kinds = [failure_kind(error) for _, error in outcome.failed]
-    return "unreachable" if "unreachable" in kinds else max(set(kinds), key=kinds.count)
 
 
 # --- lists ------------------------------------------------------------------------------
@@ -1646,6 +1632,7 @@ def _feature_routes() -> list[Route]:
         course_admin,
         credentials,
         people,
+        sending,
     )
     from lrs_bridge.web.invitations import invitation_routes
     from lrs_bridge.web.launch import launch_routes
@@ -1658,4 +1645,5 @@ def _feature_routes() -> list[Route]:
         *people.routes(),
         *credentials.routes(),
         *course_admin.routes(),
+        *sending.routes(),
     ]

@@ -664,14 +664,6 @@ CATALOGUE: dict[str, dict[str, str]] = {
             "reminded within the last {hours} hours is reminded again. Deadline: {deadline}."
         ),
     },
-    "web.reminders.result": {
-        "sv": "Resultat",
-        "en": "Result",
-    },
-    "web.reminders.result_counts": {
-        "sv": "{sent} skickade, {failed} misslyckades, {skipped} fick ingen påminnelse.",
-        "en": "{sent} sent, {failed} failed, {skipped} skipped.",
-    },
     "web.reminders.failed_help": {
         "sv": (
             "Misslyckade utskick försöktes flera gånger. Kontrollera e-postadresserna och försök "
@@ -2863,14 +2855,6 @@ CATALOGUE: dict[str, dict[str, str]] = {
             "invited one by one."
         ),
     },
-    "web.invitations.result": {
-        "sv": "Inbjudningarna är skickade",
-        "en": "The invitations have been sent",
-    },
-    "web.invitations.result_counts": {
-        "sv": "{sent} skickade, {failed} misslyckades, {skipped} fick ingen inbjudan.",
-        "en": "{sent} sent, {failed} failed, {skipped} not invited.",
-    },
     "web.invitations.deadline_passed": {
         "sv": "Sista dagen har passerat. Inga inbjudningar skickas.",
         "en": "The last day has passed. No invitations are sent.",
@@ -3579,6 +3563,111 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "How long the data is kept",
     },
     "web.privacy.rights_title": {"sv": "Dina rättigheter", "en": "Your rights"},
+    # --- background sends (usability test F13: send in the background) ---------------------
+    "web.sending.title.reminders": {
+        "sv": "Utskick av påminnelser",
+        "en": "Sending reminders",
+    },
+    "web.sending.title.invitations": {
+        "sv": "Utskick av inbjudningar",
+        "en": "Sending invitations",
+    },
+    "web.sending.as_of": {
+        "sv": "Läget {when}",
+        "en": "Status at {when}",
+    },
+    "web.sending.counts": {
+        "sv": "{sent} av {total} skickade, {failed} misslyckades, {left} återstår.",
+        "en": "{sent} of {total} sent, {failed} failed, {left} still to go.",
+        "sv.one": "{sent} av {total} skickad, {failed} misslyckades, {left} återstår.",
+        "en.one": "{sent} of {total} sent, {failed} failed, {left} still to go.",
+    },
+    "web.sending.running.reminders": {
+        "sv": (
+            "Påminnelserna skickas nu, en i taget. Du kan lämna sidan: utskicket fortsätter. "
+            "Sidan uppdateras inte av sig själv. Välj ”Visa läget igen” för att se hur långt "
+            "det har kommit."
+        ),
+        "en": (
+            "The reminders are being sent now, one at a time. You may leave the page: sending "
+            "goes on. The page does not update itself. Choose “Show the status again” to see "
+            "how far it has come."
+        ),
+    },
+    "web.sending.running.invitations": {
+        "sv": (
+            "Inbjudningarna skickas nu, en i taget. Du kan lämna sidan: utskicket fortsätter. "
+            "Sidan uppdateras inte av sig själv. Välj ”Visa läget igen” för att se hur långt "
+            "det har kommit."
+        ),
+        "en": (
+            "The invitations are being sent now, one at a time. You may leave the page: "
+            "sending goes on. The page does not update itself. Choose “Show the status "
+            "again” to see how far it has come."
+        ),
+    },
+    "web.sending.done.reminders": {
+        "sv": "Utskicket är klart. {count} påminnelser skickades.",
+        "en": "Sending has finished. {count} reminders were sent.",
+        "sv.one": "Utskicket är klart. {count} påminnelse skickades.",
+        "en.one": "Sending has finished. {count} reminder was sent.",
+    },
+    "web.sending.done.invitations": {
+        "sv": "Utskicket är klart. {count} inbjudningar skickades.",
+        "en": "Sending has finished. {count} invitations were sent.",
+        "sv.one": "Utskicket är klart. {count} inbjudan skickades.",
+        "en.one": "Sending has finished. {count} invitation was sent.",
+    },
+    "web.sending.skipped.reminders": {
+        "sv": "{count} av de valda fick ingen påminnelse (se sidan Påminnelser för varför).",
+        "en": "{count} of those chosen got no reminder (the Reminders page says why).",
+        "sv.one": "{count} av de valda fick ingen påminnelse (se sidan Påminnelser för varför).",
+        "en.one": "{count} of those chosen got no reminder (the Reminders page says why).",
+    },
+    "web.sending.skipped.invitations": {
+        "sv": "{count} av de valda fick ingen inbjudan (se sidan Inbjudningar för varför).",
+        "en": "{count} of those chosen got no invitation (the Invitations page says why).",
+        "sv.one": "{count} av de valda fick ingen inbjudan (se sidan Inbjudningar för varför).",
+        "en.one": "{count} of those chosen got no invitation (the Invitations page says why).",
+    },
+    "web.sending.refresh": {
+        "sv": "Visa läget igen",
+        "en": "Show the status again",
+    },
+    "web.sending.failed_title": {
+        "sv": "Fick inget e-postmeddelande ({count})",
+        "en": "Got no e-mail ({count})",
+        "sv.one": "Fick inget e-postmeddelande ({count})",
+        "en.one": "Got no e-mail ({count})",
+    },
+    "web.sending.back.reminders": {
+        "sv": "Tillbaka till påminnelserna",
+        "en": "Back to the reminders",
+    },
+    "web.sending.back.invitations": {
+        "sv": "Tillbaka till inbjudningarna",
+        "en": "Back to the invitations",
+    },
+    "web.reminders.status.queued": {
+        "sv": "väntar på att skickas",
+        "en": "waiting to be sent",
+    },
+    "web.reminders.error.stopped": {
+        "sv": "Tjänsten stoppades innan e-postmeddelandet skickades. Det kan skickas igen.",
+        "en": "The service stopped before the e-mail was sent. It can be sent again.",
+    },
+    "web.reminders.help_failed.stopped": {
+        "sv": "Skicka igen till dem som inte fick något.",
+        "en": "Send again to those who got nothing.",
+    },
+    "web.audit.detail.planned": {
+        "sv": "att skicka",
+        "en": "to send",
+    },
+    "web.audit.detail.run": {
+        "sv": "utskick",
+        "en": "send",
+    },
 }
 
 

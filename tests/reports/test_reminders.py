@@ -254,11 +254,11 @@ def test_due_triggers() -> None:
 
 
 async def test_an_unreachable_mail_server_fails_once_not_once_per_recipient(
-    lrs: ReportsLRS,
+    lrs: ReportsLRS, reminder_service: ReminderService, smtp: tuple[MailCatcher, int]
 ) -> None:
     """Usability test F13: a closed port is tried for the first person only (with its
-    retries); the others fail with the same error at once and are not logged, so that a
-    later send reaches them."""
+    retries); the others fail with the same error at once, logged as failed but never
+    tried (a run's rows are claimed up front), so that a later send reaches them."""
     with socket.socket() as probe:  # a loopback port nobody listens on
         probe.bind(("127.0.0.1", 0))
         closed = probe.getsockname()[1]
@@ -281,7 +281,15 @@ async def test_an_unreachable_mail_server_fails_once_not_once_per_recipient(
     outcome = await service.send([recipient(n) for n in range(1, 6)], now=now)
     assert outcome.sent == [] and len(outcome.failed) == 5
     assert {failure_kind(error) for _, error in outcome.failed} == {"unreachable"}
-    assert [e.participant_id for e in await service.log.entries("w1")] == ["p1"]
+    entries = await service.log.entries("w1")
+    assert [(e.participant_id, e.status, e.attempts) for e in entries] == [
+        ("p1", "failed", 1),
+        *((f"p{n}", "failed", 0) for n in range(2, 6)),
+    ]
+    assert {failure_kind(e.last_error) for e in entries} == {"unreachable"}
+    catcher, _ = smtp  # the server answers again: a later send reaches everyone
+    later = await reminder_service.send([recipient(n) for n in range(1, 6)], now=now)
+    assert len(later.sent) == 5 and len(catcher.messages) == 5
 
 
 async def test_no_reminder_after_the_last_day(reminder_service: ReminderService) -> None:

@@ -152,8 +152,7 @@ async def test_a_county_admin_prepares_a_workshop(site: Site, browser: Any, tmp_
     assert [row[1] for row in rows] == ["Bo Berg", "Cilla Ceder"]  # after its check box
     await page.get_by_role("button", name="Skicka 2 påminnelser").click()
     await page.wait_for_load_state()
-    sent = "2 skickade, 0 misslyckades, 0 fick ingen påminnelse."
-    assert sent in await page.locator("main").inner_text()
+    assert "2 av 2 skickade, 0 misslyckades, 0 återstår." in await until_sent(page)
     assert sorted(rcpts[0] for rcpts, _ in site.smtp.messages) == [
         "bo.berg@sandviken.example",
         "cilla@hudiksvall.example",
@@ -163,6 +162,7 @@ async def test_a_county_admin_prepares_a_workshop(site: Site, browser: Any, tmp_
     assert all(m["Date"] for _, m in site.smtp.messages)
     body = site.smtp.messages[0][1].get_content()
     assert "Logga in i utbildningen med e-postadressen bo.berg@sandviken.example." in body
+    await page.get_by_role("link", name="Tillbaka till påminnelserna").click()
     assert "Ingen att påminna just nu." in await page.locator("#to-remind").inner_text()
 
     # Log out: the pages are closed again.
@@ -323,6 +323,9 @@ async def test_every_page_passes_axe_at_1280_and_320_px(site: Site, browser: Any
     assert "Vi ses på <b>torsdag</b>!" in await page.locator("pre").inner_text()
     await check("reminders with a greeting")
     await page.get_by_role("button", name="Skicka 2 påminnelser").click()
+    await page.wait_for_load_state()
+    await check("reminders being sent")  # F13: the status page of the send
+    await until_sent(page)
     await check("reminders sent")
     await page.goto(site.server.url + f"/workshops/{site.workshop_14}")
     await focus_by_tab(page, "Ändra Göran Göteborg", limit=200)  # F7: per participant
@@ -359,6 +362,24 @@ async def error_summary_has_focus(page: Any) -> None:
     """The page after a refused form puts focus on its error summary (autofocus runs after load,
     so wait for it instead of reading the focus the moment the click returns)."""
     await expect(page.locator("#error-summary")).to_be_focused(timeout=10_000)
+
+
+async def until_sent(page: Any, *, keyboard: bool = False) -> str:
+    """The status page of a send (usability test F13), shown again with its link until
+    nothing is left to go; the status's text."""
+    counts = ""
+    for _ in range(100):
+        counts = await page.locator("#counts").inner_text()
+        if ", 0 återstår." in counts:
+            return str(await page.locator("#result").inner_text())
+        await page.wait_for_timeout(100)
+        if keyboard:
+            await focus_by_tab(page, "Visa läget igen")
+            await navigate_with(page, "Enter")
+        else:
+            await page.get_by_role("link", name="Visa läget igen").click()
+            await page.wait_for_load_state()
+    raise AssertionError(f"the send did not finish: {counts}")
 
 
 async def focus_by_tab(page: Any, name: str, limit: int = 80) -> None:
@@ -444,7 +465,7 @@ async def test_upload_and_reminders_with_the_keyboard_only(
     await navigate_with(page, "Enter")
     await focus_by_tab(page, "Skicka 3 påminnelser")
     await navigate_with(page, "Enter")
-    result = await page.locator("#result").inner_text()
-    assert "3 skickade, 0 misslyckades, 0 fick ingen påminnelse." in result
-    assert await page.evaluate("document.activeElement.id") == "result"
+    result = await until_sent(page, keyboard=True)
+    assert "3 av 3 skickade, 0 misslyckades, 0 återstår." in result
+    await expect(page.locator("#result")).to_be_focused()
     assert len(site.smtp.messages) == 3
