@@ -55,9 +55,12 @@ async def test_the_contact_is_reply_to_and_signature_of_the_reminders(
     body = message.get_content().replace("\r\n", "\n")
     assert "Logga in i utbildningen med e-postadressen bo@gavle.se." in body
     assert "Kontakta då Karin Berg (karin.berg@lansstyrelsen.se)" in body
+    # Signed by the contact, then the foot every reminder has: the information page about
+    # personal data (issue 16).
     assert body.endswith(
         "Vänliga hälsningar\nKarin Berg\nLänsstyrelsen Gävleborg\n010-225 10 00\n"
-        "karin.berg@lansstyrelsen.se\n"
+        "karin.berg@lansstyrelsen.se\n\n"
+        "Så behandlar vi dina personuppgifter: http://lrs.test/personuppgifter\n"
     )
 
     audit = (await http.get("/api/v1/audit", headers=admin)).json()["entries"]
