@@ -29,7 +29,7 @@ from lrs_bridge.auth.limits import AuthLimits
 from lrs_bridge.people.audit import AuditLog
 from lrs_bridge.people.model import TOKEN_PREFIX, NewUser, PeopleStorage, TokenInfo, User
 from reports import places
-from reports.reminders import Email, Mailer, MailError
+from reports.reminders import Email, Mailer, MailError, failure_kind
 from reports.texts import long_datetime
 from reports.texts import text as mail_text
 
@@ -342,7 +342,10 @@ class PeopleService:
                 )
             )
         except MailError as error:
-            log.warning("set-password e-mail to user %d not sent: %s", user.id, error)
+            # The kind only: an SMTP answer may quote the address.
+            log.warning(
+                "set-password e-mail to user %d not sent (%s)", user.id, failure_kind(str(error))
+            )
             raise PeopleError(
                 "the mail server did not take the e-mail", "user", "mail", 502
             ) from None
