@@ -87,6 +87,11 @@ class Store(abc.ABC):
         """Rows of one query with ``?`` placeholders, outside any write transaction."""
 
     @abc.abstractmethod
+    async def read_point(self, sql: str, *params: Any) -> Row | None:
+        """The one row (or None) of a look-up by key, fast enough for the event loop's
+        thread (see ``port``)."""
+
+    @abc.abstractmethod
     async def write(self, fn: Callable[[Tx], Awaitable[T]]) -> T:
         """Run ``fn`` in one transaction, committed before this returns (see ``port``)."""
 

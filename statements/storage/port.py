@@ -88,6 +88,13 @@ class Database(Protocol):
     async def read(self, sql: str, *params: Any) -> list[Row]:
         """Rows of one query, outside any write transaction."""
 
+    async def read_point(self, sql: str, *params: Any) -> Row | None:
+        """The one row (or None) of a look-up by a primary or unique key, joined by keys:
+        a query of microseconds that a hot path (a launch, a per-learner credential) makes
+        on every request. SQLite answers it on the event loop's own read-only connection
+        rather than a reader thread, whose trip there and back costs far more; so never
+        a scan or anything slow. PostgreSQL reads it as ``read`` does."""
+
     async def write(self, fn: Callable[[Tx], Awaitable[T]]) -> T:
         """Run ``fn`` in one transaction, committed (durably) before this returns; if it
         raises, nothing it did is kept."""

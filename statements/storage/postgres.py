@@ -460,6 +460,11 @@ class PostgresStore(StatementReads):
         """The port's read (``statements.storage.port``): SQL with ``?`` placeholders."""
         return await self._read(numbered(sql), *params)
 
+    async def read_point(self, sql: str, *params: Any) -> Row | None:
+        """The port's point look-up: a read like any other (asyncpg needs no thread)."""
+        rows = await self._read(numbered(sql), *params)
+        return rows[0] if rows else None
+
     async def write(self, fn: Callable[[Tx], Awaitable[T]]) -> T:
         """The port's write: ``fn`` in one transaction on a pooled connection."""
         async with self._transaction() as conn:
