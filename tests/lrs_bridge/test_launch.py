@@ -313,3 +313,152 @@ async def test_a_course_launch_kind_is_checked(
         headers={"Authorization": f"Bearer {token}"},
     )
     assert listed.json()["launch_kind"] == "link"  # today's behaviour by default
+
+
+def _basic(key: str, secret: str) -> dict[str, str]:
+    token = base64.b64encode(f"{key}:{secret}".encode()).decode()
+    return {"Authorization": f"Basic {token}", **VERSION}
+
+
+async def _row_count(services: Services, table: str) -> int:
+    rows = await services.store.read(f"SELECT COUNT(*) FROM {table}")
+    return int(rows[0][0])
+
+
+async def test_a_launch_writes_nothing_and_a_changed_key_or_secret_is_refused(
+    xapi: XapiClient,
+) -> None:
+    """The per-learner credential is signed, not stored (issue 14's launch target): a
+    launch leaves the database as it was, and any change to the key (another link,
+    course, expiry, registration or actor) or to the secret fails its signature (401)."""
+    services = xapi.services
+    workshop_id, ids = await _setup(services)
+    token = await _token(services, workshop_id, ids["sara.lind@ljusdal.se"])
+    await _launch(xapi, token)  # the first launch may make the service's signing key
+    before = {t: await _row_count(services, t) for t in ("learner_credentials", "service_keys")}
+    params = await _launch(xapi, token)
+    assert (
+        {t: await _row_count(services, t) for t in before}
+        == before
+        == {
+            "learner_credentials": 0,
+            "service_keys": 1,
+        }
+    )
+    actor = orjson.loads(params["actor"])
+    key, secret = base64.b64decode(params["auth"].removeprefix("Basic ")).decode().split(":")
+    body = _statement(actor, params["registration"])
+    assert "ljusdal" not in key.lower()  # the actor is in the key as a keyed digest only
+
+    prefix, course, link, expires, registration, digest, nonce = key.split(".")
+    await _token(services, workshop_id, ids["per@gavle.se"])
+    other_link = (await services.launch.links_of(ids["per@gavle.se"]))[0].id
+    changed = [
+        ".".join([prefix, "annan", link, expires, registration, digest, nonce]),
+        ".".join([prefix, course, other_link, expires, registration, digest, nonce]),
+        ".".join([prefix, course, link, str(int(expires) + 86400), registration, digest, nonce]),
+        ".".join([prefix, course, link, expires, "", digest, nonce]),
+        ".".join([prefix, course, link, expires, registration, digest[::-1], nonce]),
+        ".".join([prefix, course, link, expires, registration, digest, nonce + "0"]),
+    ]
+    for forged in changed:
+        refused = await xapi.http.post(
+            "/xapi/statements", json=body, headers=_basic(forged, secret)
+        )
+        assert refused.status_code == 401, forged
+    wrong = await xapi.http.post(
+        "/xapi/statements", json=body, headers=_basic(key, secret[:-1] + "A")
+    )
+    assert wrong.status_code == 401
+    right = await xapi.http.post("/xapi/statements", json=body, headers=_basic(key, secret))
+    assert right.status_code == 200, right.text
+
+
+async def test_a_credential_works_on_another_instance_and_after_a_restart(
+    xapi: XapiClient, settings: Any
+) -> None:
+    """Every instance signs with the one key kept in the database: a credential issued
+    by one authenticates on another (and on the same after a restart); an expired one is
+    refused everywhere."""
+    from datetime import UTC, datetime, timedelta
+
+    services = xapi.services
+    workshop_id, ids = await _setup(services)
+    token = await _token(services, workshop_id, ids["per@gavle.se"])
+    params = await _launch(xapi, token)
+    key, secret = base64.b64decode(params["auth"].removeprefix("Basic ")).decode().split(":")
+    other = Services.build(settings)
+    await other.open()
+    try:
+        now = datetime.now(UTC)
+        learner = await other.credentials.learners.authenticate(key, secret, "t", now)
+        assert learner is not None and learner.course_id == "intro"
+        assert learner.owns("mbox:per@gavle.se")
+        assert not learner.owns("mbox:sara.lind@ljusdal.se")
+        later = now + timedelta(hours=services.settings.launch_credential_hours, minutes=1)
+        assert await other.credentials.learners.authenticate(key, secret, "t", later) is None
+    finally:
+        await other.close()
+
+
+async def test_a_credential_stored_by_the_previous_release_works_until_it_ends(
+    xapi: XapiClient,
+) -> None:
+    """Credentials issued before signed keys (a row in learner_credentials) keep working
+    while their link lives and they have not expired."""
+    from datetime import UTC, datetime, timedelta
+
+    from lrs_bridge.auth.hashing import hash_machine_secret
+    from statements.query import to_micros
+
+    services = xapi.services
+    workshop_id, ids = await _setup(services)
+    participant = ids["sara.lind@ljusdal.se"]
+    await _token(services, workshop_id, participant)
+    link = (await services.launch.links_of(participant))[0]
+    now = datetime.now(UTC)
+    key, secret = "learner.intro.0123456789abcdef0123", "legacy-secret-" + "x" * 20
+
+    async def insert(tx: Any) -> None:
+        await tx.execute(
+            "INSERT INTO learner_credentials (key, secret_hash, link_id, actor, agent_key,"
+            " registration, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            key,
+            hash_machine_secret(secret),
+            link.id,
+            '{"mbox": "mailto:sara.lind@ljusdal.se"}',
+            "mbox:sara.lind@ljusdal.se",
+            link.registration,
+            to_micros(now),
+            to_micros(now + timedelta(hours=1)),
+        )
+
+    await services.store.write(insert)
+    actor = {"objectType": "Agent", "mbox": "mailto:sara.lind@ljusdal.se"}
+    body = _statement(actor, link.registration)
+    stored = await xapi.http.post("/xapi/statements", json=body, headers=_basic(key, secret))
+    assert stored.status_code == 200, stored.text
+    other = _statement({"mbox": "mailto:per@gavle.se"}, link.registration)
+    refused = await xapi.http.post("/xapi/statements", json=other, headers=_basic(key, secret))
+    assert refused.status_code == 403
+    await services.launch.revoke([link.id])
+    ended = await xapi.http.post("/xapi/statements", json=body, headers=_basic(key, secret))
+    assert ended.status_code == 401
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "",
+        "Basic bGVhcm5lci5pbnRybzphYmM+Lz0=",
+        '{"objectType": "Agent", "name": "Åsa Öberg-Ängqvist", "mbox": "mailto:a+b@x.se"}',
+        "https://kurs.example/xapi/intro?a=1&b=2#frag ment",
+        "tab\tnew\nline%~_.-\x00\x7f€😀",
+    ],
+)
+def test_the_launch_url_quotes_as_urlencode_does(value: str) -> None:
+    from urllib.parse import quote_plus
+
+    from lrs_bridge.launch import form_quote
+
+    assert form_quote(value) == quote_plus(value)
