@@ -30,8 +30,7 @@ import tempfile
 import time
 from pathlib import Path
 from typing import Any
-
-import httpx
+from urllib.parse import urlsplit
 
 from benchmarks.run import free_port, wait_until_up
 
@@ -70,61 +69,70 @@ async def _seed(database_url: str, participants: int) -> list[str]:
         await services.close()
 
 
-async def _round(client: httpx.AsyncClient, tokens: list[str]) -> tuple[list[float], int]:
-    start = asyncio.Event()
+async def _connect(url: str, count: int) -> list[tuple[asyncio.StreamReader, asyncio.StreamWriter]]:
+    host, port = urlsplit(url).hostname or "127.0.0.1", urlsplit(url).port or 80
+    return [await asyncio.open_connection(host, port) for _ in range(count)]
 
-    async def one(token: str) -> tuple[float, bool]:
-        await start.wait()
-        began = time.perf_counter()
-        response = await client.get(f"/l/{token}")
-        elapsed = (time.perf_counter() - began) * 1000
-        ok = response.status_code == 303 and "auth=Basic" in response.headers.get("location", "")
-        return elapsed, ok
 
-    tasks = [asyncio.create_task(one(token)) for token in tokens]
-    await asyncio.sleep(0)
-    start.set()
-    results = await asyncio.gather(*tasks)
+async def _answer(reader: asyncio.StreamReader) -> tuple[int, bytes]:
+    """One HTTP/1.1 answer: its status and head (the body is read and dropped)."""
+    head = await reader.readuntil(b"\r\n\r\n")
+    status = int(head.split(b" ", 2)[1])
+    length = re.search(rb"(?im)^content-length:\s*(\d+)", head)
+    if length and int(length.group(1)):
+        await reader.readexactly(int(length.group(1)))
+    return status, head
+
+
+async def _burst(
+    connections: list[tuple[asyncio.StreamReader, asyncio.StreamWriter]], tokens: list[str]
+) -> tuple[list[float], int]:
+    """One burst: every connection sends its launch at the same moment; the latency of
+    each is from that moment to its answer (so the last one waits for all before it)."""
+    requests = [f"GET /l/{token} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".encode() for token in tokens]
+
+    async def one(reader: asyncio.StreamReader, began: float) -> tuple[float, bool]:
+        status, head = await _answer(reader)
+        return (time.perf_counter() - began) * 1000, status == 303 and b"auth=Basic" in head
+
+    began = time.perf_counter()
+    for (_, writer), request in zip(connections, requests, strict=True):
+        writer.write(request)
+    results = await asyncio.gather(*(one(reader, began) for reader, _ in connections))
     return [elapsed for elapsed, _ in results], sum(1 for _, ok in results if not ok)
 
 
 async def _measure(url: str, tokens: list[str], rounds: int) -> dict[str, Any]:
-    limits = httpx.Limits(max_connections=len(tokens), max_keepalive_connections=len(tokens))
-    async with httpx.AsyncClient(base_url=url, limits=limits, timeout=30) as client:
-        await _round(client, tokens)  # warm-up: connections opened, caches filled
+    """``rounds`` bursts of ``len(tokens)`` simultaneous launches (a workshop's
+    participants opening their links at the same moment), a pause between bursts."""
+    connections = await _connect(url, len(tokens))
+    try:
+        for _ in range(3):  # warm-up: caches filled, the signing key read
+            await _burst(connections, tokens)
         samples: list[float] = []
         errors = 0
-        began = time.perf_counter()
+        busy = 0.0
         for _ in range(rounds):
-            elapsed, failed = await _round(client, tokens)
+            await asyncio.sleep(0.05)
+            began = time.perf_counter()
+            elapsed, failed = await _burst(connections, tokens)
+            busy += time.perf_counter() - began
             samples += elapsed
             errors += failed
-        seconds = time.perf_counter() - began
+    finally:
+        for _, writer in connections:
+            writer.close()
     samples.sort()
     p99 = samples[max(0, int(len(samples) * 0.99) - 1)]
     return {
         "launches": len(samples),
         "concurrency": len(tokens),
-        "rate": round(len(samples) / seconds, 1),
+        "rate": round(len(samples) / busy, 1),
         "p50_ms": round(statistics.median(samples), 1),
         "p99_ms": round(p99, 1),
         "max_ms": round(samples[-1], 1),
         "errors": errors,
     }
-
-
-async def _issued(database_url: str) -> int:
-    """How many per-learner credentials the launches issued (one each)."""
-    from lrs_bridge.config import load_settings
-    from lrs_bridge.services import Services
-
-    services = Services.build(load_settings(database_url=database_url))
-    await services.open()
-    try:
-        rows = await services.store.read("SELECT COUNT(*) FROM learner_credentials")
-        return int(rows[0][0])
-    finally:
-        await services.close()
 
 
 WRK_SCRIPT = """
@@ -193,12 +201,16 @@ def run(
         )  # fmt: skip
         try:
             wait_until_up(base, process)
-            found = _wrk(base, tokens, seconds, Path(workdir))
-            if found is None:
-                found = {"generator": "python", **asyncio.run(_measure(base, tokens, rounds))}
+            cpu_before = _cpu_seconds(process.pid)
+            found: dict[str, Any] = {"burst": asyncio.run(_measure(base, tokens, rounds))}
+            burst_cpu = _cpu_seconds(process.pid) - cpu_before
+            found["burst"]["server_cpu_ms"] = round(
+                1000 * burst_cpu / (found["burst"]["launches"] + 3 * concurrency), 3
+            )
+            found["sustained"] = _wrk(base, tokens, seconds, Path(workdir))
+            burst = found["burst"]
             found["target_p99_ms"] = TARGET_P99_MS
-            found["met"] = found["p99_ms"] <= TARGET_P99_MS and found["errors"] == 0
-            found["credentials_issued"] = asyncio.run(_issued(url))
+            found["met"] = burst["p99_ms"] <= TARGET_P99_MS and burst["errors"] == 0
             return found
         finally:
             process.terminate()
@@ -206,21 +218,39 @@ def run(
             log.close()
 
 
+def _cpu_seconds(pid: int) -> float:
+    """CPU time (user + system, all threads) of a process so far; 0 where /proc is not."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--database-url", help="an empty PostgreSQL schema (default: SQLite)")
     parser.add_argument("--concurrency", type=int, default=50)
-    parser.add_argument("--rounds", type=int, default=20, help="without wrk: rounds of launches")
-    parser.add_argument("--seconds", type=int, default=10, help="with wrk: how long")
+    parser.add_argument("--rounds", type=int, default=40, help="bursts of launches")
+    parser.add_argument("--seconds", type=int, default=10, help="sustained (wrk): how long")
     args = parser.parse_args(argv)
     result = run(args.database_url, args.concurrency, args.rounds, args.seconds)
+    burst = result["burst"]
     print(
-        f"launch ({result['generator']})  {result['concurrency']} concurrent launches, each "
-        f"issuing a credential ({result['credentials_issued']} issued)  "
-        f"{result['rate']} launches/s  p50 {result['p50_ms']} ms  p99 {result['p99_ms']} ms  "
-        f"errors {result['errors']}  target p99 ≤ {TARGET_P99_MS:g} ms: "
+        f"launch burst  {args.rounds} × {burst['concurrency']} simultaneous launches, each "
+        f"issuing a credential: p50 {burst['p50_ms']} ms  p99 {burst['p99_ms']} ms  "
+        f"max {burst['max_ms']} ms  errors {burst['errors']}  server CPU "
+        f"{burst['server_cpu_ms']} ms a launch  target p99 ≤ {TARGET_P99_MS:g} ms: "
         f"{'met' if result['met'] else 'NOT MET'}"
     )
+    sustained = result["sustained"]
+    if sustained is not None:
+        print(
+            f"launch sustained (wrk, {sustained['concurrency']} connections each launching "
+            f"as fast as answered): {sustained['rate']} launches/s  p50 "
+            f"{sustained['p50_ms']} ms  p99 {sustained['p99_ms']} ms  errors "
+            f"{sustained['errors']}"
+        )
     print("LAUNCH_JSON " + json.dumps(result))
     return 0
 

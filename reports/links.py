@@ -19,7 +19,9 @@ from datetime import datetime, time, timedelta
 from typing import Any
 
 from reports.model import STOCKHOLM, Course, Participant, Workshop
+from reports.storage import WorkshopRow
 from reports.storage_rows import COURSE_COLUMNS, PARTICIPANT_COLUMNS, course_of, participant_of
+from reports.storage_sql import WORKSHOP_WIDTH, workshop_columns, workshop_row
 from statements.query import from_micros, to_micros
 from statements.storage.port import Database, Duplicate, Tx, in_list
 
@@ -161,23 +163,28 @@ class LinkStorage:
             return None
         return _link_of(rows[0]), str(rows[0][7])
 
-    async def target(self, token: str) -> tuple[PersonalLink, Participant, Course] | None:
-        """The link of a token with its participant and course, in one read."""
-        rows = await self.db.read(
-            f"SELECT {_COLUMNS}, {PARTICIPANT_COLUMNS}, {_COURSE_COLUMNS} FROM launch_links l"
+    async def target(
+        self, token: str
+    ) -> tuple[PersonalLink, Participant, Course, WorkshopRow] | None:
+        """The link of a token with its participant, course and workshop, in one read."""
+        row = await self.db.read_point(
+            f"SELECT {_COLUMNS}, {PARTICIPANT_COLUMNS}, {_COURSE_COLUMNS},"
+            f" {workshop_columns(self.db.dialect)} FROM launch_links l"
             " JOIN participants p ON p.id = l.participant_id"
-            " JOIN courses c ON c.id = l.course_id WHERE l.token = ?",
+            " JOIN courses c ON c.id = l.course_id"
+            " JOIN workshops w ON w.id = p.workshop_id WHERE l.token = ?",
             token,
         )
-        if not rows:
+        if row is None:
             return None
-        row = rows[0]
         width = len(_COLUMNS.split(","))
-        participant_width = len(PARTICIPANT_COLUMNS.split(","))
+        participant_end = width + len(PARTICIPANT_COLUMNS.split(","))
+        course_end = len(row) - WORKSHOP_WIDTH
         return (
             _link_of(row[:width]),
-            participant_of(row[width : width + participant_width]),
-            course_of(row[width + participant_width :]),
+            participant_of(row[width:participant_end]),
+            course_of(row[participant_end:course_end]),
+            workshop_row(row[course_end:]),
         )
 
     async def by_id(self, link_id: str) -> PersonalLink | None:

@@ -286,7 +286,8 @@ class ReportsService:
 
     # --- workshops -----------------------------------------------------------------------
 
-    def _workshop(self, row: WorkshopRow) -> Workshop:
+    def workshop_of(self, row: WorkshopRow) -> Workshop:
+        """A workshop as readers see it (county name, deadline as a moment)."""
         county = places.county(row.county)
         deadline = moment(row.deadline)
         assert deadline is not None
@@ -314,12 +315,12 @@ class ReportsService:
         """Workshops (of one county when given), by date then title; with
         ``municipality`` (a coordinator's), ``participants`` counts only its participants."""
         rows = await self.storage.workshops(county=county, municipality=municipality)
-        return [self._workshop(row) for row in rows]
+        return [self.workshop_of(row) for row in rows]
 
     async def get_workshop(self, workshop_id: str, *, municipality: str | None = None) -> Workshop:
         """NotFound when there is no such workshop; ``municipality`` as for
         ``list_workshops``."""
-        return self._workshop(await self._workshop_row(workshop_id, municipality))
+        return self.workshop_of(await self._workshop_row(workshop_id, municipality))
 
     async def _course_ids(self) -> set[str]:
         return {course.id for course in await self.storage.courses()}
@@ -353,7 +354,7 @@ class ReportsService:
             participants=0,
         )
         await self.storage.add_workshop(row, to_micros(self.clock()))
-        return self._workshop(row)
+        return self.workshop_of(row)
 
     async def change_workshop(self, workshop_id: str, data: Mapping[str, Any]) -> Workshop:
         """Change some of title, date, deadline, courses (PATCH). The county cannot change
@@ -388,7 +389,7 @@ class ReportsService:
         )
         if not await self.storage.update_workshop(changed, to_micros(self.clock())):
             raise _not_found("workshop", "id", workshop_id)
-        return self._workshop(changed)
+        return self.workshop_of(changed)
 
     async def delete_workshop(self, workshop_id: str) -> Workshop:
         """Delete a workshop and its participants; returns what was deleted."""
@@ -563,7 +564,7 @@ class ReportsService:
         freshness = await self._fresh()
         row = await self._workshop_row(workshop_id, municipality)
         municipality = municipality_in(municipality, row.county)
-        workshop = self._workshop(row)
+        workshop = self.workshop_of(row)
         courses_by_id = await self._courses_by_id()
         courses = [courses_by_id[course] for course in row.courses if course in courses_by_id]
         people = await self.storage.participants(workshop_id=workshop_id, municipality=municipality)
@@ -642,7 +643,7 @@ class ReportsService:
             county=found.code,
             county_name=found.name,
             workshops=[
-                WorkshopSummary(self._workshop(row), totals(by_workshop.get(row.id, [])))
+                WorkshopSummary(self.workshop_of(row), totals(by_workshop.get(row.id, [])))
                 for row in rows
             ],
             totals=totals(status for _, _, status in statuses),

@@ -49,6 +49,44 @@ from reports.storage_rows import (
 from statements.storage.port import Database, DatabaseError, Row, Tx, in_list
 
 _CHUNK = {"sqlite": 400, "postgresql": 50_000}
+
+
+WORKSHOP_WIDTH = 9
+"""How many columns ``workshop_columns`` selects."""
+
+
+def workshop_columns(dialect: str, counted: str = "") -> str:
+    """The columns of a workshop row (``w`` is the workshops table), read back by
+    ``workshop_row``; ``counted`` narrows the participant count (``AND p.…``)."""
+    # engine: the courses in order, space-separated.
+    courses = (
+        "(SELECT string_agg(c.course_id, ' ' ORDER BY c.position)"
+        " FROM workshop_courses c WHERE c.workshop_id = w.id)"
+        if dialect == "postgresql"
+        else "(SELECT group_concat(course_id, ' ') FROM (SELECT course_id"
+        " FROM workshop_courses c WHERE c.workshop_id = w.id ORDER BY position))"
+    )
+    return (
+        f"w.id, w.county, w.title, w.date, w.deadline, w.deadline_is_default, {courses},"
+        " (SELECT COUNT(*) FROM participants p WHERE p.workshop_id = w.id" + counted + "),"
+        " w.purged_at"
+    )
+
+
+def workshop_row(row: Sequence[Any]) -> WorkshopRow:
+    return WorkshopRow(
+        id=row[0],
+        county=row[1],
+        title=row[2],
+        date=date.fromisoformat(row[3]),
+        deadline=row[4],
+        deadline_is_default=bool(row[5]),
+        courses=tuple(row[6].split(" ")) if row[6] else (),
+        participants=row[7],
+        purged_at=row[8],
+    )
+
+
 """Learners per look-up (SQLite binds each as a variable; PostgreSQL one array)."""
 
 _INSERT_PARTICIPANT = (
@@ -186,35 +224,13 @@ class SqlReadinessStorage(ReadinessStorage):
         if workshop_id is not None:
             where.append("w.id = ?")
             params.append(workshop_id)
-        # engine: the courses in order, space-separated.
-        courses = (
-            "(SELECT string_agg(c.course_id, ' ' ORDER BY c.position)"
-            " FROM workshop_courses c WHERE c.workshop_id = w.id)"
-            if self.postgres
-            else "(SELECT group_concat(course_id, ' ') FROM (SELECT course_id"
-            " FROM workshop_courses c WHERE c.workshop_id = w.id ORDER BY position))"
-        )
         rows = await self.db.read(
-            "SELECT w.id, w.county, w.title, w.date, w.deadline, w.deadline_is_default,"
-            f" {courses},"
-            " (SELECT COUNT(*) FROM participants p WHERE p.workshop_id = w.id" + counted + "),"
-            " w.purged_at FROM workshops w" + _where(where) + " ORDER BY w.date, w.title, w.id",
+            f"SELECT {workshop_columns(self.db.dialect, counted)} FROM workshops w"
+            + _where(where)
+            + " ORDER BY w.date, w.title, w.id",
             *params,
         )
-        return [
-            WorkshopRow(
-                id=row[0],
-                county=row[1],
-                title=row[2],
-                date=date.fromisoformat(row[3]),
-                deadline=row[4],
-                deadline_is_default=bool(row[5]),
-                courses=tuple(row[6].split(" ")) if row[6] else (),
-                participants=row[7],
-                purged_at=row[8],
-            )
-            for row in rows
-        ]
+        return [workshop_row(row) for row in rows]
 
     @staticmethod
     async def _set_courses(tx: Tx, row: WorkshopRow) -> None:

@@ -24,6 +24,7 @@ from lrs_bridge.http.responses import JSONResponse, error_response
 from lrs_bridge.http.xapi.routes import xapi_routes
 from lrs_bridge.http.xapi.versions import AlternateSyntaxMiddleware, XapiVersionMiddleware
 from lrs_bridge.services import Services
+from lrs_bridge.web.launch import launch_routes
 from lrs_bridge.web.pages import Web, web_routes
 from reports.texts import problem_text
 from statements.errors import XapiError
@@ -136,6 +137,9 @@ def create_app(settings: Settings, services: Services | None = None) -> Starlett
             Route("/metrics", metrics, methods=["GET", "HEAD"]),
             Route("/openapi.json", openapi_json, methods=["GET", "HEAD"]),
             *xapi_routes(),
+            # Personal links next: a workshop's participants open theirs at the same moment,
+            # and the router tries the routes in order (issue 14's launch target).
+            *launch_routes(),
             *api_routes(),
             *cmi5_routes(),
             *web_routes(),

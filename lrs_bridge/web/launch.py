@@ -45,7 +45,7 @@ async def launch_xapi(ctx: Ctx, launch: Launch) -> Response:
     service = ctx.services.launch
     issued = await service.issue_credential(launch)
     log.info("launch %s (xapi) of link %s", launch.target.course.id, launch.target.link.id)
-    return ctx.redirect(service.xapi_url(launch, issued))
+    return ctx.leave(service.xapi_url(launch, issued))
 
 
 async def launch_link(ctx: Ctx, launch: Launch) -> Response:

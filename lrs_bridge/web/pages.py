@@ -59,7 +59,7 @@ from lrs_bridge.gate import (
 from lrs_bridge.services import Services
 from lrs_bridge.web import charts, forms, sso
 from lrs_bridge.web.forms import WorkshopForm
-from lrs_bridge.web.session import Session, Sessions, check_csrf
+from lrs_bridge.web.session import COOKIE, Session, Sessions, check_csrf
 from lrs_bridge.web.texts import CATALOGUE, LANGUAGES, text
 from reports import places
 from reports.courses import DEFAULT_REQUIRED
@@ -151,9 +151,21 @@ def web(request: Request) -> Web:
 @dataclass
 class Ctx:
     request: Request
-    session: Session
+    _session: Session | None
+    """Read from the cookie when first asked for (``session``): a public page that
+    neither shows a form nor keeps anyone logged in (a launch) never needs it."""
     principal: Principal | None
     form: FormData | None = None
+
+    @property
+    def session(self) -> Session:
+        if self._session is None:
+            self._session = web(self.request).sessions.load(self.request)
+        return self._session
+
+    @session.setter
+    def session(self, value: Session) -> None:
+        self._session = value
 
     @property
     def services(self) -> Services:
@@ -225,6 +237,14 @@ class Ctx:
 
     def redirect(self, url: str) -> Response:
         return finish(self.request, RedirectResponse(url, status_code=303), self.session)
+
+    def leave(self, url: str) -> Response:
+        """A redirect out of the service (a course a personal link launches): the
+        security headers, but no session cookie, so nothing of ours goes along and
+        nothing is signed or renewed for a visitor who is not logged in."""
+        response = RedirectResponse(url, status_code=303)
+        response.headers.update(SECURITY_HEADERS)
+        return response
 
 
 def finish(request: Request, response: Response, session: Session) -> Response:
@@ -340,7 +360,7 @@ def page(
 async def _gate(request: Request, handler: PageHandler, rules: PageRules) -> Response:
     """Method, body bounds, the person, the permission check, then the handler."""
     method = "GET" if request.method == "HEAD" else request.method
-    ctx = Ctx(request, web(request).sessions.load(request), None)
+    ctx = Ctx(request, None, None)
     if method not in rules.actions:
         return ctx.render("error.html", 405, title=ctx.t("web.error.method"))
     limit, types = rules.body_limit(request)
@@ -371,6 +391,8 @@ async def _find_person(ctx: Ctx) -> None:
     """The person of the session. The person is read on every request anyway: a disabled
     person's sessions, and sessions of an earlier generation (log-out, new password), end
     here."""
+    if COOKIE not in ctx.request.cookies:
+        return  # no session cookie: nobody is logged in (the session is made if needed)
     session = ctx.session
     if session.user_id is None:
         return
@@ -1635,11 +1657,9 @@ def _feature_routes() -> list[Route]:
         sending,
     )
     from lrs_bridge.web.invitations import invitation_routes
-    from lrs_bridge.web.launch import launch_routes
     from lrs_bridge.web.statements import statement_routes
 
     return [
-        *launch_routes(),
         *invitation_routes(),
         *statement_routes(),
         *people.routes(),
