@@ -485,6 +485,11 @@ async def test_the_launch_account_counts_for_the_participant_in_every_report(lms
     assert national.totals.completed_on_time + national.totals.completed_late == 1
     # A service's record, not an administrator's connection: not listed for them to undo.
     assert await lms.services.reports.connected_identities(lms.workshop) == []
+    with pytest.raises(NotFound):
+        await lms.services.reports.disconnect_identity(
+            lms.workshop, participant.id, f"account:http://lrs.test {participant.id}"
+        )
+    assert await lms.ready() in ("completed_on_time", "completed_late")
     assert await lms.services.reports.unmatched_learners() == []
 
 
