@@ -43,7 +43,7 @@ from statements.errors import Forbidden, NotFound
 from statements.identity import agent_key
 from statements.log import StatementLog, Writer
 from statements.prepare import PreparedStatement
-from statements.storage.port import Database, Duplicate, Tx
+from statements.storage.port import Database, Duplicate, Tx, in_list
 
 log = logging.getLogger(__name__)
 
@@ -955,10 +955,9 @@ class Cmi5Service:
                 course_id,
             )
         else:
-            keys = sorted(key for key in own if key)
+            condition, keys = in_list(self.db.dialect, "learner", sorted(k for k in own if k))
             rows = await self.db.read(
-                "SELECT learner, actor FROM cmi5_registrations WHERE course_id = ?"
-                f" AND learner IN ({', '.join('?' * len(keys))})"
+                f"SELECT learner, actor FROM cmi5_registrations WHERE course_id = ? AND {condition}"
                 " ORDER BY created_at DESC, id LIMIT 1",
                 course_id,
                 *keys,
