@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import lru_cache
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import orjson
@@ -100,12 +101,16 @@ class LaunchService:
         return Launch(target, expires)
 
     async def issue_credential(
-        self, launch: Launch, registration: str | object | None = LINK_REGISTRATION
+        self,
+        launch: Launch,
+        registration: str | object | None = LINK_REGISTRATION,
+        actor: dict[str, Any] | None = None,
     ) -> IssuedCredential:
         """A fresh per-learner credential for this launch: bound to the participant's actor
-        and (by default) the link's registration; ``registration`` None binds to none, a
-        UUID to that one (a cmi5 launch's). It expires after LRS_BRIDGE_LAUNCH_CREDENTIAL_HOURS,
-        or with the link, whichever is first."""
+        (``actor`` when given: a cmi5 launch's account) and (by default) the link's
+        registration; ``registration`` None binds to none, a UUID to that one (a cmi5
+        launch's). It expires after LRS_BRIDGE_LAUNCH_CREDENTIAL_HOURS, or with the link,
+        whichever is first."""
         now = self.clock()
         bound = (
             launch.target.link.registration if registration is LINK_REGISTRATION else registration
@@ -117,7 +122,7 @@ class LaunchService:
         return await self.credentials.learners.issue(
             link_id=launch.target.link.id,
             course_id=launch.target.course.id,
-            actor=launch_actor(launch.target.participant),
+            actor=actor if actor is not None else launch_actor(launch.target.participant),
             registration=bound,
             now=now,
             expires_at=expires,

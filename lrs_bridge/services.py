@@ -154,8 +154,9 @@ class Services:
 def session_credential(credentials: CredentialService, launch: LaunchService) -> IssueCredential:
     """The credential a cmi5 fetch URL hands out for one AU session: launched from a
     personal link, that link's per-learner credential bound to the session's registration
-    (None once the link is revoked or expired); otherwise (a launch by the API or a test)
-    a credential that writes statements and state for the session."""
+    and its actor (the participant's launch account, decision 0007), None once the link is
+    revoked or expired; otherwise (a launch by the API or a test) a credential that writes
+    statements and state for the session."""
 
     async def issue(
         actor: dict[str, Any], registration: str, session_id: str, link_token: str | None
@@ -167,7 +168,7 @@ def session_credential(credentials: CredentialService, launch: LaunchService) ->
                 return None
             if found is None:
                 return None
-            issued = await launch.issue_credential(found, registration=registration)
+            issued = await launch.issue_credential(found, registration=registration, actor=actor)
             return Issued(issued.key, issued.secret, f"launch:{found.target.link.id}")
         made = await credentials.create(
             f"cmi5 session {session_id}",

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from reports.links import LAUNCH_ACCOUNT_BY
 from statements.storage.port import Database, DatabaseError, Row, Tx
 
 _IN_COUNTY = "p.workshop_id IN (SELECT id FROM workshops WHERE county = ?)"
@@ -104,14 +105,18 @@ class AdminStorage:
         workshop_ids: Sequence[str] | None = None,
         participant_id: str | None = None,
     ) -> list[Row]:
-        """(workshop id, participant id, identity, created at µs, created by)."""
+        """(workshop id, participant id, identity, created at µs, created by) of the
+        identities administrators connected; the launch accounts the service recorded
+        (``reports.links.LAUNCH_ACCOUNT_BY``) are not theirs to undo and are left out."""
         where, params = _scope(workshop_ids, None, None, participant_id)
+        where = (where + " AND" if where else " WHERE") + " COALESCE(i.created_by, '') <> ?"
         return await self.db.read(
             "SELECT p.workshop_id, i.participant_id, i.identity, i.created_at, i.created_by"
             " FROM participant_identities i JOIN participants p ON p.id = i.participant_id"
             + where
             + " ORDER BY i.participant_id, i.created_at, i.identity",
             *params,
+            LAUNCH_ACCOUNT_BY,
         )
 
     async def claimed(self, identity: str, workshop_id: str) -> str | None:

@@ -70,6 +70,20 @@ def launch_actor(participant: Participant) -> dict[str, object]:
     }
 
 
+LAUNCH_ACCOUNT_BY = "lrs-bridge:launch-account"
+"""``participant_identities.created_by`` of a participant's launch account: the service
+recorded it, no administrator connected it (it is not listed for them to undo)."""
+
+
+def launch_account(participant_id: str, home_page: str) -> dict[str, Any]:
+    """The actor a cmi5 launch gives a participant (cmi5 spec 8.1, 9.2: an Agent with an
+    ``account``, without personal data): the service's public address and the
+    participant's id, a random UUID that says nothing about the person. It is one of the
+    participant's identities (``LinkStorage.remember_account``), so reports, the register
+    extract, the erasure and retention find it as they find any connected identity."""
+    return {"objectType": "Agent", "account": {"homePage": home_page, "name": participant_id}}
+
+
 _COLUMNS = (
     "l.id, l.token, l.participant_id, l.course_id, l.registration, l.created_at, l.revoked_at"
 )
@@ -185,6 +199,26 @@ class LinkStorage:
             participant_of(row[width:participant_end]),
             course_of(row[participant_end:course_end]),
             workshop_row(row[course_end:]),
+        )
+
+    async def remember_account(self, participant_id: str, identity: str, now: datetime) -> None:
+        """Record a launch account as one of the participant's identities (once)."""
+        rows = await self.db.read(
+            "SELECT 1 FROM participant_identities WHERE participant_id = ? AND identity = ?",
+            participant_id,
+            identity,
+        )
+        if rows:
+            return
+        await self.db.write(
+            lambda tx: tx.execute(
+                "INSERT INTO participant_identities (participant_id, identity, created_at,"
+                " created_by) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                participant_id,
+                identity,
+                to_micros(now),
+                LAUNCH_ACCOUNT_BY,
+            )
         )
 
     async def by_id(self, link_id: str) -> PersonalLink | None:

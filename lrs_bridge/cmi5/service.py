@@ -35,7 +35,7 @@ from lrs_bridge.cmi5.moveon import AuStatus, au_satisfied, satisfied
 from lrs_bridge.cmi5.structure import Au, Package, Structure
 from reports.courses import slug
 from reports.fields import bad, require_object
-from reports.links import launch_actor
+from reports.links import LinkStorage, launch_account, launch_actor
 from reports.model import Participant
 from reports.service import ReportsService
 from statements.documents import DocumentKind, DocumentScope, DocumentService, Preconditions
@@ -43,7 +43,7 @@ from statements.errors import Forbidden, NotFound
 from statements.identity import agent_key
 from statements.log import StatementLog, Writer
 from statements.prepare import PreparedStatement
-from statements.storage.port import Database, Duplicate, Tx
+from statements.storage.port import Database, Duplicate, Tx, in_list
 
 log = logging.getLogger(__name__)
 
@@ -177,6 +177,7 @@ class Cmi5Service:
         self.documents = DocumentService(db)
         self.base_url = base_url.rstrip("/")
         self.issue_credential = issue_credential
+        self.links = LinkStorage(db)
         self._pending: set[asyncio.Task[None]] = set()
         self._sweeper: asyncio.Task[None] | None = None
 
@@ -933,10 +934,39 @@ class Cmi5Service:
             waived.append(au.index)
         return waived
 
-    def participant_actor(self, participant: Participant) -> dict[str, Any]:
-        """The actor of a participant: the one their personal launch links give courses
-        (decision 0006), so the LMS's statements and the AU's match the participant."""
-        return dict(launch_actor(participant))
+    async def participant_actor(
+        self, participant: Participant, course_id: str, registration: str | None = None
+    ) -> dict[str, Any]:
+        """The actor the LMS launches a participant's AUs with (spec 8.1, 9.2; decision
+        0007): their launch account (``reports.links.launch_account``), recorded as one of
+        their identities first, so the LMS's statements and the AU's count for them. A
+        registration keeps the actor it was made with: one made before launches used the
+        account (the participant's address as ``mbox``) goes on with that actor, its
+        statements and the AU's state under one agent. ``registration`` is the link's; none
+        (a waiver) means the participant's latest registration in the course."""
+        account = launch_account(participant.id, self.base_url)
+        account_key = agent_key(account)
+        assert account_key is not None
+        own = {account_key, agent_key(launch_actor(participant))}
+        if registration is not None:
+            rows = await self.db.read(
+                "SELECT learner, actor FROM cmi5_registrations WHERE id = ? AND course_id = ?",
+                str(uuid.UUID(registration)),
+                course_id,
+            )
+        else:
+            condition, keys = in_list(self.db.dialect, "learner", sorted(k for k in own if k))
+            rows = await self.db.read(
+                f"SELECT learner, actor FROM cmi5_registrations WHERE course_id = ? AND {condition}"
+                " ORDER BY created_at DESC, id LIMIT 1",
+                course_id,
+                *keys,
+            )
+        if rows and rows[0][0] in own and rows[0][0] != account_key:
+            earlier: dict[str, Any] = orjson.loads(rows[0][1])
+            return earlier
+        await self.links.remember_account(participant.id, account_key, self.reports.clock())
+        return account
 
     async def waive_participant(
         self, workshop_id: str, participant_id: str, course_id: str, data: Mapping[str, Any]
@@ -955,9 +985,8 @@ class Cmi5Service:
         reason = fields.get("reason", "Administrative")
         if not isinstance(reason, str):
             raise bad("reason", "type", "must be a string")
-        return await self.waive(
-            course_id, self.participant_actor(participant), au_index=au_index, reason=reason
-        )
+        actor = await self.participant_actor(participant, course_id)
+        return await self.waive(course_id, actor, au_index=au_index, reason=reason)
 
     # --- the sweep ---------------------------------------------------------------------------
 

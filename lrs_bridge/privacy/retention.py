@@ -122,6 +122,16 @@ class Retention:
             "SELECT id, mbox_key, sha1_key, account_key FROM participants WHERE workshop_id = ?",
             workshop_id,
         )
+        # A participant's identities are their own keys and those connected to them (an
+        # administrator's, and the cmi5 launch account the service recorded).
+        connected: dict[str, list[str]] = {}
+        for participant_id, identity in await store.read(
+            "SELECT i.participant_id, i.identity FROM participant_identities i"
+            " JOIN participants p ON p.id = i.participant_id WHERE p.workshop_id = ?",
+            workshop_id,
+        ):
+            connected.setdefault(participant_id, []).append(identity)
+        rows = [(*row, *connected.get(row[0], ())) for row in rows]
         keys = {key for row in rows for key in row[1:] if key}
         kept: set[str] = set()
         for chunk in chunks(sorted(keys), 2000):
@@ -141,6 +151,17 @@ class Retention:
                 *params,
             ):
                 kept.update(key for key in row if key)
+            condition, values = in_list(store.dialect, "i.identity", chunk)
+            for (identity,) in await store.read(
+                "SELECT i.identity FROM participant_identities i"
+                " JOIN participants p ON p.id = i.participant_id"
+                " JOIN workshops w ON w.id = p.workshop_id"
+                f" WHERE w.id <> ? AND w.purged_at IS NULL AND w.date >= ? AND {condition}",
+                workshop_id,
+                cutoff,
+                *values,
+            ):
+                kept.add(identity)
         gone = sorted(keys - _same_people(rows, kept))
         found = await footprint(store.read, store.dialect, gone)
         own = await self._own(found.seqs, frozenset(gone))
@@ -190,6 +211,8 @@ class Retention:
         participants: set[str] = set()
         for row in await store.read("SELECT mbox_key, sha1_key, account_key FROM participants"):
             participants.update(key for key in row if key)
+        for (identity,) in await store.read("SELECT identity FROM participant_identities"):
+            participants.add(identity)  # connected ones, the cmi5 launch accounts among them
         after = 0
         while True:
             rows = await store.read(

@@ -40,9 +40,12 @@ async def launch_cmi5(ctx: Ctx, launch: Launch) -> Response:
     chosen = ctx.request.query_params.get("au")
     if len(aus) > 1 and not (chosen and chosen.isdigit() and int(chosen) < len(aus)):
         return await _parts(ctx, launch, course)
+    actor = await cmi5.participant_actor(
+        target.participant, target.course.id, target.link.registration
+    )
     started = await cmi5.launch(
         target.course.id,
-        cmi5.participant_actor(target.participant),
+        actor,
         au_index=int(chosen) if len(aus) > 1 and chosen else 0,
         registration=target.link.registration,
         link_token=target.link.token,

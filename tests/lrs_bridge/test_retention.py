@@ -21,6 +21,8 @@ import orjson
 from lrs_bridge.config import load_settings
 from lrs_bridge.services import Services
 from reports.exports import to_json
+from reports.links import launch_account
+from statements.identity import agent_key
 from statements.log import Writer
 from tests.conftest import _run, run_cli
 from tests.lrs_bridge.test_personal_data import every_table
@@ -164,3 +166,30 @@ async def test_purge_killed_half_way_then_finished(database_url: str) -> None:
     assert done.returncode == 0, done.stderr
     assert await anna_left() == 0
     print("killed with", left, "of 3000 statements left; the next run purged", done.stdout)
+
+
+async def test_a_cmi5_launch_account_goes_with_its_participant(services: Services) -> None:
+    """Statements under a participant's cmi5 launch account (one of their identities) are
+    purged with their workshop, and are not unmatched while they are on a kept one."""
+    made = await build(services)
+    ids = {}
+    for workshop in ("old", "kept"):
+        for participant in await services.reports.list_participants(made[workshop]):
+            ids[participant.email] = participant.id
+    accounts = {}
+    for email in ("anna@gavle.se", "cilla@gavle.se"):
+        actor = launch_account(ids[email], services.settings.base_url)
+        key = agent_key(actor)
+        assert key is not None
+        await services.launch.links.remember_account(ids[email], key, datetime.now(UTC))
+        accounts[email] = actor
+        await services.statements.store_statements(
+            [{**statement(email), "actor": actor}], version="1.0.3", writer=WRITER
+        )
+    done = await services.retention.run(dry_run=False, today=LATER)
+    assert done.counts["statements"] == 4  # Anna's three and her account's
+    assert done.counts["unmatched_statements"] == 1  # Okänd's; not Cilla's account
+    rows = await services.store.read("SELECT body FROM statements ORDER BY seq")
+    actors = [orjson.loads(bytes(row[0]))["actor"] for row in rows]
+    assert accounts["cilla@gavle.se"] in actors
+    assert accounts["anna@gavle.se"] not in actors

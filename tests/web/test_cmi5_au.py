@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import io
+import json
 import os
 import re
 import shutil
@@ -22,6 +23,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
@@ -204,6 +206,15 @@ async def test_a_real_au_runs_to_the_end_and_the_participant_is_ready(
     page = await browser.new_page()
     await page.goto(link)  # the link redirects to the AU with the cmi5 launch parameters
     assert "/cmi5/testenhet/files/au/index.html?" in page.url
+    # The actor is an account (cmi5 8.1, 9.2): the service's address and the participant's
+    # id, neither the address nor the name in it.
+    actor = json.loads(parse_qs(urlsplit(page.url).query)["actor"][0])
+    participant_id = await participant_of(course)
+    account = {
+        "objectType": "Agent",
+        "account": {"homePage": course.settings.base_url, "name": participant_id},
+    }
+    assert actor == account
     status = page.locator("#status")
     await (
         status.filter(has_text="done").or_(status.filter(has_text="error")).wait_for(timeout=30_000)
@@ -214,6 +225,32 @@ async def test_a_real_au_runs_to_the_end_and_the_participant_is_ready(
             break
         await asyncio.sleep(0.1)
     assert await status_of(course) == "completed_on_time"
+    # Every statement of the run, the LMS's and the AU's, is the account's.
+    verbs = await statement_actors(course)
+    assert {verb.rsplit("/", 1)[1] for verb, _ in verbs} >= {
+        "launched", "initialized", "completed", "passed", "terminated", "satisfied"
+    }  # fmt: skip
+    assert all(actor == account for _, actor in verbs)
+
+
+async def participant_of(course: Course) -> str:
+    services = Services.build(course.settings)
+    await services.open()
+    try:
+        (participant,) = await services.reports.list_participants(course.workshop)
+        return participant.id
+    finally:
+        await services.close()
+
+
+async def statement_actors(course: Course) -> list[tuple[str, Any]]:
+    services = Services.build(course.settings)
+    await services.open()
+    try:
+        rows = await services.store.read("SELECT verb, body FROM statements ORDER BY seq")
+        return [(str(verb), json.loads(bytes(body))["actor"]) for verb, body in rows]
+    finally:
+        await services.close()
 
 
 async def run_to_the_end(page: Any) -> None:

@@ -30,6 +30,8 @@ from lrs_bridge.cmi5.service import (
 from lrs_bridge.config import Settings
 from lrs_bridge.http.app import create_app
 from lrs_bridge.services import Services
+from reports.links import launch_actor
+from statements.errors import NotFound
 from tests.lrs_bridge.cmi5.packages import au, block, structure
 
 XAPI = {"X-Experience-API-Version": "1.0.3"}
@@ -383,7 +385,11 @@ async def test_a_personal_link_launches_the_au_with_its_own_registration_and_cre
         (await lms.services.reports.list_participants(lms.workshop))[0].id
     )
     assert params["registration"] == link.registration
-    assert json.loads(params["actor"])["mbox"] == "mailto:anna@gavle.se"
+    # The actor is the participant's launch account (spec 8.1, 9.2), no personal data in it.
+    assert json.loads(params["actor"]) == {
+        "objectType": "Agent",
+        "account": {"homePage": "http://lrs.test", "name": link.participant_id},
+    }
     # The AU runs with the link's per-learner credential: launch data, statements, moveOn.
     token = (await lms.fetch(params))["auth-token"]
     assert base64.b64decode(token).decode().startswith(f"learner.{lms.course}.")
@@ -433,3 +439,155 @@ async def test_a_personal_link_launches_the_au_with_its_own_registration_and_cre
     await lms.services.launch.revoke([link.id])
     assert (await lms.fetch(second_params))["error-code"] == "2"
     assert (await lms.http.get(path)).status_code == 410
+
+
+def query_of(url: str) -> dict[str, str]:
+    return {name: values[0] for name, values in parse_qs(urlsplit(url).query).items()}
+
+
+async def link_launch(lms: Lms, au_index: int) -> dict[str, str]:
+    """Follow the participant's personal link to one AU; the AU's launch parameters."""
+    links = await lms.services.launch.participant_links(lms.workshop)
+    ((_, _, url),) = next(iter(links.values()))
+    answer = await lms.http.get(url.removeprefix("http://lrs.test") + f"?au={au_index}")
+    assert answer.status_code in (302, 303, 307), answer.text
+    return query_of(answer.headers["location"])
+
+
+async def actors_of(lms: Lms, verb: str) -> list[dict[str, Any]]:
+    rows = await lms.services.store.read("SELECT body FROM statements WHERE verb = ?", verb)
+    return [json.loads(bytes(row[0]))["actor"] for row in rows]
+
+
+ALL_VERBS = (INITIALIZED, COMPLETED, PASSED, TERMINATED)
+
+
+async def test_the_launch_account_counts_for_the_participant_in_every_report(lms: Lms) -> None:
+    (participant,) = await lms.services.reports.list_participants(lms.workshop)
+    account = {
+        "objectType": "Agent",
+        "account": {"homePage": "http://lrs.test", "name": participant.id},
+    }
+    for index in (0, 1):
+        params = await link_launch(lms, index)
+        assert json.loads(params["actor"]) == account
+        assert "anna" not in params["actor"].lower()  # neither address nor name
+        await run_au(lms, params, *ALL_VERBS)
+    # Everything the LMS wrote is the account's: launched, satisfied (block and course).
+    assert await actors_of(lms, LAUNCHED) == [account, account]
+    assert await actors_of(lms, SATISFIED) == [account, account]
+    assert await actors_of(lms, COMPLETED) == [account, account]  # the AU's, accepted
+    # The participant (address anna@gavle.se, own account p-anna) is ready by the account.
+    assert await lms.ready() in ("completed_on_time", "completed_late")
+    county = await lms.services.reports.county_readiness("21", municipality="2180")
+    assert county.totals.completed_on_time + county.totals.completed_late == 1
+    national = await lms.services.reports.national_readiness()
+    assert national.totals.completed_on_time + national.totals.completed_late == 1
+    # A service's record, not an administrator's connection: not listed for them to undo.
+    assert await lms.services.reports.connected_identities(lms.workshop) == []
+    with pytest.raises(NotFound):
+        await lms.services.reports.disconnect_identity(
+            lms.workshop, participant.id, f"account:http://lrs.test {participant.id}"
+        )
+    assert await lms.ready() in ("completed_on_time", "completed_late")
+    assert await lms.services.reports.unmatched_learners() == []
+
+
+async def test_a_cmi5_launch_credential_writes_only_for_its_account(lms: Lms) -> None:
+    (participant,) = await lms.services.reports.list_participants(lms.workshop)
+    params = await link_launch(lms, 0)
+    token = (await lms.fetch(params))["auth-token"]
+    auth = {**XAPI, "Authorization": f"Basic {token}"}
+    launch_data = {"contextTemplate": {"extensions": {SESSION_ID: "x"}}}
+    others = [
+        launch_actor(participant),  # the participant's own address: not the launch's actor
+        {"objectType": "Agent", "account": {"homePage": "http://lrs.test", "name": "someone"}},
+        ACTOR,  # the participant's own account from the list
+    ]
+    for other in others:
+        body = statement(params, INITIALIZED, launch_data)
+        body["actor"] = other
+        answer = await lms.http.post("/xapi/statements", json=body, headers=auth)
+        assert answer.status_code == 403, answer.text
+        assert answer.json()["details"][0]["rule"] == "learner_actor"
+        state = await lms.http.put(
+            "/xapi/activities/state",
+            params={
+                "activityId": params["activityId"],
+                "agent": json.dumps(other),
+                "registration": params["registration"],
+                "stateId": "bookmark",
+            },
+            json={"page": 2},
+            headers=auth,
+        )
+        assert state.status_code == 403, state.text
+    own = statement(params, INITIALIZED, launch_data)
+    assert (await lms.http.post("/xapi/statements", json=own, headers=auth)).status_code == 200
+
+
+async def test_a_registration_launched_with_the_address_goes_on_with_it_and_counts(
+    lms: Lms,
+) -> None:
+    """A database from before the launch account: the link's registration was made with the
+    participant's address (mbox) and its first AU run under it."""
+    (participant,) = await lms.services.reports.list_participants(lms.workshop)
+    await lms.services.launch.participant_links(lms.workshop)
+    (link,) = await lms.services.launch.links_of(participant.id)
+    old = launch_actor(participant)
+    before = await lms.services.cmi5.launch(  # as the launch page did before
+        lms.course,
+        old,
+        au_index=0,
+        registration=link.registration,
+        link_token=link.token,
+        document_owner=f"launch:{link.id}",
+    )
+    await run_au(lms, query_of(before.url), *ALL_VERBS)
+    assert await lms.ready() == "in_progress"
+    # The link now launches the second AU: the same registration, so the same actor.
+    params = await link_launch(lms, 1)
+    assert params["registration"] == link.registration
+    assert json.loads(params["actor"]) == old
+    await run_au(lms, params, *ALL_VERBS)
+    assert await actors_of(lms, SATISFIED) == [old, old]  # block, course
+    assert await lms.ready() in ("completed_on_time", "completed_late")
+    rows = await lms.services.store.read("SELECT identity FROM participant_identities")
+    assert rows == []  # no launch account was needed
+
+
+async def test_an_address_registration_already_satisfied_still_counts(lms: Lms) -> None:
+    (participant,) = await lms.services.reports.list_participants(lms.workshop)
+    old = launch_actor(participant)
+    for index in (0, 1):  # launched and run before the launch account, by the API
+        launch = await lms.services.cmi5.launch(lms.course, old, au_index=index)
+        await run_au(lms, query_of(launch.url), *ALL_VERBS)
+    assert await actors_of(lms, SATISFIED) == [old, old]
+    assert await lms.ready() in ("completed_on_time", "completed_late")
+    # A waiver afterwards finds that registration (nothing is left to waive there).
+    assert await lms.services.cmi5.waive_participant(
+        lms.workshop, participant.id, lms.course, {}
+    ) == []
+
+
+async def test_the_register_extract_and_the_erasure_cover_the_launch_account(lms: Lms) -> None:
+    (participant,) = await lms.services.reports.list_participants(lms.workshop)
+    identity = f"account:http://lrs.test {participant.id}"
+    params = await link_launch(lms, 0)
+    await run_au(lms, params, *ALL_VERBS)
+    extract = await lms.services.privacy.extract(None, "anna@gavle.se")
+    assert identity in [i["identity"] for i in extract["connected_identities"]]
+    assert [r["learner"] for r in extract["cmi5_registrations"]] == [identity]
+    account = json.loads(params["actor"])
+    found = [s for s in extract["statements"] if s["statement"]["actor"] == account]
+    assert len(found) == 5  # launched, then the AU's four
+    assert any(d["kind"] == "state" for d in extract["documents"])  # LMS.LaunchData
+    erased = await lms.services.privacy.erase(None, "anna@gavle.se", dry_run=False)
+    assert erased.counts["cmi5_registrations"] == 1
+    assert erased.counts["connected_identities"] == 1
+    bodies = await lms.services.store.read("SELECT body FROM statements")
+    assert not [b for b in bodies if participant.id in bytes(b[0]).decode()]
+    assert await lms.services.store.read("SELECT * FROM cmi5_registrations") == []
+    assert await lms.services.store.read("SELECT * FROM participant_identities") == []
+    with pytest.raises(NotFound):
+        await lms.services.privacy.extract(None, "anna@gavle.se")
