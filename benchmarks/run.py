@@ -67,6 +67,7 @@ TARGETS = {
     "overload_accepted_p99_ms": 3000,
     "browser_search_p99_ms": 100,
     "browser_export_rss_mb": 150,
+    "launch_burst_p99_ms": 50,
 }
 
 
@@ -826,6 +827,55 @@ class Bench:
                 )
 
 
+    def launch(self, database: str | None) -> None:
+        """Personal launches (issue 14, ``benchmarks.launch``): bursts of 50 simultaneous
+        launches, each issuing a per-learner credential, against a fresh server; with wrk
+        also the sustained rate. On SQLite unless ``database`` names PostgreSQL (the
+        launches then need an empty schema of their own: ``python -m benchmarks.launch``)."""
+        if database is not None and not database.startswith("sqlite:///"):
+            self.notes.append(
+                "The launch phase runs on SQLite here; for PostgreSQL run "
+                "python -m benchmarks.launch --database-url URL on an empty schema."
+            )
+        log("launches: bursts of 50 simultaneous launches")
+        rounds = "10" if self.args.quick else "40"
+        out = subprocess.run(
+            [sys.executable, "-m", "benchmarks.launch", "--rounds", rounds, "--seconds", "5"],
+            capture_output=True, text=True, cwd=ROOT, check=False,
+        )  # fmt: skip
+        line = next((x for x in out.stdout.splitlines() if x.startswith("LAUNCH_JSON ")), None)
+        if out.returncode != 0 or line is None:
+            self.notes.append("The launch phase failed: " + out.stderr.strip()[-500:])
+            return
+        figures = json.loads(line[len("LAUNCH_JSON ") :])
+        burst = figures["burst"]
+        self.add(
+            Row(
+                "launch",
+                f"burst of {burst['concurrency']} simultaneous launches",
+                burst["rate"],
+                "launches/s",
+                burst["p50_ms"],
+                burst["p99_ms"],
+                note=f"{burst['launches']} launches, each issuing a credential; server CPU "
+                f"{burst['server_cpu_ms']} ms a launch; errors {burst['errors']}",
+            )
+        )
+        sustained = figures.get("sustained")
+        if sustained:
+            self.add(
+                Row(
+                    "launch",
+                    f"sustained, {sustained['concurrency']} connections (wrk)",
+                    sustained["rate"],
+                    "launches/s",
+                    sustained["p50_ms"],
+                    sustained["p99_ms"],
+                    note="each connection launches again as soon as it is answered",
+                )
+            )
+
+
 # --- output -------------------------------------------------------------------------------
 
 
@@ -930,6 +980,15 @@ def targets(rows: list[Row]) -> list[dict[str, Any]]:
                     "met": row.peak_rss_mb is not None and row.peak_rss_mb < goal,
                 }
             )
+        if row.phase == "launch" and row.name.startswith("burst") and row.p99_ms is not None:
+            goal = TARGETS["launch_burst_p99_ms"]
+            found.append(
+                {
+                    "target": f"launches, {row.name}: p99 ≤ {goal} ms",
+                    "measured": f"{row.p99_ms:.1f} ms",
+                    "met": row.p99_ms <= goal,
+                }
+            )
         if row.phase == "report" and row.name.startswith("the nation") and row.p50_ms:
             goal = TARGETS["national_report_ms"]
             found.append(
@@ -1029,8 +1088,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--no-save", action="store_true", help="do not write the JSON file")
     parser.add_argument(
         "--only",
-        choices=["statement-browser"],
-        help="run one phase alone (statement-browser: fills a SQLite file to --stored)",
+        choices=["statement-browser", "launch"],
+        help="run one phase alone (statement-browser: fills a SQLite file to --stored; "
+        "launch: bursts of personal launches on a fresh SQLite file)",
     )
     args = parser.parse_args(argv)
     if args.quick:
@@ -1061,6 +1121,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.only == "statement-browser":
             bench.statement_browser(args.database_url)
             return _finish(args, bench, generator, started)
+        if args.only == "launch":
+            bench.launch(None)
+            return _finish(args, bench, generator, started)
         ceilings = {
             "generator": bench.generator_ceiling(),
             "bare": bench.bare_ceiling(),
@@ -1084,6 +1147,7 @@ def main(argv: list[str] | None = None) -> int:
                 bench.load(endpoint, args.report_stored, REPORT_RESERVE, "the reports")
             bench.reports(endpoint.database)
             bench.statement_browser(endpoint.database)
+            bench.launch(endpoint.database)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     return _finish(args, bench, generator, started)
