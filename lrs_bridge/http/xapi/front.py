@@ -75,6 +75,8 @@ class XapiFront:
         self.max_body = max_body
         # The headers CORSMiddleware adds to an answer to a request with an Origin (all
         # origins allowed, no credentials): these, then "Vary: Origin" on every answer.
+        if not cors.allow_all_origins or cors.allow_credentials:
+            raise ValueError("the xAPI front answers CORS for all origins without credentials")
         self.cors_headers = [
             (name.lower().encode("latin-1"), value.encode("latin-1"))
             for name, value in cors.simple_headers.items()
