@@ -14,6 +14,7 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
+from starlette.types import Receive, Scope, Send
 
 from lrs_bridge.config import Settings
 from lrs_bridge.http.api.routes import api_routes
@@ -21,8 +22,8 @@ from lrs_bridge.http.cmi5 import cmi5_routes
 from lrs_bridge.http.metrics import metrics
 from lrs_bridge.http.openapi import openapi_json
 from lrs_bridge.http.responses import JSONResponse, error_response
+from lrs_bridge.http.xapi.front import PREFIX, XapiFront
 from lrs_bridge.http.xapi.routes import xapi_routes
-from lrs_bridge.http.xapi.versions import AlternateSyntaxMiddleware, XapiVersionMiddleware
 from lrs_bridge.services import Services
 from lrs_bridge.web.launch import launch_routes
 from lrs_bridge.web.pages import Web, web_routes
@@ -119,7 +120,30 @@ async def readyz(request: Request) -> Response:
     return JSONResponse({"status": "ready"})
 
 
-def create_app(settings: Settings, services: Services | None = None) -> Starlette:
+CORS_OPTIONS: dict[str, Any] = {
+    "allow_origins": ["*"],
+    "allow_methods": ["GET", "HEAD", "PUT", "POST", "PATCH", "DELETE", "OPTIONS"],
+    "allow_headers": CORS_HEADERS,
+    "expose_headers": CORS_EXPOSED,
+    "max_age": 600,
+}
+
+
+class App(Starlette):
+    """Starlette with the xAPI front: a request whose path starts with /xapi goes to
+    ``xapi`` (one layer: CORS, alternate syntax, version, dispatch, errors), every other
+    through Starlette's middleware (CORS alone) and router."""
+
+    xapi: XapiFront
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["path"].startswith(PREFIX):
+            await self.xapi(scope, receive, send)
+        else:
+            await super().__call__(scope, receive, send)
+
+
+def create_app(settings: Settings, services: Services | None = None) -> App:
     svc = services or Services.build(settings)
 
     @asynccontextmanager
@@ -130,38 +154,37 @@ def create_app(settings: Settings, services: Services | None = None) -> Starlett
         finally:
             await svc.close()
 
-    app = Starlette(
+    xapi = xapi_routes()
+    app = App(
         routes=[
             Route("/healthz", healthz, methods=["GET", "HEAD"]),
             Route("/readyz", readyz, methods=["GET", "HEAD"]),
             Route("/metrics", metrics, methods=["GET", "HEAD"]),
             Route("/openapi.json", openapi_json, methods=["GET", "HEAD"]),
-            *xapi_routes(),
             # Personal links next: a workshop's participants open theirs at the same moment,
             # and the router tries the routes in order (issue 14's launch target).
             *launch_routes(),
             *api_routes(),
             *cmi5_routes(),
             *web_routes(),
+            # Listed for the OpenAPI description, last: app.xapi answers every /xapi
+            # request before the router, so no other path should try them first.
+            *xapi,
         ],
-        middleware=[
-            Middleware(
-                CORSMiddleware,
-                allow_origins=["*"],
-                allow_methods=["GET", "HEAD", "PUT", "POST", "PATCH", "DELETE", "OPTIONS"],
-                allow_headers=CORS_HEADERS,
-                expose_headers=CORS_EXPOSED,
-                max_age=600,
-            ),
-            Middleware(AlternateSyntaxMiddleware, max_body=settings.max_body_bytes),
-            Middleware(XapiVersionMiddleware, default=settings.default_xapi_version),
-        ],
+        middleware=[Middleware(CORSMiddleware, **CORS_OPTIONS)],
         exception_handlers={
             XapiError: _xapi_error,
             HTTPException: _http_error,
             Exception: _unexpected,
         },
         lifespan=lifespan,
+    )
+    app.xapi = XapiFront(
+        app,
+        xapi,
+        CORSMiddleware(app, **CORS_OPTIONS),
+        default_version=settings.default_xapi_version,
+        max_body=settings.max_body_bytes,
     )
     app.state.services = svc
     app.state.web = Web(settings)

@@ -1,5 +1,7 @@
 """Every xAPI route with the permission each method needs: the table ``guarded`` enforces
-and ``tests/lrs_bridge/test_permissions.py`` walks."""
+and ``tests/lrs_bridge/test_permissions.py`` walks. The routes are listed among the app's
+(the OpenAPI description reads them there), but requests reach them through
+``lrs_bridge.http.xapi.front``, which dispatches by path."""
 
 from __future__ import annotations
 
