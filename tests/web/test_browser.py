@@ -13,6 +13,7 @@ from typing import Any
 import httpx
 import pytest
 from axe_playwright_python.async_playwright import Axe
+from playwright.async_api import TimeoutError as PlaywrightTimeoutError
 from playwright.async_api import expect
 
 from reports.courses import VALMYNDIGHETEN_INTRO
@@ -397,6 +398,22 @@ async def focus_by_tab(page: Any, name: str, limit: int = 80) -> None:
     raise AssertionError(f"{name!r} is never reached with Tab")
 
 
+async def choose_file_with_space(page: Any, path: str) -> None:
+    """Space on the focused file field opens the browser's file chooser, where ``path`` is
+    chosen. On a loaded CI machine Chromium now and then drops that first key press (seen
+    once in CI, never locally), so it is pressed again, at most three times in all."""
+    for attempt in range(3):
+        try:
+            async with page.expect_file_chooser(timeout=10_000) as chooser:
+                await page.keyboard.press("Space")
+        except PlaywrightTimeoutError:
+            if attempt == 2:
+                raise
+            continue
+        await (await chooser.value).set_files(path)
+        return
+
+
 async def navigate_with(page: Any, key: str) -> None:
     async with page.expect_navigation():
         await page.keyboard.press(key)
@@ -436,9 +453,7 @@ async def test_upload_and_reminders_with_the_keyboard_only(
     bad = tmp_path / "deltagare.csv"
     bad.write_text(BAD_LIST, encoding="utf-8-sig")
     await focus_by_tab(page, "Deltagarlista (CSV eller Excel)")
-    async with page.expect_file_chooser() as chooser:
-        await page.keyboard.press("Space")
-    await (await chooser.value).set_files(str(bad))
+    await choose_file_with_space(page, str(bad))
     await focus_by_tab(page, "Granska listan")
     await navigate_with(page, "Enter")
     assert (await page.title()).startswith("Fel: ")
@@ -450,9 +465,7 @@ async def test_upload_and_reminders_with_the_keyboard_only(
     good = tmp_path / "deltagare-rättad.csv"
     good.write_text(GOOD_LIST, encoding="utf-8-sig")
     await focus_by_tab(page, "Deltagarlista (CSV eller Excel)")
-    async with page.expect_file_chooser() as chooser:
-        await page.keyboard.press("Space")
-    await (await chooser.value).set_files(str(good))
+    await choose_file_with_space(page, str(good))
     await focus_by_tab(page, "Granska listan")
     await navigate_with(page, "Enter")
     await focus_by_tab(page, "Spara listan")
