@@ -141,6 +141,16 @@ class WorkshopReminders:
         )
         return Preview(plan, example)
 
+    async def _chosen(
+        self, workshop_id: str, municipality: str | None, only: Collection[str] | None
+    ) -> list[Recipient]:
+        """The workshop's reminder recipients (a coordinator's municipality only), narrowed
+        to the participants (ids) ``only`` names when given."""
+        recipients = await self.reports.reminder_recipients(workshop_id, municipality=municipality)
+        if only is None:
+            return list(recipients)
+        return [r for r in recipients if r.participant_id in only]
+
     async def send(
         self,
         workshop_id: str,
@@ -154,9 +164,7 @@ class WorkshopReminders:
         """Send the reminders ``preview`` shows, one e-mail per person; replies go to
         ``reply_to`` (the person sending) when given. ``only``: the participants (ids)
         chosen among them; ``greeting``: a line of the sender's own (``compose``)."""
-        recipients = await self.reports.reminder_recipients(workshop_id, municipality=municipality)
-        if only is not None:
-            recipients = [r for r in recipients if r.participant_id in only]
+        recipients = await self._chosen(workshop_id, municipality, only)
         return await self.service.send(
             recipients, now=self.clock(), sent_by=sent_by, reply_to=reply_to, greeting=greeting
         )
@@ -174,9 +182,7 @@ class WorkshopReminders:
         """``send`` in the background (the web page): the run's rows are claimed now, so
         its total is known; the e-mails go after this returns. ``run_entries`` shows how
         far it has come, on any instance."""
-        recipients = await self.reports.reminder_recipients(workshop_id, municipality=municipality)
-        if only is not None:
-            recipients = [r for r in recipients if r.participant_id in only]
+        recipients = await self._chosen(workshop_id, municipality, only)
         run = str(uuid.uuid4())
         now = self.clock()
         queued = await self.service.queue(
@@ -230,9 +236,7 @@ class WorkshopReminders:
         finished, each with their personal links): those never tried, those whose first
         invitation was skipped or failed (tried under a trigger of its own), and who
         already had one (skipped)."""
-        recipients = await self.reports.reminder_recipients(workshop_id, municipality=municipality)
-        if only is not None:
-            recipients = [r for r in recipients if r.participant_id in only]
+        recipients = await self._chosen(workshop_id, municipality, only)
         if again:
             return [], recipients, []
         tried = {
