@@ -1088,9 +1088,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--no-save", action="store_true", help="do not write the JSON file")
     parser.add_argument(
         "--only",
-        choices=["statement-browser", "launch"],
+        choices=["statement-browser", "launch", "ingest"],
         help="run one phase alone (statement-browser: fills a SQLite file to --stored; "
-        "launch: bursts of personal launches on a fresh SQLite file)",
+        "launch: bursts of personal launches on a fresh SQLite file; ingest: the "
+        "ceilings and the ingest rows, on --database-url or a fresh SQLite file)",
     )
     args = parser.parse_args(argv)
     if args.quick:
@@ -1141,6 +1142,8 @@ def main(argv: list[str] | None = None) -> int:
         else:
             with our_server(workdir, args.database_url) as endpoint:
                 bench.ingest(endpoint, ceilings)
+                if args.only == "ingest":
+                    return _finish(args, bench, generator, started)
                 reserve = QUERY_RESERVE + REPORT_RESERVE
                 bench.load(endpoint, args.stored, reserve, "the queries")
                 bench.queries(endpoint)

@@ -48,6 +48,14 @@ class Settings(BaseSettings):
         description="Seconds of the writer's work that may wait: statements beyond it "
         "get 503 + Retry-After at once instead of queueing.",
     )
+    validation_processes: int = Field(
+        -1,
+        ge=-1,
+        le=64,
+        description="Helper processes that validate incoming statement batches beside the "
+        "HTTP service, so that it uses more than one core: -1 = one fewer than the CPUs, "
+        "0 = validate in the service's own process.",
+    )
     default_xapi_version: Literal["2.0.0", "1.0.3"] = Field(
         "2.0.0",
         description="xAPI version named in answers to requests that name none "

@@ -29,6 +29,7 @@ from reports.service import ReportsService
 from statements.log import StatementLog
 from statements.signature import check_signature
 from statements.storage import Store, open_store
+from statements.validation_pool import ValidationPool, helper_count
 
 SEND_GRACE = 5.0
 """Seconds a reminder or invitation send under way gets to finish when the service stops."""
@@ -132,6 +133,10 @@ class Services:
         await self.store.open()
         await self.reports.start()
         if background:
+            processes = helper_count(self.settings.validation_processes)
+            if processes:
+                self.statements.validator = ValidationPool(processes)
+                await self.statements.validator.start()
             await self.bridge.start()
             if self.reminder_scheduler is not None:
                 self.reminder_scheduler.start()
@@ -147,6 +152,9 @@ class Services:
             await self.reminder_scheduler.stop()
         await self.bridge.stop()
         await self.reports.stop()
+        if self.statements.validator is not None:
+            await self.statements.validator.stop()
+            self.statements.validator = None
         await self.store.close()
         self.limits.close()
 

@@ -20,6 +20,7 @@ from statements.prepare import PreparedStatement, prepare
 from statements.query import StatementQuery, decode_cursor, encode_cursor
 from statements.storage.base import QueryPage, Store, StoredStatement
 from statements.validation import validate_statements
+from statements.validation_pool import ValidationPool
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,6 +114,8 @@ class StatementLog:
         instance that shares a database, random for this process when none is given."""
         self.check_signature = check_signature
         self.on_stored: list[Callable[[list[PreparedStatement]], Any]] = []
+        self.validator: ValidationPool | None = None
+        """Validates batches in helper processes when set (the HTTP service sets it)."""
 
     async def store_statements(
         self,
@@ -140,7 +143,13 @@ class StatementLog:
                 items = [{**items[0], "id": statement_id}]
         if not items:
             raise _bad("$", "empty", "no statements were sent")
-        validate_statements(items, version, batch=batch and statement_id is None)
+        keys: list[set[tuple[int, str]]] | None = None
+        if self.validator is not None:
+            keys = await self.validator.validate(
+                items, version, batch=batch and statement_id is None, authority=writer.authority
+            )
+        else:
+            validate_statements(items, version, batch=batch and statement_id is None)
         bodies: list[dict[str, Any]] = items
         matched = _match_attachments(bodies, parts, self.check_signature)
         prepared_batch: list[PreparedStatement] = []
@@ -153,6 +162,7 @@ class StatementLog:
                 credential=writer.credential,
                 source=writer.source,
                 origin_stored=origin_stored[index] if origin_stored else None,
+                index=keys[index] if keys else None,
             )
             if prepared.id in seen:
                 raise _bad(f"[{index}].id", "duplicate_id", "the batch has this id twice")

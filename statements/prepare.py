@@ -143,12 +143,14 @@ def prepare(
     credential: str | None,
     source: str | None = None,
     origin_stored: int | None = None,
+    index: set[tuple[int, str]] | None = None,
 ) -> PreparedStatement:
     """Complete a validated statement as the LRS must (id, authority, version) and index it.
 
     ``body`` is the client's JSON object; it is copied, never changed in place. With
     ``authority`` None the statement's own authority is kept (statements pulled from
-    another LRS keep the origin's authority).
+    another LRS keep the origin's authority). ``index``: its index keys, when they were
+    computed already (by a validation helper, ``statements.validation_pool``).
     """
     stored_body = dict(body)
     stored_body.pop("stored", None)
@@ -173,7 +175,7 @@ def prepare(
         registration=str(registration).lower() if registration else None,
         voids=ref if stored_body["verb"]["id"] == VOIDED else None,
         ref=ref,
-        index=index_keys(stored_body),
+        index=index_keys(stored_body) if index is None else index,
         credential=credential,
         source=source,
         origin_stored=origin_stored,

@@ -31,6 +31,11 @@ from lrs_bridge.services import Services
 from statements.storage import Store, open_store
 from tests.mail import MailCatcher, mail_server
 
+# The services of in-process test apps validate in their own process: a helper process for
+# each of the suite's many apps would only cost start-up time. Real servers started by
+# ``start_server`` use one, and tests/statements/test_validation_pool.py tests the pool.
+os.environ.setdefault("LRS_BRIDGE_VALIDATION_PROCESSES", "0")
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -384,7 +389,9 @@ def start_server(
         ],
         stdout=handle,
         stderr=subprocess.STDOUT,
-        env={**os.environ, **(env or {})},
+        # A real server validates batches in a helper process, as in production (the
+        # in-process apps of the other tests validate in their own process: see the top).
+        env={**os.environ, "LRS_BRIDGE_VALIDATION_PROCESSES": "1", **(env or {})},
     )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
