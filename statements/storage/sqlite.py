@@ -137,12 +137,15 @@ class _InternedValues:
             ):
                 found[value] = value_id
                 self.committed[value] = value_id  # stored before this transaction began
-        for value in missing:
-            if value not in found:
-                value_id = conn.execute(
-                    "INSERT INTO index_values (value) VALUES (?)", (value,)
-                ).lastrowid
-                assert value_id is not None
+        new = [value for value in missing if value not in found]
+        for start in range(0, len(new), 500):
+            # One INSERT for all new values (each its own call cost one trip in and out of
+            # SQLite, and one wait for the interpreter lock, per value).
+            chunk = new[start : start + 500]
+            marks = ",".join(["(?)"] * len(chunk))
+            for value_id, value in conn.execute(
+                f"INSERT INTO index_values (value) VALUES {marks} RETURNING id, value", chunk
+            ).fetchall():
                 found[value] = value_id
                 self.group[value] = value_id
                 self.job_new.append(value)
