@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import abc
 from collections.abc import Awaitable, Callable, Coroutine, Iterable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, TypeVar
@@ -151,9 +152,10 @@ class Store(abc.ABC):
         """Content type and bytes of a stored attachment."""
 
     @abc.abstractmethod
-    def shedding(self) -> bool:
-        """Whether the writer's backlog is full, so that a new append would be refused:
-        asked before a request's body is read, to refuse it for next to nothing."""
+    def entry(self) -> AbstractContextManager[None]:
+        """One request that appends statements, entered before its body is read and left
+        when it is answered: raises ``Unavailable`` (503) at once when the writer's backlog,
+        counting the requests already let in, is full (``common.Backlog``)."""
 
     @abc.abstractmethod
     async def consistent_through(self) -> int:

@@ -5,14 +5,16 @@ learned from statements."""
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import datetime
 from typing import Any, Protocol, TypeVar
 
 import orjson
 
 from statements.compare import same_statement
-from statements.errors import Conflict, Forbidden
+from statements.errors import Conflict, Forbidden, overloaded
 from statements.identity import agent_key
 from statements.prepare import IndexKind, PreparedStatement
 from statements.query import StatementQuery
@@ -238,14 +240,25 @@ def append_runs(jobs: list[J]) -> list[list[J]]:
     return runs
 
 
+_TICKET: ContextVar[list[Any] | None] = ContextVar("backlog_ticket", default=None)
+"""The request under way in this task, let in by ``Backlog.entry``: its ``admit`` moves it
+from the requests entering to the statements waiting."""
+
+
 class Backlog:
     """The statements waiting for a store's writer, in seconds of its work: an append that
     would wait longer than ``max_wait`` to be cleared is refused at once (HTTP 503 with
     Retry-After) instead of queueing until clients time out. The writer's pace is learnt
     from its groups (statements per second of busy time, smoothed); until it is known, and
-    whenever nothing waits, ``floor`` statements are let in."""
+    whenever nothing waits, ``floor`` statements are let in.
+
+    Requests are counted from the door (``entry``, before their bodies are read), at the
+    mean size of the appends admitted: hundreds of clients posting at once would otherwise
+    all be let in, read and validated, and wait for the loop's time before most were
+    refused at ``admit``; the ones let in then waited as long as the crowd took."""
 
     SMOOTHING = 0.2
+    SIZE_SMOOTHING = 0.5  # a change from single statements to batches counts within a few
 
     def __init__(self, max_wait: float = 2.0, floor: int = 1000) -> None:
         self.max_wait = max_wait
@@ -254,12 +267,25 @@ class Backlog:
         """Statements accepted and not yet committed (or failed)."""
         self.rate = 0.0
         """Statements the writer clears per second of work (0 until its first group)."""
+        self.entering = 0
+        """Append requests let in at the door and not yet admitted, answered or failed."""
+        self.mean_size = 1.0
+        """Statements per admitted append (smoothed)."""
+
+    def limit(self) -> float:
+        return max(self.floor, self.rate * self.max_wait)
 
     def admit(self, count: int) -> bool:
-        """Whether ``count`` more statements may wait; counts them in when so."""
-        if self.waiting and self.waiting + count > max(self.floor, self.rate * self.max_wait):
+        """Whether ``count`` more statements may wait; counts them in when so (and no
+        longer as a request under way, when the request came in through ``entry``)."""
+        if self.waiting and self.waiting + count > self.limit():
             return False
         self.waiting += count
+        ticket = _TICKET.get()
+        if ticket is not None and ticket[0] is self and ticket[1]:
+            ticket[1] = False
+            self.entering -= 1
+        self.mean_size += self.SIZE_SMOOTHING * (count - self.mean_size)
         return True
 
     def cleared(self, count: int, started: float) -> None:
@@ -272,9 +298,26 @@ class Backlog:
             self.rate = pace if not self.rate else self.rate + self.SMOOTHING * (pace - self.rate)
 
     def full(self) -> bool:
-        """Whether even one more statement would be refused: the HTTP layer asks before it
-        reads and validates a request's body, so that shedding costs next to nothing."""
-        return self.waiting >= max(self.floor, self.rate * self.max_wait)
+        """Whether one more append request would be refused at the door."""
+        ahead = self.waiting + self.entering * self.mean_size
+        return bool(ahead) and ahead + self.mean_size > self.limit()
+
+    @contextmanager
+    def entry(self) -> Iterator[None]:
+        """One append request, from before its body is read until it is answered: refused
+        at once (``Unavailable``, 503) when the backlog is full, so that shedding costs
+        next to nothing and what is let in is cleared within about ``max_wait``."""
+        if self.full():
+            raise overloaded()
+        self.entering += 1
+        ticket: list[Any] = [self, True]  # (this backlog, still counted as entering)
+        token = _TICKET.set(ticket)
+        try:
+            yield
+        finally:
+            _TICKET.reset(token)
+            if ticket[1]:
+                self.entering -= 1
 
     def dropped(self, count: int) -> None:
         """``count`` statements left the backlog without being written (their request gave up)."""

@@ -31,6 +31,7 @@ import logging
 import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar
@@ -785,8 +786,8 @@ class PostgresStore(StatementReads):
                 [_text(name) for _, name in names],
             )
 
-    def shedding(self) -> bool:
-        return self._backlog.full()
+    def entry(self) -> AbstractContextManager[None]:
+        return self._backlog.entry()
 
     async def consistent_through(self) -> int:
         """A time before which every statement is stored and visible. Any value that once

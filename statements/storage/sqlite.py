@@ -20,6 +20,7 @@ import sqlite3
 import time
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
@@ -622,8 +623,8 @@ class SQLiteStore(SQLiteDocumentsMixin, StatementReads):
                 self._inherit(conn, source_seq=source_seq, target_seq=referrer_seq)
                 pending.append((referrer_seq, referrer_id))
 
-    def shedding(self) -> bool:
-        return self._backlog.full()
+    def entry(self) -> AbstractContextManager[None]:
+        return self._backlog.entry()
 
     async def consistent_through(self) -> int:
         if self._state.pending == 0:

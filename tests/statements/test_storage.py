@@ -12,6 +12,7 @@ import hashlib
 import sqlite3
 import time
 import uuid
+from contextlib import ExitStack
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -432,11 +433,39 @@ async def test_statements_beyond_the_writers_work_allowance_are_refused_at_once(
         assert refused[0].status == 503 and refused[0].details[0]["rule"] == "overload"
         rows = await store.read("SELECT COUNT(*) FROM statements")
         assert rows[0][0] == 200 * len(stored)  # a refused batch left nothing
-        assert not store.shedding()  # nothing waits now
+        with store.entry():  # nothing waits now: a request is let in
+            pass
         # Once the backlog is cleared, the next batch is taken.
         assert len(await put(log, *(statement(f"later{i}@kommun.se") for i in range(200)))) == 200
     finally:
         await store.close()
+
+
+def test_the_door_counts_the_requests_let_in_before_their_bodies_are_read() -> None:
+    backlog = Backlog(max_wait=2.0, floor=10)
+    backlog.rate = 100.0  # the writer clears 100 statements a second: 200 may wait
+    with backlog.entry():  # nothing waits: let in
+        assert backlog.entering == 1
+        assert backlog.admit(50)
+        assert backlog.entering == 0  # now counted in statements waiting, not twice
+    assert backlog.admit(50)
+    assert (backlog.waiting, backlog.mean_size) == (100, 37.75)
+    with ExitStack() as inside:
+        inside.enter_context(backlog.entry())  # 100 waiting + 37.75 under way
+        inside.enter_context(backlog.entry())  # + 37.75
+        with pytest.raises(Unavailable) as refused:  # 100 + 3 x 37.75 > 200
+            inside.enter_context(backlog.entry())
+        assert refused.value.status == 503
+        assert refused.value.details[0]["rule"] == "overload"
+        assert backlog.entering == 2
+    assert backlog.entering == 0  # answered (or failed): no longer counted
+    with backlog.entry():
+        pass
+    backlog.cleared(100, time.perf_counter() - 1)
+    with ExitStack() as inside:  # nothing waits: five requests of the mean size fit
+        for _ in range(5):
+            inside.enter_context(backlog.entry())
+        assert backlog.full()
 
 
 def test_the_backlog_learns_the_writers_pace_and_lets_in_what_it_clears_in_time() -> None:
@@ -448,7 +477,10 @@ def test_the_backlog_learns_the_writers_pace_and_lets_in_what_it_clears_in_time(
     assert backlog.admit(6000)
     assert backlog.admit(3000)  # 9,000 waiting: under two seconds of work
     assert not backlog.admit(2000)  # 11,000: over two seconds
-    assert not backlog.full()  # a smaller request may still come in
+    assert backlog.mean_size == pytest.approx(3625, abs=1)  # 5,000, 6,000, 3,000 (smoothed)
+    assert backlog.full()  # the door: a request of the mean size would not fit now
+    assert backlog.admit(500)  # but a small one that got past it still fits (9,500)
+    backlog.dropped(500)
     small = Backlog(max_wait=2.0, floor=10)
     assert not small.full() and small.admit(10) and small.full()
     assert backlog.waiting == 9000

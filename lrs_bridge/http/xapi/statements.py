@@ -18,7 +18,7 @@ from lrs_bridge.auth.scopes import may_define, may_void_any_statement, only_own_
 from lrs_bridge.gate import read_body, services
 from lrs_bridge.http.body import check_depth
 from lrs_bridge.http.responses import JSONResponse, error_response
-from statements.errors import BadRequest, PayloadTooLarge, XapiError, overloaded
+from statements.errors import BadRequest, PayloadTooLarge, XapiError
 from statements.formats import parse_accept_language
 from statements.log import AttachmentPart, Writer
 from statements.multipart import parse_multipart, sha2_hex
@@ -158,20 +158,21 @@ async def post_statements(request: Request, client: Client) -> Response:
     if request.query_params:
         name = next(iter(request.query_params))
         raise _bad(name, "parameter", "POST to the Statement resource takes no parameters")
-    if services(request).store.shedding():
-        raise overloaded()  # before the body is read and validated: shedding costs nothing
-    data, parts = await _read_statements(request)
-    if client.learner is not None:  # the per-learner rule: its own actor only
-        check_statements(client.learner, data)
-    await services(request).cmi5.check_open(data)  # no statements in an ended cmi5 session
-    items = data if isinstance(data, list) else [data]
-    ids = await services(request).statements.store_statements(
-        items,
-        version=_version(request),
-        writer=_writer(client),
-        parts=parts,
-        batch=isinstance(data, list),
-    )
+    # Refused before the body is read and validated when the writer's backlog is full
+    # (shedding costs nothing); counted in that backlog until answered.
+    with services(request).store.entry():
+        data, parts = await _read_statements(request)
+        if client.learner is not None:  # the per-learner rule: its own actor only
+            check_statements(client.learner, data)
+        await services(request).cmi5.check_open(data)  # no statements in an ended cmi5 session
+        items = data if isinstance(data, list) else [data]
+        ids = await services(request).statements.store_statements(
+            items,
+            version=_version(request),
+            writer=_writer(client),
+            parts=parts,
+            batch=isinstance(data, list),
+        )
     return JSONResponse(ids)
 
 
