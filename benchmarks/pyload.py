@@ -17,12 +17,22 @@ import random
 import re
 import time
 import urllib.parse
+import uuid
 from dataclasses import dataclass
 from typing import Any
 
 from benchmarks.statements import COURSE, MODULES, VERBS, iso, learner_mbox, statement
 
 MORE = re.compile(rb'"more":"([^"]+)"')
+# A statement's own id (the only UUID-valued "id": verbs and activities have IRIs).
+STATEMENT_ID = re.compile(
+    rb'"id": "[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}"'
+)
+TEMPLATES = 4
+
+
+def _fresh_id(_: re.Match[bytes]) -> bytes:
+    return b'"id": "' + str(uuid.uuid4()).encode() + b'"'
 
 
 @dataclass(frozen=True)
@@ -39,6 +49,7 @@ class Job:
     learners: int = 20_000
     deadline: float = 0.0
     max_requests: int = 0  # per connection; 0 = until the deadline
+    retry_after: bool = False  # wait as a 503's Retry-After says before the next request
 
 
 def _query(job: Job, rng: random.Random, more: str | None) -> str:
@@ -71,12 +82,25 @@ def _connection(job: Job, seed: int) -> dict[str, Any]:
     more: str | None = None
     pages = 0
     count = 0
+    # Bodies are made before the clock starts and get fresh statement ids per request:
+    # making 100 statements in Python took milliseconds of this process's interpreter lock,
+    # shared by its many connections, and that wait was counted as the server's latency.
+    templates = (
+        [
+            json.dumps(
+                [statement(rng, job.learners, iso(time.time())) for _ in range(job.batch)]
+                if job.batch > 1
+                else statement(rng, job.learners, iso(time.time()))
+            ).encode()
+            for _ in range(TEMPLATES)
+        ]
+        if job.mode == "post"
+        else []
+    )
     while time.time() < job.deadline and (not job.max_requests or count < job.max_requests):
         count += 1
         if job.mode == "post":
-            now = iso(time.time())
-            items = [statement(rng, job.learners, now) for _ in range(job.batch)]
-            body: bytes | None = json.dumps(items if job.batch > 1 else items[0]).encode()
+            body: bytes | None = STATEMENT_ID.sub(_fresh_id, templates[count % TEMPLATES])
             method, target = "POST", job.path
         else:
             body, method = None, "GET"
@@ -95,6 +119,9 @@ def _connection(job: Job, seed: int) -> dict[str, Any]:
         if 200 <= response.status < 300:
             accepted.append(latencies[-1])
         statuses[str(response.status)] = statuses.get(str(response.status), 0) + 1
+        retry = response.getheader("Retry-After")
+        if job.retry_after and response.status == 503 and retry and retry.isdigit():
+            time.sleep(min(int(retry), 5))  # as HTTP asks of a client told to come back later
         if job.kind == "more" and job.mode == "get":
             found = MORE.search(data)
             more, pages = (found.group(1).decode(), pages + 1) if found else (None, 0)
@@ -124,6 +151,7 @@ def run(
     window: tuple[float, float] = (0.0, 0.0),
     limit: int = 100,
     stop_after: int = 0,
+    retry_after: bool = False,
 ) -> dict[str, Any]:
     """Run like ``wrk``; return the figures ``wrk/xapi.lua`` prints as BENCH_JSON."""
     parsed = urllib.parse.urlsplit(url)
@@ -141,6 +169,7 @@ def run(
         limit=limit,
         deadline=time.time() + duration,
         max_requests=math.ceil(stop_after / (processes * per_process)) if stop_after else 0,
+        retry_after=retry_after,
     )
     context = multiprocessing.get_context("fork")
     queue = context.Queue()
