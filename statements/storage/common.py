@@ -259,6 +259,7 @@ class Backlog:
 
     SMOOTHING = 0.2
     SIZE_SMOOTHING = 0.5  # a change from single statements to batches counts within a few
+    DOOR_SHARE = 0.75
 
     def __init__(self, max_wait: float = 2.0, floor: int = 1000) -> None:
         self.max_wait = max_wait
@@ -298,9 +299,11 @@ class Backlog:
             self.rate = pace if not self.rate else self.rate + self.SMOOTHING * (pace - self.rate)
 
     def full(self) -> bool:
-        """Whether one more append request would be refused at the door."""
+        """Whether one more append request would be refused at the door: the door lets
+        in ``DOOR_SHARE`` of what the writer clears in ``max_wait``, keeping the rest of
+        that time for what a request spends reading, parsing and validating around it."""
         ahead = self.waiting + self.entering * self.mean_size
-        return bool(ahead) and ahead + self.mean_size > self.limit()
+        return bool(ahead) and ahead + self.mean_size > self.DOOR_SHARE * self.limit()
 
     @contextmanager
     def entry(self) -> Iterator[None]:

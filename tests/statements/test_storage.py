@@ -450,20 +450,20 @@ def test_the_door_counts_the_requests_let_in_before_their_bodies_are_read() -> N
         assert backlog.entering == 0  # now counted in statements waiting, not twice
     assert backlog.admit(50)
     assert (backlog.waiting, backlog.mean_size) == (100, 37.75)
+    # The door lets in three quarters of the 200: 150.
     with ExitStack() as inside:
         inside.enter_context(backlog.entry())  # 100 waiting + 37.75 under way
-        inside.enter_context(backlog.entry())  # + 37.75
-        with pytest.raises(Unavailable) as refused:  # 100 + 3 x 37.75 > 200
+        with pytest.raises(Unavailable) as refused:  # 100 + 2 x 37.75 > 150
             inside.enter_context(backlog.entry())
         assert refused.value.status == 503
         assert refused.value.details[0]["rule"] == "overload"
-        assert backlog.entering == 2
+        assert backlog.entering == 1
     assert backlog.entering == 0  # answered (or failed): no longer counted
     with backlog.entry():
         pass
     backlog.cleared(100, time.perf_counter() - 1)
-    with ExitStack() as inside:  # nothing waits: five requests of the mean size fit
-        for _ in range(5):
+    with ExitStack() as inside:  # nothing waits: three requests of the mean size fit
+        for _ in range(3):
             inside.enter_context(backlog.entry())
         assert backlog.full()
 
