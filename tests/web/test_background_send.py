@@ -139,7 +139,9 @@ def test_a_send_answers_at_once_and_its_page_shows_how_far_it_has_come(
         assert total == len(PEOPLE) and failed == 0 and left > 0 and sent + left == total
         assert 'role="status"' in first.text
         assert "http-equiv" not in first.text  # no refresh of its own: a link does it
-        assert f'<a class="button" href="{status}" id="refresh">Visa läget igen</a>' in (first.text)
+        assert f'<a class="button" href="{status}" id="refresh">Visa läget igen</a>' in (
+            first.text
+        )
         done = until_done(http, status)
     assert counts(done) == (3, 3, 0, 0)
     assert "Utskicket är klart." in done
