@@ -1263,7 +1263,9 @@ def _finish(args: argparse.Namespace, bench: Bench, generator: Generator, starte
     )
     if not args.no_save:
         RESULTS.mkdir(exist_ok=True)
-        name = f"{datetime.now(UTC):%Y-%m-%d}-{result['commit']}.json"
+        engine = "-postgresql" if (args.database_url or "").startswith("postgres") else ""
+        only = f"-{args.only}" if args.only else ""
+        name = f"{datetime.now(UTC):%Y-%m-%d}-{result['commit']}{engine}{only}.json"
         (RESULTS / name).write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
         print(f"figures written to {RESULTS.relative_to(ROOT) / name}")
     return 0
