@@ -565,10 +565,9 @@ async def test_an_address_registration_already_satisfied_still_counts(lms: Lms) 
     assert await actors_of(lms, SATISFIED) == [old, old]
     assert await lms.ready() in ("completed_on_time", "completed_late")
     # A waiver afterwards finds that registration (nothing is left to waive there).
-    assert (
-        await lms.services.cmi5.waive_participant(lms.workshop, participant.id, lms.course, {})
-        == []
-    )
+    assert await lms.services.cmi5.waive_participant(
+        lms.workshop, participant.id, lms.course, {}
+    ) == []
 
 
 async def test_the_register_extract_and_the_erasure_cover_the_launch_account(lms: Lms) -> None:
