@@ -105,6 +105,9 @@ class ValidationPool:
 
     def _spawn(self) -> None:
         loop = asyncio.get_running_loop()
+        # Counted before the attempt: a helper that cannot be started is tried again at
+        # most every RESPAWN_AFTER seconds, not (with a logged error) on every request.
+        self._last_spawn = time.monotonic()
         ours, theirs = socket.socketpair()
         try:
             process = subprocess.Popen(
@@ -121,7 +124,6 @@ class ValidationPool:
             return
         finally:
             theirs.close()
-        self._last_spawn = time.monotonic()
         ours.setblocking(False)
         helper = _Helper(process, ours)
         self._helpers.append(helper)

@@ -171,6 +171,27 @@ async def test_stopping_leaves_no_helper_behind() -> None:
     assert await pool.validate([_valid(1), _valid(2)], VERSION_2) is None
 
 
+async def test_a_helper_that_cannot_start_is_tried_again_only_now_and_then(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    attempts: list[object] = []
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        attempts.append(args)
+        raise OSError("no more processes")
+
+    monkeypatch.setattr(validation_pool.subprocess, "Popen", refuse)
+    pool = ValidationPool(1)
+    await pool.start()
+    try:
+        for _ in range(5):
+            assert await pool.validate([_valid(1), _valid(2)], VERSION_2) is None
+        assert len(attempts) == 1  # within RESPAWN_AFTER: not tried again per request
+        assert pool.stats == {"remote": 0, "local": 5, "fallbacks": 0}
+    finally:
+        await pool.stop()
+
+
 def test_helper_count() -> None:
     assert helper_count(0) == 0
     assert helper_count(3) == 3
